@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { Role, Scope } from './cycle';
+
+/**
+ * Administrative division codes: 6-digit county, 9-digit township, 12-digit village/community.
+ * A code's prefixes are its ancestors, so "inside a jurisdiction" is a prefix test.
+ */
+export const CountyCode = z.string().regex(/^\d{6}$/, '县级代码应为6位数字');
+export const TownshipCode = z.string().regex(/^\d{9}$/, '乡镇代码应为9位数字');
+export const BranchCode = z.string().regex(/^\d{12}$/, '支部代码应为12位数字');
+export const JurisdictionCode = z.string().regex(/^(\d{6}|\d{9}|\d{12})$/, '辖区代码应为6、9或12位数字');
+
+export const BranchType = z.enum(['rural', 'urban', 'organ', 'enterprise']);
+export type BranchType = z.infer<typeof BranchType>;
+
+export const Branch = z.object({
+  code: BranchCode,
+  name: z.string().min(1).max(100),
+  type: BranchType,
+  townshipCode: TownshipCode,
+  countyCode: CountyCode,
+  weak: z.boolean().default(false),
+});
+export type Branch = z.infer<typeof Branch>;
+
+export const Township = z.object({ code: TownshipCode, name: z.string().min(1), countyCode: CountyCode });
+export type Township = z.infer<typeof Township>;
+
+export const County = z.object({ code: CountyCode, name: z.string().min(1) });
+export type County = z.infer<typeof County>;
+
+/** A set of people: everyone holding `role` over `jurisdiction`. Tasks and notices go to groups. */
+export const CandidateGroup = z.object({ role: Role, jurisdiction: JurisdictionCode });
+export type CandidateGroup = z.infer<typeof CandidateGroup>;
+
+export function scopeCode(
+  branch: Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>,
+  scope: Scope,
+): string {
+  if (scope === 'branch') return branch.code;
+  if (scope === 'township') return branch.townshipCode;
+  return branch.countyCode;
+}
+
+export function groupFor(
+  branch: Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>,
+  role: Role,
+  scope: Scope,
+): CandidateGroup {
+  return { role, jurisdiction: scopeCode(branch, scope) };
+}
+
+/** True when `target` (any code) lies inside `jurisdiction`. */
+export function within(jurisdiction: string, target: string): boolean {
+  return target.startsWith(jurisdiction);
+}
+
+/** The actor of a command, as the API authenticated it. */
+export const Actor = z.object({
+  userId: z.string().min(1),
+  name: z.string(),
+  role: Role,
+  jurisdiction: JurisdictionCode,
+});
+export type Actor = z.infer<typeof Actor>;

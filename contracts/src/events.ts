@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { HumanStep, Step } from './cycle';
+import { Actor, Branch, CandidateGroup, JurisdictionCode } from './directory';
+import { EscalationLevel } from './round';
+
+/**
+ * A unit of human work that a task ledger tracks. `key` is deterministic (workflow id + step + attempt),
+ * so an event that opens work and the one that closes it agree without coordination.
+ */
+export const WorkItem = z.object({
+  key: z.string().min(1),
+  kind: z.enum(['step', 'rectification_evidence', 'rectification_verify']),
+  title: z.string().min(1),
+  group: CandidateGroup,
+  deadline: z.iso.datetime(),
+});
+export type WorkItem = z.infer<typeof WorkItem>;
+
+const StepRef = { step: HumanStep, attempt: z.number().int().positive() };
+
+const Finding = z.object({ findingId: z.string().min(1), title: z.string().min(1) });
+
+/** Payload schemas by event type. Adding a type means adding it here; consumers validate against it. */
+export const EVENT_DATA = {
+  'round.started': z.object({
+    title: z.string(),
+    year: z.number().int(),
+    countyCode: z.string(),
+    catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+  }),
+  'round.page_launched': z.object({
+    page: z.number().int().nonnegative(),
+    started: z.number().int().nonnegative(),
+  }),
+  'branch.step_opened': z.object({ ...StepRef, work: WorkItem }),
+  'branch.step_signed': z.object({
+    ...StepRef,
+    closes: z.string(),
+    decision: z.enum(['submitted', 'approved', 'observed', 'awarded']),
+  }),
+  'branch.step_returned': z.object({
+    ...StepRef,
+    closes: z.string(),
+    toStep: HumanStep,
+    reasons: z.array(z.string().min(1)).min(1),
+  }),
+  'branch.step_reminder': z.object({
+    ...StepRef,
+    workKey: z.string(),
+    deadline: z.iso.datetime(),
+    group: CandidateGroup,
+  }),
+  'branch.step_overdue': z.object({
+    ...StepRef,
+    workKey: z.string(),
+    deadline: z.iso.datetime(),
+    group: CandidateGroup,
+  }),
+  'branch.step_escalated': z.object({
+    ...StepRef,
+    workKey: z.string(),
+    level: EscalationLevel,
+    group: CandidateGroup,
+  }),
+  'branch.awarded': z.object({
+    level: z.number().int().min(0).max(5),
+    stars: z.array(z.object({ code: z.string(), name: z.string() })),
+    catalog: z.object({ id: z.string(), version: z.number().int() }),
+  }),
+  'branch.closed': z.object({ step: Step, level: z.number().int().min(0).max(5) }),
+  'rectification.opened': z.object({ ...Finding.shape, work: WorkItem }),
+  'rectification.evidence_submitted': z.object({
+    findingId: z.string(),
+    closes: z.string(),
+    description: z.string(),
+    work: WorkItem,
+  }),
+  'rectification.rejected': z.object({
+    findingId: z.string(),
+    closes: z.string(),
+    reasons: z.array(z.string().min(1)).min(1),
+    work: WorkItem,
+  }),
+  'rectification.reminder': z.object({
+    findingId: z.string(),
+    workKey: z.string(),
+    deadline: z.iso.datetime(),
+    group: CandidateGroup,
+  }),
+  'rectification.overdue': z.object({
+    findingId: z.string(),
+    workKey: z.string(),
+    deadline: z.iso.datetime(),
+    group: CandidateGroup,
+  }),
+  'rectification.escalated': z.object({
+    findingId: z.string(),
+    workKey: z.string(),
+    level: EscalationLevel,
+    group: CandidateGroup,
+  }),
+  'rectification.closed': z.object({ findingId: z.string(), closes: z.string() }),
+  'directory.branch_upserted': z.object({ branch: Branch, townshipName: z.string(), countyName: z.string() }),
+  'directory.user_upserted': z.object({
+    userId: z.string(),
+    name: z.string(),
+    role: Actor.shape.role,
+    jurisdiction: JurisdictionCode,
+    active: z.boolean(),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_DATA;
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
+
+const EnvelopeBase = z.object({
+  /** Deterministic: the producing workflow's id plus a sequence; also the NATS message id. */
+  id: z.string().min(1).max(300),
+  version: z.literal(1),
+  occurredAt: z.iso.datetime(),
+  roundId: z.string().nullable(),
+  branchId: z.string().nullable(),
+  /** Code path of the subject of the event (a branch's 12-digit code, a township's 9, a county's 6). */
+  jurisdiction: JurisdictionCode,
+  actor: Actor.nullable(),
+});
+
+type EnvelopeOf<T extends EventType> = z.infer<typeof EnvelopeBase> & { type: T; data: EventData<T> };
+export type FivestarEvent = { [T in EventType]: EnvelopeOf<T> }[EventType];
+
+const envelopeSchemas = EVENT_TYPES.map((type) =>
+  EnvelopeBase.extend({ type: z.literal(type), data: EVENT_DATA[type] }),
+) as unknown as [z.ZodType<FivestarEvent>, ...z.ZodType<FivestarEvent>[]];
+
+/** Validates any event; consumers parse with this before acting. */
+export const FivestarEventSchema: z.ZodType<FivestarEvent> = z.union(envelopeSchemas);
+
+export function parseEvent(raw: unknown): FivestarEvent {
+  return FivestarEventSchema.parse(raw);
+}
+
+export type EventOf<T extends EventType> = Extract<FivestarEvent, { type: T }>;

@@ -1,0 +1,26 @@
+/** jest in CommonJS mode: swc transforms TypeScript; `npm run typecheck` type-checks separately. */
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^@fivestar/contracts$': '<rootDir>/contracts/src',
+    '^@fivestar/workflows$': '<rootDir>/workflows/src',
+    '^@fivestar/(platform|tasks|notifications|ranking|api)$': '<rootDir>/services/$1/src',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  projects: [
+    // Pure logic, no I/O: runs anywhere in seconds.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/src/**/*.test.ts'] },
+    // Real PostgreSQL, NATS and Temporal (see test/global-setup.ts).
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 180000,
+    },
+  ],
+};
