@@ -8,3 +8,4 @@ export * from './subjects';
 export * from './requests';
 export * from './commands';
 export * from './state';
+export * from './http';

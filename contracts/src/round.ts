@@ -76,5 +76,7 @@ export const StartRoundRequest = z.object({
   schedule: RoundSchedule.default(DEFAULT_SCHEDULE),
   /** Branches started per launcher page (the round continues-as-new between pages). */
   pageSize: z.number().int().min(1).max(1000).default(200),
+  /** Launcher pages per workflow run before it continues as new. */
+  pagesPerRun: z.number().int().min(1).max(100).default(10),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;

@@ -1,0 +1,218 @@
+# shellcheck shell=bash
+# Shared helpers for the fivestar provisioning scripts. Source it, don't run it:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Safe under `set -euo pipefail`. Every default can be overridden from the environment.
+
+# --- paths -------------------------------------------------------------------------------------
+FIVESTAR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+: "${FIVESTAR_HOME:=${XDG_CACHE_HOME:-$HOME/.cache}/fivestar}" # build cache (Temporal CLI), outside git
+: "${FIVESTAR_VAR:=$FIVESTAR_ROOT/var}"                        # data, logs, pid files (gitignored)
+export FIVESTAR_ROOT FIVESTAR_HOME FIVESTAR_VAR
+
+# --- service configuration (the same names and defaults as services/platform/src/config.ts) ----
+: "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/fivestar}"
+: "${NATS_URL:=nats://127.0.0.1:4222}"
+: "${TEMPORAL_ADDRESS:=127.0.0.1:7233}"
+: "${TEMPORAL_NAMESPACE:=fivestar}"
+: "${TEMPORAL_TASK_QUEUE:=fivestar-cycle}"
+: "${TEMPORAL_UI_PORT:=8233}"
+: "${API_PORT:=8080}"
+: "${LOG_LEVEL:=info}"
+export DATABASE_URL NATS_URL TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE TEMPORAL_UI_PORT API_PORT LOG_LEVEL
+
+# --- Temporal CLI (built from source, see infra/temporal.sh) ------------------------------------
+TEMPORAL_CLI_VERSION=1.5.1
+: "${TEMPORAL_BIN:=$FIVESTAR_HOME/temporal-$TEMPORAL_CLI_VERSION/temporal}"
+export TEMPORAL_BIN
+# The project's custom search attributes (all Keyword).
+# shellcheck disable=SC2034 # used by infra/temporal.sh
+FIVESTAR_SEARCH_ATTRIBUTES=(FivestarRoundId FivestarBranchCode FivestarTownshipCode FivestarStep)
+
+# Go is often installed in /usr/local/go without being on PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  PATH="$PATH:/usr/local/go/bin"
+  export PATH
+fi
+
+# --- logging -----------------------------------------------------------------------------------
+log() { printf '[fivestar %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '[fivestar %s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  printf '[fivestar %s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2
+  exit 1
+}
+
+# --- addresses -----------------------------------------------------------------------------------
+# url_host_port URL DEFAULT_PORT -> prints "host port" of the first server in a URL such as
+# nats://user:pw@host:4222,nats://other:4222 or postgres://user@host:5432/db or host:port.
+url_host_port() {
+  local rest="${1%%,*}" default_port="$2" host port
+  rest="${rest#*://}"
+  rest="${rest##*@}"
+  rest="${rest%%/*}"
+  rest="${rest%%\?*}"
+  if [[ "$rest" == \[*\]* ]]; then # [ipv6]:port
+    host="${rest%%]*}"
+    host="${host#[}"
+    port="${rest##*]}"
+    port="${port#:}"
+  elif [[ "$rest" == *:* ]]; then
+    host="${rest%:*}"
+    port="${rest##*:}"
+  else
+    host="$rest"
+    port=""
+  fi
+  printf '%s %s\n' "${host:-127.0.0.1}" "${port:-$default_port}"
+}
+
+# port_open HOST PORT -> 0 when a TCP connection succeeds (bash /dev/tcp, 2 s cap).
+port_open() {
+  # shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" >/dev/null 2>&1
+}
+
+# wait_for_port HOST PORT TIMEOUT_SECONDS -> 0 as soon as the port accepts, 1 after the timeout.
+wait_for_port() {
+  local host="$1" port="$2" timeout="${3:-30}" deadline
+  deadline=$((SECONDS + timeout))
+  until port_open "$host" "$port"; do
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# wait_until TIMEOUT_SECONDS CMD... -> retries CMD (quietly) every second until it succeeds.
+wait_until() {
+  local timeout="$1" deadline
+  shift
+  deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# --- background processes ------------------------------------------------------------------------
+# Each one has $FIVESTAR_VAR/run/<name>.pid (line 1: pid, line 2: the process start time from
+# /proc, so a recycled pid is never mistaken for it) and appends its output to
+# $FIVESTAR_VAR/log/<name>.log. It runs in its own session (setsid), so Ctrl-C in the terminal
+# that started it does not stop it, and stop_bg stops it together with everything it spawned.
+pid_file() { printf '%s/run/%s.pid\n' "$FIVESTAR_VAR" "$1"; }
+log_file() { printf '%s/log/%s.log\n' "$FIVESTAR_VAR" "$1"; }
+
+# proc_start_time PID -> field 22 of /proc/PID/stat (empty where there is no /proc).
+proc_start_time() {
+  local stat fields
+  [ -r "/proc/$1/stat" ] || return 0
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  stat="${stat##*) }" # the command name may contain spaces and parentheses
+  read -r -a fields <<<"$stat"
+  printf '%s\n' "${fields[19]:-}"
+}
+
+# bg_pid NAME -> prints the pid and returns 0 when NAME's process is alive.
+bg_pid() {
+  local file pid="" started="" now
+  file="$(pid_file "$1")"
+  [ -f "$file" ] || return 1
+  { read -r pid && read -r started; } <"$file" || true
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [ -n "$started" ]; then
+    now="$(proc_start_time "$pid")"
+    [ -z "$now" ] || [ "$now" = "$started" ] || return 1
+  fi
+  [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1 # exited, not yet reaped
+  printf '%s\n' "$pid"
+}
+
+is_running() { bg_pid "$1" >/dev/null; }
+
+# start_bg NAME CMD... -> starts CMD in the background (cwd: the repository root) unless NAME is
+# already running. Prints nothing on stdout.
+start_bg() {
+  local name="$1" pidf logf pid
+  shift
+  pidf="$(pid_file "$name")"
+  logf="$(log_file "$name")"
+  mkdir -p "$(dirname "$pidf")" "$(dirname "$logf")"
+  if pid="$(bg_pid "$name")"; then
+    log "$name already running (pid $pid)"
+    return 0
+  fi
+  printf '\n===== %s starting: %s\n' "$(date -Is)" "$*" >>"$logf"
+  # The subshell is never a process-group leader, so setsid does not fork: $! is the program's pid.
+  (cd "$FIVESTAR_ROOT" && exec setsid "$@" >>"$logf" 2>&1 </dev/null) &
+  pid=$!
+  printf '%s\n%s\n' "$pid" "$(proc_start_time "$pid")" >"$pidf"
+  log "started $name (pid $pid, log ${logf#"$FIVESTAR_ROOT"/})"
+}
+
+# stop_bg NAME [TIMEOUT_SECONDS] -> SIGTERM to NAME's process group, SIGKILL after the timeout.
+# Does nothing when NAME is not running (i.e. was not started by these scripts).
+stop_bg() {
+  local name="$1" timeout="${2:-20}" pid pidf deadline
+  pidf="$(pid_file "$name")"
+  if ! pid="$(bg_pid "$name")"; then
+    rm -f "$pidf"
+    return 0
+  fi
+  log "stopping $name (pid $pid)"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + timeout))
+  while is_running "$name"; do
+    if ((SECONDS >= deadline)); then
+      warn "$name did not stop within ${timeout}s, killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$pidf"
+}
+
+# tail_log NAME [LINES] -> prints the end of NAME's log to stderr (for failure reports).
+tail_log() {
+  local logf
+  logf="$(log_file "$1")"
+  if [ -f "$logf" ]; then
+    printf -- '----- last %s lines of %s -----\n' "${2:-40}" "$logf" >&2
+    tail -n "${2:-40}" "$logf" >&2
+    printf -- '-----\n' >&2
+  fi
+}
+
+# --- npm -------------------------------------------------------------------------------------------
+# npm_ci_if_needed -> runs `npm ci` unless node_modules was installed from exactly this lockfile
+# and these package.json files (a content stamp in node_modules/.fivestar-install-stamp).
+npm_install_fingerprint() {
+  (
+    cd "$FIVESTAR_ROOT" || exit 1
+    node -v
+    find . -name package.json -not -path '*/node_modules/*' -not -path './var/*' | LC_ALL=C sort |
+      xargs sha256sum
+    sha256sum package-lock.json
+  ) | sha256sum | cut -d' ' -f1
+}
+
+npm_ci_if_needed() {
+  local stamp="$FIVESTAR_ROOT/node_modules/.fivestar-install-stamp" want
+  want="$(npm_install_fingerprint)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "node_modules is up to date with package-lock.json"
+    return 0
+  fi
+  log "installing dependencies (npm ci)"
+  (cd "$FIVESTAR_ROOT" && npm ci --no-audit --no-fund)
+  printf '%s\n' "$want" >"$stamp"
+}
+
+npm_build() {
+  log "building (npm run build)"
+  (cd "$FIVESTAR_ROOT" && npm run --silent build)
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { sql } from 'kysely';
+import { LoginRequest } from '@fivestar/contracts';
+import { authenticate, login } from './auth';
+import type { ApiDeps } from './deps';
+import { notFound, problemHandler } from './problem';
+import { branchRoutes } from './routes/branches';
+import { readRoutes } from './routes/reads';
+import { roundRoutes } from './routes/rounds';
+import { parse } from './validate';
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+    }),
+  );
+  app.use(express.json({ limit: '256kb' }));
+
+  app.get('/health', async (_req, res) => {
+    await sql`select 1`.execute(deps.db);
+    res.json({ status: 'ok', nats: !deps.nc.isClosed() });
+  });
+
+  const api = Router();
+  api.post('/auth/login', async (req, res) => {
+    const body = parse(LoginRequest, req.body, 'body');
+    const result = await login(deps.db, deps.tokens, body.username, body.password);
+    req.log.info({ userId: result.user.userId }, 'login');
+    res.json(result);
+  });
+  api.use(authenticate(deps.tokens));
+  api.get('/me', (req, res) => {
+    res.json(req.actor);
+  });
+  api.use(roundRoutes(deps));
+  api.use(branchRoutes(deps));
+  api.use(readRoutes(deps));
+  api.use((req) => {
+    throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);
+  });
+  app.use('/api', api);
+  app.use((req) => {
+    throw notFound(`没有该页面：${req.originalUrl}`);
+  });
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Branch, County, FivestarEvent, Role, Township } from '@fivestar/contracts';
+import { publishEvent, type JetStreamClient } from '@fivestar/platform';
+import type { ApiDatabase } from './schema';
+
+type Db = Kysely<ApiDatabase>;
+
+export interface DirectoryUser {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  jurisdiction: string;
+  active: boolean;
+}
+
+export function toBranch(row: ApiDatabase['branches']): Branch {
+  return {
+    code: row.code,
+    name: row.name,
+    type: row.type,
+    townshipCode: row.township_code,
+    countyCode: row.county_code,
+    weak: row.weak,
+  };
+}
+
+export async function findBranch(db: Db, code: string): Promise<Branch | undefined> {
+  const row = await db.selectFrom('branches').selectAll().where('code', '=', code).executeTakeFirst();
+  return row && toBranch(row);
+}
+
+/** Keyset page of a county's branches by code (the round launcher's source). */
+export async function branchPage(
+  db: Db,
+  countyCode: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ branches: Branch[]; next: string | null }> {
+  let q = db.selectFrom('branches').selectAll().where('county_code', '=', countyCode);
+  if (after) q = q.where('code', '>', after);
+  const rows = await q.orderBy('code').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toBranch);
+  return { branches: page, next: rows.length > limit ? page[page.length - 1]!.code : null };
+}
+
+export async function upsertCounty(db: Db, c: County): Promise<void> {
+  await db
+    .insertInto('counties')
+    .values(c)
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name: c.name }))
+    .execute();
+}
+
+export async function upsertTownship(db: Db, t: Township): Promise<void> {
+  const row = { code: t.code, name: t.name, county_code: t.countyCode };
+  await db
+    .insertInto('townships')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
+}
+
+export async function upsertBranch(db: Db, b: Branch): Promise<void> {
+  const row = {
+    code: b.code,
+    name: b.name,
+    type: b.type,
+    township_code: b.townshipCode,
+    county_code: b.countyCode,
+    weak: b.weak,
+  };
+  await db
+    .insertInto('branches')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
+}
+
+/** Inserts a user with its password hash, or updates name/role/jurisdiction/active (never the password). */
+export async function upsertUser(db: Db, u: DirectoryUser, passwordHash: () => Promise<string>): Promise<void> {
+  const existing = await db.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
+  if (existing) {
+    await db
+      .updateTable('users')
+      .set({ name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active, username: u.username })
+      .where('id', '=', u.id)
+      .execute();
+    return;
+  }
+  await db
+    .insertInto('users')
+    .values({ ...u, password_hash: await passwordHash() })
+    .execute();
+}
+
+/** Directory events carry a content hash in their id: the same content republished is a duplicate. */
+function directoryEventId(kind: string, key: string, content: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+  return `directory/${kind}/${key}@${digest}`;
+}
+
+function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_upserted'>(
+  type: T,
+  key: string,
+  jurisdiction: string,
+  data: Extract<FivestarEvent, { type: T }>['data'],
+): FivestarEvent {
+  return {
+    id: directoryEventId(type, key, data),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    roundId: null,
+    branchId: null,
+    jurisdiction,
+    actor: null,
+    data,
+  } as FivestarEvent;
+}
+
+/** Announces the county's branches and users so the services keep their own copies. */
+export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
+  const county = await db.selectFrom('counties').selectAll().where('code', '=', countyCode).executeTakeFirstOrThrow();
+  const townships = await db.selectFrom('townships').selectAll().where('county_code', '=', countyCode).execute();
+  const names = new Map(townships.map((t) => [t.code, t.name]));
+  let published = 0;
+  const branches = await db.selectFrom('branches').selectAll().where('county_code', '=', countyCode).execute();
+  for (const row of branches) {
+    const branch = toBranch(row);
+    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: county.name };
+    await publishEvent(js, directoryEvent('directory.branch_upserted', branch.code, branch.code, data));
+    published += 1;
+  }
+  const users = await db.selectFrom('users').selectAll().where('jurisdiction', 'like', `${countyCode}%`).execute();
+  for (const u of users) {
+    const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
+    await publishEvent(js, directoryEvent('directory.user_upserted', u.id, u.jurisdiction, data));
+    published += 1;
+  }
+  return published;
+}
+
+/** Writes a county's directory (upserts, one transaction) and announces it; returns events published. */
+export async function loadDirectory(
+  db: Db,
+  js: JetStreamClient,
+  dir: { county: County; townships: Township[]; branches: Branch[]; users: DirectoryUser[] },
+  passwordHash: () => Promise<string>,
+): Promise<number> {
+  await db.transaction().execute(async (trx) => {
+    await upsertCounty(trx, dir.county);
+    for (const t of dir.townships) await upsertTownship(trx, t);
+    for (const b of dir.branches) await upsertBranch(trx, b);
+    for (const u of dir.users) await upsertUser(trx, u, passwordHash);
+  });
+  return publishDirectory(db, js, dir.county.code);
+}

@@ -1,0 +1,38 @@
+/** Loads the demo county into the directory (idempotent) and announces it to the services. */
+import { connectNats, createDb, createLogger, jetstreamClient, loadConfig } from '@fivestar/platform';
+import { hashPassword } from './auth';
+import { DEMO_PASSWORD, demoCounty } from './demo';
+import { loadDirectory } from './directory';
+import { API_SCHEMA, type ApiDatabase } from './schema';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('load-demo');
+  const db = createDb<ApiDatabase>(config.databaseUrl, API_SCHEMA, 2);
+  const nc = await connectNats(config.natsUrl, 'fivestar-load-demo');
+  try {
+    const demo = demoCounty();
+    const published = await loadDirectory(db, jetstreamClient(nc), demo, () => hashPassword(DEMO_PASSWORD));
+    log.info({ county: demo.county.code, branches: demo.branches.length, users: demo.users.length, published }, 'demo county loaded');
+    const show = (role: string) => demo.users.filter((u) => u.role === role).map((u) => u.username);
+    const lines = [
+      `示范县 ${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,
+      `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
+      `  县级专班 coordinator:      ${show('coordinator').join(', ')}`,
+      `  县级审核 county_reviewer:  ${show('county_reviewer').join(', ')}`,
+      `  观摩评分 observer:         ${show('observer').join(', ')}`,
+      `  乡镇审核 township_reviewer: ${show('township_reviewer').join(', ')}`,
+      `  村支书 village_secretary:  sec-<12位支部代码>，例如 ${show('village_secretary').slice(0, 2).join(', ')}`,
+      `  管理员 admin:              ${show('admin').join(', ')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await nc.close();
+    await db.destroy();
+  }
+}
+
+main().catch((err) => {
+  createLogger('load-demo').fatal({ err }, 'loading the demo county failed');
+  process.exit(1);
+});

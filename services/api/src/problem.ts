@@ -1,0 +1,46 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+
+/** An RFC 9457 problem; `errors` names each offending field. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: { field: string; message: string }[],
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (detail: string, errors?: Problem['errors']) => new Problem(400, '请求参数无效', detail, errors);
+export const unauthorized = (detail = '请先登录') => new Problem(401, '未认证', detail);
+export const forbidden = (detail: string) => new Problem(403, '无权操作', detail);
+export const notFound = (detail: string) => new Problem(404, '未找到', detail);
+export const conflict = (detail: string) => new Problem(409, '状态冲突', detail);
+
+/** Field-level errors from a zod failure; `where` prefixes the path (body, query, path). */
+export function fromZod(err: ZodError, where: string): Problem {
+  const errors = err.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  return badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+}
+
+export function sendProblem(res: Response, p: Problem, instance?: string): void {
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title: p.title, status: p.status, detail: p.detail, instance, errors: p.errors });
+}
+
+/** The last handler: known problems as they are; anything else a bare 500 (no stack, no SQL). */
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof Problem) return sendProblem(res, err, req.originalUrl);
+  if (err instanceof ZodError) return sendProblem(res, fromZod(err, 'body'), req.originalUrl);
+  const status = (err as { status?: number; type?: string }).status;
+  if (status === 400 || status === 413) {
+    // express.json() parse and size errors
+    return sendProblem(res, new Problem(status, status === 413 ? '请求体过大' : '请求体不是有效的JSON'), req.originalUrl);
+  }
+  req.log.error({ err }, 'unhandled error');
+  sendProblem(res, new Problem(500, '服务器内部错误'), req.originalUrl);
+};

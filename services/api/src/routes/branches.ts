@@ -1,0 +1,121 @@
+import { Router, type Request } from 'express';
+import type { UpdateDefinition } from '@temporalio/client';
+import {
+  BranchPath,
+  ConfirmAward,
+  FindingPath,
+  RecordObservation,
+  Review,
+  STEP_SIGNERS,
+  SubmitRectificationEvidence,
+  SubmitSelfCheck,
+  VerifyRectification,
+  scopeCode,
+  within,
+  type Actor,
+  type Branch,
+  type HumanStep,
+  type Role,
+  type Scope,
+} from '@fivestar/contracts';
+import {
+  branchStateQuery,
+  branchWorkflowId,
+  confirmAwardUpdate,
+  rectificationStateQuery,
+  rectificationWorkflowId,
+  recordObservationUpdate,
+  reviewUpdate,
+  submitEvidenceUpdate,
+  submitSelfCheckUpdate,
+  verifyRectificationUpdate,
+} from '@fivestar/workflows';
+import type { z } from 'zod';
+import { actorOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { findBranch } from '../directory';
+import { forbidden, notFound } from '../problem';
+import { handle, viaTemporal } from '../temporal';
+import { parse } from '../validate';
+
+type Signer = { role: Role; scope: Scope };
+
+/** Role and jurisdiction are checked here, before anything reaches Temporal (the workflow checks again). */
+function authorise(actor: Actor, branch: Branch, signers: Signer[]): void {
+  const ok = signers.some((s) => s.role === actor.role && within(actor.jurisdiction, scopeCode(branch, s.scope)));
+  if (!ok) throw forbidden('您无权办理该支部的此环节');
+}
+
+export function branchRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  async function target(req: Request) {
+    const path = parse(BranchPath, req.params, 'path');
+    const branch = await findBranch(deps.db, path.code);
+    if (!branch) throw notFound(`支部 ${path.code} 不存在`);
+    return { ...path, branch, actor: actorOf(req) };
+  }
+
+  /** A sign-off route: authorise, validate the body, then run the workflow Update with the actor. */
+  function signOff<S extends z.ZodType, R>(
+    path: string,
+    schema: S,
+    signers: Signer[],
+    update: UpdateDefinition<R, [z.infer<S> & { actor: Actor }]>,
+    workflowOf: (t: Awaited<ReturnType<typeof target>>, req: Request) => string,
+  ) {
+    r.post(path, async (req, res) => {
+      const t = await target(req);
+      authorise(t.actor, t.branch, signers);
+      const body = parse(schema, req.body, 'body');
+      const workflowId = workflowOf(t, req);
+      const result = await viaTemporal(() =>
+        handle(deps.temporal, workflowId).executeUpdate(update, { args: [{ ...(body as object), actor: t.actor } as z.infer<S> & { actor: Actor }] }),
+      );
+      req.log.info({ workflowId, update: update.name }, 'sign-off accepted');
+      res.json(result);
+    });
+  }
+
+  const branchWf = (t: { roundId: string; code: string }) => branchWorkflowId(t.roundId, t.code);
+  const findingWf = (t: { roundId: string; code: string }, req: Request) =>
+    rectificationWorkflowId(t.roundId, t.code, parse(FindingPath, req.params, 'path').findingId);
+  const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
+  const base = '/rounds/:roundId/branches/:code';
+
+  signOff(`${base}/self-check`, SubmitSelfCheck, signer('SELF_CHECK'), submitSelfCheckUpdate, branchWf);
+  signOff(`${base}/review`, Review, [...signer('TOWNSHIP_REVIEW'), ...signer('COUNTY_PRE_REVIEW')], reviewUpdate, branchWf);
+  signOff(`${base}/observation`, RecordObservation, signer('ON_SITE_OBSERVATION'), recordObservationUpdate, branchWf);
+  signOff(`${base}/award`, ConfirmAward, signer('AWARD'), confirmAwardUpdate, branchWf);
+  signOff(
+    `${base}/findings/:findingId/evidence`,
+    SubmitRectificationEvidence,
+    [{ role: 'village_secretary', scope: 'branch' }],
+    submitEvidenceUpdate,
+    findingWf,
+  );
+  signOff(
+    `${base}/findings/:findingId/verify`,
+    VerifyRectification,
+    [{ role: 'township_reviewer', scope: 'township' }],
+    verifyRectificationUpdate,
+    findingWf,
+  );
+
+  /** Reads are scoped like commands: only people whose jurisdiction holds the branch. */
+  r.get(base, async (req, res) => {
+    const t = await target(req);
+    if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
+    const state = await viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery));
+    res.json({ branch: t.branch, state });
+  });
+
+  r.get(`${base}/findings/:findingId`, async (req, res) => {
+    const t = await target(req);
+    if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
+    const state = await viaTemporal(() => handle(deps.temporal, findingWf(t, req)).query(rectificationStateQuery));
+    res.json(state);
+  });
+
+  return r;
+}

@@ -1,0 +1,85 @@
+import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { DEFAULT_CATALOGS, RoundPath, StartRoundRequest, within } from '@fivestar/contracts';
+import {
+  closeRoundUpdate,
+  RoundIdKey,
+  roundProgressQuery,
+  roundWorkflowId,
+  type AssessmentRoundInput,
+} from '@fivestar/workflows';
+import { actorOf, requireRole } from '../auth';
+import type { ApiDeps } from '../deps';
+import { conflict, forbidden, notFound } from '../problem';
+import { handle, viaTemporal } from '../temporal';
+import { parse } from '../validate';
+
+export function roundRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  /** A coordinator starts the county's round; the catalogs in force now are pinned into it. */
+  r.post('/rounds', async (req, res) => {
+    const actor = actorOf(req);
+    requireRole(actor, 'coordinator');
+    const body = parse(StartRoundRequest, req.body, 'body');
+    if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
+    const county = await deps.db.selectFrom('counties').select('code').where('code', '=', body.countyCode).executeTakeFirst();
+    if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
+    const workflowId = roundWorkflowId(body.roundId);
+    const input: AssessmentRoundInput = { ...body, catalogs: DEFAULT_CATALOGS };
+    try {
+      await deps.temporal.workflow.start('assessmentRound', {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([{ key: RoundIdKey, value: body.roundId }]),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`轮次 ${body.roundId} 已存在`);
+      throw err;
+    }
+    await deps.db
+      .insertInto('rounds')
+      .values({
+        round_id: body.roundId,
+        county_code: body.countyCode,
+        year: body.year,
+        title: body.title,
+        workflow_id: workflowId,
+        started_by: actor.userId,
+      })
+      .onConflict((oc) => oc.column('round_id').doNothing())
+      .execute();
+    req.log.info({ roundId: body.roundId, workflowId }, 'round started');
+    res.status(201).json({ roundId: body.roundId, workflowId });
+  });
+
+  async function roundOf(roundId: string, actorJurisdiction: string) {
+    const round = await deps.db.selectFrom('rounds').selectAll().where('round_id', '=', roundId).executeTakeFirst();
+    if (!round) throw notFound(`轮次 ${roundId} 不存在`);
+    const inside = within(actorJurisdiction, round.county_code) || within(round.county_code, actorJurisdiction);
+    if (!inside) throw forbidden('不在您的管辖范围内');
+    return round;
+  }
+
+  r.get('/rounds/:roundId', async (req, res) => {
+    const { roundId } = parse(RoundPath, req.params, 'path');
+    const round = await roundOf(roundId, actorOf(req).jurisdiction);
+    const progress = await viaTemporal(() => handle(deps.temporal, round.workflow_id).query(roundProgressQuery));
+    res.json({ roundId, countyCode: round.county_code, year: round.year, title: round.title, progress });
+  });
+
+  r.post('/rounds/:roundId/close', async (req, res) => {
+    const actor = actorOf(req);
+    requireRole(actor, 'coordinator');
+    const { roundId } = parse(RoundPath, req.params, 'path');
+    const round = await roundOf(roundId, actor.jurisdiction);
+    const progress = await viaTemporal(() =>
+      handle(deps.temporal, round.workflow_id).executeUpdate(closeRoundUpdate, { args: [{ actor }] }),
+    );
+    res.json({ roundId, progress });
+  });
+
+  return r;
+}

@@ -1,0 +1,48 @@
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { badRequest, conflict, forbidden, notFound, Problem } from './problem';
+
+/**
+ * Maps what a workflow answered into HTTP terms: validator rejections carry a failure type
+ * (WrongStep, Forbidden, Invalid, Conflict) set in workflows/src/workflows/guard.ts.
+ */
+export function toProblem(err: unknown): Problem | undefined {
+  if (err instanceof WorkflowNotFoundError) return notFound('流程不存在');
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const message = cause.message;
+    switch (cause.type) {
+      case 'Forbidden':
+        return forbidden(message);
+      case 'WrongStep':
+      case 'Conflict':
+        return conflict(message);
+      case 'Invalid': {
+        const [field, ...rest] = message.split(': ');
+        return rest.length ? badRequest(message, [{ field: `body.${field}`, message: rest.join(': ') }]) : badRequest(message);
+      }
+    }
+  }
+  if (err instanceof Error && /not found/i.test(err.message) && (err as { code?: number }).code === 5) {
+    return notFound('流程不存在');
+  }
+  return undefined;
+}
+
+/** Runs a Temporal call and turns known workflow answers into problems. */
+export async function viaTemporal<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toProblem(err) ?? err;
+  }
+}
+
+export function handle(client: Client, workflowId: string): WorkflowHandle {
+  return client.workflow.getHandle(workflowId);
+}

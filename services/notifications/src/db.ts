@@ -1,0 +1,43 @@
+import type { EscalationLevel, Role } from '@fivestar/contracts';
+import type { ConsumerTables } from '@fivestar/platform';
+import type { ColumnType, Generated } from 'kysely';
+
+export const SCHEMA = 'notifications';
+
+export type NoticeKind = 'step_opened' | 'reminder' | 'overdue' | 'escalation' | 'award_published';
+
+/** Timestamps are written as ISO strings (from event.occurredAt) and read back as Dates. */
+type Timestamp = ColumnType<Date, string, string>;
+
+/** The service's own copy of the directory's users (from `directory.user_upserted`). */
+export interface RecipientsTable {
+  user_id: string;
+  name: string;
+  role: Role;
+  jurisdiction: string;
+  active: boolean;
+  /** occurredAt of the upsert applied last: an older upsert never overwrites a newer one. */
+  updated_at: Timestamp;
+}
+
+export interface NoticesTable {
+  id: Generated<string>;
+  event_id: string;
+  user_id: string;
+  kind: NoticeKind;
+  title: string;
+  body: string;
+  round_id: string | null;
+  branch_id: string | null;
+  work_key: string | null;
+  escalation_level: EscalationLevel | null;
+  created_at: Timestamp;
+  read_at: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+export interface NotificationsTables {
+  recipients: RecipientsTable;
+  notices: NoticesTable;
+}
+
+export type NotificationsDB = NotificationsTables & ConsumerTables;

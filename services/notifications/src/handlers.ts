@@ -1,0 +1,91 @@
+import type { FivestarEvent } from '@fivestar/contracts';
+import { sql, type Transaction } from 'kysely';
+import type { NotificationsDB } from './db';
+import { noticeFor } from './notices';
+
+/**
+ * Applies one event to the notification model (inside applyOnce's transaction).
+ *
+ * A notice is fanned out to the recipients known *when its event is applied*: a user who appears
+ * (or is activated, or changes role) later does not receive older notices. That is deliberate — an
+ * inbox is a record of what a person was told, and work still open reaches a newcomer through the
+ * task ledger (services/tasks), not through back-dated notices. Replaying the stream in order
+ * reproduces exactly the same fan-out, so a rebuild gives the same rows.
+ */
+export async function handleEvent(trx: Transaction<NotificationsDB>, event: FivestarEvent): Promise<void> {
+  if (event.type === 'directory.user_upserted') {
+    const u = event.data;
+    await trx
+      .insertInto('recipients')
+      .values({
+        user_id: u.userId,
+        name: u.name,
+        role: u.role,
+        jurisdiction: u.jurisdiction,
+        active: u.active,
+        updated_at: event.occurredAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('user_id')
+          .doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            role: eb.ref('excluded.role'),
+            jurisdiction: eb.ref('excluded.jurisdiction'),
+            active: eb.ref('excluded.active'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          // Only a newer (or same-instant, later-in-stream) upsert wins.
+          .where('recipients.updated_at', '<=', (eb) => eb.ref('excluded.updated_at')),
+      )
+      .execute();
+    return;
+  }
+
+  const draft = noticeFor(event);
+  if (!draft) return;
+  const { group } = draft;
+  await trx
+    .insertInto('notices')
+    .columns([
+      'event_id',
+      'user_id',
+      'kind',
+      'title',
+      'body',
+      'round_id',
+      'branch_id',
+      'work_key',
+      'escalation_level',
+      'created_at',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('recipients')
+        .select([
+          sql<string>`${event.id}::text`.as('event_id'),
+          'user_id',
+          sql<string>`${draft.kind}::text`.as('kind'),
+          sql<string>`${draft.title}::text`.as('title'),
+          sql<string>`${draft.body}::text`.as('body'),
+          sql<string>`${event.roundId}::text`.as('round_id'),
+          sql<string>`${event.branchId}::text`.as('branch_id'),
+          sql<string>`${draft.workKey}::text`.as('work_key'),
+          sql<string>`${draft.escalationLevel}::text`.as('escalation_level'),
+          // Event time, not wall-clock time: a rebuild writes identical rows.
+          sql<string>`${event.occurredAt}::timestamptz`.as('created_at'),
+        ])
+        .where('active', '=', true)
+        .where('role', '=', group.role)
+        // A user covers the group when the group's jurisdiction lies inside the user's own.
+        .where(sql<boolean>`starts_with(${group.jurisdiction}::text, jurisdiction)`),
+    )
+    .onConflict((oc) => oc.columns(['event_id', 'user_id']).doNothing())
+    .execute();
+}
+
+/** Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform). */
+export async function truncateModel(trx: Transaction<NotificationsDB>): Promise<void> {
+  await trx.deleteFrom('notices').execute();
+  await trx.deleteFrom('recipients').execute();
+}

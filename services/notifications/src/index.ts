@@ -1,0 +1,6 @@
+export { startNotificationsService, rebuildNotifications, SERVICE_NAME } from './service';
+export { handleEvent, truncateModel } from './handlers';
+export { inbox, markRead } from './queries';
+export { noticeFor, formatBeijingTime, type NoticeDraft } from './notices';
+export { migrations } from './migrations';
+export * from './db';

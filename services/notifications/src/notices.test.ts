@@ -1,0 +1,172 @@
+import { parseEvent, type FivestarEvent } from '@fivestar/contracts';
+import { formatBeijingTime, noticeFor } from './notices';
+
+const BRANCH = '410102001001';
+const TOWNSHIP = '410102001';
+
+function event(type: FivestarEvent['type'], data: unknown, branchId: string | null = BRANCH): FivestarEvent {
+  return parseEvent({
+    id: `round/r1/branch/${BRANCH}#1`,
+    type,
+    version: 1,
+    occurredAt: '2025-06-01T02:00:00.000Z',
+    roundId: 'r-2025',
+    branchId,
+    jurisdiction: branchId ?? TOWNSHIP,
+    actor: null,
+    data,
+  });
+}
+
+const work = {
+  key: 'w-1',
+  kind: 'step',
+  title: '审核 东村 的自评材料',
+  group: { role: 'township_reviewer', jurisdiction: TOWNSHIP },
+  deadline: '2025-06-14T10:00:00.000Z',
+};
+
+describe('formatBeijingTime', () => {
+  it('shows UTC+8 wall time, crossing midnight', () => {
+    expect(formatBeijingTime('2025-06-14T10:00:00.000Z')).toBe('2025-06-14 18:00');
+    expect(formatBeijingTime('2025-12-31T16:30:00Z')).toBe('2026-01-01 00:30');
+  });
+});
+
+describe('noticeFor', () => {
+  it('step_opened → a to-do for the work group with the deadline', () => {
+    expect(noticeFor(event('branch.step_opened', { step: 'TOWNSHIP_REVIEW', attempt: 1, work }))).toEqual({
+      kind: 'step_opened',
+      title: '待办：审核 东村 的自评材料',
+      body: '乡镇审核：审核 东村 的自评材料，请于2025-06-14 18:00前办理。',
+      group: work.group,
+      workKey: 'w-1',
+      escalationLevel: null,
+    });
+  });
+
+  it('marks a reworked step', () => {
+    const n = noticeFor(event('branch.step_opened', { step: 'SELF_CHECK', attempt: 2, work }));
+    expect(n?.body).toBe('村自评（退回后第2次办理）：审核 东村 的自评材料，请于2025-06-14 18:00前办理。');
+  });
+
+  it('reminder, overdue and escalation of a step', () => {
+    const ref = { step: 'TOWNSHIP_REVIEW', attempt: 1, workKey: 'w-1', group: work.group };
+    const reminder = noticeFor(event('branch.step_reminder', { ...ref, deadline: work.deadline }));
+    expect(reminder).toMatchObject({ kind: 'reminder', title: '催办提醒：乡镇审核', workKey: 'w-1' });
+    expect(reminder?.body).toBe(`支部（${BRANCH}）的乡镇审核将于2025-06-14 18:00到期，请抓紧办理。`);
+
+    const overdue = noticeFor(event('branch.step_overdue', { ...ref, deadline: work.deadline }));
+    expect(overdue).toMatchObject({ kind: 'overdue', title: '逾期提醒：乡镇审核' });
+    expect(overdue?.body).toBe(
+      `支部（${BRANCH}）的乡镇审核已于2025-06-14 18:00到期，至今未办理，请立即办理。`,
+    );
+
+    const county = { role: 'coordinator', jurisdiction: '410102' } as const;
+    const escalated = noticeFor(event('branch.step_escalated', { ...ref, level: 'yellow', group: county }));
+    expect(escalated).toEqual({
+      kind: 'escalation',
+      title: '黄色督办单（挂牌督办）：乡镇审核',
+      body: `支部（${BRANCH}）的乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。`,
+      group: county,
+      workKey: 'w-1',
+      escalationLevel: 'yellow',
+    });
+  });
+
+  it('rectification steps go to the work group of the step (owner or verifier)', () => {
+    const owner = { role: 'village_secretary', jurisdiction: BRANCH } as const;
+    const ownerWork = {
+      ...work,
+      key: 'f-1#1',
+      kind: 'rectification_evidence',
+      title: '整改：村务公开栏未更新',
+      group: owner,
+    };
+    expect(
+      noticeFor(
+        event('rectification.opened', { findingId: 'f-1', title: '村务公开栏未更新', work: ownerWork }),
+      ),
+    ).toMatchObject({
+      kind: 'step_opened',
+      group: owner,
+      title: '待办：整改：村务公开栏未更新',
+      body: '限期整改：村务公开栏未更新。请于2025-06-14 18:00前完成整改并提交佐证材料。',
+    });
+
+    const verifyWork = {
+      ...work,
+      key: 'f-1#v1',
+      kind: 'rectification_verify',
+      title: '核验整改：村务公开栏未更新',
+    };
+    const submitted = noticeFor(
+      event('rectification.evidence_submitted', {
+        findingId: 'f-1',
+        closes: 'f-1#1',
+        description: '已更新公开栏并拍照',
+        work: verifyWork,
+      }),
+    );
+    expect(submitted).toMatchObject({ kind: 'step_opened', group: work.group, workKey: 'f-1#v1' });
+    expect(submitted?.body).toBe('整改佐证材料已提交：已更新公开栏并拍照。请于2025-06-14 18:00前完成核验。');
+
+    const rejected = noticeFor(
+      event('rectification.rejected', {
+        findingId: 'f-1',
+        closes: 'f-1#v1',
+        reasons: ['照片不清晰', '缺少签字'],
+        work: ownerWork,
+      }),
+    );
+    expect(rejected).toMatchObject({ kind: 'step_opened', group: owner });
+    expect(rejected?.body).toBe(
+      '整改未通过核验，退回原因：照片不清晰；缺少签字。请于2025-06-14 18:00前重新整改并提交。',
+    );
+  });
+
+  it('rectification reminder, overdue and escalation', () => {
+    const base = { findingId: 'f-1', workKey: 'f-1#1', group: work.group };
+    expect(noticeFor(event('rectification.reminder', { ...base, deadline: work.deadline }))).toMatchObject({
+      kind: 'reminder',
+      title: '催办提醒：整改事项',
+      body: `支部（${BRANCH}）的整改事项（问题编号 f-1）将于2025-06-14 18:00到期，请抓紧办理。`,
+    });
+    expect(noticeFor(event('rectification.overdue', { ...base, deadline: work.deadline }))).toMatchObject({
+      kind: 'overdue',
+      title: '逾期提醒：整改事项',
+    });
+    expect(noticeFor(event('rectification.escalated', { ...base, level: 'red' }))).toMatchObject({
+      kind: 'escalation',
+      title: '红色督办单：整改事项',
+      escalationLevel: 'red',
+    });
+  });
+
+  it('award → the branch secretaries, with the star names', () => {
+    const catalog = { id: 'rural-default', version: 1 };
+    const stars = [
+      { code: 'industry', name: '产业兴旺星' },
+      { code: 'ecology', name: '生态宜居星' },
+      { code: 'safety', name: '平安法治星' },
+    ];
+    expect(noticeFor(event('branch.awarded', { level: 3, stars, catalog }))).toEqual({
+      kind: 'award_published',
+      title: '评星结果：三星级支部',
+      body: '本支部获评三星级：产业兴旺星、生态宜居星、平安法治星。',
+      group: { role: 'village_secretary', jurisdiction: BRANCH },
+      workKey: null,
+      escalationLevel: null,
+    });
+    expect(noticeFor(event('branch.awarded', { level: 0, stars: [], catalog }))).toMatchObject({
+      title: '评星结果：未获评星级',
+      body: '本支部本轮未获评星级。',
+    });
+    expect(noticeFor(event('branch.awarded', { level: 0, stars: [], catalog }, null))).toBeNull();
+  });
+
+  it('ignores events nobody is told about', () => {
+    expect(noticeFor(event('branch.closed', { step: 'CLOSED', level: 3 }))).toBeNull();
+    expect(noticeFor(event('rectification.closed', { findingId: 'f-1', closes: 'f-1#v1' }))).toBeNull();
+  });
+});

@@ -1,0 +1,178 @@
+import {
+  ESCALATION_LABELS,
+  STEP_LABELS,
+  type CandidateGroup,
+  type EscalationLevel,
+  type FivestarEvent,
+} from '@fivestar/contracts';
+import type { NoticeKind } from './db';
+
+/** What one event tells one candidate group; the handler fans it out to the group's users. */
+export interface NoticeDraft {
+  kind: NoticeKind;
+  title: string;
+  body: string;
+  group: CandidateGroup;
+  workKey: string | null;
+  escalationLevel: EscalationLevel | null;
+}
+
+const LEVEL_NAMES = ['零', '一', '二', '三', '四', '五'] as const;
+
+/**
+ * Beijing time (UTC+8, no daylight saving) as "YYYY-MM-DD HH:mm". Fixed offset rather than Intl, so the
+ * text depends on the event alone and a rebuild writes the same bytes on any machine.
+ */
+export function formatBeijingTime(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
+}
+
+function branchRef(event: FivestarEvent): string {
+  return event.branchId ? `支部（${event.branchId}）` : '支部';
+}
+
+/** The notice an event gives rise to, or null for events nobody is told about. */
+export function noticeFor(event: FivestarEvent): NoticeDraft | null {
+  const notice = (kind: NoticeKind, group: CandidateGroup, workKey: string, title: string, body: string) => ({
+    kind,
+    title,
+    body,
+    group,
+    workKey,
+    escalationLevel: null,
+  });
+  switch (event.type) {
+    case 'branch.step_opened': {
+      const { work, step, attempt } = event.data;
+      const rework = attempt > 1 ? `（退回后第${attempt}次办理）` : '';
+      return notice(
+        'step_opened',
+        work.group,
+        work.key,
+        `待办：${work.title}`,
+        `${STEP_LABELS[step]}${rework}：${work.title}，请于${formatBeijingTime(work.deadline)}前办理。`,
+      );
+    }
+    case 'branch.step_reminder': {
+      const d = event.data;
+      const label = STEP_LABELS[d.step];
+      return notice(
+        'reminder',
+        d.group,
+        d.workKey,
+        `催办提醒：${label}`,
+        `${branchRef(event)}的${label}将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
+      );
+    }
+    case 'branch.step_overdue': {
+      const d = event.data;
+      const label = STEP_LABELS[d.step];
+      return notice(
+        'overdue',
+        d.group,
+        d.workKey,
+        `逾期提醒：${label}`,
+        `${branchRef(event)}的${label}已于${formatBeijingTime(d.deadline)}到期，至今未办理，请立即办理。`,
+      );
+    }
+    case 'branch.step_escalated': {
+      const d = event.data;
+      const label = STEP_LABELS[d.step];
+      const level = ESCALATION_LABELS[d.level];
+      return {
+        ...notice(
+          'escalation',
+          d.group,
+          d.workKey,
+          `${level}：${label}`,
+          `${branchRef(event)}的${label}逾期未办，现发出${level}，请督促落实。`,
+        ),
+        escalationLevel: d.level,
+      };
+    }
+    case 'rectification.opened': {
+      const { work, title } = event.data;
+      return notice(
+        'step_opened',
+        work.group,
+        work.key,
+        `待办：${work.title}`,
+        `限期整改：${title}。请于${formatBeijingTime(work.deadline)}前完成整改并提交佐证材料。`,
+      );
+    }
+    case 'rectification.evidence_submitted': {
+      const { work, description } = event.data;
+      return notice(
+        'step_opened',
+        work.group,
+        work.key,
+        `待办：${work.title}`,
+        `整改佐证材料已提交：${description}。请于${formatBeijingTime(work.deadline)}前完成核验。`,
+      );
+    }
+    case 'rectification.rejected': {
+      const { work, reasons } = event.data;
+      return notice(
+        'step_opened',
+        work.group,
+        work.key,
+        `待办：${work.title}`,
+        `整改未通过核验，退回原因：${reasons.join('；')}。请于${formatBeijingTime(work.deadline)}前重新整改并提交。`,
+      );
+    }
+    case 'rectification.reminder': {
+      const d = event.data;
+      return notice(
+        'reminder',
+        d.group,
+        d.workKey,
+        '催办提醒：整改事项',
+        `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
+      );
+    }
+    case 'rectification.overdue': {
+      const d = event.data;
+      return notice(
+        'overdue',
+        d.group,
+        d.workKey,
+        '逾期提醒：整改事项',
+        `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）已于${formatBeijingTime(d.deadline)}到期，至今未办结，请立即办理。`,
+      );
+    }
+    case 'rectification.escalated': {
+      const d = event.data;
+      const level = ESCALATION_LABELS[d.level];
+      return {
+        ...notice(
+          'escalation',
+          d.group,
+          d.workKey,
+          `${level}：整改事项`,
+          `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）逾期未办结，现发出${level}，请督促落实。`,
+        ),
+        escalationLevel: d.level,
+      };
+    }
+    case 'branch.awarded': {
+      // The branch's own secretaries hear the result; without a branch there is nobody to tell.
+      if (!event.branchId) return null;
+      const { level, stars } = event.data;
+      const body =
+        level > 0
+          ? `本支部获评${LEVEL_NAMES[level]}星级：${stars.map((s) => s.name).join('、')}。`
+          : '本支部本轮未获评星级。';
+      return {
+        kind: 'award_published',
+        title: level > 0 ? `评星结果：${LEVEL_NAMES[level]}星级支部` : '评星结果：未获评星级',
+        body,
+        group: { role: 'village_secretary', jurisdiction: event.branchId },
+        workKey: null,
+        escalationLevel: null,
+      };
+    }
+    default:
+      return null;
+  }
+}

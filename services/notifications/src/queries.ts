@@ -1,0 +1,65 @@
+import type { Notice } from '@fivestar/contracts';
+import type { ParsedRequestOf, ResultOf } from '@fivestar/platform';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { NoticesTable, NotificationsDB } from './db';
+
+function toNotice(row: Selectable<NoticesTable>): Notice {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    roundId: row.round_id,
+    branchId: row.branch_id,
+    workKey: row.work_key,
+    escalationLevel: row.escalation_level,
+    createdAt: row.created_at.toISOString(),
+    readAt: row.read_at ? row.read_at.toISOString() : null,
+  };
+}
+
+/** The viewer's own inbox, newest first, with the count of unread notices. */
+export async function inbox(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'inbox'>,
+): Promise<ResultOf<'notifications', 'inbox'>> {
+  const userId = req.viewer.userId;
+  let items = db
+    .selectFrom('notices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(req.limit);
+  if (req.unreadOnly) items = items.where('read_at', 'is', null);
+  const [rows, unread] = await Promise.all([
+    items.execute(),
+    db
+      .selectFrom('notices')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { unread: Number(unread.n), items: rows.map(toNotice) };
+}
+
+/** Marks the given notices read — only those that belong to the viewer; returns how many changed. */
+export async function markRead(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'markRead'>,
+): Promise<ResultOf<'notifications', 'markRead'>> {
+  // Ids are bigserial; anything else cannot name a notice (and must not make the cast fail).
+  const ids = req.ids.filter((id) => /^\d{1,18}$/.test(id));
+  if (ids.length === 0) return { updated: 0 };
+  const result = await db
+    .updateTable('notices')
+    // Reading is a person's action, not an event: wall-clock time is right here.
+    .set({ read_at: sql<string>`now()` })
+    .where('user_id', '=', req.viewer.userId)
+    .where('id', 'in', ids)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return { updated: Number(result.numUpdatedRows) };
+}

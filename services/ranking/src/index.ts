@@ -1,0 +1,6 @@
+export { startRankingService, rebuildRanking, SERVICE_NAME } from './service';
+export { handleEvent, truncateModel } from './handlers';
+export { standings } from './queries';
+export { rankDesc, scaledDecimal } from './rank';
+export { migrations } from './migrations';
+export * from './db';

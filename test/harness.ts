@@ -1,0 +1,151 @@
+/**
+ * The whole system in one test process, on the real servers: the API, the three services and a
+ * Temporal worker on a task queue of its own, over a freshly migrated test database.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { sql, type Migration } from 'kysely';
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  jetstreamClient,
+  loadConfig,
+  migrate,
+  type Config,
+} from '@fivestar/platform';
+import { createActivities } from '@fivestar/workflows';
+import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory, migrations as apiMigrations, startApiService } from '@fivestar/api';
+import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
+import { migrations as notificationsMigrations, startNotificationsService } from '@fivestar/notifications';
+import { migrations as rankingMigrations, startRankingService } from '@fivestar/ranking';
+
+const SCHEMAS: Record<string, Record<string, Migration>> = {
+  api: apiMigrations,
+  tasks: tasksMigrations,
+  notifications: notificationsMigrations,
+  ranking: rankingMigrations,
+};
+
+let runtimeInstalled = false;
+
+export interface Stack {
+  baseUrl: string;
+  runId: string;
+  temporal: Client;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const runId = randomBytes(3).toString('hex');
+  const config: Config = {
+    ...loadConfig(),
+    databaseUrl: process.env.TEST_DATABASE_URL!,
+    taskQueue: `fivestar-test-${runId}`,
+  };
+  const log = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'warn');
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+
+  // A clean read model per run; the private NATS server of this jest run starts empty too.
+  for (const [schema, migrations] of Object.entries(SCHEMAS)) {
+    const db = createDb<unknown>(config.databaseUrl, schema, 1);
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
+    await migrate(db, schema, migrations, log);
+    await db.destroy();
+  }
+
+  const demo = demoCounty();
+  const apiDb = createDb<never>(config.databaseUrl, 'api', 2);
+  const loaderNc = await connectNats(config.natsUrl, 'e2e-loader');
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await loadDirectory(apiDb as never, jetstreamClient(loaderNc), demo, async () => passwordHash);
+  await loaderNc.close();
+  await apiDb.destroy();
+
+  const services = [
+    // Test deadlines are minutes long: a one-minute yellow window keeps fresh tasks green.
+    await startTasksService({ config, log, yellowSeconds: 60 }),
+    await startNotificationsService({ config, log }),
+    await startRankingService({ config, log }),
+  ];
+  const api = await startApiService({ config, log, port: 0, jwtSecret: randomBytes(32).toString('hex') });
+
+  const nc = await connectNats(config.natsUrl, 'e2e-worker');
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    workflowsPath: path.resolve(__dirname, '../workflows/src/workflows'),
+    activities: createActivities({ nc, js: jetstreamClient(nc), client: temporal, taskQueue: config.taskQueue }),
+  });
+  const running = worker.run();
+
+  return {
+    baseUrl: `http://127.0.0.1:${api.port}`,
+    runId,
+    temporal,
+    config,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await api.stop();
+      for (const s of services) await s.stop();
+      await nc.close();
+      await clientConnection.close();
+      await workerConnection.close();
+    },
+  };
+}
+
+/** A logged-in HTTP client for one demo user. */
+export class ApiUser {
+  private constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    readonly username: string,
+  ) {}
+
+  static async login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<ApiUser> {
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    return new ApiUser(baseUrl, ((await res.json()) as { token: string }).token, username);
+  }
+
+  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any; type: string }> {
+    const res = await fetch(`${this.baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, type: res.headers.get('content-type') ?? '' };
+  }
+
+  get = (url: string) => this.call('GET', url);
+  post = (url: string, body: unknown = {}) => this.call('POST', url, body);
+}
+
+/** Polls `probe` until `accept` holds (bounded); returns the last value or throws with it. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < until) {
+    last = await probe();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}

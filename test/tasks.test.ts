@@ -1,0 +1,511 @@
+/**
+ * The task ledger against real PostgreSQL (database `fivestar_test_tasks`) and real NATS JetStream.
+ * Self-sufficient: it creates its database, schema and stream itself, so it runs with or without the
+ * global setup. Event ids, keys and the round id carry a per-run id, so the shared stream's other
+ * events (other tests, earlier runs) never get in the way; every listing filters by this run's round.
+ */
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import {
+  EVENT_STREAM,
+  type CandidateGroup,
+  type EventData,
+  type EventType,
+  type FivestarEvent,
+  type ListTasksRequest,
+  type Role,
+  type Task,
+} from '@fivestar/contracts';
+import {
+  applyOnce,
+  callEndpoint,
+  connectNats,
+  createDb,
+  createLogger,
+  ensureDatabase,
+  ensureEventStream,
+  jetstreamClient,
+  loadConfig,
+  migrate,
+  publishEvent,
+  rebuildFromStream,
+  RequestError,
+  type NatsConnection,
+} from '@fivestar/platform';
+import { sql, type Kysely } from 'kysely';
+import {
+  handleEvent,
+  migrations,
+  startTasksService,
+  type TasksDatabase,
+  type TasksDb,
+} from '@fivestar/tasks';
+
+const run = randomBytes(5).toString('hex');
+const roundId = `tasks-${run}`;
+const durable = `tasks-test-${run}`;
+const log = createLogger('tasks-test', 'warn');
+const base = loadConfig();
+const databaseUrl = (() => {
+  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
+  url.pathname = '/fivestar_test_tasks';
+  return url.toString();
+})();
+const natsUrl = process.env.NATS_URL ?? base.natsUrl;
+
+const DAY = 86_400_000;
+const now = Date.now();
+const iso = (ms: number) => new Date(ms).toISOString();
+const COUNTY = '330102';
+const TOWNSHIP = '330102001';
+const B1 = '330102001001';
+const B2 = '330102001002';
+
+let db: Kysely<TasksDb>;
+let nc: NatsConnection;
+let svc: { stop(): Promise<void> };
+
+// ---- events ---------------------------------------------------------------------------------------
+
+let seq = 0;
+/** A valid event of `type`; ids and workflow times are unique and increasing within this run. */
+function ev<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  branchId: string | null = B1,
+  idPrefix: string = run,
+): FivestarEvent {
+  seq++;
+  return {
+    id: `${idPrefix}/${String(seq).padStart(4, '0')}`,
+    type,
+    version: 1,
+    occurredAt: iso(now - DAY + seq * 1000),
+    roundId,
+    branchId,
+    jurisdiction: branchId ?? COUNTY,
+    actor: null,
+    data,
+  } as unknown as FivestarEvent;
+}
+
+const group = (role: Role, jurisdiction: string): CandidateGroup => ({ role, jurisdiction });
+
+async function publish(...events: FivestarEvent[]): Promise<void> {
+  const js = jetstreamClient(nc);
+  for (const e of events) {
+    const ack = await publishEvent(js, e);
+    expect(ack.duplicate).toBe(false);
+  }
+}
+
+// ---- reads ----------------------------------------------------------------------------------------
+
+const viewer = (role: Role, jurisdiction: string) => ({
+  userId: `u-${role}-${jurisdiction}`,
+  role,
+  jurisdiction,
+});
+
+function list(role: Role, jurisdiction: string, extra: Partial<ListTasksRequest> = {}) {
+  return callEndpoint(nc, 'tasks', 'list', {
+    viewer: viewer(role, jurisdiction),
+    roundId,
+    status: 'all',
+    limit: 500,
+    ...extra,
+  });
+}
+
+/** Polls until the consumer has caught up to what `ok` expects. */
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out; last read: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function taskOf(
+  role: Role,
+  jurisdiction: string,
+  key: string,
+  ok: (t: Task) => boolean,
+): Promise<Task> {
+  const res = await until(
+    () => list(role, jurisdiction),
+    (r) => r.items.some((t) => t.key === key && ok(t)),
+  );
+  return res.items.find((t) => t.key === key)!;
+}
+
+async function allPages(role: Role, jurisdiction: string, limit: number): Promise<Task[][]> {
+  const pages: Task[][] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await list(role, jurisdiction, { status: 'open', limit, cursor });
+    pages.push(res.items);
+    cursor = res.nextCursor ?? undefined;
+  } while (cursor);
+  return pages;
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  await ensureDatabase(databaseUrl, log);
+  db = createDb<TasksDb>(databaseUrl, 'tasks');
+  await sql`DROP SCHEMA IF EXISTS tasks CASCADE`.execute(db);
+  await sql`DROP SCHEMA IF EXISTS tasks_rebuild CASCADE`.execute(db);
+  await migrate(db, 'tasks', migrations, log);
+  nc = await connectNats(natsUrl, 'fivestar-tasks-test');
+  await ensureEventStream(nc, log);
+  // Own durable name: sharing `tasks` with a running service would split the stream between the two.
+  svc = await startTasksService({
+    config: { ...base, databaseUrl, natsUrl },
+    log,
+    durable,
+    yellowSeconds: 3 * 86_400,
+  });
+});
+
+afterAll(async () => {
+  await svc?.stop();
+  if (nc) {
+    await (await jetstreamManager(nc)).consumers.delete(EVENT_STREAM, durable).catch(() => undefined);
+    await nc.close();
+  }
+  await db?.destroy();
+});
+
+// ---- tests ----------------------------------------------------------------------------------------
+
+describe('tasks ledger', () => {
+  const stepKey = `${run}/${B1}/TOWNSHIP_REVIEW/1`;
+  const stepRef = { step: 'TOWNSHIP_REVIEW' as const, attempt: 1 };
+  const reviewers = group('township_reviewer', TOWNSHIP);
+
+  it('follows a step: opened (green) → reminder (yellow) → overdue (red) → escalated → signed (done)', async () => {
+    const deadline = iso(now + 10 * DAY);
+    const opened = ev('branch.step_opened', {
+      ...stepRef,
+      work: { key: stepKey, kind: 'step', title: '乡镇审核：测试一村', group: reviewers, deadline },
+    });
+    await publish(opened);
+    let t = await taskOf('township_reviewer', TOWNSHIP, stepKey, () => true);
+    expect(t).toEqual({
+      key: stepKey,
+      kind: 'step',
+      title: '乡镇审核：测试一村',
+      group: reviewers,
+      roundId,
+      branchId: B1,
+      step: 'TOWNSHIP_REVIEW',
+      findingId: null,
+      status: 'open',
+      deadline,
+      openedAt: opened.occurredAt,
+      closedAt: null,
+      light: 'green',
+      escalationLevel: null,
+    });
+
+    await publish(ev('branch.step_reminder', { ...stepRef, workKey: stepKey, deadline, group: reviewers }));
+    t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.light !== 'green');
+    expect(t.light).toBe('yellow');
+
+    // The workflow's verdict makes it red even though the stored deadline is still ahead.
+    await publish(ev('branch.step_overdue', { ...stepRef, workKey: stepKey, deadline, group: reviewers }));
+    t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.light === 'red');
+
+    await publish(
+      ev('branch.step_escalated', {
+        ...stepRef,
+        workKey: stepKey,
+        level: 'blue',
+        group: group('township_reviewer', TOWNSHIP),
+      }),
+    );
+    t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.escalationLevel !== null);
+    expect(t).toMatchObject({ escalationLevel: 'blue', light: 'red', status: 'open' });
+
+    const signed = ev('branch.step_signed', { ...stepRef, closes: stepKey, decision: 'approved' });
+    await publish(signed);
+    t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.status === 'done');
+    expect(t).toMatchObject({
+      status: 'done',
+      closedAt: signed.occurredAt,
+      light: 'green',
+      escalationLevel: 'blue',
+    });
+    const open = await list('township_reviewer', TOWNSHIP, { status: 'open' });
+    expect(open.items.map((x) => x.key)).not.toContain(stepKey);
+  });
+
+  const f = `${run}-F1`;
+  const rk = (what: string) => `${run}/${B2}/${f}/${what}`;
+  const village = group('village_secretary', B2);
+
+  it('follows a rectification: evidence → verify → rejected → evidence → verify → closed', async () => {
+    const d = (days: number) => iso(now + days * DAY);
+    const work = (
+      what: string,
+      kind: 'rectification_evidence' | 'rectification_verify',
+      g: CandidateGroup,
+      days: number,
+    ) => ({
+      key: rk(what),
+      kind,
+      title: kind === 'rectification_evidence' ? '整改：阵地建设不达标' : '整改核验：阵地建设不达标',
+      group: g,
+      deadline: d(days),
+    });
+
+    await publish(
+      ev(
+        'rectification.opened',
+        { findingId: f, title: '阵地建设不达标', work: work('e1', 'rectification_evidence', village, 20) },
+        B2,
+      ),
+    );
+    let t = await taskOf('village_secretary', B2, rk('e1'), () => true);
+    expect(t).toMatchObject({
+      kind: 'rectification_evidence',
+      findingId: f,
+      step: null,
+      status: 'open',
+      light: 'green',
+    });
+
+    const submitted = ev(
+      'rectification.evidence_submitted',
+      {
+        findingId: f,
+        closes: rk('e1'),
+        description: '已整改',
+        work: work('v1', 'rectification_verify', reviewers, 2),
+      },
+      B2,
+    );
+    await publish(submitted);
+    t = await taskOf('township_reviewer', TOWNSHIP, rk('v1'), () => true);
+    // Due in two days: inside the three-day window.
+    expect(t).toMatchObject({ status: 'open', light: 'yellow', openedAt: submitted.occurredAt });
+    t = await taskOf('village_secretary', B2, rk('e1'), (x) => x.status === 'done');
+    expect(t.closedAt).toBe(submitted.occurredAt);
+
+    await publish(
+      ev(
+        'rectification.rejected',
+        {
+          findingId: f,
+          closes: rk('v1'),
+          reasons: ['佐证材料不全'],
+          work: work('e2', 'rectification_evidence', village, 10),
+        },
+        B2,
+      ),
+    );
+    await taskOf('village_secretary', B2, rk('e2'), (x) => x.status === 'open');
+    await taskOf('township_reviewer', TOWNSHIP, rk('v1'), (x) => x.status === 'done');
+
+    await publish(
+      ev(
+        'rectification.evidence_submitted',
+        {
+          findingId: f,
+          closes: rk('e2'),
+          description: '补充材料',
+          work: work('v2', 'rectification_verify', reviewers, 5),
+        },
+        B2,
+      ),
+      ev('rectification.closed', { findingId: f, closes: rk('v2') }, B2),
+    );
+    await taskOf('township_reviewer', TOWNSHIP, rk('v2'), (x) => x.status === 'done');
+    // Both done: ordered by deadline (e2 was due sooner than e1).
+    const mine = await list('village_secretary', B2);
+    expect(mine.items.map((x) => [x.key, x.status])).toEqual([
+      [rk('e2'), 'done'],
+      [rk('e1'), 'done'],
+    ]);
+    const theirs = await list('township_reviewer', TOWNSHIP, { branchId: B2 });
+    expect(theirs.items.map((x) => [x.key, x.status])).toEqual([
+      [rk('v1'), 'done'],
+      [rk('v2'), 'done'],
+    ]);
+  });
+
+  it('scopes by role and jurisdiction prefix', async () => {
+    const keys = async (role: Role, j: string) => (await list(role, j)).items.map((x) => x.key).sort();
+    const township = [stepKey, rk('v1'), rk('v2')].sort();
+    expect(await keys('township_reviewer', TOWNSHIP)).toEqual(township);
+    // A township reviewer bound to the county sees every township's groups.
+    expect(await keys('township_reviewer', COUNTY)).toEqual(township);
+    expect(await keys('township_reviewer', '330102002')).toEqual([]);
+    expect(await keys('county_reviewer', COUNTY)).toEqual([]);
+    expect(await keys('village_secretary', B1)).toEqual([]);
+    expect(await keys('village_secretary', TOWNSHIP)).toEqual([rk('e1'), rk('e2')]);
+  });
+
+  describe('ordering and pagination', () => {
+    const county = group('county_reviewer', COUNTY);
+    const pk = (n: string) => `${run}/P/${n}`;
+    const openStep = (n: string, deadlineMs: number) =>
+      ev('branch.step_opened', {
+        step: 'COUNTY_PRE_REVIEW',
+        attempt: 1,
+        work: { key: pk(n), kind: 'step', title: `县级预审 ${n}`, group: county, deadline: iso(deadlineMs) },
+      });
+    // Deadlines are ms-exact; equal deadlines tie-break on key.
+    const t0 = Math.floor(now / 1000) * 1000;
+
+    it('lists overdue first (past deadline or flagged), then by deadline, then key; lights from now', async () => {
+      await publish(
+        openStep('a-late', t0 - 2 * DAY),
+        openStep('b-late', t0 - 1 * DAY),
+        openStep('c-soon', t0 + 1 * DAY),
+        openStep('d-soon', t0 + 2 * DAY),
+        openStep('e-far', t0 + 10 * DAY),
+        openStep('f-far', t0 + 10 * DAY),
+        openStep('g-far-flagged', t0 + 30 * DAY),
+        ev('branch.step_overdue', {
+          step: 'COUNTY_PRE_REVIEW',
+          attempt: 1,
+          workKey: pk('g-far-flagged'),
+          deadline: iso(t0 + 30 * DAY),
+          group: county,
+        }),
+      );
+      const res = await until(
+        () => list('county_reviewer', COUNTY, { status: 'open' }),
+        (r) => r.items.length === 7 && r.items[2]?.key === pk('g-far-flagged'),
+      );
+      expect(res.items.map((x) => [x.key, x.light])).toEqual([
+        [pk('a-late'), 'red'],
+        [pk('b-late'), 'red'],
+        [pk('g-far-flagged'), 'red'],
+        [pk('c-soon'), 'yellow'],
+        [pk('d-soon'), 'yellow'],
+        [pk('e-far'), 'green'],
+        [pk('f-far'), 'green'],
+      ]);
+      expect(res.nextCursor).toBeNull();
+    });
+
+    it('walks pages with a keyset cursor that matches the full listing', async () => {
+      const full = (await list('county_reviewer', COUNTY, { status: 'open' })).items.map((x) => x.key);
+      for (const limit of [1, 2, 3, 6, 7]) {
+        const pages = await allPages('county_reviewer', COUNTY, limit);
+        expect(pages.flat().map((x) => x.key)).toEqual(full);
+        expect(pages.every((p) => p.length <= limit && p.length > 0)).toBe(true);
+      }
+    });
+
+    it('neither repeats nor skips unchanged rows when rows change between pages', async () => {
+      const first = await list('county_reviewer', COUNTY, { status: 'open', limit: 3 });
+      expect(first.items.map((x) => x.key)).toEqual([pk('a-late'), pk('b-late'), pk('g-far-flagged')]);
+      // Between pages: a row of page 1 closes, one sorting before the cursor and one after it open.
+      await publish(
+        ev('branch.step_signed', {
+          step: 'COUNTY_PRE_REVIEW',
+          attempt: 1,
+          closes: pk('a-late'),
+          decision: 'approved',
+        }),
+        openStep('0-before', t0 - 5 * DAY),
+        openStep('h-after', t0 + 20 * DAY),
+      );
+      await until(
+        () => list('county_reviewer', COUNTY, { status: 'open' }),
+        (r) => r.items.some((x) => x.key === pk('h-after')) && !r.items.some((x) => x.key === pk('a-late')),
+      );
+      const rest: string[] = [];
+      let cursor = first.nextCursor ?? undefined;
+      while (cursor) {
+        const page = await list('county_reviewer', COUNTY, { status: 'open', limit: 2, cursor });
+        rest.push(...page.items.map((x) => x.key));
+        cursor = page.nextCursor ?? undefined;
+      }
+      expect(rest).toEqual([pk('c-soon'), pk('d-soon'), pk('e-far'), pk('f-far'), pk('h-after')]);
+    });
+
+    it('filters by status and answers `invalid` to a forged cursor', async () => {
+      const done = await list('county_reviewer', COUNTY, { status: 'done' });
+      expect(done.items.map((x) => x.key)).toEqual([pk('a-late')]);
+      await expect(list('county_reviewer', COUNTY, { cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
+        code: 'invalid',
+      });
+      await expect(list('county_reviewer', COUNTY, { cursor: 'x' })).rejects.toBeInstanceOf(RequestError);
+    });
+  });
+
+  it('changes rows once when the same event is applied twice', async () => {
+    // Applied straight to the database, outside the stream (own id prefix and keys).
+    const p = `direct-${run}`;
+    const key = `${p}/${B1}/SELF_CHECK/1`;
+    const ref = { step: 'SELF_CHECK' as const, attempt: 1 };
+    const g = group('village_secretary', B1);
+    const opened = ev(
+      'branch.step_opened',
+      { ...ref, work: { key, kind: 'step', title: '村自评', group: g, deadline: iso(now + DAY) } },
+      B1,
+      p,
+    );
+    const escalated = ev('branch.step_escalated', { ...ref, workKey: key, level: 'yellow', group: g }, B1, p);
+    const signed = ev('branch.step_signed', { ...ref, closes: key, decision: 'submitted' }, B1, p);
+    const row = () => db.selectFrom('tasks').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+    const apply = (e: FivestarEvent) => applyOnce<TasksDatabase>(db, e, 0, handleEvent);
+
+    expect(await apply(opened)).toBe(true);
+    const afterOpen = await row();
+    expect(await apply(opened)).toBe(false);
+    expect(await row()).toEqual(afterOpen);
+
+    expect(await apply(escalated)).toBe(true);
+    expect(await apply(signed)).toBe(true);
+    const afterSign = await row();
+    expect(afterSign).toMatchObject({
+      status: 'done',
+      escalation_level: 'yellow',
+      closed_event_id: signed.id,
+    });
+    // A replayed open must not reopen the signed task, nor a replayed escalation touch it.
+    expect(await apply(opened)).toBe(false);
+    expect(await apply(escalated)).toBe(false);
+    expect(await row()).toEqual(afterSign);
+    const ledger = await db
+      .selectFrom('processed_events')
+      .select('event_id')
+      .where('event_id', 'like', `${p}/%`)
+      .execute();
+    expect(ledger).toHaveLength(3);
+  });
+
+  it('rebuilds from the stream to exactly the live rows', async () => {
+    // Into a second schema, so the live model keeps running undisturbed.
+    const rebuilt = createDb<TasksDb>(databaseUrl, 'tasks_rebuild', 2);
+    try {
+      await migrate(rebuilt, 'tasks_rebuild', migrations, log);
+      const { applied } = await rebuildFromStream<TasksDatabase>({
+        nc,
+        db: rebuilt,
+        handle: handleEvent,
+        truncate: async (trx) => {
+          await trx.deleteFrom('tasks').execute();
+        },
+        log,
+      });
+      const mine = (d: Kysely<TasksDb>) =>
+        d.selectFrom('tasks').selectAll().where('key', 'like', `${run}/%`).orderBy('key').execute();
+      const live = await mine(db);
+      expect(live.length).toBe(14);
+      expect(applied).toBeGreaterThanOrEqual(seq - 3); // every event of this run but the 3 direct ones
+      expect(await mine(rebuilt)).toEqual(live);
+    } finally {
+      await rebuilt.destroy();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Names shared by the workflows and their callers (the API, tests): Updates, queries, ids, inputs.
+ * Importable from both the workflow sandbox and Node.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  Branch,
+  BranchState,
+  Catalog,
+  ConfirmAward,
+  RecordObservation,
+  RectificationState,
+  Review,
+  RoundSchedule,
+  Signed,
+  SubmitRectificationEvidence,
+  SubmitSelfCheck,
+  VerifyRectification,
+} from '@fivestar/contracts';
+
+export const TASK_QUEUE_DEFAULT = 'fivestar-cycle';
+
+export function roundWorkflowId(roundId: string): string {
+  return `round/${roundId}`;
+}
+export function branchWorkflowId(roundId: string, branchCode: string): string {
+  return `round/${roundId}/branch/${branchCode}`;
+}
+export function rectificationWorkflowId(roundId: string, branchCode: string, findingId: string): string {
+  return `round/${roundId}/branch/${branchCode}/finding/${findingId}`;
+}
+
+export interface BranchAssessmentInput {
+  roundId: string;
+  branch: Branch;
+  catalog: Catalog;
+  schedule: RoundSchedule;
+}
+
+export interface RectificationInput {
+  roundId: string;
+  branch: Branch;
+  findingId: string;
+  title: string;
+  schedule: RoundSchedule;
+}
+
+export interface AssessmentRoundInput {
+  roundId: string;
+  countyCode: string;
+  year: number;
+  title: string;
+  schedule: RoundSchedule;
+  catalogs: Catalog[];
+  pageSize: number;
+  /** Launcher pages per run before continuing as new (keeps every history small). */
+  pagesPerRun: number;
+  /** Carried across continue-as-new. */
+  progress?: RoundProgress;
+}
+
+export interface RoundProgress {
+  cursor: string | null;
+  pages: number;
+  launched: number;
+  skipped: number;
+  launchDone: boolean;
+  closed: boolean;
+  eventSeq: number;
+  runs: number;
+}
+
+/** What a sign-off Update answers: where the branch stands after it. */
+export interface StepResult {
+  step: BranchState['step'];
+  attempt: number;
+}
+
+export const submitSelfCheckUpdate = defineUpdate<StepResult, [Signed<SubmitSelfCheck>]>('submitSelfCheck');
+export const reviewUpdate = defineUpdate<StepResult, [Signed<Review>]>('review');
+export const recordObservationUpdate = defineUpdate<StepResult, [Signed<RecordObservation>]>('recordObservation');
+export const confirmAwardUpdate = defineUpdate<BranchState, [Signed<ConfirmAward>]>('confirmAward');
+export const branchStateQuery = defineQuery<BranchState>('state');
+
+export const submitEvidenceUpdate = defineUpdate<RectificationState, [Signed<SubmitRectificationEvidence>]>(
+  'submitEvidence',
+);
+export const verifyRectificationUpdate = defineUpdate<RectificationState, [Signed<VerifyRectification>]>(
+  'verifyRectification',
+);
+export const rectificationStateQuery = defineQuery<RectificationState>('rectificationState');
+
+export const closeRoundUpdate = defineUpdate<RoundProgress, [{ actor: Signed<object>['actor'] }]>('closeRound');
+export const roundProgressQuery = defineQuery<RoundProgress>('progress');

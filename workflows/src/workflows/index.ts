@@ -1,0 +1,3 @@
+export { assessmentRound } from './assessment-round';
+export { branchAssessment } from './branch-assessment';
+export { rectification } from './rectification';
