@@ -11,7 +11,13 @@ const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
 const schedule: RoundSchedule = {
-  stepSeconds: { SELF_CHECK: 600, TOWNSHIP_REVIEW: 600, COUNTY_PRE_REVIEW: 600, ON_SITE_OBSERVATION: 600, AWARD: 600 },
+  stepSeconds: {
+    SELF_CHECK: 600,
+    TOWNSHIP_REVIEW: 600,
+    COUNTY_PRE_REVIEW: 600,
+    ON_SITE_OBSERVATION: 600,
+    AWARD: 600,
+  },
   rectificationSeconds: 3,
   reminderBeforeSeconds: 1,
   escalation: [
@@ -23,8 +29,16 @@ const schedule: RoundSchedule = {
 
 const allStars = ['industry', 'ecology', 'safety', 'civility', 'party'];
 const fullScores = {
-  'R-IND-1': 10, 'R-IND-2': 10, 'R-ECO-1': 10, 'R-ECO-2': 10, 'R-SAF-1': 10,
-  'R-SAF-2': 10, 'R-CIV-1': 10, 'R-CIV-2': 10, 'R-PTY-1': 10, 'R-PTY-2': 10,
+  'R-IND-1': 10,
+  'R-IND-2': 10,
+  'R-ECO-1': 10,
+  'R-ECO-2': 10,
+  'R-SAF-1': 10,
+  'R-SAF-2': 10,
+  'R-CIV-1': 10,
+  'R-CIV-2': 10,
+  'R-PTY-1': 10,
+  'R-PTY-2': 10,
 };
 
 let stack: Stack;
@@ -52,49 +66,105 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const openTasks = async (u: ApiUser) => (await u.get(`/api/tasks?roundId=${roundId}&status=open`)).body.items as any[];
+const openTasks = async (u: ApiUser) =>
+  (await u.get(`/api/tasks?roundId=${roundId}&status=open`)).body.items as any[];
 const inbox = async (u: ApiUser) => (await u.get('/api/inbox?limit=200')).body.items as any[];
 const state = async () => (await secretary.get(branchUrl())).body.state;
 
 test('a branch goes through the whole cycle', async () => {
   // The coordinator starts the round; bad input is refused naming the field.
-  const bad = await coordinator.post('/api/rounds', { roundId: 'X', countyCode: COUNTY, year: 2026, title: 't' });
+  const bad = await coordinator.post('/api/rounds', {
+    roundId: 'X',
+    countyCode: COUNTY,
+    year: 2026,
+    title: 't',
+  });
   expect(bad.status).toBe(400);
   expect(bad.type).toContain('application/problem+json');
   expect(bad.body.errors.map((e: any) => e.field)).toContain('body.roundId');
-  expect((await secretary.post('/api/rounds', { roundId, countyCode: COUNTY, year: 2026, title: 't' })).status).toBe(403);
+  expect(
+    (await secretary.post('/api/rounds', { roundId, countyCode: COUNTY, year: 2026, title: 't' })).status,
+  ).toBe(403);
 
-  const started = await coordinator.post('/api/rounds', { roundId, countyCode: COUNTY, year: 2026, title: '2026年度五星支部创建', schedule });
+  const started = await coordinator.post('/api/rounds', {
+    roundId,
+    countyCode: COUNTY,
+    year: 2026,
+    title: '2026年度五星支部创建',
+    schedule,
+  });
   expect(started.status).toBe(201);
-  expect((await coordinator.post('/api/rounds', { roundId, countyCode: COUNTY, year: 2026, title: 'again', schedule })).status).toBe(409);
+  expect(
+    (
+      await coordinator.post('/api/rounds', {
+        roundId,
+        countyCode: COUNTY,
+        year: 2026,
+        title: 'again',
+        schedule,
+      })
+    ).status,
+  ).toBe(409);
 
   // Every branch of the county is launched; this one waits for its self-check, as a task and a notice.
-  const progress = await eventually(() => coordinator.get(`/api/rounds/${roundId}`), (r) => r.body?.progress?.launchDone === true);
+  const progress = await eventually(
+    () => coordinator.get(`/api/rounds/${roundId}`),
+    (r) => r.body?.progress?.launchDone === true,
+  );
   expect(progress.body.progress.launched).toBe(30);
   await eventually(state, (s) => s?.step === 'SELF_CHECK');
-  const selfCheckTask = (await eventually(() => openTasks(secretary), (t) => t.length === 1))[0];
-  expect(selfCheckTask).toMatchObject({ step: 'SELF_CHECK', branchId: BRANCH, light: 'green', status: 'open' });
-  await eventually(() => inbox(secretary), (n) => n.some((x) => x.kind === 'step_opened'));
+  const selfCheckTask = (
+    await eventually(
+      () => openTasks(secretary),
+      (t) => t.length === 1,
+    )
+  )[0];
+  expect(selfCheckTask).toMatchObject({
+    step: 'SELF_CHECK',
+    branchId: BRANCH,
+    light: 'green',
+    status: 'open',
+  });
+  await eventually(
+    () => inbox(secretary),
+    (n) => n.some((x) => x.kind === 'step_opened'),
+  );
 
   // Self-check: a payload error names the field; a reviewer cannot submit it.
   const invalid = await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: [] });
   expect(invalid.status).toBe(400);
   expect(invalid.body.errors[0].field).toBe('body.targetStars');
-  const unknownStar = await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: ['nope'] });
+  const unknownStar = await secretary.post(`${branchUrl()}/self-check`, {
+    scores: fullScores,
+    targetStars: ['nope'],
+  });
   expect(unknownStar.status).toBe(400);
-  expect((await township.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status).toBe(403);
-  const submitted = await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars });
+  expect(
+    (await township.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status,
+  ).toBe(403);
+  const submitted = await secretary.post(`${branchUrl()}/self-check`, {
+    scores: fullScores,
+    targetStars: allStars,
+  });
   expect(submitted.status).toBe(200);
   expect(submitted.body).toEqual({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
-  expect((await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status).toBe(409);
+  expect(
+    (await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status,
+  ).toBe(409);
 
   // Township review: another township's reviewer is refused; the right one returns it for rework.
   const foreign = await otherTownship.post(`${branchUrl()}/review`, { decision: 'approve' });
   expect(foreign.status).toBe(403);
-  const noReasons = await township.post(`${branchUrl()}/review`, { decision: 'return', returnTo: 'SELF_CHECK' });
+  const noReasons = await township.post(`${branchUrl()}/review`, {
+    decision: 'return',
+    returnTo: 'SELF_CHECK',
+  });
   expect(noReasons.status).toBe(400);
   expect(noReasons.body.errors.map((e: any) => e.field)).toContain('body.reasons');
-  await eventually(() => openTasks(township), (t) => t.some((x) => x.step === 'TOWNSHIP_REVIEW'));
+  await eventually(
+    () => openTasks(township),
+    (t) => t.some((x) => x.step === 'TOWNSHIP_REVIEW'),
+  );
   const returned = await township.post(`${branchUrl()}/review`, {
     decision: 'return',
     returnTo: 'SELF_CHECK',
@@ -102,21 +172,41 @@ test('a branch goes through the whole cycle', async () => {
   });
   expect(returned.status).toBe(200);
   expect(returned.body).toEqual({ step: 'SELF_CHECK', attempt: 2 });
-  const reopened = await eventually(() => openTasks(secretary), (t) => t.length === 1 && t[0].key.endsWith('/SELF_CHECK/2'));
+  const reopened = await eventually(
+    () => openTasks(secretary),
+    (t) => t.length === 1 && t[0].key.endsWith('/SELF_CHECK/2'),
+  );
   expect(reopened[0].step).toBe('SELF_CHECK');
-  await eventually(() => openTasks(township), (t) => t.length === 0);
-  expect((await state()).timeline.some((e: any) => e.action === 'returned' && e.reasons[0] === '产业兴旺星佐证材料不全')).toBe(true);
+  await eventually(
+    () => openTasks(township),
+    (t) => t.length === 0,
+  );
+  expect(
+    (await state()).timeline.some(
+      (e: any) => e.action === 'returned' && e.reasons[0] === '产业兴旺星佐证材料不全',
+    ),
+  ).toBe(true);
 
   // Rework, then approval with a finding that becomes a rectification.
-  expect((await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).body.step).toBe('TOWNSHIP_REVIEW');
-  const approved = await township.post(`${branchUrl()}/review`, { decision: 'approve', findings: [{ title: '三会一课记录不全' }] });
+  expect(
+    (await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).body
+      .step,
+  ).toBe('TOWNSHIP_REVIEW');
+  const approved = await township.post(`${branchUrl()}/review`, {
+    decision: 'approve',
+    findings: [{ title: '三会一课记录不全' }],
+  });
   expect(approved.body).toEqual({ step: 'COUNTY_PRE_REVIEW', attempt: 1 });
   // Nobody signs two levels: the township reviewer cannot do the county's review (wrong role anyway).
   expect((await township.post(`${branchUrl()}/review`, { decision: 'approve' })).status).toBe(403);
-  expect((await county.post(`${branchUrl()}/review`, { decision: 'approve' })).body.step).toBe('ON_SITE_OBSERVATION');
+  expect((await county.post(`${branchUrl()}/review`, { decision: 'approve' })).body.step).toBe(
+    'ON_SITE_OBSERVATION',
+  );
 
   // Observation: the industry star's tasks score low; an observer cannot confirm the award.
-  const observed = await observer.post(`${branchUrl()}/observation`, { scores: { ...fullScores, 'R-IND-1': 4, 'R-IND-2': 5 } });
+  const observed = await observer.post(`${branchUrl()}/observation`, {
+    scores: { ...fullScores, 'R-IND-1': 4, 'R-IND-2': 5 },
+  });
   expect(observed.body.step).toBe('AWARD');
   expect((await observer.post(`${branchUrl()}/award`, {})).status).toBe(403);
   const award = await coordinator.post(`${branchUrl()}/award`, {});
@@ -133,40 +223,76 @@ test('a branch goes through the whole cycle', async () => {
     (r) => r.body?.branches?.some((b: any) => b.code === BRANCH && b.level === 3),
   );
   const twp = ranking.body.townships.find((t: any) => t.code === TOWNSHIP);
-  expect(twp).toMatchObject({ branches: 10, totalStars: 3, averageStars: '0.30', threeStarsOrMoreShare: '10.0' });
+  expect(twp).toMatchObject({
+    branches: 10,
+    totalStars: 3,
+    averageStars: '0.30',
+    threeStarsOrMoreShare: '10.0',
+  });
   expect(twp.levelCounts['3']).toBe(1);
   expect(ranking.body.county).toMatchObject({ branches: 30, totalStars: 3, averageStars: '0.10' });
 
   // The rectification goes overdue and climbs blue → yellow → red, each level to its own people.
   const s = await eventually(state, (x) => x.step === 'RECTIFICATION' && x.findings.length === 1);
   const findingUrl = `${branchUrl()}/findings/${s.findings[0].findingId}`;
-  await eventually(() => secretary.get(findingUrl), (r) => r.body?.escalationLevel === 'red', 30_000);
+  await eventually(
+    () => secretary.get(findingUrl),
+    (r) => r.body?.escalationLevel === 'red',
+    30_000,
+  );
   const evidenceTask = await eventually(
     () => openTasks(secretary),
     (t) => t.length === 1 && t[0].kind === 'rectification_evidence' && t[0].escalationLevel === 'red',
   );
   expect(evidenceTask[0].light).toBe('red');
-  await eventually(() => inbox(township), (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'blue'));
-  await eventually(() => inbox(coordinator), (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'yellow'));
-  await eventually(() => inbox(countyReviewer2), (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'red'));
+  await eventually(
+    () => inbox(township),
+    (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'blue'),
+  );
+  await eventually(
+    () => inbox(coordinator),
+    (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'yellow'),
+  );
+  await eventually(
+    () => inbox(countyReviewer2),
+    (n) => n.some((x) => x.kind === 'escalation' && x.escalationLevel === 'red'),
+  );
   expect((await inbox(otherTownship)).some((x) => x.branchId === BRANCH)).toBe(false);
 
   // Evidence, a rejection with reasons, evidence again, close-out (销号).
   expect((await township.post(`${findingUrl}/verify`, { accepted: true })).status).toBe(409);
-  expect((await secretary.post(`${findingUrl}/evidence`, { description: '已补齐2026年三会一课记录' })).body.status).toBe('awaiting_verification');
-  await eventually(() => openTasks(township), (t) => t.some((x) => x.kind === 'rectification_verify'));
-  const rejected = await township.post(`${findingUrl}/verify`, { accepted: false, reasons: ['缺少第三季度记录'] });
+  expect(
+    (await secretary.post(`${findingUrl}/evidence`, { description: '已补齐2026年三会一课记录' })).body.status,
+  ).toBe('awaiting_verification');
+  await eventually(
+    () => openTasks(township),
+    (t) => t.some((x) => x.kind === 'rectification_verify'),
+  );
+  const rejected = await township.post(`${findingUrl}/verify`, {
+    accepted: false,
+    reasons: ['缺少第三季度记录'],
+  });
   expect(rejected.body).toMatchObject({ status: 'awaiting_evidence', round: 2 });
-  await eventually(() => openTasks(secretary), (t) => t.length === 1 && t[0].key.endsWith('/evidence/2'));
+  await eventually(
+    () => openTasks(secretary),
+    (t) => t.length === 1 && t[0].key.endsWith('/evidence/2'),
+  );
   await secretary.post(`${findingUrl}/evidence`, { description: '已补第三季度记录' });
   const closed = await township.post(`${findingUrl}/verify`, { accepted: true });
   expect(closed.body.status).toBe('closed');
 
   // The branch closes; nothing stays open for it.
   await eventually(state, (x) => x.step === 'CLOSED');
-  await eventually(() => openTasks(secretary), (t) => t.length === 0);
-  await eventually(() => openTasks(township), (t) => t.length === 0);
-  const done = (await secretary.get(`/api/tasks?roundId=${roundId}&status=done&limit=100`)).body.items as any[];
+  await eventually(
+    () => openTasks(secretary),
+    (t) => t.length === 0,
+  );
+  await eventually(
+    () => openTasks(township),
+    (t) => t.length === 0,
+  );
+  const done = (await secretary.get(`/api/tasks?roundId=${roundId}&status=done&limit=100`)).body
+    .items as any[];
   expect(done.map((t) => t.kind).sort()).toEqual(
     ['rectification_evidence', 'rectification_evidence', 'step', 'step'].sort(),
   );
@@ -185,4 +311,77 @@ test('unknown routes, branches and unauthenticated calls', async () => {
     body: JSON.stringify({ username: `sec-${BRANCH}`, password: 'wrong' }),
   });
   expect(wrong.status).toBe(401);
+});
+
+test('a round launches in pages, continuing as new, and unsigned steps are reminded, overdue and escalated', async () => {
+  const pagedRound = `e2e-paged-${stack.runId}`;
+  const tight: RoundSchedule = { ...schedule, stepSeconds: { ...schedule.stepSeconds, SELF_CHECK: 2 } };
+  const started = await coordinator.post('/api/rounds', {
+    roundId: pagedRound,
+    countyCode: COUNTY,
+    year: 2027,
+    title: '分页启动',
+    schedule: tight,
+    pageSize: 4,
+    pagesPerRun: 2,
+  });
+  expect(started.status).toBe(201);
+
+  // 30 branches in pages of 4: 8 pages, a new run every 2 pages, every branch started once.
+  const progress = await eventually(
+    () => coordinator.get(`/api/rounds/${pagedRound}`),
+    (r) => r.body?.progress?.launchDone === true,
+  );
+  expect(progress.body.progress).toMatchObject({ launched: 30, pages: 8, skipped: 0, runs: 4 });
+  const count = await eventually(
+    () =>
+      stack.temporal.workflow.count(
+        `FivestarRoundId = '${pagedRound}' AND WorkflowType = 'branchAssessment'`,
+      ),
+    (c) => c.count === 30,
+  );
+  expect(count.count).toBe(30);
+
+  // The self-check is left unsigned: reminder, overdue, then blue → yellow → red, to each level's people.
+  const url = `/api/rounds/${pagedRound}/branches/${BRANCH}`;
+  const s = await eventually(
+    async () => (await secretary.get(url)).body?.state,
+    (x) => x?.timeline?.filter((e: any) => e.action === 'escalated').length === 3,
+  );
+  expect(s.timeline.map((e: any) => e.action)).toEqual([
+    'opened',
+    'reminded',
+    'overdue',
+    'escalated',
+    'escalated',
+    'escalated',
+  ]);
+  const task = await eventually(
+    async () => (await secretary.get(`/api/tasks?roundId=${pagedRound}`)).body.items as any[],
+    (t) => t.length === 1 && t[0].escalationLevel === 'red',
+  );
+  expect(task[0]).toMatchObject({ step: 'SELF_CHECK', light: 'red', status: 'open' });
+  const notices = await eventually(
+    () => inbox(secretary),
+    (n) => n.some((x) => x.roundId === pagedRound && x.kind === 'overdue'),
+  );
+  expect(notices.some((x) => x.roundId === pagedRound && x.kind === 'reminder')).toBe(true);
+  await eventually(
+    () => inbox(township),
+    (n) =>
+      n.some(
+        (x) =>
+          x.roundId === pagedRound &&
+          x.branchId === BRANCH &&
+          x.kind === 'escalation' &&
+          x.escalationLevel === 'blue',
+      ),
+  );
+
+  // The round closes only when its coordinator says so.
+  expect((await county.post(`/api/rounds/${pagedRound}/close`)).status).toBe(403);
+  const closed = await coordinator.post(`/api/rounds/${pagedRound}/close`);
+  expect(closed.status).toBe(200);
+  expect(closed.body.progress.closed).toBe(true);
+  expect((await coordinator.post(`/api/rounds/${pagedRound}/close`)).status).toBe(409);
 });

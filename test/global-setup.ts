@@ -96,7 +96,10 @@ export default async function globalSetup(): Promise<void> {
   await waitForNats(process.env.NATS_URL);
   await ensureDatabase(process.env.TEST_DATABASE_URL, log);
   try {
-    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS, connectTimeout: 5000 });
+    const connection = await Connection.connect({
+      address: process.env.TEMPORAL_ADDRESS,
+      connectTimeout: 5000,
+    });
     await connection.close();
   } catch (err) {
     throw new Error(

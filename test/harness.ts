@@ -17,7 +17,14 @@ import {
   type Config,
 } from '@fivestar/platform';
 import { createActivities } from '@fivestar/workflows';
-import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory, migrations as apiMigrations, startApiService } from '@fivestar/api';
+import {
+  DEMO_PASSWORD,
+  demoCounty,
+  hashPassword,
+  loadDirectory,
+  migrations as apiMigrations,
+  startApiService,
+} from '@fivestar/api';
 import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
 import { migrations as notificationsMigrations, startNotificationsService } from '@fivestar/notifications';
 import { migrations as rankingMigrations, startRankingService } from '@fivestar/ranking';
@@ -52,7 +59,7 @@ export async function startStack(): Promise<Stack> {
     runtimeInstalled = true;
   }
 
-  // A clean read model per run; the private NATS server of this jest run starts empty too.
+  // A clean read model per run; fresh durable consumers replay the (private, per jest run) stream into it.
   for (const [schema, migrations] of Object.entries(SCHEMAS)) {
     const db = createDb<unknown>(config.databaseUrl, schema, 1);
     await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
@@ -70,9 +77,9 @@ export async function startStack(): Promise<Stack> {
 
   const services = [
     // Test deadlines are minutes long: a one-minute yellow window keeps fresh tasks green.
-    await startTasksService({ config, log, yellowSeconds: 60 }),
-    await startNotificationsService({ config, log }),
-    await startRankingService({ config, log }),
+    await startTasksService({ config, log, yellowSeconds: 60, durable: `tasks-${runId}` }),
+    await startNotificationsService({ config, log, durable: `notifications-${runId}` }),
+    await startRankingService({ config, log, durable: `ranking-${runId}` }),
   ];
   const api = await startApiService({ config, log, port: 0, jwtSecret: randomBytes(32).toString('hex') });
 
@@ -85,7 +92,12 @@ export async function startStack(): Promise<Stack> {
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowsPath: path.resolve(__dirname, '../workflows/src/workflows'),
-    activities: createActivities({ nc, js: jetstreamClient(nc), client: temporal, taskQueue: config.taskQueue }),
+    activities: createActivities({
+      nc,
+      js: jetstreamClient(nc),
+      client: temporal,
+      taskQueue: config.taskQueue,
+    }),
   });
   const running = worker.run();
 
@@ -124,14 +136,25 @@ export class ApiUser {
     return new ApiUser(baseUrl, ((await res.json()) as { token: string }).token, username);
   }
 
-  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any; type: string }> {
+  async call(
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; type: string }> {
     const res = await fetch(`${this.baseUrl}${url}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, type: res.headers.get('content-type') ?? '' };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : null,
+      type: res.headers.get('content-type') ?? '',
+    };
   }
 
   get = (url: string) => this.call('GET', url);
@@ -139,7 +162,11 @@ export class ApiUser {
 }
 
 /** Polls `probe` until `accept` holds (bounded); returns the last value or throws with it. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < until) {
@@ -147,5 +174,7 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => b
     if (accept(last)) return last;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  throw new Error(
+    `condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`,
+  );
 }

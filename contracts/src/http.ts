@@ -4,7 +4,9 @@ import { RoundId } from './round';
 
 /** Path and query schemas of the HTTP API (bodies are in commands.ts and round.ts). */
 export const BranchPath = z.object({ roundId: RoundId, code: BranchCode });
-export const FindingPath = BranchPath.extend({ findingId: z.string().regex(/^F\d{1,4}$/, '整改事项编号无效') });
+export const FindingPath = BranchPath.extend({
+  findingId: z.string().regex(/^F\d{1,4}$/, '整改事项编号无效'),
+});
 export const RoundPath = z.object({ roundId: RoundId });
 
 const Limit = (max: number) => z.coerce.number().int().min(1).max(max).default(50);
@@ -18,5 +20,10 @@ export const TasksQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 export const InboxQuery = z.object({ unreadOnly: Bool.default(false), limit: Limit(200) });
-export const MarkReadBody = z.object({ ids: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(500) });
+export const MarkReadBody = z.object({
+  ids: z
+    .array(z.string().regex(/^\d{1,18}$/))
+    .min(1)
+    .max(500),
+});
 export const RankingsQuery = z.object({ countyCode: CountyCode, townshipCode: TownshipCode.optional() });

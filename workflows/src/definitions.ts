@@ -78,7 +78,9 @@ export interface StepResult {
 
 export const submitSelfCheckUpdate = defineUpdate<StepResult, [Signed<SubmitSelfCheck>]>('submitSelfCheck');
 export const reviewUpdate = defineUpdate<StepResult, [Signed<Review>]>('review');
-export const recordObservationUpdate = defineUpdate<StepResult, [Signed<RecordObservation>]>('recordObservation');
+export const recordObservationUpdate = defineUpdate<StepResult, [Signed<RecordObservation>]>(
+  'recordObservation',
+);
 export const confirmAwardUpdate = defineUpdate<BranchState, [Signed<ConfirmAward>]>('confirmAward');
 export const branchStateQuery = defineQuery<BranchState>('state');
 
@@ -90,5 +92,7 @@ export const verifyRectificationUpdate = defineUpdate<RectificationState, [Signe
 );
 export const rectificationStateQuery = defineQuery<RectificationState>('rectificationState');
 
-export const closeRoundUpdate = defineUpdate<RoundProgress, [{ actor: Signed<object>['actor'] }]>('closeRound');
+export const closeRoundUpdate = defineUpdate<RoundProgress, [{ actor: Signed<object>['actor'] }]>(
+  'closeRound',
+);
 export const roundProgressQuery = defineQuery<RoundProgress>('progress');

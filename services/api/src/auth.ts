@@ -26,7 +26,12 @@ export function tokenIssuer(secret: Uint8Array): TokenIssuer {
         .sign(secret),
     read: async (token) => {
       const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-      return Actor.parse({ userId: payload.sub, name: payload.name, role: payload.role, jurisdiction: payload.jurisdiction });
+      return Actor.parse({
+        userId: payload.sub,
+        name: payload.name,
+        role: payload.role,
+        jurisdiction: payload.jurisdiction,
+      });
     },
   };
 }

@@ -20,7 +20,9 @@ describe('demoCounty', () => {
   it('has a user for every role and a secretary for every branch', () => {
     expect(new Set(demo.users.map((u) => u.role))).toEqual(new Set(ROLES));
     for (const b of demo.branches) {
-      expect(demo.users.some((u) => u.role === STEP_SIGNERS.SELF_CHECK.role && u.jurisdiction === b.code)).toBe(true);
+      expect(
+        demo.users.some((u) => u.role === STEP_SIGNERS.SELF_CHECK.role && u.jurisdiction === b.code),
+      ).toBe(true);
     }
     expect(new Set(demo.users.map((u) => u.username)).size).toBe(demo.users.length);
   });

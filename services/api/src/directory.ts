@@ -40,7 +40,10 @@ export async function branchPage(
 ): Promise<{ branches: Branch[]; next: string | null }> {
   let q = db.selectFrom('branches').selectAll().where('county_code', '=', countyCode);
   if (after) q = q.where('code', '>', after);
-  const rows = await q.orderBy('code').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('code')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit).map(toBranch);
   return { branches: page, next: rows.length > limit ? page[page.length - 1]!.code : null };
 }
@@ -79,12 +82,22 @@ export async function upsertBranch(db: Db, b: Branch): Promise<void> {
 }
 
 /** Inserts a user with its password hash, or updates name/role/jurisdiction/active (never the password). */
-export async function upsertUser(db: Db, u: DirectoryUser, passwordHash: () => Promise<string>): Promise<void> {
+export async function upsertUser(
+  db: Db,
+  u: DirectoryUser,
+  passwordHash: () => Promise<string>,
+): Promise<void> {
   const existing = await db.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
   if (existing) {
     await db
       .updateTable('users')
-      .set({ name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active, username: u.username })
+      .set({
+        name: u.name,
+        role: u.role,
+        jurisdiction: u.jurisdiction,
+        active: u.active,
+        username: u.username,
+      })
       .where('id', '=', u.id)
       .execute();
     return;
@@ -122,18 +135,34 @@ function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_
 
 /** Announces the county's branches and users so the services keep their own copies. */
 export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
-  const county = await db.selectFrom('counties').selectAll().where('code', '=', countyCode).executeTakeFirstOrThrow();
-  const townships = await db.selectFrom('townships').selectAll().where('county_code', '=', countyCode).execute();
+  const county = await db
+    .selectFrom('counties')
+    .selectAll()
+    .where('code', '=', countyCode)
+    .executeTakeFirstOrThrow();
+  const townships = await db
+    .selectFrom('townships')
+    .selectAll()
+    .where('county_code', '=', countyCode)
+    .execute();
   const names = new Map(townships.map((t) => [t.code, t.name]));
   let published = 0;
-  const branches = await db.selectFrom('branches').selectAll().where('county_code', '=', countyCode).execute();
+  const branches = await db
+    .selectFrom('branches')
+    .selectAll()
+    .where('county_code', '=', countyCode)
+    .execute();
   for (const row of branches) {
     const branch = toBranch(row);
     const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: county.name };
     await publishEvent(js, directoryEvent('directory.branch_upserted', branch.code, branch.code, data));
     published += 1;
   }
-  const users = await db.selectFrom('users').selectAll().where('jurisdiction', 'like', `${countyCode}%`).execute();
+  const users = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('jurisdiction', 'like', `${countyCode}%`)
+    .execute();
   for (const u of users) {
     const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
     await publishEvent(js, directoryEvent('directory.user_upserted', u.id, u.jurisdiction, data));

@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   try {
     const demo = demoCounty();
     const published = await loadDirectory(db, jetstreamClient(nc), demo, () => hashPassword(DEMO_PASSWORD));
-    log.info({ county: demo.county.code, branches: demo.branches.length, users: demo.users.length, published }, 'demo county loaded');
+    log.info(
+      { county: demo.county.code, branches: demo.branches.length, users: demo.users.length, published },
+      'demo county loaded',
+    );
     const show = (role: string) => demo.users.filter((u) => u.role === role).map((u) => u.username);
     const lines = [
       `示范县 ${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,

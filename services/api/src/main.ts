@@ -6,6 +6,7 @@ startApiService({
   config: loadConfig(),
   log,
   port: Number(process.env.API_PORT ?? 8080),
+  host: process.env.API_HOST,
   jwtSecret: process.env.JWT_SECRET,
 })
   .then((svc) => onShutdown(log, () => svc.stop()))

@@ -13,7 +13,8 @@ export class Problem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: Problem['errors']) => new Problem(400, '请求参数无效', detail, errors);
+export const badRequest = (detail: string, errors?: Problem['errors']) =>
+  new Problem(400, '请求参数无效', detail, errors);
 export const unauthorized = (detail = '请先登录') => new Problem(401, '未认证', detail);
 export const forbidden = (detail: string) => new Problem(403, '无权操作', detail);
 export const notFound = (detail: string) => new Problem(404, '未找到', detail);
@@ -21,7 +22,10 @@ export const conflict = (detail: string) => new Problem(409, '状态冲突', det
 
 /** Field-level errors from a zod failure; `where` prefixes the path (body, query, path). */
 export function fromZod(err: ZodError, where: string): Problem {
-  const errors = err.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  const errors = err.issues.map((i) => ({
+    field: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
   return badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
@@ -29,7 +33,14 @@ export function sendProblem(res: Response, p: Problem, instance?: string): void 
   res
     .status(p.status)
     .type('application/problem+json')
-    .json({ type: 'about:blank', title: p.title, status: p.status, detail: p.detail, instance, errors: p.errors });
+    .json({
+      type: 'about:blank',
+      title: p.title,
+      status: p.status,
+      detail: p.detail,
+      instance,
+      errors: p.errors,
+    });
 }
 
 /** The last handler: known problems as they are; anything else a bare 500 (no stack, no SQL). */
@@ -39,7 +50,11 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = (err as { status?: number; type?: string }).status;
   if (status === 400 || status === 413) {
     // express.json() parse and size errors
-    return sendProblem(res, new Problem(status, status === 413 ? '请求体过大' : '请求体不是有效的JSON'), req.originalUrl);
+    return sendProblem(
+      res,
+      new Problem(status, status === 413 ? '请求体过大' : '请求体不是有效的JSON'),
+      req.originalUrl,
+    );
   }
   req.log.error({ err }, 'unhandled error');
   sendProblem(res, new Problem(500, '服务器内部错误'), req.originalUrl);

@@ -11,12 +11,16 @@ export interface ApiServiceOptions {
   config: Config;
   log: Logger;
   port: number;
+  /** Interface to listen on: loopback unless a container or proxy needs another (API_HOST). */
+  host?: string;
   /** HMAC key for access tokens; a random one means tokens die with the process. */
   jwtSecret?: string;
 }
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
-export async function startApiService(opts: ApiServiceOptions): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startApiService(
+  opts: ApiServiceOptions,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const { config, log } = opts;
   const db = createDb<ApiDatabase>(config.databaseUrl, API_SCHEMA);
   const nc = await connectNats(config.natsUrl, 'fivestar-api');
@@ -32,7 +36,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<{ port: 
     log,
   );
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(opts.port, '127.0.0.1', () => resolve(s));
+    const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;

@@ -12,7 +12,9 @@ import { badRequest, conflict, forbidden, notFound, Problem } from './problem';
  * (WrongStep, Forbidden, Invalid, Conflict) set in workflows/src/workflows/guard.ts.
  */
 export function toProblem(err: unknown): Problem | undefined {
-  if (err instanceof WorkflowNotFoundError) return notFound('流程不存在');
+  if (err instanceof WorkflowNotFoundError) {
+    return /already completed/.test(err.message) ? conflict('流程已结束') : notFound('流程不存在');
+  }
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
   if (cause instanceof ApplicationFailure) {
     const message = cause.message;
@@ -24,7 +26,9 @@ export function toProblem(err: unknown): Problem | undefined {
         return conflict(message);
       case 'Invalid': {
         const [field, ...rest] = message.split(': ');
-        return rest.length ? badRequest(message, [{ field: `body.${field}`, message: rest.join(': ') }]) : badRequest(message);
+        return rest.length
+          ? badRequest(message, [{ field: `body.${field}`, message: rest.join(': ') }])
+          : badRequest(message);
       }
     }
   }

@@ -70,6 +70,8 @@ export async function serveEndpoints<S extends Service>(
       },
     });
   }
+  // Make sure the server has the subscriptions before callers are told the service is up.
+  await nc.flush();
   return { stop: () => svc.stop().then(() => undefined) };
 }
 

@@ -20,6 +20,7 @@ export function supervisionPlan(
   const reminderAt = deadlineMs - reminderBeforeSeconds * 1000;
   if (reminderBeforeSeconds > 0 && reminderAt > openedAtMs) plan.push({ kind: 'reminder', atMs: reminderAt });
   plan.push({ kind: 'overdue', atMs: deadlineMs });
-  for (const rung of ladder) plan.push({ kind: 'escalation', atMs: deadlineMs + rung.afterSeconds * 1000, rung });
+  for (const rung of ladder)
+    plan.push({ kind: 'escalation', atMs: deadlineMs + rung.afterSeconds * 1000, rung });
   return plan.sort((a, b) => a.atMs - b.atMs);
 }

@@ -1,4 +1,11 @@
-import { allHandlersFinished, condition, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   ConfirmAward,
   HUMAN_STEPS,
@@ -79,7 +86,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
 
   /** Checks shared by every sign-off validator; returns the authorised actor. */
   function admit(step: HumanStep, actor: Actor | undefined): Actor {
-    if (state.step !== step || outcome !== null) reject('WrongStep', `当前环节为${STEP_LABELS[state.step]}，不能办理${STEP_LABELS[step]}`);
+    if (state.step !== step || outcome !== null)
+      reject('WrongStep', `当前环节为${STEP_LABELS[state.step]}，不能办理${STEP_LABELS[step]}`);
     const signer = STEP_SIGNERS[step];
     const a = requireActor(actor, signer.role, scopeCode(branch, signer.scope));
     for (const [other, userId] of signedBy) {
@@ -144,7 +152,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         const body = requireValid(Review, cmd);
         knownStars(body.approvedStars, 'approvedStars');
         const notClaimed = (body.approvedStars ?? []).filter((c) => !state.targetStars.includes(c));
-        if (notClaimed.length) reject('Invalid', `approvedStars: 未申报的星级不能通过：${notClaimed.join('、')}`);
+        if (notClaimed.length)
+          reject('Invalid', `approvedStars: 未申报的星级不能通过：${notClaimed.join('、')}`);
         if (body.returnTo && stepIndex(body.returnTo) >= stepIndex(state.step)) {
           reject('Invalid', 'returnTo: 只能退回到之前的环节');
         }
@@ -211,7 +220,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     upsertSearchAttributes([{ key: StepKey, value: step }]);
     note({ step, attempt, action: 'opened', actor: null });
     const title = `${branch.name}：${STEP_LABELS[step]}`;
-    await emitter.emit('branch.step_opened', { step, attempt, work: { key: workKey, kind: 'step', title, group, deadline } });
+    await emitter.emit('branch.step_opened', {
+      step,
+      attempt,
+      work: { key: workKey, kind: 'step', title, group, deadline },
+    });
     transitions += 1;
 
     const ref = { step, attempt, workKey };
@@ -235,7 +248,14 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     const done = outcome as Outcome | null;
     if (!done) throw new Error('unreachable: supervision ended before the step was done');
     if (done.kind === 'return') {
-      note({ step, attempt, action: 'returned', actor: who(done.actor), reasons: done.reasons, detail: done.toStep });
+      note({
+        step,
+        attempt,
+        action: 'returned',
+        actor: who(done.actor),
+        reasons: done.reasons,
+        detail: done.toStep,
+      });
       await emitter.emit(
         'branch.step_returned',
         { step, attempt, closes: workKey, toStep: done.toStep, reasons: done.reasons },
@@ -256,7 +276,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         done.actor,
       );
     }
-    await emitter.emit('branch.step_signed', { step, attempt, closes: workKey, decision: done.decision }, done.actor);
+    await emitter.emit(
+      'branch.step_signed',
+      { step, attempt, closes: workKey, decision: done.decision },
+      done.actor,
+    );
     return HUMAN_STEPS[HUMAN_STEPS.indexOf(step) + 1] ?? 'RECTIFICATION';
   }
 

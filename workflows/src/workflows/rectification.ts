@@ -58,7 +58,11 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     submitEvidenceUpdate,
     async (cmd) => {
       const closes = openKey;
-      state.evidence.push({ description: cmd.description, at: new Date().toISOString(), by: cmd.actor.userId });
+      state.evidence.push({
+        description: cmd.description,
+        at: new Date().toISOString(),
+        by: cmd.actor.userId,
+      });
       state.status = 'awaiting_verification';
       // Status changes before the await, so the validator refuses a concurrent duplicate.
       await emitter.emit(
@@ -108,7 +112,12 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   );
 
   await emitter.emit('rectification.opened', { findingId, title, work: work('rectification_evidence') });
-  const base = () => ({ findingId, workKey: openKey, deadline: state.deadline, group: state.status === 'awaiting_evidence' ? owner : verifier });
+  const base = () => ({
+    findingId,
+    workKey: openKey,
+    deadline: state.deadline,
+    group: state.status === 'awaiting_evidence' ? owner : verifier,
+  });
   await supervise(deadlineMs, schedule.reminderBeforeSeconds, schedule.escalation, {
     isDone: () => state.status === 'closed',
     onReminder: () => emitter.emit('rectification.reminder', base()),

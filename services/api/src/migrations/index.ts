@@ -18,12 +18,18 @@ export const migrations: Record<string, Migration> = {
         .createTable('branches')
         .addColumn('code', 'char(12)', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('rural','urban','organ','enterprise')`))
+        .addColumn('type', 'text', (c) =>
+          c.notNull().check(sql`type in ('rural','urban','organ','enterprise')`),
+        )
         .addColumn('township_code', 'char(9)', (c) => c.notNull().references('townships.code'))
         .addColumn('county_code', 'char(6)', (c) => c.notNull().references('counties.code'))
         .addColumn('weak', 'boolean', (c) => c.notNull().defaultTo(false))
         .execute();
-      await db.schema.createIndex('branches_county_code').on('branches').columns(['county_code', 'code']).execute();
+      await db.schema
+        .createIndex('branches_county_code')
+        .on('branches')
+        .columns(['county_code', 'code'])
+        .execute();
       await db.schema
         .createTable('users')
         .addColumn('id', 'text', (c) => c.primaryKey())

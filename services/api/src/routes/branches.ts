@@ -42,7 +42,9 @@ type Signer = { role: Role; scope: Scope };
 
 /** Role and jurisdiction are checked here, before anything reaches Temporal (the workflow checks again). */
 function authorise(actor: Actor, branch: Branch, signers: Signer[]): void {
-  const ok = signers.some((s) => s.role === actor.role && within(actor.jurisdiction, scopeCode(branch, s.scope)));
+  const ok = signers.some(
+    (s) => s.role === actor.role && within(actor.jurisdiction, scopeCode(branch, s.scope)),
+  );
   if (!ok) throw forbidden('您无权办理该支部的此环节');
 }
 
@@ -70,7 +72,9 @@ export function branchRoutes(deps: ApiDeps): Router {
       const body = parse(schema, req.body, 'body');
       const workflowId = workflowOf(t, req);
       const result = await viaTemporal(() =>
-        handle(deps.temporal, workflowId).executeUpdate(update, { args: [{ ...(body as object), actor: t.actor } as z.infer<S> & { actor: Actor }] }),
+        handle(deps.temporal, workflowId).executeUpdate(update, {
+          args: [{ ...(body as object), actor: t.actor } as z.infer<S> & { actor: Actor }],
+        }),
       );
       req.log.info({ workflowId, update: update.name }, 'sign-off accepted');
       res.json(result);
@@ -84,8 +88,20 @@ export function branchRoutes(deps: ApiDeps): Router {
   const base = '/rounds/:roundId/branches/:code';
 
   signOff(`${base}/self-check`, SubmitSelfCheck, signer('SELF_CHECK'), submitSelfCheckUpdate, branchWf);
-  signOff(`${base}/review`, Review, [...signer('TOWNSHIP_REVIEW'), ...signer('COUNTY_PRE_REVIEW')], reviewUpdate, branchWf);
-  signOff(`${base}/observation`, RecordObservation, signer('ON_SITE_OBSERVATION'), recordObservationUpdate, branchWf);
+  signOff(
+    `${base}/review`,
+    Review,
+    [...signer('TOWNSHIP_REVIEW'), ...signer('COUNTY_PRE_REVIEW')],
+    reviewUpdate,
+    branchWf,
+  );
+  signOff(
+    `${base}/observation`,
+    RecordObservation,
+    signer('ON_SITE_OBSERVATION'),
+    recordObservationUpdate,
+    branchWf,
+  );
   signOff(`${base}/award`, ConfirmAward, signer('AWARD'), confirmAwardUpdate, branchWf);
   signOff(
     `${base}/findings/:findingId/evidence`,
@@ -113,7 +129,9 @@ export function branchRoutes(deps: ApiDeps): Router {
   r.get(`${base}/findings/:findingId`, async (req, res) => {
     const t = await target(req);
     if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
-    const state = await viaTemporal(() => handle(deps.temporal, findingWf(t, req)).query(rectificationStateQuery));
+    const state = await viaTemporal(() =>
+      handle(deps.temporal, findingWf(t, req)).query(rectificationStateQuery),
+    );
     res.json(state);
   });
 

@@ -1,5 +1,13 @@
 import { Router } from 'express';
-import { InboxQuery, MarkReadBody, RankingsQuery, TasksQuery, within, type Actor, type Viewer } from '@fivestar/contracts';
+import {
+  InboxQuery,
+  MarkReadBody,
+  RankingsQuery,
+  TasksQuery,
+  within,
+  type Actor,
+  type Viewer,
+} from '@fivestar/contracts';
 import { callEndpoint, RequestError } from '@fivestar/platform';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -25,23 +33,34 @@ export function readRoutes(deps: ApiDeps): Router {
 
   r.get('/tasks', async (req, res) => {
     const q = parse(TasksQuery, req.query, 'query');
-    res.json(await ask(() => callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q })));
+    res.json(
+      await ask(() => callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q })),
+    );
   });
 
   r.get('/inbox', async (req, res) => {
     const q = parse(InboxQuery, req.query, 'query');
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(actorOf(req)), ...q })));
+    res.json(
+      await ask(() =>
+        callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(actorOf(req)), ...q }),
+      ),
+    );
   });
 
   r.post('/inbox/read', async (req, res) => {
     const { ids } = parse(MarkReadBody, req.body, 'body');
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(actorOf(req)), ids })));
+    res.json(
+      await ask(() =>
+        callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(actorOf(req)), ids }),
+      ),
+    );
   });
 
   r.get('/rankings', async (req, res) => {
     const q = parse(RankingsQuery, req.query, 'query');
     const a = actorOf(req);
-    if (!within(q.countyCode, a.jurisdiction) && !within(a.jurisdiction, q.countyCode)) throw forbidden('不在您的管辖范围内');
+    if (!within(q.countyCode, a.jurisdiction) && !within(a.jurisdiction, q.countyCode))
+      throw forbidden('不在您的管辖范围内');
     res.json(await ask(() => callEndpoint(deps.nc, 'ranking', 'standings', q)));
   });
 

@@ -24,7 +24,11 @@ export function roundRoutes(deps: ApiDeps): Router {
     requireRole(actor, 'coordinator');
     const body = parse(StartRoundRequest, req.body, 'body');
     if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
-    const county = await deps.db.selectFrom('counties').select('code').where('code', '=', body.countyCode).executeTakeFirst();
+    const county = await deps.db
+      .selectFrom('counties')
+      .select('code')
+      .where('code', '=', body.countyCode)
+      .executeTakeFirst();
     if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
     const workflowId = roundWorkflowId(body.roundId);
     const input: AssessmentRoundInput = { ...body, catalogs: DEFAULT_CATALOGS };
@@ -56,9 +60,14 @@ export function roundRoutes(deps: ApiDeps): Router {
   });
 
   async function roundOf(roundId: string, actorJurisdiction: string) {
-    const round = await deps.db.selectFrom('rounds').selectAll().where('round_id', '=', roundId).executeTakeFirst();
+    const round = await deps.db
+      .selectFrom('rounds')
+      .selectAll()
+      .where('round_id', '=', roundId)
+      .executeTakeFirst();
     if (!round) throw notFound(`轮次 ${roundId} 不存在`);
-    const inside = within(actorJurisdiction, round.county_code) || within(round.county_code, actorJurisdiction);
+    const inside =
+      within(actorJurisdiction, round.county_code) || within(round.county_code, actorJurisdiction);
     if (!inside) throw forbidden('不在您的管辖范围内');
     return round;
   }
@@ -66,7 +75,9 @@ export function roundRoutes(deps: ApiDeps): Router {
   r.get('/rounds/:roundId', async (req, res) => {
     const { roundId } = parse(RoundPath, req.params, 'path');
     const round = await roundOf(roundId, actorOf(req).jurisdiction);
-    const progress = await viaTemporal(() => handle(deps.temporal, round.workflow_id).query(roundProgressQuery));
+    const progress = await viaTemporal(() =>
+      handle(deps.temporal, round.workflow_id).query(roundProgressQuery),
+    );
     res.json({ roundId, countyCode: round.county_code, year: round.year, title: round.title, progress });
   });
 
