@@ -44,7 +44,14 @@ DATABASE_URL="${TEST_DATABASE_URL:-$TEST_DB_DEFAULT}" bash infra/postgres.sh ens
 
 log "running jest (test database ${TEST_DATABASE_URL:-$TEST_DB_DEFAULT}, Temporal $TEMPORAL_ADDRESS)"
 jest_rc=0
-npx jest --runInBand "$@" || jest_rc=$?
+mkdir -p "$FIVESTAR_VAR"
+results="$FIVESTAR_VAR/jest-results.json"
+rm -f "$results"
+npx jest --runInBand --json --outputFile "$results" "$@" || jest_rc=$?
+if [ -s "$results" ]; then
+  # One plain closing line that any CI reader understands.
+  node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
+fi
 
 check_rc=0
 if [ "${FIVESTAR_SKIP_CHECK:-0}" != 1 ]; then

@@ -97,7 +97,6 @@ cat <<MSG
 
 fivestar is up ($((SECONDS - started_at)) s).
   API           http://127.0.0.1:$API_PORT   (health: $HEALTH_URL)
-  Console       http://127.0.0.1:$API_PORT/
   Temporal UI   http://$t_host:$TEMPORAL_UI_PORT/namespaces/$TEMPORAL_NAMESPACE/workflows
   Demo logins   printed above, kept in ${FIVESTAR_VAR}/demo-logins.txt (every demo user's password: demo-password-2026)
   Logs          $FIVESTAR_VAR/log/   (e.g. tail -f $FIVESTAR_VAR/log/api.log)

@@ -24,6 +24,7 @@ import {
   loadDirectory,
   migrations as apiMigrations,
   startApiService,
+  type DemoCounty,
 } from '@fivestar/api';
 import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
 import { migrations as notificationsMigrations, startNotificationsService } from '@fivestar/notifications';
@@ -46,11 +47,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Default: TEST_DATABASE_URL. Its service schemas are dropped and migrated afresh. */
+  databaseUrl?: string;
+  /** Default: NATS_URL (the jest global setup points it at a private server). */
+  natsUrl?: string;
+  /** Default: the demo county. */
+  directory?: DemoCounty;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const runId = randomBytes(3).toString('hex');
+  const base = loadConfig();
   const config: Config = {
-    ...loadConfig(),
-    databaseUrl: process.env.TEST_DATABASE_URL!,
+    ...base,
+    databaseUrl: opts.databaseUrl ?? process.env.TEST_DATABASE_URL!,
+    natsUrl: opts.natsUrl ?? base.natsUrl,
     taskQueue: `fivestar-test-${runId}`,
   };
   const log = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'warn');
@@ -67,7 +79,7 @@ export async function startStack(): Promise<Stack> {
     await db.destroy();
   }
 
-  const demo = demoCounty();
+  const demo = opts.directory ?? demoCounty();
   const apiDb = createDb<never>(config.databaseUrl, 'api', 2);
   const loaderNc = await connectNats(config.natsUrl, 'e2e-loader');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -107,6 +119,14 @@ export async function startStack(): Promise<Stack> {
     temporal,
     config,
     async stop() {
+      // Leave no test workflow running on the shared dev server (its task queue dies with this run).
+      const query = `TaskQueue = '${config.taskQueue}' AND ExecutionStatus = 'Running'`;
+      for await (const wf of temporal.workflow.list({ query })) {
+        await temporal.workflow
+          .getHandle(wf.workflowId, wf.runId)
+          .terminate('test run finished')
+          .catch(() => undefined);
+      }
       worker.shutdown();
       await running;
       await api.stop();

@@ -203,17 +203,22 @@ afterAll(async () => {
 describe('notifications', () => {
   const reviewersT1 = { role: 'township_reviewer', jurisdiction: T1 } as const;
   const deadline = '2025-06-14T10:00:00.000Z';
-  const stepT1 = ev('branch.step_opened', {
+  const workT1 = {
+    key: `${run}/B1/TR/1`,
+    kind: 'step',
+    title: '一村：乡镇审核',
+    group: reviewersT1,
+    deadline,
+  } as const;
+  const stepT1 = ev('branch.step_opened', { step: 'TOWNSHIP_REVIEW', attempt: 1, work: workT1 });
+  /** What the supervision events of T1's step say about it (the group varies with who is told). */
+  const supervisedT1 = {
     step: 'TOWNSHIP_REVIEW',
     attempt: 1,
-    work: {
-      key: `${run}/B1/TR/1`,
-      kind: 'step',
-      title: '审核 一村 的自评材料',
-      group: reviewersT1,
-      deadline,
-    },
-  });
+    workKey: workT1.key,
+    title: workT1.title,
+    deadline,
+  } as const;
   const stepT2 = ev(
     'branch.step_opened',
     {
@@ -222,7 +227,7 @@ describe('notifications', () => {
       work: {
         key: `${run}/B2/TR/1`,
         kind: 'step',
-        title: '审核 二村 的自评材料',
+        title: '二村：乡镇审核',
         group: { role: 'township_reviewer', jurisdiction: T2 },
         deadline,
       },
@@ -230,9 +235,7 @@ describe('notifications', () => {
     B2,
   );
   const escalated = ev('branch.step_escalated', {
-    step: 'TOWNSHIP_REVIEW',
-    attempt: 1,
-    workKey: `${run}/B1/TR/1`,
+    ...supervisedT1,
     level: 'yellow',
     group: { role: 'coordinator', jurisdiction: COUNTY },
   });
@@ -286,8 +289,8 @@ describe('notifications', () => {
         id: expect.stringMatching(/^\d+$/),
         eventId: stepT1.id,
         kind: 'step_opened',
-        title: '待办：审核 一村 的自评材料',
-        body: '乡镇审核：审核 一村 的自评材料，请于2025-06-14 18:00前办理。',
+        title: '待办：一村：乡镇审核',
+        body: '一村：乡镇审核，请于2025-06-14 18:00前办理。',
         roundId: `r-${run}`,
         branchId: B1,
         workKey: `${run}/B1/TR/1`,
@@ -311,6 +314,7 @@ describe('notifications', () => {
       eventId: escalated.id,
       kind: 'escalation',
       title: '黄色督办单（挂牌督办）：乡镇审核',
+      body: '一村：乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。',
       escalationLevel: 'yellow',
       workKey: `${run}/B1/TR/1`,
     });
@@ -342,13 +346,7 @@ describe('notifications', () => {
     expect(unreadOnly).toEqual({ unread: 0, items: [] });
   });
 
-  const reminder = ev('branch.step_reminder', {
-    step: 'TOWNSHIP_REVIEW',
-    attempt: 1,
-    workKey: `${run}/B1/TR/1`,
-    deadline,
-    group: reviewersT1,
-  });
+  const reminder = ev('branch.step_reminder', { ...supervisedT1, group: reviewersT1 });
 
   it('tells a newcomer only what happens after they appear; a deactivated user hears nothing new', async () => {
     await publish(userEvent(LATE), userEvent({ ...U.tw1b, active: false }), reminder);
@@ -357,7 +355,11 @@ describe('notifications', () => {
       (r) => r.items.length > 0,
     );
     expect(eventIds(late)).toEqual([reminder.id]);
-    expect(late.items[0]).toMatchObject({ kind: 'reminder', title: '催办提醒：乡镇审核' });
+    expect(late.items[0]).toMatchObject({
+      kind: 'reminder',
+      title: '催办提醒：乡镇审核',
+      body: '一村：乡镇审核将于2025-06-14 18:00到期，请抓紧办理。',
+    });
     expect(eventIds(await inboxOf(U.tw1a))).toEqual([reminder.id, stepT1.id]);
     expect(eventIds(await inboxOf(U.tw1b))).toEqual([stepT1.id]);
   });
@@ -367,25 +369,13 @@ describe('notifications', () => {
     expect((await publishEvent(jetstreamClient(nc), stepT1)).duplicate).toBe(true);
 
     // Applied twice directly: the processed-event ledger turns the second into a no-op...
-    const overdue = ev('branch.step_overdue', {
-      step: 'TOWNSHIP_REVIEW',
-      attempt: 1,
-      workKey: `${run}/B1/TR/1`,
-      deadline,
-      group: reviewersT1,
-    });
+    const overdue = ev('branch.step_overdue', { ...supervisedT1, group: reviewersT1 });
     expect(await applyOnce<NotificationsTables>(db, overdue, 0, handleEvent)).toBe(true);
     expect(await applyOnce<NotificationsTables>(db, overdue, 0, handleEvent)).toBe(false);
     // ...and even without the ledger the (event, user) key holds.
     await db.transaction().execute((trx) => handleEvent(trx, overdue));
     // The live consumer then receives it from the stream as well, and skips it.
-    const sentinel = ev('branch.step_reminder', {
-      step: 'TOWNSHIP_REVIEW',
-      attempt: 1,
-      workKey: `${run}/B1/TR/1`,
-      deadline,
-      group: reviewersT1,
-    });
+    const sentinel = ev('branch.step_reminder', { ...supervisedT1, group: reviewersT1 });
     await publish(overdue, sentinel);
     await until(
       () => inboxOf(U.tw1a),

@@ -189,16 +189,17 @@ describe('tasks ledger', () => {
 
   it('follows a step: opened (green) → reminder (yellow) → overdue (red) → escalated → signed (done)', async () => {
     const deadline = iso(now + 10 * DAY);
+    const title = '测试一村：乡镇审核';
     const opened = ev('branch.step_opened', {
       ...stepRef,
-      work: { key: stepKey, kind: 'step', title: '乡镇审核：测试一村', group: reviewers, deadline },
+      work: { key: stepKey, kind: 'step', title, group: reviewers, deadline },
     });
     await publish(opened);
     let t = await taskOf('township_reviewer', TOWNSHIP, stepKey, () => true);
     expect(t).toEqual({
       key: stepKey,
       kind: 'step',
-      title: '乡镇审核：测试一村',
+      title: '测试一村：乡镇审核',
       group: reviewers,
       roundId,
       branchId: B1,
@@ -212,18 +213,18 @@ describe('tasks ledger', () => {
       escalationLevel: null,
     });
 
-    await publish(ev('branch.step_reminder', { ...stepRef, workKey: stepKey, deadline, group: reviewers }));
+    const supervised = { ...stepRef, workKey: stepKey, title, deadline };
+    await publish(ev('branch.step_reminder', { ...supervised, group: reviewers }));
     t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.light !== 'green');
     expect(t.light).toBe('yellow');
 
     // The workflow's verdict makes it red even though the stored deadline is still ahead.
-    await publish(ev('branch.step_overdue', { ...stepRef, workKey: stepKey, deadline, group: reviewers }));
+    await publish(ev('branch.step_overdue', { ...supervised, group: reviewers }));
     t = await taskOf('township_reviewer', TOWNSHIP, stepKey, (x) => x.light === 'red');
 
     await publish(
       ev('branch.step_escalated', {
-        ...stepRef,
-        workKey: stepKey,
+        ...supervised,
         level: 'blue',
         group: group('township_reviewer', TOWNSHIP),
       }),
@@ -375,6 +376,7 @@ describe('tasks ledger', () => {
           step: 'COUNTY_PRE_REVIEW',
           attempt: 1,
           workKey: pk('g-far-flagged'),
+          title: '县级预审 g-far-flagged',
           deadline: iso(t0 + 30 * DAY),
           group: county,
         }),
@@ -448,13 +450,20 @@ describe('tasks ledger', () => {
     const key = `${p}/${B1}/SELF_CHECK/1`;
     const ref = { step: 'SELF_CHECK' as const, attempt: 1 };
     const g = group('village_secretary', B1);
+    const title = '村自评';
+    const deadline = iso(now + DAY);
     const opened = ev(
       'branch.step_opened',
-      { ...ref, work: { key, kind: 'step', title: '村自评', group: g, deadline: iso(now + DAY) } },
+      { ...ref, work: { key, kind: 'step', title, group: g, deadline } },
       B1,
       p,
     );
-    const escalated = ev('branch.step_escalated', { ...ref, workKey: key, level: 'yellow', group: g }, B1, p);
+    const escalated = ev(
+      'branch.step_escalated',
+      { ...ref, workKey: key, title, deadline, level: 'yellow', group: g },
+      B1,
+      p,
+    );
     const signed = ev('branch.step_signed', { ...ref, closes: key, decision: 'submitted' }, B1, p);
     const row = () => db.selectFrom('tasks').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
     const apply = (e: FivestarEvent) => applyOnce<TasksDatabase>(db, e, 0, handleEvent);

@@ -18,6 +18,14 @@ export type WorkItem = z.infer<typeof WorkItem>;
 
 const StepRef = { step: HumanStep, attempt: z.number().int().positive() };
 
+/** What supervision events say about the late work: its key, title, deadline and the group told. */
+const Supervised = {
+  workKey: z.string(),
+  title: z.string(),
+  deadline: z.iso.datetime(),
+  group: CandidateGroup,
+};
+
 const Finding = z.object({ findingId: z.string().min(1), title: z.string().min(1) });
 
 /** Payload schemas by event type. Adding a type means adding it here; consumers validate against it. */
@@ -44,24 +52,10 @@ export const EVENT_DATA = {
     toStep: HumanStep,
     reasons: z.array(z.string().min(1)).min(1),
   }),
-  'branch.step_reminder': z.object({
-    ...StepRef,
-    workKey: z.string(),
-    deadline: z.iso.datetime(),
-    group: CandidateGroup,
-  }),
-  'branch.step_overdue': z.object({
-    ...StepRef,
-    workKey: z.string(),
-    deadline: z.iso.datetime(),
-    group: CandidateGroup,
-  }),
-  'branch.step_escalated': z.object({
-    ...StepRef,
-    workKey: z.string(),
-    level: EscalationLevel,
-    group: CandidateGroup,
-  }),
+  'branch.step_reminder': z.object({ ...StepRef, ...Supervised }),
+  'branch.step_overdue': z.object({ ...StepRef, ...Supervised }),
+  /** `group` is who the escalation notice goes to (the ladder rung's level), not who owes the work. */
+  'branch.step_escalated': z.object({ ...StepRef, ...Supervised, level: EscalationLevel }),
   'branch.awarded': z.object({
     level: z.number().int().min(0).max(5),
     stars: z.array(z.object({ code: z.string(), name: z.string() })),
@@ -81,24 +75,9 @@ export const EVENT_DATA = {
     reasons: z.array(z.string().min(1)).min(1),
     work: WorkItem,
   }),
-  'rectification.reminder': z.object({
-    findingId: z.string(),
-    workKey: z.string(),
-    deadline: z.iso.datetime(),
-    group: CandidateGroup,
-  }),
-  'rectification.overdue': z.object({
-    findingId: z.string(),
-    workKey: z.string(),
-    deadline: z.iso.datetime(),
-    group: CandidateGroup,
-  }),
-  'rectification.escalated': z.object({
-    findingId: z.string(),
-    workKey: z.string(),
-    level: EscalationLevel,
-    group: CandidateGroup,
-  }),
+  'rectification.reminder': z.object({ findingId: z.string(), ...Supervised }),
+  'rectification.overdue': z.object({ findingId: z.string(), ...Supervised }),
+  'rectification.escalated': z.object({ findingId: z.string(), ...Supervised, level: EscalationLevel }),
   'rectification.closed': z.object({ findingId: z.string(), closes: z.string() }),
   'directory.branch_upserted': z.object({ branch: Branch, townshipName: z.string(), countyName: z.string() }),
   'directory.user_upserted': z.object({

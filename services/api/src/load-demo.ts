@@ -5,6 +5,33 @@ import { DEMO_PASSWORD, demoCounty } from './demo';
 import { loadDirectory } from './directory';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
+/**
+ * Starts this year's demo round through the running API, as the demo coordinator would, so the
+ * system has live work to look at. An existing round is left as it is.
+ */
+async function startDemoRound(countyCode: string, coordinator: string): Promise<string> {
+  const api = `http://127.0.0.1:${process.env.API_PORT ?? 8080}/api`;
+  const post = (path: string, body: unknown, token?: string) =>
+    fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const login = await post('/auth/login', { username: coordinator, password: DEMO_PASSWORD });
+  if (!login.ok) throw new Error(`demo coordinator cannot log in: HTTP ${login.status}`);
+  const { token } = (await login.json()) as { token: string };
+  const year = new Date().getFullYear();
+  const roundId = `${countyCode}-${year}`;
+  const res = await post(
+    '/rounds',
+    { roundId, countyCode, year, title: `示范县${year}年度“五星”支部创建` },
+    token,
+  );
+  if (res.status !== 201 && res.status !== 409)
+    throw new Error(`demo round not started: HTTP ${res.status} ${await res.text()}`);
+  return `${roundId}（${res.status === 201 ? '已启动' : '已存在'}）`;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('load-demo');
@@ -19,7 +46,7 @@ async function main(): Promise<void> {
     );
     const show = (role: string) => demo.users.filter((u) => u.role === role).map((u) => u.username);
     const lines = [
-      `示范县 ${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,
+      `演示县：${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,
       `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
       `  县级专班 coordinator:      ${show('coordinator').join(', ')}`,
       `  县级审核 county_reviewer:  ${show('county_reviewer').join(', ')}`,
@@ -28,6 +55,8 @@ async function main(): Promise<void> {
       `  村支书 village_secretary:  sec-<12位支部代码>，例如 ${show('village_secretary').slice(0, 2).join(', ')}`,
       `  管理员 admin:              ${show('admin').join(', ')}`,
     ];
+    const round = await startDemoRound(demo.county.code, `coord-${demo.county.code}`);
+    lines.push(`演示轮次：${round}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await nc.close();

@@ -30,17 +30,14 @@ export function fromZod(err: ZodError, where: string): Problem {
 }
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
-  res
-    .status(p.status)
-    .type('application/problem+json')
-    .json({
-      type: 'about:blank',
-      title: p.title,
-      status: p.status,
-      detail: p.detail,
-      instance,
-      errors: p.errors,
-    });
+  res.status(p.status).type('application/problem+json').json({
+    type: 'about:blank',
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+    instance,
+    errors: p.errors,
+  });
 }
 
 /** The last handler: known problems as they are; anything else a bare 500 (no stack, no SQL). */

@@ -21,7 +21,7 @@ function event(type: FivestarEvent['type'], data: unknown, branchId: string | nu
 const work = {
   key: 'w-1',
   kind: 'step',
-  title: '审核 东村 的自评材料',
+  title: '东村：乡镇审核',
   group: { role: 'township_reviewer', jurisdiction: TOWNSHIP },
   deadline: '2025-06-14T10:00:00.000Z',
 };
@@ -37,8 +37,8 @@ describe('noticeFor', () => {
   it('step_opened → a to-do for the work group with the deadline', () => {
     expect(noticeFor(event('branch.step_opened', { step: 'TOWNSHIP_REVIEW', attempt: 1, work }))).toEqual({
       kind: 'step_opened',
-      title: '待办：审核 东村 的自评材料',
-      body: '乡镇审核：审核 东村 的自评材料，请于2025-06-14 18:00前办理。',
+      title: '待办：东村：乡镇审核',
+      body: '东村：乡镇审核，请于2025-06-14 18:00前办理。',
       group: work.group,
       workKey: 'w-1',
       escalationLevel: null,
@@ -46,28 +46,43 @@ describe('noticeFor', () => {
   });
 
   it('marks a reworked step', () => {
-    const n = noticeFor(event('branch.step_opened', { step: 'SELF_CHECK', attempt: 2, work }));
-    expect(n?.body).toBe('村自评（退回后第2次办理）：审核 东村 的自评材料，请于2025-06-14 18:00前办理。');
+    const selfCheck = {
+      ...work,
+      title: '东村：村自评',
+      group: { role: 'village_secretary', jurisdiction: BRANCH },
+    };
+    const n = noticeFor(event('branch.step_opened', { step: 'SELF_CHECK', attempt: 2, work: selfCheck }));
+    expect(n?.body).toBe('东村：村自评（退回后第2次办理），请于2025-06-14 18:00前办理。');
   });
 
   it('reminder, overdue and escalation of a step', () => {
-    const ref = { step: 'TOWNSHIP_REVIEW', attempt: 1, workKey: 'w-1', group: work.group };
-    const reminder = noticeFor(event('branch.step_reminder', { ...ref, deadline: work.deadline }));
-    expect(reminder).toMatchObject({ kind: 'reminder', title: '催办提醒：乡镇审核', workKey: 'w-1' });
-    expect(reminder?.body).toBe(`支部（${BRANCH}）的乡镇审核将于2025-06-14 18:00到期，请抓紧办理。`);
+    const ref = {
+      step: 'TOWNSHIP_REVIEW',
+      attempt: 1,
+      workKey: 'w-1',
+      title: work.title,
+      deadline: work.deadline,
+      group: work.group,
+    };
+    const reminder = noticeFor(event('branch.step_reminder', ref));
+    expect(reminder).toMatchObject({
+      kind: 'reminder',
+      title: '催办提醒：乡镇审核',
+      workKey: 'w-1',
+      group: work.group,
+    });
+    expect(reminder?.body).toBe('东村：乡镇审核将于2025-06-14 18:00到期，请抓紧办理。');
 
-    const overdue = noticeFor(event('branch.step_overdue', { ...ref, deadline: work.deadline }));
-    expect(overdue).toMatchObject({ kind: 'overdue', title: '逾期提醒：乡镇审核' });
-    expect(overdue?.body).toBe(
-      `支部（${BRANCH}）的乡镇审核已于2025-06-14 18:00到期，至今未办理，请立即办理。`,
-    );
+    const overdue = noticeFor(event('branch.step_overdue', ref));
+    expect(overdue).toMatchObject({ kind: 'overdue', title: '逾期提醒：乡镇审核', group: work.group });
+    expect(overdue?.body).toBe('东村：乡镇审核已于2025-06-14 18:00到期，至今未办理，请立即办理。');
 
     const county = { role: 'coordinator', jurisdiction: '410102' } as const;
     const escalated = noticeFor(event('branch.step_escalated', { ...ref, level: 'yellow', group: county }));
     expect(escalated).toEqual({
       kind: 'escalation',
       title: '黄色督办单（挂牌督办）：乡镇审核',
-      body: `支部（${BRANCH}）的乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。`,
+      body: '东村：乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。',
       group: county,
       workKey: 'w-1',
       escalationLevel: 'yellow',
@@ -126,19 +141,34 @@ describe('noticeFor', () => {
   });
 
   it('rectification reminder, overdue and escalation', () => {
-    const base = { findingId: 'f-1', workKey: 'f-1#1', group: work.group };
-    expect(noticeFor(event('rectification.reminder', { ...base, deadline: work.deadline }))).toMatchObject({
+    const owner = { role: 'village_secretary', jurisdiction: BRANCH } as const;
+    const base = {
+      findingId: 'f-1',
+      workKey: 'f-1#1',
+      title: '东村：整改——村务公开栏未更新',
+      deadline: work.deadline,
+      group: owner,
+    };
+    expect(noticeFor(event('rectification.reminder', base))).toMatchObject({
       kind: 'reminder',
       title: '催办提醒：整改事项',
-      body: `支部（${BRANCH}）的整改事项（问题编号 f-1）将于2025-06-14 18:00到期，请抓紧办理。`,
+      body: '东村：整改——村务公开栏未更新（问题编号 f-1）将于2025-06-14 18:00到期，请抓紧办理。',
+      group: owner,
+      workKey: 'f-1#1',
     });
-    expect(noticeFor(event('rectification.overdue', { ...base, deadline: work.deadline }))).toMatchObject({
+    expect(noticeFor(event('rectification.overdue', base))).toMatchObject({
       kind: 'overdue',
       title: '逾期提醒：整改事项',
+      body: '东村：整改——村务公开栏未更新（问题编号 f-1）已于2025-06-14 18:00到期，至今未办结，请立即办理。',
+      group: owner,
     });
-    expect(noticeFor(event('rectification.escalated', { ...base, level: 'red' }))).toMatchObject({
+    const county = { role: 'coordinator', jurisdiction: '410102' } as const;
+    expect(noticeFor(event('rectification.escalated', { ...base, level: 'red', group: county }))).toEqual({
       kind: 'escalation',
       title: '红色督办单：整改事项',
+      body: '东村：整改——村务公开栏未更新（问题编号 f-1）逾期未办结，现发出红色督办单，请督促落实。',
+      group: county,
+      workKey: 'f-1#1',
       escalationLevel: 'red',
     });
   });

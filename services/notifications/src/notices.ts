@@ -28,10 +28,6 @@ export function formatBeijingTime(iso: string): string {
   return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
 }
 
-function branchRef(event: FivestarEvent): string {
-  return event.branchId ? `支部（${event.branchId}）` : '支部';
-}
-
 /** The notice an event gives rise to, or null for events nobody is told about. */
 export function noticeFor(event: FivestarEvent): NoticeDraft | null {
   const notice = (kind: NoticeKind, group: CandidateGroup, workKey: string, title: string, body: string) => ({
@@ -44,14 +40,14 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
   });
   switch (event.type) {
     case 'branch.step_opened': {
-      const { work, step, attempt } = event.data;
+      const { work, attempt } = event.data;
       const rework = attempt > 1 ? `（退回后第${attempt}次办理）` : '';
       return notice(
         'step_opened',
         work.group,
         work.key,
         `待办：${work.title}`,
-        `${STEP_LABELS[step]}${rework}：${work.title}，请于${formatBeijingTime(work.deadline)}前办理。`,
+        `${work.title}${rework}，请于${formatBeijingTime(work.deadline)}前办理。`,
       );
     }
     case 'branch.step_reminder': {
@@ -62,7 +58,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         d.group,
         d.workKey,
         `催办提醒：${label}`,
-        `${branchRef(event)}的${label}将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
+        `${d.title}将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
       );
     }
     case 'branch.step_overdue': {
@@ -73,7 +69,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         d.group,
         d.workKey,
         `逾期提醒：${label}`,
-        `${branchRef(event)}的${label}已于${formatBeijingTime(d.deadline)}到期，至今未办理，请立即办理。`,
+        `${d.title}已于${formatBeijingTime(d.deadline)}到期，至今未办理，请立即办理。`,
       );
     }
     case 'branch.step_escalated': {
@@ -86,7 +82,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
           d.group,
           d.workKey,
           `${level}：${label}`,
-          `${branchRef(event)}的${label}逾期未办，现发出${level}，请督促落实。`,
+          `${d.title}逾期未办，现发出${level}，请督促落实。`,
         ),
         escalationLevel: d.level,
       };
@@ -128,7 +124,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         d.group,
         d.workKey,
         '催办提醒：整改事项',
-        `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
+        `${d.title}（问题编号 ${d.findingId}）将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
       );
     }
     case 'rectification.overdue': {
@@ -138,7 +134,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         d.group,
         d.workKey,
         '逾期提醒：整改事项',
-        `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）已于${formatBeijingTime(d.deadline)}到期，至今未办结，请立即办理。`,
+        `${d.title}（问题编号 ${d.findingId}）已于${formatBeijingTime(d.deadline)}到期，至今未办结，请立即办理。`,
       );
     }
     case 'rectification.escalated': {
@@ -150,7 +146,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
           d.group,
           d.workKey,
           `${level}：整改事项`,
-          `${branchRef(event)}的整改事项（问题编号 ${d.findingId}）逾期未办结，现发出${level}，请督促落实。`,
+          `${d.title}（问题编号 ${d.findingId}）逾期未办结，现发出${level}，请督促落实。`,
         ),
         escalationLevel: d.level,
       };

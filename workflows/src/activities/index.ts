@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Catalog, FivestarEvent, RoundSchedule } from '@fivestar/contracts';
+import type { Branch, Catalog, FivestarEvent, RoundSchedule } from '@fivestar/contracts';
 import { callEndpoint, publishEvent, type JetStreamClient, type NatsConnection } from '@fivestar/platform';
 import { branchWorkflowId } from '../definitions';
 import { BranchCodeKey, RoundIdKey, TownshipCodeKey } from '../search-attributes';
@@ -28,6 +28,38 @@ export interface LaunchPageResult {
   next: string | null;
 }
 
+/** Starts in flight per launcher page: enough to hide round trips, few enough not to swamp the server. */
+const LAUNCH_CONCURRENCY = 16;
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** Starts one branch's workflow unless it was started before (running or closed): never twice. */
+async function startBranch(deps: ActivityDeps, input: LaunchPageInput, branch: Branch): Promise<void> {
+  const catalog = input.catalogs.find((c) => c.branchType === branch.type)!;
+  try {
+    await deps.client.workflow.start('branchAssessment', {
+      taskQueue: deps.taskQueue,
+      workflowId: branchWorkflowId(input.roundId, branch.code),
+      args: [{ roundId: input.roundId, branch, catalog, schedule: input.schedule }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: RoundIdKey, value: input.roundId },
+        { key: BranchCodeKey, value: branch.code },
+        { key: TownshipCodeKey, value: branch.townshipCode },
+      ]),
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
 export function createActivities(deps: ActivityDeps) {
   return {
     /** Idempotent: the event id is the NATS message id, so a retry inside the duplicate window is dropped. */
@@ -36,8 +68,8 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Starts one page of branch workflows. Idempotent: a branch already started (running or not) is
-     * counted, never started twice, so a retried page changes nothing.
+     * Starts one page of branch workflows (those whose type has a catalog in the round). Idempotent:
+     * a retried page starts nothing twice.
      */
     async launchBranchPage(input: LaunchPageInput): Promise<LaunchPageResult> {
       const page = await callEndpoint(deps.nc, 'directory', 'branches', {
@@ -45,33 +77,15 @@ export function createActivities(deps: ActivityDeps) {
         after: input.after ?? undefined,
         limit: input.limit,
       });
-      let started = 0;
-      let skipped = 0;
-      for (const branch of page.branches) {
-        const catalog = input.catalogs.find((c) => c.branchType === branch.type);
-        if (!catalog) {
-          skipped += 1;
-          continue;
-        }
-        try {
-          await deps.client.workflow.start('branchAssessment', {
-            taskQueue: deps.taskQueue,
-            workflowId: branchWorkflowId(input.roundId, branch.code),
-            args: [{ roundId: input.roundId, branch, catalog, schedule: input.schedule }],
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            typedSearchAttributes: new TypedSearchAttributes([
-              { key: RoundIdKey, value: input.roundId },
-              { key: BranchCodeKey, value: branch.code },
-              { key: TownshipCodeKey, value: branch.townshipCode },
-            ]),
-          });
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
-        started += 1;
-        Context.current().heartbeat(branch.code);
-      }
+      const startable = page.branches.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
+      let done = 0;
+      await forEachLimited(startable, LAUNCH_CONCURRENCY, async (branch) => {
+        await startBranch(deps, input, branch);
+        done += 1;
+        Context.current().heartbeat(done);
+      });
+      const started = startable.length;
+      const skipped = page.branches.length - started;
       return { started, skipped, next: page.next };
     },
   };

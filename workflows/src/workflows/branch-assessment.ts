@@ -227,16 +227,16 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     });
     transitions += 1;
 
-    const ref = { step, attempt, workKey };
+    const ref = { step, attempt, workKey, title, deadline };
     await supervise(deadlineMs, schedule.reminderBeforeSeconds, schedule.escalation, {
       isDone: () => outcome !== null,
       onReminder: async () => {
         note({ step, attempt, action: 'reminded', actor: null });
-        await emitter.emit('branch.step_reminder', { ...ref, deadline, group });
+        await emitter.emit('branch.step_reminder', { ...ref, group });
       },
       onOverdue: async () => {
         note({ step, attempt, action: 'overdue', actor: null });
-        await emitter.emit('branch.step_overdue', { ...ref, deadline, group });
+        await emitter.emit('branch.step_overdue', { ...ref, group });
       },
       onEscalation: async (rung) => {
         note({ step, attempt, action: 'escalated', actor: null, detail: rung.level });

@@ -39,25 +39,27 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   };
   const owner = groupFor(branch, 'village_secretary', 'branch');
   const verifier = groupFor(branch, 'township_reviewer', 'township');
-  let openKey = '';
+  let openWork: WorkItem | null = null;
 
+  /** The work item now owed: evidence from the village or verification by the township. */
   const work = (kind: WorkItem['kind']): WorkItem => {
-    openKey = `${workflowId}/${kind === 'rectification_evidence' ? 'evidence' : 'verify'}/${state.round}`;
     const isEvidence = kind === 'rectification_evidence';
-    return {
-      key: openKey,
+    openWork = {
+      key: `${workflowId}/${isEvidence ? 'evidence' : 'verify'}/${state.round}`,
       kind,
       title: `${branch.name}：整改${isEvidence ? '' : '核验'}——${title}`,
       group: isEvidence ? owner : verifier,
       deadline: state.deadline,
     };
+    return openWork;
   };
+  const openKey = () => openWork?.key ?? '';
 
   setHandler(rectificationStateQuery, () => state);
   setHandler(
     submitEvidenceUpdate,
     async (cmd) => {
-      const closes = openKey;
+      const closes = openKey();
       state.evidence.push({
         description: cmd.description,
         at: new Date().toISOString(),
@@ -83,7 +85,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   setHandler(
     verifyRectificationUpdate,
     async (cmd) => {
-      const closes = openKey;
+      const closes = openKey();
       const at = new Date().toISOString();
       if (cmd.accepted) {
         state.status = 'closed';
@@ -112,21 +114,19 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   );
 
   await emitter.emit('rectification.opened', { findingId, title, work: work('rectification_evidence') });
-  const base = () => ({
-    findingId,
-    workKey: openKey,
-    deadline: state.deadline,
-    group: state.status === 'awaiting_evidence' ? owner : verifier,
-  });
+  const base = () => {
+    const w = openWork as WorkItem | null;
+    if (!w) throw new Error('unreachable: a rectification always owes some work before it closes');
+    return { findingId, workKey: w.key, title: w.title, deadline: w.deadline, group: w.group };
+  };
   await supervise(deadlineMs, schedule.reminderBeforeSeconds, schedule.escalation, {
     isDone: () => state.status === 'closed',
     onReminder: () => emitter.emit('rectification.reminder', base()),
     onOverdue: () => emitter.emit('rectification.overdue', base()),
     onEscalation: async (rung) => {
       state.escalationLevel = rung.level;
-      const { deadline: _deadline, ...ref } = base();
       await emitter.emit('rectification.escalated', {
-        ...ref,
+        ...base(),
         level: rung.level,
         group: groupFor(branch, rung.notify.role, rung.notify.scope),
       });
