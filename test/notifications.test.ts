@@ -4,31 +4,16 @@
  * earlier runs, so every event id, user id and area code carries this run's random part, and the service
  * runs under its own durable name.
  */
-import { randomBytes, randomInt } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import {
-  EVENT_STREAM,
-  type EventData,
-  type EventType,
-  type FivestarEvent,
-  type InboxResult,
-  type Role,
-} from '@fivestar/contracts';
+import { randomInt } from 'node:crypto';
+import { type FivestarEvent, type InboxResult, type Role } from '@fivestar/contracts';
 import {
   applyOnce,
   callEndpoint,
-  connectNats,
-  createDb,
-  createLogger,
-  ensureDatabase,
-  ensureEventStream,
   jetstreamClient,
-  loadConfig,
-  migrate,
   publishEvent,
   type NatsConnection,
 } from '@fivestar/platform';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   handleEvent,
   migrations,
@@ -38,17 +23,10 @@ import {
   type NotificationsDB,
   type NotificationsTables,
 } from '@fivestar/notifications';
+import { closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv, until } from './support';
 
-const run = randomBytes(5).toString('hex');
-const durable = `notifications-test-${run}`;
-const log = createLogger('notifications-test', 'warn');
-const base = loadConfig();
-const databaseUrl = (() => {
-  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
-  url.pathname = '/fivestar_test_notifications';
-  return url.toString();
-})();
-const natsUrl = process.env.NATS_URL ?? base.natsUrl;
+const env = testEnv('notifications');
+const { run, log } = env;
 
 // Random area codes: earlier runs' events stay in the shared stream and must not land in this run's areas.
 const COUNTY = String(randomInt(100_000, 1_000_000));
@@ -91,23 +69,15 @@ let svc: { stop(): Promise<void> } | undefined;
 
 // ---- events ---------------------------------------------------------------------------------------
 
-const T0 = Date.parse('2025-06-01T00:00:00.000Z');
-let seq = 0;
-/** A valid event; ids are unique to this run and workflow times increase with each event made. */
-function ev<T extends EventType>(type: T, data: EventData<T>, branchId: string | null = B1): FivestarEvent {
-  seq++;
-  return {
-    id: `notifications-test/${run}/${String(seq).padStart(4, '0')}`,
-    type,
-    version: 1,
-    occurredAt: new Date(T0 + seq * 60_000).toISOString(),
-    roundId: `r-${run}`,
-    branchId,
-    jurisdiction: branchId ?? COUNTY,
-    actor: null,
-    data,
-  } as unknown as FivestarEvent;
-}
+/** Valid events; ids are unique to this run and workflow times increase with each event made. */
+const { ev } = eventFactory({
+  idPrefix: `notifications-test/${run}`,
+  roundId: `r-${run}`,
+  branchId: B1,
+  area: () => COUNTY,
+  t0: Date.parse('2025-06-01T00:00:00.000Z'),
+  stepMs: 60_000,
+});
 
 const userEvent = (u: User) =>
   ev(
@@ -119,54 +89,30 @@ const userEvent = (u: User) =>
       jurisdiction: u.jurisdiction,
       active: u.active,
     },
-    null,
+    { branchId: null },
   );
 
-async function publish(...events: FivestarEvent[]): Promise<void> {
-  const js = jetstreamClient(nc);
-  for (const e of events) expect((await publishEvent(js, e)).duplicate).toBe(false);
-}
+const publish = (...events: FivestarEvent[]) => publishNew(nc, events);
 
 // ---- reads ----------------------------------------------------------------------------------------
 
 const viewer = (u: User) => ({ userId: u.userId, role: u.role, jurisdiction: u.jurisdiction });
 const inboxOf = (u: User) => callEndpoint(nc, 'notifications', 'inbox', { viewer: viewer(u), limit: 200 });
 
-/** Polls until the consumer has caught up to what `ok` expects (bounded). */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last read: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const eventIds = (r: InboxResult) => r.items.map((n) => n.eventId);
 
-/** Notice rows of this run's users, without the renumbered id: what a rebuild must reproduce. */
+/** Notice rows of this run's users, all columns but the renumbered id: what a rebuild must reproduce. */
 async function snapshot() {
   const users = [...ALL_USERS, LATE].map((u) => u.userId);
-  const notices = await db
-    .selectFrom('notices')
-    .select([
-      'event_id',
-      'user_id',
-      'kind',
-      'title',
-      'body',
-      'round_id',
-      'branch_id',
-      'work_key',
-      'escalation_level',
-      'created_at',
-      'read_at',
-    ])
-    .where('user_id', 'in', users)
-    .orderBy('event_id')
-    .orderBy('user_id')
-    .execute();
+  const notices = (
+    await db
+      .selectFrom('notices')
+      .selectAll()
+      .where('user_id', 'in', users)
+      .orderBy('event_id')
+      .orderBy('user_id')
+      .execute()
+  ).map(({ id: _renumbered, ...notice }) => notice);
   const recipients = await db
     .selectFrom('recipients')
     .selectAll()
@@ -179,24 +125,13 @@ async function snapshot() {
 // ---- lifecycle ------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  await ensureDatabase(databaseUrl, log);
-  db = createDb<NotificationsDB>(databaseUrl, SCHEMA);
-  await sql`DROP SCHEMA IF EXISTS notifications CASCADE`.execute(db);
-  await migrate(db, SCHEMA, migrations, log);
-  nc = await connectNats(natsUrl, 'fivestar-notifications-test');
-  await ensureEventStream(nc, log);
+  db = await freshSchema<NotificationsDB>(env, SCHEMA, migrations);
+  nc = await connectStream(env);
   await publish(...ALL_USERS.map(userEvent));
-  svc = await startNotificationsService({ config: { ...base, databaseUrl, natsUrl }, log, durable });
+  svc = await startNotificationsService(env.serviceOptions);
 });
 
-afterAll(async () => {
-  await svc?.stop();
-  if (nc) {
-    await (await jetstreamManager(nc)).consumers.delete(EVENT_STREAM, durable).catch(() => undefined);
-    await nc.close();
-  }
-  await db?.destroy();
-});
+afterAll(() => closeAll(env, { svc, nc, db }));
 
 // ---- tests ----------------------------------------------------------------------------------------
 
@@ -232,7 +167,7 @@ describe('notifications', () => {
         deadline,
       },
     },
-    B2,
+    { branchId: B2 },
   );
   const escalated = ev('branch.step_escalated', {
     ...supervisedT1,
@@ -314,7 +249,7 @@ describe('notifications', () => {
       eventId: escalated.id,
       kind: 'escalation',
       title: '黄色督办单（挂牌督办）：乡镇审核',
-      body: '一村：乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。',
+      body: '一村：乡镇审核逾期未办理，现发出黄色督办单（挂牌督办），请督促落实。',
       escalationLevel: 'yellow',
       workKey: `${run}/B1/TR/1`,
     });

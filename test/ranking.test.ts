@@ -4,43 +4,15 @@
  * earlier runs, so event ids and area codes carry this run's random part, the service runs under its own
  * durable name, and the figures are checked by hand (DOMAIN.md: 1×5, 4×4, 13×3, 23×2 = 106 stars).
  */
-import { randomBytes, randomInt } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import {
-  EVENT_STREAM,
-  type Aggregate,
-  type EventData,
-  type EventType,
-  type FivestarEvent,
-  type RankingResult,
-} from '@fivestar/contracts';
-import {
-  callEndpoint,
-  connectNats,
-  createDb,
-  createLogger,
-  ensureDatabase,
-  ensureEventStream,
-  jetstreamClient,
-  loadConfig,
-  migrate,
-  publishEvent,
-  RequestError,
-  type NatsConnection,
-} from '@fivestar/platform';
-import { sql, type Kysely } from 'kysely';
+import { randomInt } from 'node:crypto';
+import { type Aggregate, type FivestarEvent, type RankingResult } from '@fivestar/contracts';
+import { callEndpoint, RequestError, type NatsConnection } from '@fivestar/platform';
+import type { Kysely } from 'kysely';
 import { migrations, rebuildRanking, SCHEMA, startRankingService, type RankingDB } from '@fivestar/ranking';
+import { caughtUp, closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv } from './support';
 
-const run = randomBytes(5).toString('hex');
-const durable = `ranking-test-${run}`;
-const log = createLogger('ranking-test', 'warn');
-const base = loadConfig();
-const databaseUrl = (() => {
-  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
-  url.pathname = '/fivestar_test_ranking';
-  return url.toString();
-})();
-const natsUrl = process.env.NATS_URL ?? base.natsUrl;
+const env = testEnv('ranking');
+const { run, log } = env;
 
 // Area codes are picked in beforeAll: a city (first four digits) in which the model, caught up with the
 // shared stream (earlier runs included), has no branch yet, so county ranks are this run's alone.
@@ -65,26 +37,15 @@ let svc: { stop(): Promise<void> } | undefined;
 // ---- events ---------------------------------------------------------------------------------------
 
 const T0 = Date.parse('2026-01-10T00:00:00.000Z');
-let seq = 0;
-function ev<T extends EventType>(
-  type: T,
-  data: EventData<T>,
-  opts: { branchId?: string | null; roundId?: string | null; at?: number } = {},
-): FivestarEvent {
-  seq++;
-  const branchId = opts.branchId ?? null;
-  return {
-    id: `ranking-test/${run}/${String(seq).padStart(4, '0')}`,
-    type,
-    version: 1,
-    occurredAt: new Date(opts.at ?? T0 + seq * 1000).toISOString(),
-    roundId: opts.roundId === undefined ? `r1-${run}` : opts.roundId,
-    branchId,
-    jurisdiction: branchId ?? COUNTY,
-    actor: null,
-    data,
-  } as unknown as FivestarEvent;
-}
+const { ev } = eventFactory({
+  idPrefix: `ranking-test/${run}`,
+  roundId: `r1-${run}`,
+  branchId: null,
+  // COUNTY is picked in beforeAll, before any event without a branch is made.
+  area: () => COUNTY,
+  t0: T0,
+  stepMs: 1000,
+});
 
 const upsert = (code: string, township: string) =>
   ev(
@@ -116,33 +77,10 @@ const award = (code: string, level: number, opts: { roundId?: string; at?: numbe
     { branchId: code, ...opts },
   );
 
-async function publish(events: FivestarEvent[]): Promise<void> {
-  const js = jetstreamClient(nc);
-  for (const e of events) expect((await publishEvent(js, e)).duplicate).toBe(false);
-}
+const publish = (events: FivestarEvent[]) => publishNew(nc, events);
 
 const standings = (townshipCode?: string, countyCode = COUNTY) =>
   callEndpoint(nc, 'ranking', 'standings', { countyCode, ...(townshipCode ? { townshipCode } : {}) });
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last read: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Waits until the service has applied (and acked) everything published so far. */
-async function caughtUp(): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  await until(
-    () => jsm.consumers.info(EVENT_STREAM, durable),
-    (i) => i.num_pending === 0 && i.num_ack_pending === 0,
-    120_000,
-  );
-}
 
 const counts = (l0: number, l1: number, l2: number, l3: number, l4: number, l5: number) => ({
   0: l0,
@@ -159,15 +97,11 @@ const levelsA = [5, 4, 4, 4, 4, ...Array(13).fill(3), ...Array(23).fill(2)] as n
 // ---- lifecycle ------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  await ensureDatabase(databaseUrl, log);
-  db = createDb<RankingDB>(databaseUrl, SCHEMA);
-  await sql`DROP SCHEMA IF EXISTS ranking CASCADE`.execute(db);
-  await migrate(db, SCHEMA, migrations, log);
-  nc = await connectNats(natsUrl, 'fivestar-ranking-test');
-  await ensureEventStream(nc, log);
-  svc = await startRankingService({ config: { ...base, databaseUrl, natsUrl }, log, durable });
+  db = await freshSchema<RankingDB>(env, SCHEMA, migrations);
+  nc = await connectStream(env);
+  svc = await startRankingService(env.serviceOptions);
   // Let the new durable replay the stream's history, then pick a city nobody has used.
-  await caughtUp();
+  await caughtUp(nc, env.durable);
   do CITY = String(randomInt(1000, 10_000));
   while (
     await db.selectFrom('branches').select('code').where('county_code', 'like', `${CITY}%`).executeTakeFirst()
@@ -177,14 +111,7 @@ beforeAll(async () => {
   E = twp(1, OTHER_COUNTY);
 });
 
-afterAll(async () => {
-  await svc?.stop();
-  if (nc) {
-    await (await jetstreamManager(nc)).consumers.delete(EVENT_STREAM, durable).catch(() => undefined);
-    await nc.close();
-  }
-  await db?.destroy();
-});
+afterAll(() => closeAll(env, { svc, nc, db }));
 
 // ---- tests ----------------------------------------------------------------------------------------
 
@@ -210,7 +137,7 @@ describe('ranking', () => {
     for (const t of [B, C]) for (let i = 1; i <= (t === C ? 3 : 2); i++) events.push(award(br(t, i), 3));
     await publish(events);
 
-    await caughtUp();
+    await caughtUp(nc, env.durable);
     result = await standings();
     const byCode = (code: string) => result.townships.find((t) => t.code === code);
 
@@ -319,25 +246,20 @@ describe('ranking', () => {
   it('rebuilds from the stream to exactly the live figures', async () => {
     await svc!.stop();
     svc = undefined;
-    const live = await db
-      .selectFrom('standings')
-      .selectAll()
-      .where('branch_code', 'like', `${COUNTY}%`)
-      .orderBy('round_id')
-      .orderBy('branch_code')
-      .execute();
+    const rows = () =>
+      db
+        .selectFrom('standings')
+        .selectAll()
+        .where('branch_code', 'like', `${COUNTY}%`)
+        .orderBy('round_id')
+        .orderBy('branch_code')
+        .execute();
+    const live = await rows();
     expect(live).toHaveLength(48 - 2 + 1); // every awarded branch once per round; branch 7 in two rounds
     await rebuildRanking(db, nc, log);
-    const rebuilt = await db
-      .selectFrom('standings')
-      .selectAll()
-      .where('branch_code', 'like', `${COUNTY}%`)
-      .orderBy('round_id')
-      .orderBy('branch_code')
-      .execute();
-    expect(rebuilt).toEqual(live);
+    expect(await rows()).toEqual(live);
 
-    svc = await startRankingService({ config: { ...base, databaseUrl, natsUrl }, log, durable });
+    svc = await startRankingService(env.serviceOptions);
     expect(await standings()).toEqual(result);
   });
 });

@@ -4,13 +4,8 @@
  * global setup. Event ids, keys and the round id carry a per-run id, so the shared stream's other
  * events (other tests, earlier runs) never get in the way; every listing filters by this run's round.
  */
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
 import {
-  EVENT_STREAM,
   type CandidateGroup,
-  type EventData,
-  type EventType,
   type FivestarEvent,
   type ListTasksRequest,
   type Role,
@@ -19,39 +14,26 @@ import {
 import {
   applyOnce,
   callEndpoint,
-  connectNats,
   createDb,
-  createLogger,
-  ensureDatabase,
-  ensureEventStream,
-  jetstreamClient,
-  loadConfig,
   migrate,
-  publishEvent,
   rebuildFromStream,
   RequestError,
   type NatsConnection,
 } from '@fivestar/platform';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   handleEvent,
   migrations,
+  SCHEMA,
   startTasksService,
   type TasksDatabase,
   type TasksDb,
 } from '@fivestar/tasks';
+import { closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv, until } from './support';
 
-const run = randomBytes(5).toString('hex');
+const env = testEnv('tasks');
+const { run, databaseUrl, log } = env;
 const roundId = `tasks-${run}`;
-const durable = `tasks-test-${run}`;
-const log = createLogger('tasks-test', 'warn');
-const base = loadConfig();
-const databaseUrl = (() => {
-  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
-  url.pathname = '/fivestar_test_tasks';
-  return url.toString();
-})();
-const natsUrl = process.env.NATS_URL ?? base.natsUrl;
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -60,6 +42,8 @@ const COUNTY = '330102';
 const TOWNSHIP = '330102001';
 const B1 = '330102001001';
 const B2 = '330102001002';
+/** How long a read waits for the consumer to catch up. */
+const WAIT_MS = 30_000;
 
 let db: Kysely<TasksDb>;
 let nc: NatsConnection;
@@ -67,37 +51,20 @@ let svc: { stop(): Promise<void> };
 
 // ---- events ---------------------------------------------------------------------------------------
 
-let seq = 0;
-/** A valid event of `type`; ids and workflow times are unique and increasing within this run. */
-function ev<T extends EventType>(
-  type: T,
-  data: EventData<T>,
-  branchId: string | null = B1,
-  idPrefix: string = run,
-): FivestarEvent {
-  seq++;
-  return {
-    id: `${idPrefix}/${String(seq).padStart(4, '0')}`,
-    type,
-    version: 1,
-    occurredAt: iso(now - DAY + seq * 1000),
-    roundId,
-    branchId,
-    jurisdiction: branchId ?? COUNTY,
-    actor: null,
-    data,
-  } as unknown as FivestarEvent;
-}
+/** Valid events of this run: ids and workflow times are unique and increasing within this run. */
+const events = eventFactory({
+  idPrefix: run,
+  roundId,
+  branchId: B1,
+  area: () => COUNTY,
+  t0: now - DAY,
+  stepMs: 1000,
+});
+const { ev } = events;
 
 const group = (role: Role, jurisdiction: string): CandidateGroup => ({ role, jurisdiction });
 
-async function publish(...events: FivestarEvent[]): Promise<void> {
-  const js = jetstreamClient(nc);
-  for (const e of events) {
-    const ack = await publishEvent(js, e);
-    expect(ack.duplicate).toBe(false);
-  }
-}
+const publish = (...e: FivestarEvent[]) => publishNew(nc, e);
 
 // ---- reads ----------------------------------------------------------------------------------------
 
@@ -117,17 +84,6 @@ function list(role: Role, jurisdiction: string, extra: Partial<ListTasksRequest>
   });
 }
 
-/** Polls until the consumer has caught up to what `ok` expects. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last read: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function taskOf(
   role: Role,
   jurisdiction: string,
@@ -137,6 +93,7 @@ async function taskOf(
   const res = await until(
     () => list(role, jurisdiction),
     (r) => r.items.some((t) => t.key === key && ok(t)),
+    WAIT_MS,
   );
   return res.items.find((t) => t.key === key)!;
 }
@@ -155,30 +112,13 @@ async function allPages(role: Role, jurisdiction: string, limit: number): Promis
 // ---- lifecycle ------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  await ensureDatabase(databaseUrl, log);
-  db = createDb<TasksDb>(databaseUrl, 'tasks');
-  await sql`DROP SCHEMA IF EXISTS tasks CASCADE`.execute(db);
-  await sql`DROP SCHEMA IF EXISTS tasks_rebuild CASCADE`.execute(db);
-  await migrate(db, 'tasks', migrations, log);
-  nc = await connectNats(natsUrl, 'fivestar-tasks-test');
-  await ensureEventStream(nc, log);
+  db = await freshSchema<TasksDb>(env, SCHEMA, migrations, ['tasks_rebuild']);
+  nc = await connectStream(env);
   // Own durable name: sharing `tasks` with a running service would split the stream between the two.
-  svc = await startTasksService({
-    config: { ...base, databaseUrl, natsUrl },
-    log,
-    durable,
-    yellowSeconds: 3 * 86_400,
-  });
+  svc = await startTasksService({ ...env.serviceOptions, yellowSeconds: 3 * 86_400 });
 });
 
-afterAll(async () => {
-  await svc?.stop();
-  if (nc) {
-    await (await jetstreamManager(nc)).consumers.delete(EVENT_STREAM, durable).catch(() => undefined);
-    await nc.close();
-  }
-  await db?.destroy();
-});
+afterAll(() => closeAll(env, { svc, nc, db }));
 
 // ---- tests ----------------------------------------------------------------------------------------
 
@@ -268,7 +208,7 @@ describe('tasks ledger', () => {
       ev(
         'rectification.opened',
         { findingId: f, title: '阵地建设不达标', work: work('e1', 'rectification_evidence', village, 20) },
-        B2,
+        { branchId: B2 },
       ),
     );
     let t = await taskOf('village_secretary', B2, rk('e1'), () => true);
@@ -288,7 +228,7 @@ describe('tasks ledger', () => {
         description: '已整改',
         work: work('v1', 'rectification_verify', reviewers, 2),
       },
-      B2,
+      { branchId: B2 },
     );
     await publish(submitted);
     t = await taskOf('township_reviewer', TOWNSHIP, rk('v1'), () => true);
@@ -306,7 +246,7 @@ describe('tasks ledger', () => {
           reasons: ['佐证材料不全'],
           work: work('e2', 'rectification_evidence', village, 10),
         },
-        B2,
+        { branchId: B2 },
       ),
     );
     await taskOf('village_secretary', B2, rk('e2'), (x) => x.status === 'open');
@@ -321,9 +261,9 @@ describe('tasks ledger', () => {
           description: '补充材料',
           work: work('v2', 'rectification_verify', reviewers, 5),
         },
-        B2,
+        { branchId: B2 },
       ),
-      ev('rectification.closed', { findingId: f, closes: rk('v2') }, B2),
+      ev('rectification.closed', { findingId: f, closes: rk('v2') }, { branchId: B2 }),
     );
     await taskOf('township_reviewer', TOWNSHIP, rk('v2'), (x) => x.status === 'done');
     // Both done: ordered by deadline (e2 was due sooner than e1).
@@ -384,6 +324,7 @@ describe('tasks ledger', () => {
       const res = await until(
         () => list('county_reviewer', COUNTY, { status: 'open' }),
         (r) => r.items.length === 7 && r.items[2]?.key === pk('g-far-flagged'),
+        WAIT_MS,
       );
       expect(res.items.map((x) => [x.key, x.light])).toEqual([
         [pk('a-late'), 'red'],
@@ -423,6 +364,7 @@ describe('tasks ledger', () => {
       await until(
         () => list('county_reviewer', COUNTY, { status: 'open' }),
         (r) => r.items.some((x) => x.key === pk('h-after')) && !r.items.some((x) => x.key === pk('a-late')),
+        WAIT_MS,
       );
       const rest: string[] = [];
       let cursor = first.nextCursor ?? undefined;
@@ -455,16 +397,14 @@ describe('tasks ledger', () => {
     const opened = ev(
       'branch.step_opened',
       { ...ref, work: { key, kind: 'step', title, group: g, deadline } },
-      B1,
-      p,
+      { idPrefix: p },
     );
     const escalated = ev(
       'branch.step_escalated',
       { ...ref, workKey: key, title, deadline, level: 'yellow', group: g },
-      B1,
-      p,
+      { idPrefix: p },
     );
-    const signed = ev('branch.step_signed', { ...ref, closes: key, decision: 'submitted' }, B1, p);
+    const signed = ev('branch.step_signed', { ...ref, closes: key, decision: 'submitted' }, { idPrefix: p });
     const row = () => db.selectFrom('tasks').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
     const apply = (e: FivestarEvent) => applyOnce<TasksDatabase>(db, e, 0, handleEvent);
 
@@ -511,7 +451,7 @@ describe('tasks ledger', () => {
         d.selectFrom('tasks').selectAll().where('key', 'like', `${run}/%`).orderBy('key').execute();
       const live = await mine(db);
       expect(live.length).toBe(14);
-      expect(applied).toBeGreaterThanOrEqual(seq - 3); // every event of this run but the 3 direct ones
+      expect(applied).toBeGreaterThanOrEqual(events.made() - 3); // every event of this run but the 3 direct ones
       expect(await mine(rebuilt)).toEqual(live);
     } finally {
       await rebuilt.destroy();

@@ -1,12 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { connectNats, createLogger, jetstreamClient, loadConfig, onShutdown } from '@fivestar/platform';
+import { connectNats, jetstreamClient, runProcess } from '@fivestar/platform';
 import { createActivities } from './activities';
 
 /** The worker process: runs the cycle's workflows and their activities. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('worker');
+runProcess('worker', async (config, log) => {
   const nc = await connectNats(config.natsUrl, 'fivestar-worker');
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
@@ -19,18 +17,18 @@ async function main(): Promise<void> {
     activities: createActivities({ nc, js: jetstreamClient(nc), client, taskQueue: config.taskQueue }),
   });
   const running = worker.run();
-  log.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker started');
-  onShutdown(log, async () => {
-    worker.shutdown();
-    await running;
-    await nc.close();
-    await clientConnection.close();
-    await connection.close();
+  running.catch((err) => {
+    log.fatal({ err }, 'worker stopped with an error');
+    process.exit(1);
   });
-  await running;
-}
-
-main().catch((err) => {
-  createLogger('worker').fatal({ err }, 'worker failed');
-  process.exit(1);
+  log.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker started');
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nc.drain();
+      await clientConnection.close();
+      await connection.close();
+    },
+  };
 });

@@ -1,5 +1,5 @@
 /** Loads the demo county into the directory (idempotent) and announces it to the services. */
-import { connectNats, createDb, createLogger, jetstreamClient, loadConfig } from '@fivestar/platform';
+import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
 import { hashPassword } from './auth';
 import { DEMO_PASSWORD, demoCounty } from './demo';
 import { loadDirectory } from './directory';
@@ -32,9 +32,7 @@ async function startDemoRound(countyCode: string, coordinator: string): Promise<
   return `${roundId}（${res.status === 201 ? '已启动' : '已存在'}）`;
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('load-demo');
+runCli('load-demo', async (config, log) => {
   const db = createDb<ApiDatabase>(config.databaseUrl, API_SCHEMA, 2);
   const nc = await connectNats(config.natsUrl, 'fivestar-load-demo');
   try {
@@ -62,9 +60,4 @@ async function main(): Promise<void> {
     await nc.close();
     await db.destroy();
   }
-}
-
-main().catch((err) => {
-  createLogger('load-demo').fatal({ err }, 'loading the demo county failed');
-  process.exit(1);
 });

@@ -1,4 +1,4 @@
-export { startNotificationsService, rebuildNotifications, SERVICE_NAME } from './service';
+export { startNotificationsService, rebuildNotifications } from './service';
 export { handleEvent, truncateModel } from './handlers';
 export { inbox, markRead } from './queries';
 export { noticeFor, formatBeijingTime, type NoticeDraft } from './notices';

@@ -82,7 +82,7 @@ describe('noticeFor', () => {
     expect(escalated).toEqual({
       kind: 'escalation',
       title: '黄色督办单（挂牌督办）：乡镇审核',
-      body: '东村：乡镇审核逾期未办，现发出黄色督办单（挂牌督办），请督促落实。',
+      body: '东村：乡镇审核逾期未办理，现发出黄色督办单（挂牌督办），请督促落实。',
       group: county,
       workKey: 'w-1',
       escalationLevel: 'yellow',

@@ -28,6 +28,41 @@ export function formatBeijingTime(iso: string): string {
   return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
 }
 
+interface Supervised {
+  workKey: string;
+  deadline: string;
+  group: CandidateGroup;
+  level?: EscalationLevel;
+}
+
+/**
+ * Reminder, overdue and escalation notices read alike for steps and rectifications: `subject` names
+ * the kind of work, `what` the item, `verb` what is owed (办理 a step, 办结 a rectification).
+ */
+function supervisionNotice(
+  kind: 'reminder' | 'overdue' | 'escalation',
+  subject: string,
+  what: string,
+  verb: string,
+  d: Supervised,
+): NoticeDraft {
+  const due = formatBeijingTime(d.deadline);
+  const level = d.level ? ESCALATION_LABELS[d.level] : '';
+  const text = {
+    reminder: [`催办提醒：${subject}`, `${what}将于${due}到期，请抓紧办理。`],
+    overdue: [`逾期提醒：${subject}`, `${what}已于${due}到期，至今未${verb}，请立即办理。`],
+    escalation: [`${level}：${subject}`, `${what}逾期未${verb}，现发出${level}，请督促落实。`],
+  }[kind];
+  return {
+    kind,
+    title: text[0]!,
+    body: text[1]!,
+    group: d.group,
+    workKey: d.workKey,
+    escalationLevel: kind === 'escalation' ? (d.level ?? null) : null,
+  };
+}
+
 /** The notice an event gives rise to, or null for events nobody is told about. */
 export function noticeFor(event: FivestarEvent): NoticeDraft | null {
   const notice = (kind: NoticeKind, group: CandidateGroup, workKey: string, title: string, body: string) => ({
@@ -50,43 +85,24 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         `${work.title}${rework}，请于${formatBeijingTime(work.deadline)}前办理。`,
       );
     }
-    case 'branch.step_reminder': {
-      const d = event.data;
-      const label = STEP_LABELS[d.step];
-      return notice(
+    case 'branch.step_reminder':
+      return supervisionNotice(
         'reminder',
-        d.group,
-        d.workKey,
-        `催办提醒：${label}`,
-        `${d.title}将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
+        STEP_LABELS[event.data.step],
+        event.data.title,
+        '办理',
+        event.data,
       );
-    }
-    case 'branch.step_overdue': {
-      const d = event.data;
-      const label = STEP_LABELS[d.step];
-      return notice(
-        'overdue',
-        d.group,
-        d.workKey,
-        `逾期提醒：${label}`,
-        `${d.title}已于${formatBeijingTime(d.deadline)}到期，至今未办理，请立即办理。`,
+    case 'branch.step_overdue':
+      return supervisionNotice('overdue', STEP_LABELS[event.data.step], event.data.title, '办理', event.data);
+    case 'branch.step_escalated':
+      return supervisionNotice(
+        'escalation',
+        STEP_LABELS[event.data.step],
+        event.data.title,
+        '办理',
+        event.data,
       );
-    }
-    case 'branch.step_escalated': {
-      const d = event.data;
-      const label = STEP_LABELS[d.step];
-      const level = ESCALATION_LABELS[d.level];
-      return {
-        ...notice(
-          'escalation',
-          d.group,
-          d.workKey,
-          `${level}：${label}`,
-          `${d.title}逾期未办，现发出${level}，请督促落实。`,
-        ),
-        escalationLevel: d.level,
-      };
-    }
     case 'rectification.opened': {
       const { work, title } = event.data;
       return notice(
@@ -117,39 +133,14 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         `整改未通过核验，退回原因：${reasons.join('；')}。请于${formatBeijingTime(work.deadline)}前重新整改并提交。`,
       );
     }
-    case 'rectification.reminder': {
-      const d = event.data;
-      return notice(
-        'reminder',
-        d.group,
-        d.workKey,
-        '催办提醒：整改事项',
-        `${d.title}（问题编号 ${d.findingId}）将于${formatBeijingTime(d.deadline)}到期，请抓紧办理。`,
-      );
-    }
-    case 'rectification.overdue': {
-      const d = event.data;
-      return notice(
-        'overdue',
-        d.group,
-        d.workKey,
-        '逾期提醒：整改事项',
-        `${d.title}（问题编号 ${d.findingId}）已于${formatBeijingTime(d.deadline)}到期，至今未办结，请立即办理。`,
-      );
-    }
+    case 'rectification.reminder':
+    case 'rectification.overdue':
     case 'rectification.escalated': {
       const d = event.data;
-      const level = ESCALATION_LABELS[d.level];
-      return {
-        ...notice(
-          'escalation',
-          d.group,
-          d.workKey,
-          `${level}：整改事项`,
-          `${d.title}（问题编号 ${d.findingId}）逾期未办结，现发出${level}，请督促落实。`,
-        ),
-        escalationLevel: d.level,
-      };
+      const kind = ({ reminder: 'reminder', overdue: 'overdue', escalated: 'escalation' } as const)[
+        event.type.slice('rectification.'.length) as 'reminder' | 'overdue' | 'escalated'
+      ];
+      return supervisionNotice(kind, '整改事项', `${d.title}（问题编号 ${d.findingId}）`, '办结', d);
     }
     case 'branch.awarded': {
       // The branch's own secretaries hear the result; without a branch there is nobody to tell.

@@ -1,62 +1,27 @@
 import {
-  connectNats,
-  createDb,
   rebuildFromStream,
-  runConsumer,
-  serveEndpoints,
-  type Config,
+  startReadModelService,
   type Logger,
   type NatsConnection,
+  type ReadModelOptions,
+  type Stoppable,
 } from '@fivestar/platform';
 import { sql, type Kysely } from 'kysely';
 import { SCHEMA, type NotificationsDB, type NotificationsTables } from './db';
 import { handleEvent, truncateModel } from './handlers';
 import { inbox, markRead } from './queries';
 
-export const SERVICE_NAME = 'notifications';
-
-export interface NotificationsServiceOptions {
-  config: Config;
-  log: Logger;
-  /** Durable consumer name; tests pass their own so they never share acks with a running service. */
-  durable?: string;
-}
-
 /** Runs the durable event consumer and the `inbox` / `markRead` endpoints until `stop()`. */
-export async function startNotificationsService(
-  opts: NotificationsServiceOptions,
-): Promise<{ stop(): Promise<void> }> {
-  const log = opts.log.child({ service: SERVICE_NAME });
-  const db = createDb<NotificationsDB>(opts.config.databaseUrl, SCHEMA);
-  const nc = await connectNats(opts.config.natsUrl, `fivestar-${SERVICE_NAME}`);
-  const stops: Array<() => Promise<void>> = [() => nc.close(), () => db.destroy()];
-  const stop = async () => {
-    for (const s of stops.splice(0)) await s();
-  };
-  try {
-    const consumer = await runConsumer<NotificationsTables>({
-      nc,
-      db,
-      durable: opts.durable ?? SERVICE_NAME,
+export function startNotificationsService(opts: ReadModelOptions): Promise<Stoppable> {
+  return startReadModelService<NotificationsTables, 'notifications'>(
+    {
+      service: 'notifications',
+      schema: SCHEMA,
       handle: handleEvent,
-      log,
-    });
-    stops.unshift(() => consumer.stop());
-    const endpoints = await serveEndpoints(
-      nc,
-      'notifications',
-      { inbox: (req) => inbox(db, req), markRead: (req) => markRead(db, req) },
-      log,
-    );
-    stops.unshift(() => endpoints.stop());
-    // Return only once the server has our subscriptions: a request right after start finds a responder.
-    await nc.flush();
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  log.info('notifications service started');
-  return { stop };
+      endpoints: (db) => ({ inbox: (req) => inbox(db, req), markRead: (req) => markRead(db, req) }),
+    },
+    opts,
+  );
 }
 
 /**

@@ -5,7 +5,8 @@ import { ZodError, type z } from 'zod';
 import type { Logger } from './logger';
 
 type Endpoints = typeof ENDPOINTS;
-type Service = keyof Endpoints;
+export type ServiceWithEndpoints = keyof Endpoints;
+type Service = ServiceWithEndpoints;
 type EndpointName<S extends Service> = keyof Endpoints[S] & string;
 type Def<S extends Service, E extends EndpointName<S>> = Endpoints[S][E] extends {
   request: infer Q extends z.ZodType;

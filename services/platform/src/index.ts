@@ -6,3 +6,4 @@ export * from './events';
 export * from './consumer';
 export * from './endpoints';
 export * from './process';
+export * from './service-kit';

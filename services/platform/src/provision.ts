@@ -1,12 +1,9 @@
 /** Creates the database and the JetStream event stream when missing (idempotent). */
-import { loadConfig } from './config';
 import { ensureDatabase } from './db';
-import { createLogger } from './logger';
 import { connectNats, ensureEventStream } from './nats';
+import { runCli } from './service-kit';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('provision');
+runCli('provision', async (config, log) => {
   await ensureDatabase(config.databaseUrl, log);
   const nc = await connectNats(config.natsUrl, 'fivestar-provision');
   try {
@@ -14,9 +11,4 @@ async function main(): Promise<void> {
   } finally {
     await nc.close();
   }
-}
-
-main().catch((err) => {
-  createLogger('provision').fatal({ err }, 'provisioning failed');
-  process.exit(1);
 });

@@ -1,4 +1,4 @@
-export { startRankingService, rebuildRanking, SERVICE_NAME } from './service';
+export { startRankingService, rebuildRanking } from './service';
 export { handleEvent, truncateModel } from './handlers';
 export { standings } from './queries';
 export { rankDesc, scaledDecimal } from './rank';

@@ -1,20 +1,6 @@
-import { createDb, createLogger, loadConfig, migrate } from '@fivestar/platform';
-import { SCHEMA, type RankingDB } from './db';
+/** `node dist/migrate.js`: creates the `ranking` schema and applies pending migrations. */
+import { runMigrations } from '@fivestar/platform';
+import { SCHEMA } from './db';
 import { migrations } from './migrations';
 
-/** `node dist/migrate.js`: creates the schema and applies pending migrations. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('ranking-migrate', config.logLevel);
-  const db = createDb<RankingDB>(config.databaseUrl, SCHEMA, 1);
-  try {
-    await migrate(db, SCHEMA, migrations, log);
-  } finally {
-    await db.destroy();
-  }
-}
-
-main().catch((err) => {
-  createLogger('ranking-migrate').fatal({ err }, 'migration failed');
-  process.exit(1);
-});
+runMigrations('ranking', SCHEMA, migrations);

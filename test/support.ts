@@ -1,0 +1,198 @@
+/**
+ * What the read-model integration tests (tasks, notifications, ranking) share: a database of their own
+ * on the test server, a freshly migrated schema, a NATS connection with the event stream ensured, valid
+ * events with per-run ids, publishing, bounded polling, and the teardown of all of it.
+ *
+ * Each test runs its service under a durable consumer of its own and marks everything it publishes with
+ * a per-run random part, since the stream is shared with other tests and earlier runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { EVENT_STREAM, type EventData, type EventType, type FivestarEvent } from '@fivestar/contracts';
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  ensureDatabase,
+  ensureEventStream,
+  jetstreamClient,
+  loadConfig,
+  migrate,
+  publishEvent,
+  type Config,
+  type Logger,
+  type NatsConnection,
+} from '@fivestar/platform';
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** One test file's run: its random part, logger, database, NATS server and service options. */
+export interface TestEnv {
+  /** `tasks`, `notifications`, `ranking`: names the database, logger, connection and durable. */
+  service: string;
+  /** Random per run: marks this run's ids, keys and durable consumer. */
+  run: string;
+  /** The service's durable consumer for this run (never a running service's own). */
+  durable: string;
+  log: Logger;
+  /** TEST_DATABASE_URL (else the configured database) with the database `fivestar_test_<service>`. */
+  databaseUrl: string;
+  natsUrl: string;
+  /** What `start<Service>Service` takes. */
+  serviceOptions: { config: Config; log: Logger; durable: string };
+}
+
+export function testEnv(service: string): TestEnv {
+  const run = randomBytes(5).toString('hex');
+  const durable = `${service}-test-${run}`;
+  const log = createLogger(`${service}-test`, 'warn');
+  const base = loadConfig();
+  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
+  url.pathname = `/fivestar_test_${service}`;
+  const databaseUrl = url.toString();
+  const natsUrl = process.env.NATS_URL ?? base.natsUrl;
+  return {
+    service,
+    run,
+    durable,
+    log,
+    databaseUrl,
+    natsUrl,
+    serviceOptions: { config: { ...base, databaseUrl, natsUrl }, log, durable },
+  };
+}
+
+/**
+ * Creates the test database when missing, drops `schema` (and `alsoDrop`, e.g. a shadow schema of an
+ * earlier run) and migrates `schema` afresh. Returns a pool working inside `schema`.
+ */
+export async function freshSchema<DB>(
+  env: TestEnv,
+  schema: string,
+  migrations: Record<string, Migration>,
+  alsoDrop: string[] = [],
+): Promise<Kysely<DB>> {
+  await ensureDatabase(env.databaseUrl, env.log);
+  const db = createDb<DB>(env.databaseUrl, schema);
+  try {
+    for (const s of [schema, ...alsoDrop]) await sql`DROP SCHEMA IF EXISTS ${sql.id(s)} CASCADE`.execute(db);
+    await migrate(db, schema, migrations, env.log);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+/** Connects to NATS and makes sure the event stream exists. */
+export async function connectStream(env: TestEnv): Promise<NatsConnection> {
+  const nc = await connectNats(env.natsUrl, `fivestar-${env.service}-test`);
+  try {
+    await ensureEventStream(nc, env.log);
+  } catch (err) {
+    await nc.close();
+    throw err;
+  }
+  return nc;
+}
+
+/** Stops the service, deletes this run's durable consumer, closes NATS and the pool (whichever exist). */
+export async function closeAll(
+  env: TestEnv,
+  open: {
+    svc?: { stop(): Promise<void> };
+    nc?: NatsConnection;
+    db?: { destroy(): Promise<void> };
+  },
+): Promise<void> {
+  await open.svc?.stop();
+  if (open.nc) {
+    await (
+      await jetstreamManager(open.nc)
+    ).consumers
+      .delete(EVENT_STREAM, env.durable)
+      .catch(() => undefined);
+    await open.nc.close();
+  }
+  await open.db?.destroy();
+}
+
+// ---- events ---------------------------------------------------------------------------------------
+
+export interface EventDefaults {
+  /** Ids are `<idPrefix>/0001`, `<idPrefix>/0002`, … in the order the events are made. */
+  idPrefix: string;
+  roundId: string | null;
+  branchId: string | null;
+  /** The jurisdiction of an event without a branch; read when the event is made. */
+  area: () => string;
+  /** The n-th event made occurs at `t0 + n × stepMs`, so workflow times increase within the run. */
+  t0: number;
+  stepMs: number;
+}
+
+/** Per event: anything left out takes the factory's default (`null` is a value, not "left out"). */
+export interface EventOptions {
+  branchId?: string | null;
+  roundId?: string | null;
+  /** occurredAt in ms, instead of the next time in the sequence. */
+  at?: number;
+  idPrefix?: string;
+}
+
+export interface EventFactory {
+  /** A valid event of `type`: jurisdiction is its branch, or the default area when it has none. */
+  ev<T extends EventType>(type: T, data: EventData<T>, opts?: EventOptions): FivestarEvent;
+  /** How many events have been made so far. */
+  made(): number;
+}
+
+export function eventFactory(defaults: EventDefaults): EventFactory {
+  let seq = 0;
+  return {
+    ev(type, data, opts = {}) {
+      seq++;
+      const branchId = opts.branchId === undefined ? defaults.branchId : opts.branchId;
+      return {
+        id: `${opts.idPrefix ?? defaults.idPrefix}/${String(seq).padStart(4, '0')}`,
+        type,
+        version: 1,
+        occurredAt: new Date(opts.at ?? defaults.t0 + seq * defaults.stepMs).toISOString(),
+        roundId: opts.roundId === undefined ? defaults.roundId : opts.roundId,
+        branchId,
+        jurisdiction: branchId ?? defaults.area(),
+        actor: null,
+        data,
+      } as unknown as FivestarEvent;
+    },
+    made: () => seq,
+  };
+}
+
+/** Publishes the events in order; the stream must take each as new (none dropped as a duplicate). */
+export async function publishNew(nc: NatsConnection, events: FivestarEvent[]): Promise<void> {
+  const js = jetstreamClient(nc);
+  for (const e of events) expect((await publishEvent(js, e)).duplicate).toBe(false);
+}
+
+// ---- waiting --------------------------------------------------------------------------------------
+
+/** Polls until the consumer has caught up to what `ok` expects (bounded by `ms`). */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out; last read: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the durable consumer has applied (and acked) everything published so far. */
+export async function caughtUp(nc: NatsConnection, durable: string, ms = 120_000): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await until(
+    () => jsm.consumers.info(EVENT_STREAM, durable),
+    (i) => i.num_pending === 0 && i.num_ack_pending === 0,
+    ms,
+  );
+}
