@@ -3,7 +3,7 @@
  * goes through every step, including a return for rework; a finding's rectification goes overdue, climbs
  * the escalation ladder, is rejected once and closed; tasks, inboxes and rankings follow at each point.
  */
-import type { RoundSchedule } from '@fivestar/contracts';
+import { catalogTasks, defaultCatalogFor, type RoundSchedule } from '@fivestar/contracts';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 
 const COUNTY = '411099';
@@ -20,6 +20,8 @@ const schedule: RoundSchedule = {
   },
   rectificationSeconds: 3,
   reminderBeforeSeconds: 1,
+  urgeIntervalSeconds: 3600,
+  unsignedPolicy: { SELF_CHECK: 'wait' },
   escalation: [
     { level: 'blue', afterSeconds: 0, notify: { role: 'township_reviewer', scope: 'township' } },
     { level: 'yellow', afterSeconds: 2, notify: { role: 'coordinator', scope: 'county' } },
@@ -27,19 +29,13 @@ const schedule: RoundSchedule = {
   ],
 };
 
-const allStars = ['industry', 'ecology', 'safety', 'civility', 'party'];
-const fullScores = {
-  'R-IND-1': 10,
-  'R-IND-2': 10,
-  'R-ECO-1': 10,
-  'R-ECO-2': 10,
-  'R-SAF-1': 10,
-  'R-SAF-2': 10,
-  'R-CIV-1': 10,
-  'R-CIV-2': 10,
-  'R-PTY-1': 10,
-  'R-PTY-2': 10,
-};
+const rural = defaultCatalogFor('rural')!;
+const allStars = rural.stars.map((s) => s.code);
+const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
+const industry = rural.stars.find((s) => s.code === 'industry')!;
+/** Every industry task at a fifth of its points: far below the star's threshold. */
+const weakIndustry = Object.fromEntries(industry.tasks.map((t) => [t.code, Math.floor(t.points / 5)]));
+const weakIndustryTotal = Object.values(weakIndustry).reduce((a, b) => a + b, 0);
 
 let stack: Stack;
 let roundId: string;
@@ -205,7 +201,7 @@ test('a branch goes through the whole cycle', async () => {
 
   // Observation: the industry star's tasks score low; an observer cannot confirm the award.
   const observed = await observer.post(`${branchUrl()}/observation`, {
-    scores: { ...fullScores, 'R-IND-1': 4, 'R-IND-2': 5 },
+    scores: { ...fullScores, ...weakIndustry },
   });
   expect(observed.body.step).toBe('AWARD');
   expect((await observer.post(`${branchUrl()}/award`, {})).status).toBe(403);
@@ -213,7 +209,11 @@ test('a branch goes through the whole cycle', async () => {
   expect(award.status).toBe(200);
   expect(award.body.level).toBe(3);
   const byCode = Object.fromEntries(award.body.stars.map((s: any) => [s.code, s]));
-  expect(byCode.industry).toMatchObject({ awarded: false, score: 9, threshold: 16 });
+  expect(byCode.industry).toMatchObject({
+    awarded: false,
+    score: weakIndustryTotal,
+    threshold: industry.threshold,
+  });
   expect(byCode.party.awarded).toBe(false); // the capstone needs every other star
   expect(['ecology', 'safety', 'civility'].every((c) => byCode[c].awarded)).toBe(true);
 
@@ -384,4 +384,88 @@ test('a round launches in pages, continuing as new, and unsigned steps are remin
   expect(closed.status).toBe(200);
   expect(closed.body.progress.closed).toBe(true);
   expect((await coordinator.post(`/api/rounds/${pagedRound}/close`)).status).toBe(409);
+});
+
+test('urges are rate-limited, an approved extension moves the deadline, an unsigned self-check withdraws', async () => {
+  const round = `e2e-urge-${stack.runId}`;
+  const LATE = '411099100202';
+  const policy: RoundSchedule = {
+    ...schedule,
+    stepSeconds: { ...schedule.stepSeconds, SELF_CHECK: 15 },
+    escalation: schedule.escalation.map((r, i) => ({ ...r, afterSeconds: i })),
+    unsignedPolicy: { SELF_CHECK: 'withdraw' },
+  };
+  expect(
+    (
+      await coordinator.post('/api/rounds', {
+        roundId: round,
+        countyCode: COUNTY,
+        year: 2028,
+        title: '催办与延期',
+        schedule: policy,
+      })
+    ).status,
+  ).toBe(201);
+  const url = `/api/rounds/${round}/branches/${BRANCH}`;
+  await eventually(
+    async () => (await secretary.get(url)).body?.state,
+    (x) => x?.step === 'SELF_CHECK',
+  );
+
+  // 催办: the county task force urges; a second urge inside the interval is refused; a village cannot urge.
+  const urged = await coordinator.post(`${url}/urge`, { note: '请尽快完成自评' });
+  expect(urged.status).toBe(200);
+  expect(urged.body.lastUrgedAt).not.toBeNull();
+  expect((await township.post(`${url}/urge`, {})).status).toBe(409);
+  expect((await secretary.post(`${url}/urge`, {})).status).toBe(403);
+  await eventually(
+    () => inbox(secretary),
+    (n) => n.some((x) => x.roundId === round && x.kind === 'urge' && x.body.includes('请尽快完成自评')),
+  );
+  await eventually(
+    async () => (await secretary.get(`/api/tasks?roundId=${round}`)).body.items as any[],
+    (t) => t.length === 1 && t[0].urgeCount === 1,
+  );
+
+  // 延期: the village asks, the township (one level up) decides; the deadline and the task follow.
+  const until = new Date(Date.now() + 600_000).toISOString();
+  const asked = await secretary.post(`${url}/extension`, {
+    requestedDeadline: until,
+    reasons: ['村两委换届，材料整理需要时间'],
+  });
+  expect(asked.status).toBe(200);
+  expect(asked.body.extensionRequestedUntil).toBe(until);
+  expect(
+    (await secretary.post(`${url}/extension`, { requestedDeadline: until, reasons: ['再次申请'] })).status,
+  ).toBe(409);
+  const approvals = await eventually(
+    async () => (await township.get(`/api/tasks?roundId=${round}`)).body.items as any[],
+    (t) => t.some((x) => x.kind === 'extension_decision' && x.branchId === BRANCH),
+  );
+  expect(approvals.find((x) => x.kind === 'extension_decision').title).toContain('延期申请');
+  expect((await coordinator.post(`${url}/extension/decision`, { approved: true })).status).toBe(403);
+  const decided = await township.post(`${url}/extension/decision`, { approved: true });
+  expect(decided.status).toBe(200);
+  expect(decided.body.deadline).toBe(until);
+  expect((await secretary.get(url)).body.state.deadline).toBe(until);
+  await eventually(
+    async () => (await secretary.get(`/api/tasks?roundId=${round}`)).body.items as any[],
+    (t) => t.length === 1 && t[0].deadline === until,
+  );
+  await eventually(
+    () => inbox(secretary),
+    (n) => n.some((x) => x.roundId === round && x.kind === 'extension_decided'),
+  );
+
+  // The branch that never self-checks is withdrawn after the last rung (the round's policy).
+  const late = await eventually(
+    async () => (await coordinator.get(`/api/rounds/${round}/branches/${LATE}`)).body?.state,
+    (x) => x?.step === 'CLOSED',
+    60_000,
+  );
+  expect(late.withdrawn).toBe(true);
+  // The extended branch is still waiting for its self-check, unescalated.
+  const extended = (await secretary.get(url)).body.state;
+  expect(extended.step).toBe('SELF_CHECK');
+  expect(extended.timeline.some((e: any) => e.action === 'escalated')).toBe(false);
 });

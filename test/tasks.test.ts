@@ -151,6 +151,8 @@ describe('tasks ledger', () => {
       closedAt: null,
       light: 'green',
       escalationLevel: null,
+      urgedAt: null,
+      urgeCount: 0,
     });
 
     const supervised = { ...stepRef, workKey: stepKey, title, deadline };
@@ -289,6 +291,81 @@ describe('tasks ledger', () => {
     expect(await keys('county_reviewer', COUNTY)).toEqual([]);
     expect(await keys('village_secretary', B1)).toEqual([]);
     expect(await keys('village_secretary', TOWNSHIP)).toEqual([rk('e1'), rk('e2')]);
+  });
+
+  it('counts urges, opens and closes extension approvals, moves an approved deadline, closes on withdrawal', async () => {
+    const key = `${run}:supervised/${B2}/SELF_CHECK/1`;
+    const secretary = group('village_secretary', B2);
+    const deadline = iso(now + DAY);
+    const title = '测试二村：村自评';
+    const ref = { step: 'SELF_CHECK' as const, attempt: 1 };
+    const late = { ...ref, workKey: key, title, deadline };
+    await publish(
+      ev(
+        'branch.step_opened',
+        { ...ref, work: { key, kind: 'step', title, group: secretary, deadline } },
+        { branchId: B2 },
+      ),
+      ev('branch.step_overdue', { ...late, group: secretary }, { branchId: B2 }),
+      ev('work.urged', { ...late, group: secretary, note: '请尽快办理' }, { branchId: B2 }),
+      ev('work.urged', { ...late, group: secretary }, { branchId: B2 }),
+    );
+    let t = await taskOf('village_secretary', B2, key, (x) => x.urgeCount === 2);
+    expect(t.urgedAt).not.toBeNull();
+    expect(t.light).toBe('red');
+
+    // The approval is a task of its own for the level above; the decision closes it and moves the deadline.
+    const approvalKey = `${key}/extension/1`;
+    const until = iso(now + 10 * DAY);
+    const approvers = group('township_reviewer', TOWNSHIP);
+    await publish(
+      ev(
+        'work.extension_requested',
+        {
+          ...ref,
+          workKey: key,
+          title,
+          currentDeadline: deadline,
+          requestedDeadline: until,
+          reasons: ['换届'],
+          work: {
+            key: approvalKey,
+            kind: 'extension_decision',
+            title: `延期申请：${title}`,
+            group: approvers,
+            deadline,
+          },
+        },
+        { branchId: B2 },
+      ),
+    );
+    const approval = await taskOf('township_reviewer', TOWNSHIP, approvalKey, () => true);
+    expect(approval).toMatchObject({ kind: 'extension_decision', status: 'open', step: 'SELF_CHECK' });
+    await publish(
+      ev(
+        'work.extension_decided',
+        {
+          ...ref,
+          closes: approvalKey,
+          workKey: key,
+          title,
+          approved: true,
+          reasons: [],
+          deadline: until,
+          group: secretary,
+        },
+        { branchId: B2 },
+      ),
+    );
+    t = await taskOf('village_secretary', B2, key, (x) => x.deadline === until);
+    expect(t).toMatchObject({ light: 'green', escalationLevel: null, status: 'open', urgeCount: 2 });
+    expect((await taskOf('township_reviewer', TOWNSHIP, approvalKey, () => true)).status).toBe('done');
+
+    // The round's policy withdraws a branch that never self-checks: its task closes.
+    await publish(
+      ev('branch.withdrawn', { ...ref, closes: key, reason: '逾期未提交自评' }, { branchId: B2 }),
+    );
+    expect((await taskOf('village_secretary', B2, key, (x) => x.status === 'done')).closedAt).not.toBeNull();
   });
 
   describe('ordering and pagination', () => {

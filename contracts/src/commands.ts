@@ -56,3 +56,17 @@ export const LoginRequest = z.object({
   password: z.string().min(1).max(200),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const Urge = z.object({ note: z.string().trim().max(500).optional() });
+export type Urge = z.infer<typeof Urge>;
+
+export const RequestExtension = z.object({
+  requestedDeadline: z.iso.datetime({ offset: true }),
+  reasons: Reasons,
+});
+export type RequestExtension = z.infer<typeof RequestExtension>;
+
+export const DecideExtension = z
+  .object({ approved: z.boolean(), reasons: Reasons.optional() })
+  .refine((d) => d.approved || d.reasons, { path: ['reasons'], message: '不同意延期时必须填写理由' });
+export type DecideExtension = z.infer<typeof DecideExtension>;

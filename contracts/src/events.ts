@@ -9,7 +9,7 @@ import { EscalationLevel } from './round';
  */
 export const WorkItem = z.object({
   key: z.string().min(1),
-  kind: z.enum(['step', 'rectification_evidence', 'rectification_verify']),
+  kind: z.enum(['step', 'rectification_evidence', 'rectification_verify', 'extension_decision']),
   title: z.string().min(1),
   group: CandidateGroup,
   deadline: z.iso.datetime(),
@@ -24,6 +24,13 @@ const Supervised = {
   title: z.string(),
   deadline: z.iso.datetime(),
   group: CandidateGroup,
+};
+
+/** Which supervised work an urge or extension is about: a branch step's attempt, or a finding. */
+const WorkRef = {
+  step: HumanStep.optional(),
+  attempt: z.number().int().positive().optional(),
+  findingId: z.string().optional(),
 };
 
 const Finding = z.object({ findingId: z.string().min(1), title: z.string().min(1) });
@@ -56,6 +63,32 @@ export const EVENT_DATA = {
   'branch.step_overdue': z.object({ ...StepRef, ...Supervised }),
   /** `group` is who the escalation notice goes to (the ladder rung's level), not who owes the work. */
   'branch.step_escalated': z.object({ ...StepRef, ...Supervised, level: EscalationLevel }),
+  /** The round's policy for a step left unsigned (e.g. no self-check → not participating this year). */
+  'branch.withdrawn': z.object({ ...StepRef, closes: z.string(), reason: z.string().min(1) }),
+  /** 催办: a person above the work urges whoever owes it; rate-limited per work item. */
+  'work.urged': z.object({ ...WorkRef, ...Supervised, note: z.string().max(500).optional() }),
+  /** 延期申请: `work` is the approval task for the level above; `workKey` the work to extend. */
+  'work.extension_requested': z.object({
+    ...WorkRef,
+    workKey: z.string(),
+    title: z.string(),
+    currentDeadline: z.iso.datetime(),
+    requestedDeadline: z.iso.datetime(),
+    reasons: z.array(z.string().min(1)).min(1),
+    work: WorkItem,
+  }),
+  /** When approved, `deadline` is the work's new deadline and its supervision starts over from it. */
+  'work.extension_decided': z.object({
+    ...WorkRef,
+    closes: z.string(),
+    workKey: z.string(),
+    title: z.string(),
+    approved: z.boolean(),
+    reasons: z.array(z.string().min(1)).default([]),
+    deadline: z.iso.datetime(),
+    /** Who asked: they are told the answer. */
+    group: CandidateGroup,
+  }),
   'branch.awarded': z.object({
     level: z.number().int().min(0).max(5),
     stars: z.array(z.object({ code: z.string(), name: z.string() })),

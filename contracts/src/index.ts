@@ -9,3 +9,4 @@ export * from './requests';
 export * from './commands';
 export * from './state';
 export * from './http';
+export * from './calendar';

@@ -29,6 +29,8 @@ export const Task = z.object({
   closedAt: z.string().nullable(),
   light: Light,
   escalationLevel: EscalationLevel.nullable(),
+  urgedAt: z.string().nullable(),
+  urgeCount: z.number().int(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -45,10 +47,24 @@ export type ListTasksRequest = z.input<typeof ListTasksRequest>;
 export const ListTasksResult = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
 export type ListTasksResult = z.infer<typeof ListTasksResult>;
 
+export const NOTICE_KINDS = [
+  'step_opened',
+  'reminder',
+  'overdue',
+  'escalation',
+  'urge',
+  'extension_requested',
+  'extension_decided',
+  'withdrawn',
+  'award_published',
+] as const;
+export const NoticeKind = z.enum(NOTICE_KINDS);
+export type NoticeKind = z.infer<typeof NoticeKind>;
+
 export const Notice = z.object({
   id: z.string(),
   eventId: z.string(),
-  kind: z.string(),
+  kind: NoticeKind,
   title: z.string(),
   body: z.string(),
   roundId: z.string().nullable(),

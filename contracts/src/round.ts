@@ -35,6 +35,15 @@ export const RoundSchedule = z.object({
   }),
   rectificationSeconds: Seconds,
   reminderBeforeSeconds: z.number().int().nonnegative(),
+  /** Least time between two urges (催办) of the same work item. */
+  urgeIntervalSeconds: z.number().int().positive().default(86_400),
+  /**
+   * What happens to a step still unsigned after the last escalation rung: `wait` keeps waiting;
+   * `withdraw` (self-check only) records the branch as not participating this round.
+   */
+  unsignedPolicy: z
+    .object({ SELF_CHECK: z.enum(['wait', 'withdraw']).default('withdraw') })
+    .default({ SELF_CHECK: 'withdraw' }),
   /** Rungs in increasing `afterSeconds`. */
   escalation: z
     .array(EscalationRung)
@@ -57,6 +66,8 @@ export const DEFAULT_SCHEDULE: RoundSchedule = {
   },
   rectificationSeconds: 30 * DAY,
   reminderBeforeSeconds: 3 * DAY,
+  urgeIntervalSeconds: DAY,
+  unsignedPolicy: { SELF_CHECK: 'withdraw' },
   escalation: [
     { level: 'blue', afterSeconds: 0, notify: { role: 'township_reviewer', scope: 'township' } },
     { level: 'yellow', afterSeconds: 5 * DAY, notify: { role: 'coordinator', scope: 'county' } },

@@ -41,6 +41,8 @@ export interface BranchState {
   targetStars: string[];
   stars: StarDecision[];
   level: number | null;
+  /** Not participating this round (the round's policy for a self-check never submitted). */
+  withdrawn: boolean;
   findings: RectificationSummary[];
   timeline: TimelineEntry[];
 }

@@ -4,6 +4,9 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
+  DecideExtension,
+  RequestExtension,
+  Urge,
   Branch,
   BranchState,
   Catalog,
@@ -96,3 +99,17 @@ export const closeRoundUpdate = defineUpdate<RoundProgress, [{ actor: Signed<obj
   'closeRound',
 );
 export const roundProgressQuery = defineQuery<RoundProgress>('progress');
+
+/** Where a piece of supervised work stands: its deadline, the last urge, a pending extension. */
+export interface WorkStatus {
+  deadline: string;
+  lastUrgedAt: string | null;
+  extensionRequestedUntil: string | null;
+}
+
+/** Registered by both `branchAssessment` (the open step) and `rectification` (the item). */
+export const urgeUpdate = defineUpdate<WorkStatus, [Signed<Urge>]>('urge');
+export const requestExtensionUpdate = defineUpdate<WorkStatus, [Signed<RequestExtension>]>(
+  'requestExtension',
+);
+export const decideExtensionUpdate = defineUpdate<WorkStatus, [Signed<DecideExtension>]>('decideExtension');

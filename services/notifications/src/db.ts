@@ -4,7 +4,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 export const SCHEMA = 'notifications';
 
-export type NoticeKind = 'step_opened' | 'reminder' | 'overdue' | 'escalation' | 'award_published';
+export type { NoticeKind } from '@fivestar/contracts';
+import type { NoticeKind } from '@fivestar/contracts';
 
 /** Timestamps are written as ISO strings (from event.occurredAt) and read back as Dates. */
 type Timestamp = ColumnType<Date, string, string>;

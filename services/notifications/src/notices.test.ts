@@ -199,4 +199,77 @@ describe('noticeFor', () => {
     expect(noticeFor(event('branch.closed', { step: 'CLOSED', level: 3 }))).toBeNull();
     expect(noticeFor(event('rectification.closed', { findingId: 'f-1', closes: 'f-1#v1' }))).toBeNull();
   });
+
+  describe('urges, extensions and withdrawal', () => {
+    const secretary = { role: 'village_secretary', jurisdiction: BRANCH };
+    const ref = { step: 'SELF_CHECK', attempt: 1, workKey: 'w-sc', title: '东村：村自评' };
+
+    it('an urge goes to whoever owes the work, with the note', () => {
+      const n = noticeFor(
+        event('work.urged', { ...ref, deadline: work.deadline, group: secretary, note: '本周内完成' }),
+      );
+      expect(n).toEqual({
+        kind: 'urge',
+        title: '催办：东村：村自评',
+        body: '上级催办：东村：村自评，期限2025-06-14 18:00。附言：本周内完成',
+        group: secretary,
+        workKey: 'w-sc',
+        escalationLevel: null,
+      });
+    });
+
+    it('an extension request is a to-do for the approver; the decision goes back to the requester', () => {
+      const approval = {
+        ...work,
+        key: 'w-sc/extension/1',
+        kind: 'extension_decision',
+        title: '延期申请：东村：村自评',
+      };
+      const asked = noticeFor(
+        event('work.extension_requested', {
+          ...ref,
+          currentDeadline: work.deadline,
+          requestedDeadline: '2025-06-20T10:00:00.000Z',
+          reasons: ['换届'],
+          work: approval,
+        }),
+      );
+      expect(asked).toMatchObject({
+        kind: 'extension_requested',
+        group: work.group,
+        workKey: 'w-sc/extension/1',
+      });
+      expect(asked?.body).toBe(
+        '申请将“东村：村自评”的期限由2025-06-14 18:00延至2025-06-20 18:00，理由：换届。',
+      );
+      const refused = noticeFor(
+        event('work.extension_decided', {
+          ...ref,
+          closes: 'w-sc/extension/1',
+          approved: false,
+          reasons: ['理由不充分'],
+          deadline: work.deadline,
+          group: secretary,
+        }),
+      );
+      expect(refused).toMatchObject({
+        kind: 'extension_decided',
+        title: '延期申请未同意：东村：村自评',
+        group: secretary,
+      });
+      expect(refused?.body).toContain('理由不充分');
+    });
+
+    it('a withdrawal tells the branch why', () => {
+      const n = noticeFor(
+        event('branch.withdrawn', {
+          step: 'SELF_CHECK',
+          attempt: 1,
+          closes: 'w-sc',
+          reason: '逾期未提交自评',
+        }),
+      );
+      expect(n).toMatchObject({ kind: 'withdrawn', body: '逾期未提交自评', group: secretary });
+    });
+  });
 });

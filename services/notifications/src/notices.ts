@@ -142,6 +142,53 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
       ];
       return supervisionNotice(kind, '整改事项', `${d.title}（问题编号 ${d.findingId}）`, '办结', d);
     }
+    case 'work.urged': {
+      const d = event.data;
+      const by = event.actor ? `${event.actor.name}` : '上级';
+      return {
+        kind: 'urge',
+        title: `催办：${d.title}`,
+        body: `${by}催办：${d.title}，期限${formatBeijingTime(d.deadline)}。${d.note ? `附言：${d.note}` : ''}`,
+        group: d.group,
+        workKey: d.workKey,
+        escalationLevel: null,
+      };
+    }
+    case 'work.extension_requested': {
+      const d = event.data;
+      return {
+        kind: 'extension_requested',
+        title: `待审批：${d.work.title}`,
+        body: `申请将“${d.title}”的期限由${formatBeijingTime(d.currentDeadline)}延至${formatBeijingTime(d.requestedDeadline)}，理由：${d.reasons.join('；')}。`,
+        group: d.work.group,
+        workKey: d.work.key,
+        escalationLevel: null,
+      };
+    }
+    case 'work.extension_decided': {
+      const d = event.data;
+      return {
+        kind: 'extension_decided',
+        title: `延期申请${d.approved ? '已同意' : '未同意'}：${d.title}`,
+        body: d.approved
+          ? `“${d.title}”的期限已延至${formatBeijingTime(d.deadline)}。`
+          : `“${d.title}”的延期申请未获同意，理由：${d.reasons.join('；')}。期限仍为${formatBeijingTime(d.deadline)}。`,
+        group: d.group,
+        workKey: d.workKey,
+        escalationLevel: null,
+      };
+    }
+    case 'branch.withdrawn': {
+      if (!event.branchId) return null;
+      return {
+        kind: 'withdrawn',
+        title: '本年度未参与创建',
+        body: event.data.reason,
+        group: { role: 'village_secretary', jurisdiction: event.branchId },
+        workKey: event.data.closes,
+        escalationLevel: null,
+      };
+    }
     case 'branch.awarded': {
       // The branch's own secretaries hear the result; without a branch there is nobody to tell.
       if (!event.branchId) return null;

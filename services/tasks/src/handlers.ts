@@ -14,8 +14,33 @@ export async function handleEvent(trx: Kysely<TasksDb>, event: FivestarEvent): P
       return open(trx, event, event.data.work, { step: event.data.step, finding_id: null });
     case 'rectification.opened':
       return open(trx, event, event.data.work, { step: null, finding_id: event.data.findingId });
+    case 'work.extension_requested':
+      return open(trx, event, event.data.work, {
+        step: event.data.step ?? null,
+        finding_id: event.data.findingId ?? null,
+      });
+    case 'work.extension_decided':
+      await close(trx, event.data.closes, at, event.id);
+      // An approved extension moves the work's deadline; its supervision starts over, so do its flags.
+      if (event.data.approved) {
+        await mark(trx, event.data.workKey, {
+          deadline: new Date(event.data.deadline),
+          reminded_at: null,
+          overdue_at: null,
+          escalation_level: null,
+        });
+      }
+      return;
+    case 'work.urged':
+      await trx
+        .updateTable('tasks')
+        .set((eb) => ({ urged_at: at, urge_count: eb('urge_count', '+', 1) }))
+        .where('key', '=', event.data.workKey)
+        .execute();
+      return;
     case 'branch.step_signed':
     case 'branch.step_returned':
+    case 'branch.withdrawn':
     case 'rectification.closed':
       return close(trx, event.data.closes, at, event.id);
     case 'rectification.evidence_submitted':
@@ -59,6 +84,8 @@ async function open(
     escalation_level: null,
     reminded_at: null,
     overdue_at: null,
+    urged_at: null,
+    urge_count: 0,
     opened_event_id: event.id,
     closed_event_id: null,
   };
@@ -82,7 +109,7 @@ async function close(trx: Kysely<TasksDb>, key: string, at: Date, eventId: strin
 async function mark(
   trx: Kysely<TasksDb>,
   key: string,
-  set: Partial<Pick<TasksTable, 'reminded_at' | 'overdue_at' | 'escalation_level'>>,
+  set: Partial<Pick<TasksTable, 'deadline' | 'reminded_at' | 'overdue_at' | 'escalation_level'>>,
 ): Promise<void> {
   await trx.updateTable('tasks').set(set).where('key', '=', key).execute();
 }

@@ -90,5 +90,7 @@ function toTask(r: Selectable<TasksTable>, now: Date, yellowSeconds: number): Ta
     // Lights use the real read time; only the ordering is pinned to the cursor's `asOf`.
     light: computeLight(lightInput(r), now, yellowSeconds),
     escalationLevel: r.escalation_level,
+    urgedAt: r.urged_at?.toISOString() ?? null,
+    urgeCount: r.urge_count,
   };
 }

@@ -1,5 +1,6 @@
 import type { EscalationLevel, HumanStep, Role, WorkItem } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
+import type { Generated } from 'kysely';
 
 /** The PostgreSQL schema this service owns. */
 export const SCHEMA = 'tasks';
@@ -25,6 +26,8 @@ export interface TasksTable {
   escalation_level: EscalationLevel | null;
   reminded_at: Date | null;
   overdue_at: Date | null;
+  urged_at: Date | null;
+  urge_count: Generated<number>;
   opened_event_id: string;
   closed_event_id: string | null;
 }

@@ -1,49 +1,401 @@
-import type { Catalog, StarDecision } from '@fivestar/contracts';
+import { STEPS, STEP_LABELS, type Catalog, type StarDecision, type Step } from '@fivestar/contracts';
+import {
+  AwardInputError,
+  addFractions,
+  combineObservation,
+  compareFractions,
+  formatFraction,
+  fraction,
+  toHundredths,
+  type Fraction,
+  type ObservationResult,
+  type ObserverSheet,
+  type Outlier,
+  type Person,
+  type ScoringRule,
+  type TaskObservation,
+} from './observation';
+
+export { AwardInputError } from './observation';
+
+/**
+ * The award engine (评星): decides each star of the pinned catalog and explains why. Pure and
+ * deterministic — no I/O, clock or randomness — so it runs inside Temporal workflows and replays.
+ */
+
+/** The review levels whose per-star decision every awarded star needs, in order. */
+export const REVIEW_LEVELS = ['TOWNSHIP_REVIEW', 'COUNTY_PRE_REVIEW'] as const;
+export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
+
+/** One review level's decision on one star. */
+export interface StarReview {
+  star: string;
+  approved: boolean;
+  reasons: string[];
+  reviewer: Person;
+}
+
+/** A veto condition (一票否决) found to hold; the code belongs to one task's `vetoes` and vetoes its star. */
+export interface VetoFinding {
+  vetoCode: string;
+  foundBy: Person;
+  /** The step at which it was found. */
+  step: Step;
+  note: string;
+}
+
+/** 软弱涣散: a weak branch is awarded nothing until its rectification (整顿) is closed. */
+export interface WeakStatus {
+  weak: boolean;
+  weakRectificationClosed: boolean;
+}
+
+/** Rule flags a round may set. */
+export interface AwardRules {
+  /** The capstone star (支部过硬星) only together with every other star. Default true (DOMAIN.md). */
+  capstoneRequiresAllOthers: boolean;
+}
+export const DEFAULT_AWARD_RULES: AwardRules = { capstoneRequiresAllOthers: true };
 
 export interface AwardInput {
+  /** The catalog the round pinned. */
   catalog: Catalog;
-  /** 拟创星级: stars the branch claimed at self-check. */
+  /** 拟创星级: star codes the branch claimed at self-check. */
   targetStars: string[];
-  /** Stars every review let through (intersection across review levels). */
-  approvedStars: string[];
-  /** On-site observation scores per task code. */
-  scores: Record<string, number>;
-  /** A weak and lax branch (软弱涣散) is awarded nothing until its rectification closes. */
-  weak: boolean;
+  /** Per-star decisions of each review level; a level or star absent here has not decided. */
+  reviews: Partial<Record<ReviewLevel, StarReview[]>>;
+  vetoes: VetoFinding[];
+  /** One sheet per observer, and the round's scoring rule. */
+  observation: { sheets: ObserverSheet[]; rule: ScoringRule };
+  branch: WeakStatus;
+  /** Missing flags take `DEFAULT_AWARD_RULES`. */
+  rules?: Partial<AwardRules>;
+}
+
+/** One review level's decision on a star, as recorded. */
+export interface LevelDecision {
+  level: ReviewLevel;
+  /** "乡镇审核" / "县级预审". */
+  label: string;
+  status: 'approved' | 'not_approved' | 'missing';
+  reviewer: Person | null;
+  reasons: string[];
+}
+
+/** A veto found on one of the star's tasks, with the catalog's description. */
+export interface VetoRecord {
+  code: string;
+  task: string;
+  description: string;
+  foundBy: Person;
+  step: Step;
+  note: string;
 }
 
 /**
- * Decides each star from the pinned catalog's data: claimed, let through by the reviews, the star's task
- * scores reaching its threshold; the capstone star only with every other star. Pure and explainable.
+ * How the capstone rule bore on a star: `not_capstone`; `off` (the flag is off: judged like any other
+ * star); `met` (every other star awarded); `unmet` (some other star not awarded).
  */
-export function decideAward(input: AwardInput): { level: number; stars: StarDecision[] } {
-  const first = input.catalog.stars.map((star): StarDecision => {
-    const claimed = input.targetStars.includes(star.code);
-    const approvedByReviews = input.approvedStars.includes(star.code);
-    const score = star.tasks.reduce((sum, t) => sum + Math.min(input.scores[t.code] ?? 0, t.points), 0);
+export type CapstoneStatus = 'not_capstone' | 'off' | 'met' | 'unmet';
+
+/** The decision record of one star. */
+export interface StarRecord {
+  star: string;
+  name: string;
+  capstone: boolean;
+  claimed: boolean;
+  /** One entry per review level, in `REVIEW_LEVELS` order. */
+  reviews: LevelDecision[];
+  approvedAtEveryLevel: boolean;
+  /** The star's tasks, in catalog order, with their combined observation scores. */
+  tasks: TaskObservation[];
+  /** Sum of the tasks' combined scores, exact. */
+  total: Fraction;
+  totalDisplay: string;
+  threshold: number;
+  /** total ≥ threshold, compared exactly. */
+  reachesThreshold: boolean;
+  /** Every task of the star was scored by at least `rule.quorum` observers. */
+  observationQuorumMet: boolean;
+  vetoes: VetoRecord[];
+  /** Weak branch with its rectification not closed. */
+  weakBlocked: boolean;
+  capstoneStatus: CapstoneStatus;
+  /** Non-blocking notes (capstone rule, weak branch rectified). */
+  notes: string[];
+  /** Why the star was not awarded; empty exactly when awarded. */
+  reasons: string[];
+  awarded: boolean;
+  /** One Chinese sentence explaining the decision. */
+  why: string;
+}
+
+export interface AwardDecision {
+  catalog: { id: string; version: number };
+  /** Number of stars awarded. */
+  level: number;
+  /** Awarded star codes, in catalog order. */
+  awardedStars: string[];
+  /** Every star of the catalog, in catalog order. */
+  stars: StarRecord[];
+  outliers: Outlier[];
+  observation: { rule: ScoringRule; observers: Person[]; quorumMet: boolean };
+  weak: WeakStatus & { blocked: boolean };
+  rules: AwardRules;
+  /** One Chinese sentence for the whole branch. */
+  why: string;
+}
+
+const NUMERALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+function levelName(level: number): string {
+  return `${NUMERALS[level] ?? String(level)}星`;
+}
+
+function inputProblems(input: AwardInput, rules: AwardRules): string[] {
+  const { catalog } = input;
+  const problems: string[] = [];
+  const stars = new Set(catalog.stars.map((s) => s.code));
+  const vetoes = new Set(catalog.stars.flatMap((s) => s.tasks.flatMap((t) => t.vetoes.map((v) => v.code))));
+  for (const code of input.targetStars) {
+    if (!stars.has(code)) problems.push(`申报的星级代码 ${code} 不存在`);
+  }
+  for (const [level, decisions] of Object.entries(input.reviews)) {
+    if (!(REVIEW_LEVELS as readonly string[]).includes(level)) {
+      problems.push(`审核层级 ${level} 不存在（应为 ${REVIEW_LEVELS.join('、')}）`);
+      continue;
+    }
+    const label = STEP_LABELS[level as ReviewLevel];
+    const seen = new Set<string>();
+    for (const d of decisions ?? []) {
+      if (!stars.has(d.star)) problems.push(`${label}的星级代码 ${d.star} 不存在`);
+      else if (seen.has(d.star)) problems.push(`${label}对星级 ${d.star} 有多条决定`);
+      seen.add(d.star);
+      if (typeof d.approved !== 'boolean') problems.push(`${label}对星级 ${d.star} 的决定应为是否通过`);
+    }
+  }
+  for (const v of input.vetoes) {
+    if (!vetoes.has(v.vetoCode)) problems.push(`否决条件代码 ${v.vetoCode} 不存在`);
+    if (!(STEPS as readonly string[]).includes(v.step))
+      problems.push(`否决条件 ${v.vetoCode} 的环节 ${v.step} 不存在`);
+  }
+  if (typeof input.branch.weak !== 'boolean' || typeof input.branch.weakRectificationClosed !== 'boolean')
+    problems.push('软弱涣散标记应为布尔值');
+  if (typeof rules.capstoneRequiresAllOthers !== 'boolean') problems.push('统领星规则标记应为布尔值');
+  return problems;
+}
+
+function reviewerText(p: Person | null): string {
+  return p ? `（${p.name || p.userId}）` : '';
+}
+
+/**
+ * Decides every star of the catalog. A star is awarded when it is claimed; approved at every review
+ * level (a level with no decision on it counts as not approved); every task scored by the quorum; the
+ * sum of its tasks' combined observation scores reaches its threshold (exactly); none of its tasks'
+ * vetoes was found; the branch is not weak-and-unrectified; and, for the capstone star while
+ * `capstoneRequiresAllOthers` is on, every other star is awarded. Level = stars awarded.
+ * Throws `AwardInputError` listing every unknown star/task/veto code or malformed input.
+ */
+export function decideAward(input: AwardInput): AwardDecision {
+  const rules: AwardRules = {
+    capstoneRequiresAllOthers:
+      input.rules?.capstoneRequiresAllOthers ?? DEFAULT_AWARD_RULES.capstoneRequiresAllOthers,
+  };
+  const problems = inputProblems(input, rules);
+  let observation: ObservationResult | null = null;
+  try {
+    observation = combineObservation(input.catalog, input.observation.sheets, input.observation.rule);
+  } catch (e) {
+    if (!(e instanceof AwardInputError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length > 0 || !observation) throw new AwardInputError(problems);
+
+  const { catalog } = input;
+  const claimed = new Set(input.targetStars);
+  const weakBlocked = input.branch.weak && !input.branch.weakRectificationClosed;
+  const vetoOwner = new Map(
+    catalog.stars.flatMap((s) =>
+      s.tasks.flatMap((t) => t.vetoes.map((v) => [v.code, { task: t, v }] as const)),
+    ),
+  );
+  const quorum = input.observation.rule.quorum;
+
+  // First pass: every condition except the capstone rule.
+  const first = catalog.stars.map((star) => {
+    const isClaimed = claimed.has(star.code);
+    const reviews: LevelDecision[] = REVIEW_LEVELS.map((level) => {
+      const d = input.reviews[level]?.find((r) => r.star === star.code);
+      return {
+        level,
+        label: STEP_LABELS[level],
+        status: !d ? 'missing' : d.approved ? 'approved' : 'not_approved',
+        reviewer: d ? { userId: d.reviewer.userId, name: d.reviewer.name } : null,
+        reasons: d ? [...d.reasons] : [],
+      };
+    });
+    const tasks = observation.tasks.filter((t) => t.star === star.code);
+    const total = addFractions(...tasks.map((t) => t.combined));
+    const reachesThreshold = compareFractions(total, fraction(star.threshold)) >= 0;
+    const observationQuorumMet = tasks.every((t) => t.quorumMet);
+    const taskCodes = new Set(star.tasks.map((t) => t.code));
+    const vetoes: VetoRecord[] = input.vetoes.flatMap((f) => {
+      const owner = vetoOwner.get(f.vetoCode)!;
+      return taskCodes.has(owner.task.code)
+        ? [
+            {
+              code: f.vetoCode,
+              task: owner.task.code,
+              description: owner.v.description,
+              foundBy: { userId: f.foundBy.userId, name: f.foundBy.name },
+              step: f.step,
+              note: f.note,
+            },
+          ]
+        : [];
+    });
+
     const reasons: string[] = [];
-    if (input.weak) reasons.push('软弱涣散支部，整顿未完成');
-    if (!claimed) reasons.push('未申报');
-    else if (!approvedByReviews) reasons.push('审核未通过');
-    if (score < star.threshold) reasons.push(`得分${score}未达到${star.threshold}分`);
-    const awarded = reasons.length === 0;
+    const totalDisplay = formatFraction(total);
+    if (weakBlocked) reasons.push('软弱涣散支部，整顿尚未销号');
+    if (!isClaimed) reasons.push('未申报该星');
+    else {
+      for (const r of reviews) {
+        if (r.status === 'missing') reasons.push(`${r.label}未对该星作出决定`);
+        else if (r.status === 'not_approved')
+          reasons.push(
+            `${r.label}未通过${reviewerText(r.reviewer)}${r.reasons.length ? `：${r.reasons.join('，')}` : ''}`,
+          );
+      }
+      if (!observationQuorumMet) {
+        const short = tasks.filter((t) => !t.quorumMet).map((t) => `${t.task}（${t.scoredBy}人）`);
+        reasons.push(`现场观摩评分人数不足${quorum}人：${short.join('、')}`);
+      }
+      if (!reachesThreshold) reasons.push(`观摩得分${totalDisplay}分，未达到${star.threshold}分`);
+      for (const v of vetoes) {
+        reasons.push(
+          `否决：${v.description}（${v.foundBy.name || v.foundBy.userId}于${STEP_LABELS[v.step]}发现）`,
+        );
+      }
+    }
     return {
-      code: star.code,
-      name: star.name,
-      claimed,
-      approvedByReviews,
-      score,
-      threshold: star.threshold,
-      awarded,
-      why: awarded ? `得分${score}，达到${star.threshold}分，审核通过` : reasons.join('；'),
+      star,
+      isClaimed,
+      reviews,
+      tasks,
+      total,
+      totalDisplay,
+      reachesThreshold,
+      observationQuorumMet,
+      vetoes,
+      reasons,
     };
   });
-  const capstoneCodes = new Set(input.catalog.stars.filter((s) => s.capstone).map((s) => s.code));
-  const othersAll = first.filter((d) => !capstoneCodes.has(d.code)).every((d) => d.awarded);
-  const stars = first.map((d) =>
-    capstoneCodes.has(d.code) && d.awarded && !othersAll
-      ? { ...d, awarded: false, why: `${d.name}须在其他各星均获评后授予` }
-      : d,
-  );
-  return { level: stars.filter((d) => d.awarded).length, stars };
+
+  // Second pass: the capstone rule.
+  const capstoneOn = rules.capstoneRequiresAllOthers;
+  const othersMissing = first.filter((f) => !f.star.capstone && f.reasons.length > 0).map((f) => f.star.name);
+  const stars: StarRecord[] = first.map((f) => {
+    const { star } = f;
+    const reasons = [...f.reasons];
+    const notes: string[] = [];
+    let capstoneStatus: CapstoneStatus = 'not_capstone';
+    if (star.capstone) {
+      if (!capstoneOn) {
+        capstoneStatus = 'off';
+        notes.push('统领星规则未启用，按一般星级评定');
+      } else if (othersMissing.length > 0) {
+        capstoneStatus = 'unmet';
+        reasons.push(`${star.name}为统领星，须其他各星均获评，未获评：${othersMissing.join('、')}`);
+      } else {
+        capstoneStatus = 'met';
+        notes.push('统领星：其他各星均已获评');
+      }
+    }
+    if (input.branch.weak && !weakBlocked) notes.push('软弱涣散整顿已销号');
+    const awarded = reasons.length === 0;
+    return {
+      star: star.code,
+      name: star.name,
+      capstone: star.capstone,
+      claimed: f.isClaimed,
+      reviews: f.reviews,
+      approvedAtEveryLevel: f.reviews.every((r) => r.status === 'approved'),
+      tasks: f.tasks,
+      total: f.total,
+      totalDisplay: f.totalDisplay,
+      threshold: star.threshold,
+      reachesThreshold: f.reachesThreshold,
+      observationQuorumMet: f.observationQuorumMet,
+      vetoes: f.vetoes,
+      weakBlocked,
+      capstoneStatus,
+      notes,
+      reasons,
+      awarded,
+      why: awarded
+        ? awardedWhy(star.name, f.reviews, f.totalDisplay, star.threshold, notes)
+        : `未授予${star.name}：${reasons.join('；')}。`,
+    };
+  });
+
+  const awardedStars = stars.filter((s) => s.awarded).map((s) => s.star);
+  const level = awardedStars.length;
+  const names = (codes: StarRecord[]) => codes.map((s) => s.name).join('、');
+  const notAwarded = stars.filter((s) => !s.awarded);
+  const why =
+    level === 0
+      ? `未获评星级${weakBlocked ? '（软弱涣散支部，整顿尚未销号）' : ''}。`
+      : `评定为${levelName(level)}支部：授予${names(stars.filter((s) => s.awarded))}` +
+        (notAwarded.length ? `；未授予${names(notAwarded)}。` : '。');
+
+  return {
+    catalog: { id: catalog.id, version: catalog.version },
+    level,
+    awardedStars,
+    stars,
+    outliers: observation.outliers,
+    observation: {
+      rule: observation.rule,
+      observers: observation.observers,
+      quorumMet: observation.quorumMet,
+    },
+    weak: {
+      weak: input.branch.weak,
+      weakRectificationClosed: input.branch.weakRectificationClosed,
+      blocked: weakBlocked,
+    },
+    rules,
+    why,
+  };
+}
+
+function awardedWhy(
+  name: string,
+  reviews: LevelDecision[],
+  totalDisplay: string,
+  threshold: number,
+  notes: string[],
+): string {
+  const reviewed = reviews.map((r) => `${r.label}${reviewerText(r.reviewer)}`).join('、');
+  const extra = notes.length ? `；${notes.join('；')}` : '';
+  return `授予${name}：已申报，${reviewed}均通过，观摩得分${totalDisplay}分达到${threshold}分，无否决事项${extra}。`;
+}
+
+/**
+ * The star record in the shape `BranchState.stars` (contracts' `StarDecision`) has today, until the
+ * contracts carry `StarRecord`. `score` is the exact total rounded half-up to hundredths, for display.
+ */
+export function toStarDecision(r: StarRecord): StarDecision {
+  return {
+    code: r.star,
+    name: r.name,
+    claimed: r.claimed,
+    approvedByReviews: r.approvedAtEveryLevel,
+    score: toHundredths(r.total) / 100,
+    threshold: r.threshold,
+    awarded: r.awarded,
+    why: r.why,
+  };
 }

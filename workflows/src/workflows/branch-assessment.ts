@@ -23,6 +23,7 @@ import {
   type HumanStep,
   type Step,
   type TimelineEntry,
+  type WorkItem,
 } from '@fivestar/contracts';
 import {
   branchStateQuery,
@@ -34,16 +35,18 @@ import {
   type BranchAssessmentInput,
   type StepResult,
 } from '../definitions';
-import { decideAward } from '../rules/award';
+import { REVIEW_LEVELS, decideAward, toStarDecision } from '../rules/award';
 import { StepKey } from '../search-attributes';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireValid } from './guard';
 import { rectification } from './rectification';
-import { supervise } from './supervise';
+import { SupervisedWork } from './supervised-work';
+import { handleWorkUpdates } from './work-handlers';
 
 type Outcome =
   | { kind: 'signed'; actor: Actor; decision: 'submitted' | 'approved' | 'observed' | 'awarded' }
-  | { kind: 'return'; actor: Actor; toStep: HumanStep; reasons: string[] };
+  | { kind: 'return'; actor: Actor; toStep: HumanStep; reasons: string[] }
+  | { kind: 'withdrawn'; reason: string };
 
 interface NewFinding {
   title: string;
@@ -68,6 +71,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     targetStars: [],
     stars: [],
     level: null,
+    withdrawn: false,
     findings: [],
     timeline: [],
   };
@@ -77,6 +81,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   let observationScores: Record<string, number> = {};
   const newFindings: NewFinding[] = [];
   let outcome: Outcome | null = null;
+  /** The open step's supervision (deadline, urges, extensions); null between steps. */
+  let openWork: SupervisedWork | null = null;
   /** Counts step entries; an Update answers once the branch has moved on. */
   let transitions = 0;
 
@@ -110,7 +116,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     return { step: state.step, attempt: state.attempt };
   }
 
-  setHandler(branchStateQuery, () => state);
+  setHandler(branchStateQuery, () => (openWork ? { ...state, deadline: openWork.status().deadline } : state));
+  handleWorkUpdates(() => (outcome === null ? openWork : null));
 
   setHandler(
     submitSelfCheckUpdate,
@@ -185,13 +192,29 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       const approved = state.targetStars.filter((c) =>
         (['TOWNSHIP_REVIEW', 'COUNTY_PRE_REVIEW'] as const).every((s) => approvedBy[s]?.includes(c)),
       );
-      const award = decideAward({
+      const person = (s: HumanStep) => ({ userId: signedBy.get(s) ?? '', name: signedBy.get(s) ?? '' });
+      const decision = decideAward({
         catalog,
         targetStars: state.targetStars,
-        approvedStars: approved,
-        scores: observationScores,
-        weak: branch.weak,
+        reviews: Object.fromEntries(
+          REVIEW_LEVELS.map((s) => [
+            s,
+            state.targetStars.map((star) => ({
+              star,
+              approved: approved.includes(star),
+              reasons: [],
+              reviewer: person(s),
+            })),
+          ]),
+        ),
+        vetoes: [],
+        observation: {
+          sheets: [{ observer: person('ON_SITE_OBSERVATION'), scores: observationScores }],
+          rule: { rule: 'mean', quorum: 1, outlierPoints: 0 },
+        },
+        branch: { weak: branch.weak, weakRectificationClosed: false },
       });
+      const award = { level: decision.level, stars: decision.stars.map(toStarDecision) };
       state.stars = award.stars;
       state.level = award.level;
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'awarded' };
@@ -211,42 +234,57 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     outcome = null;
     attempts[step] += 1;
     const attempt = attempts[step];
-    const deadlineMs = Date.now() + schedule.stepSeconds[step] * 1000;
     const signer = STEP_SIGNERS[step];
-    const group = groupFor(branch, signer.role, signer.scope);
     const workKey = `${workflowId}/${step}/${attempt}`;
-    const deadline = new Date(deadlineMs).toISOString();
-    Object.assign(state, { step, attempt, deadline });
+    const title = `${branch.name}：${STEP_LABELS[step]}`;
+    const work = new SupervisedWork(
+      emitter,
+      branch,
+      schedule,
+      { step, attempt },
+      () => ({ key: workKey, kind: 'step', title, group: groupFor(branch, signer.role, signer.scope) }),
+      Date.now() + schedule.stepSeconds[step] * 1000,
+    );
+    const deadline = () => new Date(work.deadlineMs).toISOString();
+    openWork = work;
+    Object.assign(state, { step, attempt, deadline: deadline() });
     upsertSearchAttributes([{ key: StepKey, value: step }]);
     note({ step, attempt, action: 'opened', actor: null });
-    const title = `${branch.name}：${STEP_LABELS[step]}`;
-    await emitter.emit('branch.step_opened', {
-      step,
-      attempt,
-      work: { key: workKey, kind: 'step', title, group, deadline },
-    });
+    await emitter.emit('branch.step_opened', { step, attempt, work: work.current() });
     transitions += 1;
 
-    const ref = { step, attempt, workKey, title, deadline };
-    await supervise(deadlineMs, schedule.reminderBeforeSeconds, schedule.escalation, {
-      isDone: () => outcome !== null,
-      onReminder: async () => {
+    const ref = (w: WorkItem) => ({ step, attempt, workKey: w.key, title: w.title, deadline: w.deadline });
+    await work.run(() => outcome !== null, {
+      reminder: async (w) => {
         note({ step, attempt, action: 'reminded', actor: null });
-        await emitter.emit('branch.step_reminder', { ...ref, group });
+        await emitter.emit('branch.step_reminder', { ...ref(w), group: w.group });
       },
-      onOverdue: async () => {
+      overdue: async (w) => {
         note({ step, attempt, action: 'overdue', actor: null });
-        await emitter.emit('branch.step_overdue', { ...ref, group });
+        await emitter.emit('branch.step_overdue', { ...ref(w), group: w.group });
       },
-      onEscalation: async (rung) => {
+      escalation: async (w, rung) => {
         note({ step, attempt, action: 'escalated', actor: null, detail: rung.level });
         const to = groupFor(branch, rung.notify.role, rung.notify.scope);
-        await emitter.emit('branch.step_escalated', { ...ref, level: rung.level, group: to });
+        await emitter.emit('branch.step_escalated', { ...ref(w), level: rung.level, group: to });
+      },
+      exhausted: async () => {
+        if (step === 'SELF_CHECK' && schedule.unsignedPolicy.SELF_CHECK === 'withdraw') {
+          outcome = { kind: 'withdrawn', reason: '逾期未提交自评，本年度视为不参与创建' };
+        }
       },
     });
+    openWork = null;
+    state.deadline = deadline();
 
     const done = outcome as Outcome | null;
     if (!done) throw new Error('unreachable: supervision ended before the step was done');
+    if (done.kind === 'withdrawn') {
+      state.withdrawn = true;
+      note({ step, attempt, action: 'closed', actor: null, detail: done.reason });
+      await emitter.emit('branch.withdrawn', { step, attempt, closes: workKey, reason: done.reason });
+      return 'CLOSED';
+    }
     if (done.kind === 'return') {
       note({
         step,
@@ -285,9 +323,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   }
 
   let step: Step = 'SELF_CHECK';
-  while (step !== 'RECTIFICATION') step = await runStep(step as HumanStep);
+  while (step !== 'RECTIFICATION' && step !== 'CLOSED') step = await runStep(step as HumanStep);
 
-  if (newFindings.length > 0) {
+  if (step === 'RECTIFICATION' && newFindings.length > 0) {
     Object.assign(state, { step: 'RECTIFICATION', attempt: 1, deadline: null });
     upsertSearchAttributes([{ key: StepKey, value: 'RECTIFICATION' }]);
     note({ step: 'RECTIFICATION', attempt: 1, action: 'opened', actor: null });

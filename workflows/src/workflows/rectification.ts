@@ -14,65 +14,75 @@ import {
 } from '../definitions';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireValid } from './guard';
-import { supervise } from './supervise';
+import { SupervisedWork } from './supervised-work';
+import { handleWorkUpdates } from './work-handlers';
 
 /**
  * One finding's rectification (限期整改): the village submits evidence, the township verifies and closes it
  * out (销号) or rejects it with reasons (back to evidence). One deadline for the whole item; past it the
- * escalation ladder climbs (blue → yellow → red) until the item closes.
+ * escalation ladder climbs (blue → yellow → red) until the item closes. Urges and extensions apply.
  */
 export async function rectification(input: RectificationInput): Promise<RectificationState> {
   const { roundId, branch, findingId, title, schedule } = input;
   const workflowId = workflowInfo().workflowId;
   const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code });
-  const deadlineMs = Date.now() + schedule.rectificationSeconds * 1000;
+  const owner = groupFor(branch, 'village_secretary', 'branch');
+  const verifier = groupFor(branch, 'township_reviewer', 'township');
   const state: RectificationState = {
     findingId,
     title,
     status: 'awaiting_evidence',
     round: 1,
-    deadline: new Date(deadlineMs).toISOString(),
+    deadline: '',
     escalationLevel: null,
     evidence: [],
     rejections: [],
     closedAt: null,
   };
-  const owner = groupFor(branch, 'village_secretary', 'branch');
-  const verifier = groupFor(branch, 'township_reviewer', 'township');
-  let openWork: WorkItem | null = null;
 
-  /** The work item now owed: evidence from the village or verification by the township. */
-  const work = (kind: WorkItem['kind']): WorkItem => {
-    const isEvidence = kind === 'rectification_evidence';
-    openWork = {
+  /** The work owed now: evidence from the village, or verification by the township. */
+  const owed = (): Omit<WorkItem, 'deadline'> => {
+    const isEvidence = state.status !== 'awaiting_verification';
+    return {
       key: `${workflowId}/${isEvidence ? 'evidence' : 'verify'}/${state.round}`,
-      kind,
+      kind: isEvidence ? 'rectification_evidence' : 'rectification_verify',
       title: `${branch.name}：整改${isEvidence ? '' : '核验'}——${title}`,
       group: isEvidence ? owner : verifier,
-      deadline: state.deadline,
     };
-    return openWork;
   };
-  const openKey = () => openWork?.key ?? '';
+  const work = new SupervisedWork(
+    emitter,
+    branch,
+    schedule,
+    { findingId },
+    owed,
+    Date.now() + schedule.rectificationSeconds * 1000,
+  );
+  const sync = () => {
+    state.deadline = new Date(work.deadlineMs).toISOString();
+    return state;
+  };
+  sync();
 
-  setHandler(rectificationStateQuery, () => state);
+  setHandler(rectificationStateQuery, () => sync());
+  handleWorkUpdates(() => (state.status === 'closed' ? null : work));
   setHandler(
     submitEvidenceUpdate,
     async (cmd) => {
-      const closes = openKey();
+      const closes = work.current().key;
       state.evidence.push({
         description: cmd.description,
         at: new Date().toISOString(),
         by: cmd.actor.userId,
       });
-      state.status = 'awaiting_verification';
       // Status changes before the await, so the validator refuses a concurrent duplicate.
+      state.status = 'awaiting_verification';
       await emitter.emit(
         'rectification.evidence_submitted',
-        { findingId, closes, description: cmd.description, work: work('rectification_verify') },
+        { findingId, closes, description: cmd.description, work: work.current() },
         cmd.actor,
       );
-      return state;
+      return sync();
     },
     {
       validator: (cmd) => {
@@ -85,7 +95,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   setHandler(
     verifyRectificationUpdate,
     async (cmd) => {
-      const closes = openKey();
+      const closes = work.current().key;
       const at = new Date().toISOString();
       if (cmd.accepted) {
         state.status = 'closed';
@@ -98,11 +108,11 @@ export async function rectification(input: RectificationInput): Promise<Rectific
         state.round += 1;
         await emitter.emit(
           'rectification.rejected',
-          { findingId, closes, reasons, work: work('rectification_evidence') },
+          { findingId, closes, reasons, work: work.current() },
           cmd.actor,
         );
       }
-      return state;
+      return sync();
     },
     {
       validator: (cmd) => {
@@ -113,25 +123,17 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     },
   );
 
-  await emitter.emit('rectification.opened', { findingId, title, work: work('rectification_evidence') });
-  const base = () => {
-    const w = openWork as WorkItem | null;
-    if (!w) throw new Error('unreachable: a rectification always owes some work before it closes');
-    return { findingId, workKey: w.key, title: w.title, deadline: w.deadline, group: w.group };
-  };
-  await supervise(deadlineMs, schedule.reminderBeforeSeconds, schedule.escalation, {
-    isDone: () => state.status === 'closed',
-    onReminder: () => emitter.emit('rectification.reminder', base()),
-    onOverdue: () => emitter.emit('rectification.overdue', base()),
-    onEscalation: async (rung) => {
+  await emitter.emit('rectification.opened', { findingId, title, work: work.current() });
+  const supervised = (w: WorkItem) => ({ findingId, workKey: w.key, title: w.title, deadline: w.deadline });
+  await work.run(() => state.status === 'closed', {
+    reminder: (w) => emitter.emit('rectification.reminder', { ...supervised(w), group: w.group }),
+    overdue: (w) => emitter.emit('rectification.overdue', { ...supervised(w), group: w.group }),
+    escalation: async (w, rung) => {
       state.escalationLevel = rung.level;
-      await emitter.emit('rectification.escalated', {
-        ...base(),
-        level: rung.level,
-        group: groupFor(branch, rung.notify.role, rung.notify.scope),
-      });
+      const to = groupFor(branch, rung.notify.role, rung.notify.scope);
+      await emitter.emit('rectification.escalated', { ...supervised(w), level: rung.level, group: to });
     },
   });
   await condition(allHandlersFinished);
-  return state;
+  return sync();
 }

@@ -3,29 +3,47 @@ import type { EscalationRung } from '@fivestar/contracts';
 import { supervisionPlan } from '../rules/supervision-plan';
 
 export interface SupervisionHooks {
+  /** The deadline in force; an approved extension moves it. */
+  deadlineMs(): number;
+  /** Changes whenever the deadline moves, so the plan starts over from the new one. */
+  version(): number;
   isDone(): boolean;
   onReminder(): Promise<void>;
   onOverdue(): Promise<void>;
   onEscalation(rung: EscalationRung): Promise<void>;
+  /** After the last rung, while the work is still not done (the round's policy for unsigned work). */
+  onExhausted?(): Promise<void>;
 }
 
 /**
- * Walks one deadline's supervision plan on Temporal timers, firing each milestone that is reached
- * before the work is done. Resolves as soon as the work is done.
+ * Walks a deadline's supervision plan on Temporal timers, firing each milestone reached before the work
+ * is done. When the deadline moves, the plan is recomputed from now (past reminders are not replayed).
+ * Resolves as soon as the work is done.
  */
 export async function supervise(
-  deadlineMs: number,
   reminderBeforeSeconds: number,
   ladder: EscalationRung[],
   hooks: SupervisionHooks,
 ): Promise<void> {
-  for (const m of supervisionPlan(Date.now(), deadlineMs, reminderBeforeSeconds, ladder)) {
-    const wait = m.atMs - Date.now();
-    if (wait > 0 && (await condition(hooks.isDone, wait))) return;
+  for (;;) {
+    const version = hooks.version();
+    const moved = () => hooks.isDone() || hooks.version() !== version;
+    let restart = false;
+    for (const m of supervisionPlan(Date.now(), hooks.deadlineMs(), reminderBeforeSeconds, ladder)) {
+      const wait = m.atMs - Date.now();
+      if (wait > 0) await condition(moved, wait);
+      if (hooks.isDone()) return;
+      if (hooks.version() !== version) {
+        restart = true;
+        break;
+      }
+      if (m.kind === 'reminder') await hooks.onReminder();
+      else if (m.kind === 'overdue') await hooks.onOverdue();
+      else await hooks.onEscalation(m.rung);
+    }
+    if (restart) continue;
+    if (hooks.onExhausted && !hooks.isDone()) await hooks.onExhausted();
+    await condition(moved);
     if (hooks.isDone()) return;
-    if (m.kind === 'reminder') await hooks.onReminder();
-    else if (m.kind === 'overdue') await hooks.onOverdue();
-    else await hooks.onEscalation(m.rung);
   }
-  await condition(hooks.isDone);
 }

@@ -3,6 +3,9 @@ import type { UpdateDefinition } from '@temporalio/client';
 import {
   BranchPath,
   ConfirmAward,
+  DecideExtension,
+  RequestExtension,
+  Urge,
   FindingPath,
   RecordObservation,
   Review,
@@ -22,6 +25,9 @@ import {
   branchStateQuery,
   branchWorkflowId,
   confirmAwardUpdate,
+  decideExtensionUpdate,
+  requestExtensionUpdate,
+  urgeUpdate,
   rectificationStateQuery,
   rectificationWorkflowId,
   recordObservationUpdate,
@@ -117,6 +123,30 @@ export function branchRoutes(deps: ApiDeps): Router {
     verifyRectificationUpdate,
     findingWf,
   );
+
+  // Urges (催办) and extensions (延期) of the open step or of a rectification item.
+  const urgers: Signer[] = [
+    { role: 'coordinator', scope: 'county' },
+    { role: 'township_reviewer', scope: 'township' },
+  ];
+  const requesters: Signer[] = [
+    { role: 'village_secretary', scope: 'branch' },
+    { role: 'township_reviewer', scope: 'township' },
+    { role: 'county_reviewer', scope: 'county' },
+    { role: 'observer', scope: 'county' },
+  ];
+  const deciders: Signer[] = [
+    { role: 'township_reviewer', scope: 'township' },
+    { role: 'coordinator', scope: 'county' },
+  ];
+  for (const [prefix, workflowOf] of [
+    [base, branchWf],
+    [`${base}/findings/:findingId`, findingWf],
+  ] as const) {
+    signOff(`${prefix}/urge`, Urge, urgers, urgeUpdate, workflowOf);
+    signOff(`${prefix}/extension`, RequestExtension, requesters, requestExtensionUpdate, workflowOf);
+    signOff(`${prefix}/extension/decision`, DecideExtension, deciders, decideExtensionUpdate, workflowOf);
+  }
 
   /** Reads are scoped like commands: only people whose jurisdiction holds the branch. */
   r.get(base, async (req, res) => {

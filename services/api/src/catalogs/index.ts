@@ -1,0 +1,15 @@
+/** Catalog import and export: JSON and the Excel template (see docs/catalogs.md). */
+export { type CatalogError, type CatalogParseResult, formatPath } from './errors';
+export { catalogToJson, checkCatalogValue, parseCatalogJson } from './json';
+export { blankTemplate, catalogToWorkbook, parseCatalogWorkbook, SHEET } from './excel';
+export {
+  exportCatalog,
+  importCatalog,
+  importProblem,
+  templateFile,
+  JSON_CONTENT_TYPE,
+  XLSX_CONTENT_TYPE,
+  type CatalogFile,
+  type CatalogFormat,
+} from './files';
+export { catalogDigest, checkNewVersion, type StoredVersion, type VersionCheck } from './versions';
