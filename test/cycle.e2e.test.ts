@@ -3,30 +3,40 @@
  * goes through every step, including a return for rework; a finding's rectification goes overdue, climbs
  * the escalation ladder, is rejected once and closed; tasks, inboxes and rankings follow at each point.
  */
-import { catalogTasks, defaultCatalogFor, type RoundSchedule } from '@fivestar/contracts';
+import {
+  addWorkingDays,
+  catalogTasks,
+  CN_MAINLAND_CALENDAR,
+  defaultCatalogFor,
+  type RoundSchedule,
+} from '@fivestar/contracts';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
+const seconds = (n: number) => ({ seconds: n });
 const schedule: RoundSchedule = {
-  stepSeconds: {
-    SELF_CHECK: 600,
-    TOWNSHIP_REVIEW: 600,
-    COUNTY_PRE_REVIEW: 600,
-    ON_SITE_OBSERVATION: 600,
-    AWARD: 600,
+  steps: {
+    SELF_CHECK: seconds(600),
+    TOWNSHIP_REVIEW: seconds(600),
+    // Working days, counted with the holiday calendar (see the check after the township review).
+    COUNTY_PRE_REVIEW: { workingDays: 3 },
+    ON_SITE_OBSERVATION: seconds(600),
+    AWARD: seconds(600),
   },
-  rectificationSeconds: 3,
-  reminderBeforeSeconds: 1,
+  rectification: seconds(3),
+  reminderBefore: seconds(1),
   urgeIntervalSeconds: 3600,
   unsignedPolicy: { SELF_CHECK: 'wait' },
   escalation: [
-    { level: 'blue', afterSeconds: 0, notify: { role: 'township_reviewer', scope: 'township' } },
-    { level: 'yellow', afterSeconds: 2, notify: { role: 'coordinator', scope: 'county' } },
-    { level: 'red', afterSeconds: 4, notify: { role: 'county_reviewer', scope: 'county' } },
+    { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
+    { level: 'yellow', after: seconds(2), notify: { role: 'coordinator', scope: 'county' } },
+    { level: 'red', after: seconds(4), notify: { role: 'county_reviewer', scope: 'county' } },
   ],
+  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
+  award: { capstoneRequiresAllOthers: true },
 };
 
 const rural = defaultCatalogFor('rural')!;
@@ -35,27 +45,33 @@ const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.
 const industry = rural.stars.find((s) => s.code === 'industry')!;
 /** Every industry task at a fifth of its points: far below the star's threshold. */
 const weakIndustry = Object.fromEntries(industry.tasks.map((t) => [t.code, Math.floor(t.points / 5)]));
-const weakIndustryTotal = Object.values(weakIndustry).reduce((a, b) => a + b, 0);
+const safetyVeto = rural.stars.find((s) => s.code === 'safety')!.tasks.flatMap((t) => t.vetoes)[0]!;
+const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
+/** One uploaded PDF answers every evidence requirement of the catalog (the test is not about files). */
+let evidence: { requirement: string; sha256: string; filename: string }[] = [];
+const selfCheck = () => ({ scores: fullScores, targetStars: allStars, evidence });
 
 let stack: Stack;
 let roundId: string;
 let coordinator: ApiUser, secretary: ApiUser, township: ApiUser, otherTownship: ApiUser;
-let county: ApiUser, observer: ApiUser, countyReviewer2: ApiUser;
+let county: ApiUser, observer: ApiUser, observer2: ApiUser, countyReviewer2: ApiUser;
 const branchUrl = () => `/api/rounds/${roundId}/branches/${BRANCH}`;
 
 beforeAll(async () => {
   stack = await startStack();
   roundId = `e2e-${stack.runId}`;
   const login = (u: string) => ApiUser.login(stack.baseUrl, u);
-  [coordinator, secretary, township, otherTownship, county, observer, countyReviewer2] = await Promise.all([
-    login(`coord-${COUNTY}`),
-    login(`sec-${BRANCH}`),
-    login(`twp-${TOWNSHIP}-1`),
-    login('twp-411099200-1'),
-    login(`cty-${COUNTY}-1`),
-    login(`obs-${COUNTY}-1`),
-    login(`cty-${COUNTY}-2`),
-  ]);
+  [coordinator, secretary, township, otherTownship, county, observer, observer2, countyReviewer2] =
+    await Promise.all([
+      login(`coord-${COUNTY}`),
+      login(`sec-${BRANCH}`),
+      login(`twp-${TOWNSHIP}-1`),
+      login('twp-411099200-1'),
+      login(`cty-${COUNTY}-1`),
+      login(`obs-${COUNTY}-1`),
+      login(`obs-${COUNTY}-2`),
+      login(`cty-${COUNTY}-2`),
+    ]);
 });
 
 afterAll(async () => {
@@ -126,7 +142,18 @@ test('a branch goes through the whole cycle', async () => {
     (n) => n.some((x) => x.kind === 'step_opened'),
   );
 
-  // Self-check: a payload error names the field; a reviewer cannot submit it.
+  // Evidence: one file, uploaded by the secretary, answers the requirements (content-addressed).
+  const pdf = Buffer.from('%PDF-1.4\n% 三会一课记录\n%%EOF\n');
+  const uploaded = await secretary.upload(
+    `${branchUrl()}/evidence?filename=records.pdf`,
+    pdf,
+    'application/pdf',
+  );
+  expect(uploaded.status).toBe(201);
+  expect(uploaded.body.sha256).toMatch(/^[0-9a-f]{64}$/);
+  const requirements = catalogTasks(rural).flatMap((t) => t.evidence.map((e) => e.code));
+
+  // Self-check: a payload error names the field; missing evidence is listed; a reviewer cannot submit.
   const invalid = await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: [] });
   expect(invalid.status).toBe(400);
   expect(invalid.body.errors[0].field).toBe('body.targetStars');
@@ -135,18 +162,27 @@ test('a branch goes through the whole cycle', async () => {
     targetStars: ['nope'],
   });
   expect(unknownStar.status).toBe(400);
-  expect(
-    (await township.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status,
-  ).toBe(403);
-  const submitted = await secretary.post(`${branchUrl()}/self-check`, {
-    scores: fullScores,
-    targetStars: allStars,
+  const noEvidence = await secretary.post(`${branchUrl()}/self-check`, selfCheck());
+  expect(noEvidence.status).toBe(400);
+  expect(noEvidence.body.errors[0].field).toBe('body.evidence');
+  expect(noEvidence.body.detail).toContain(requirements[0]);
+  const stranger = { requirement: requirements[0]!, sha256: 'f'.repeat(64), filename: 'x.pdf' };
+  const notUploaded = await secretary.post(`${branchUrl()}/self-check`, {
+    ...selfCheck(),
+    evidence: [stranger],
   });
+  expect(notUploaded.status).toBe(400);
+  expect(notUploaded.body.errors[0].field).toBe('body.evidence[0].sha256');
+  evidence = requirements.map((requirement) => ({
+    requirement,
+    sha256: uploaded.body.sha256,
+    filename: 'records.pdf',
+  }));
+  expect((await township.post(`${branchUrl()}/self-check`, selfCheck())).status).toBe(403);
+  const submitted = await secretary.post(`${branchUrl()}/self-check`, selfCheck());
   expect(submitted.status).toBe(200);
   expect(submitted.body).toEqual({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
-  expect(
-    (await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).status,
-  ).toBe(409);
+  expect((await secretary.post(`${branchUrl()}/self-check`, selfCheck())).status).toBe(409);
 
   // Township review: another township's reviewer is refused; the right one returns it for rework.
   const foreign = await otherTownship.post(`${branchUrl()}/review`, { decision: 'approve' });
@@ -183,54 +219,68 @@ test('a branch goes through the whole cycle', async () => {
     ),
   ).toBe(true);
 
-  // Rework, then approval with a finding that becomes a rectification.
-  expect(
-    (await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: allStars })).body
-      .step,
-  ).toBe('TOWNSHIP_REVIEW');
+  // Rework, then approval of every star with a finding that becomes a rectification.
+  expect((await secretary.post(`${branchUrl()}/self-check`, selfCheck())).body.step).toBe('TOWNSHIP_REVIEW');
+  const undecided = await township.post(`${branchUrl()}/review`, { decision: 'approve', stars: [] });
+  expect(undecided.status).toBe(400);
+  expect(undecided.body.errors[0].field).toBe('body.stars');
   const approved = await township.post(`${branchUrl()}/review`, {
-    decision: 'approve',
+    ...approveAll,
     findings: [{ title: '三会一课记录不全' }],
   });
   expect(approved.body).toEqual({ step: 'COUNTY_PRE_REVIEW', attempt: 1 });
+  // The county pre-review is due 3 working days after it opened (holidays and make-up days counted).
+  const pre = await state();
+  const openedAt = Date.parse(pre.timeline.findLast((e: any) => e.step === 'COUNTY_PRE_REVIEW').at);
+  expect(pre.deadline).toBe(new Date(addWorkingDays(CN_MAINLAND_CALENDAR, openedAt, 3)).toISOString());
   // Nobody signs two levels: the township reviewer cannot do the county's review (wrong role anyway).
-  expect((await township.post(`${branchUrl()}/review`, { decision: 'approve' })).status).toBe(403);
-  expect((await county.post(`${branchUrl()}/review`, { decision: 'approve' })).body.step).toBe(
-    'ON_SITE_OBSERVATION',
-  );
-
-  // Observation: the industry star's tasks score low; an observer cannot confirm the award.
-  const observed = await observer.post(`${branchUrl()}/observation`, {
-    scores: { ...fullScores, ...weakIndustry },
+  expect((await township.post(`${branchUrl()}/review`, approveAll)).status).toBe(403);
+  // The county finds a "三零" breach: a veto that costs the safety star, and only that star.
+  const countyReview = await county.post(`${branchUrl()}/review`, {
+    ...approveAll,
+    vetoes: [{ vetoCode: safetyVeto.code, note: '本年度发生一起刑事案件' }],
   });
-  expect(observed.body.step).toBe('AWARD');
+  expect(countyReview.body.step).toBe('ON_SITE_OBSERVATION');
+
+  // Observation: two observers score (industry low); the lead closes only at quorum.
+  const sheet = { scores: { ...fullScores, ...weakIndustry } };
+  expect((await observer.post(`${branchUrl()}/observation`, sheet)).body).toMatchObject({ sheets: 1 });
+  expect((await observer.post(`${branchUrl()}/observation/close`, {})).status).toBe(409);
+  expect((await observer2.post(`${branchUrl()}/observation`, sheet)).body).toMatchObject({ sheets: 2 });
+  expect((await observer.post(`${branchUrl()}/observation/close`, {})).body.step).toBe('AWARD');
   expect((await observer.post(`${branchUrl()}/award`, {})).status).toBe(403);
   const award = await coordinator.post(`${branchUrl()}/award`, {});
   expect(award.status).toBe(200);
-  expect(award.body.level).toBe(3);
-  const byCode = Object.fromEntries(award.body.stars.map((s: any) => [s.code, s]));
+  expect(award.body.level).toBe(2);
+  const byCode = Object.fromEntries(award.body.award.stars.map((s: any) => [s.star, s]));
   expect(byCode.industry).toMatchObject({
     awarded: false,
-    score: weakIndustryTotal,
+    reachesThreshold: false,
     threshold: industry.threshold,
   });
+  expect(byCode.safety).toMatchObject({ awarded: false, reachesThreshold: true });
+  expect(byCode.safety.vetoes[0]).toMatchObject({
+    code: safetyVeto.code,
+    description: safetyVeto.description,
+  });
   expect(byCode.party.awarded).toBe(false); // the capstone needs every other star
-  expect(['ecology', 'safety', 'civility'].every((c) => byCode[c].awarded)).toBe(true);
+  expect(['ecology', 'civility'].every((c) => byCode[c].awarded)).toBe(true);
+  expect(byCode.ecology.reviews.map((r: any) => r.status)).toEqual(['approved', 'approved']);
 
-  // Rankings follow the award: 3 stars in a township of 10 branches.
+  // Rankings follow the award: 2 stars in a township of 10 branches.
   const ranking = await eventually(
     () => coordinator.get(`/api/rankings?countyCode=${COUNTY}`),
-    (r) => r.body?.branches?.some((b: any) => b.code === BRANCH && b.level === 3),
+    (r) => r.body?.branches?.some((b: any) => b.code === BRANCH && b.level === 2),
   );
   const twp = ranking.body.townships.find((t: any) => t.code === TOWNSHIP);
   expect(twp).toMatchObject({
     branches: 10,
-    totalStars: 3,
-    averageStars: '0.30',
-    threeStarsOrMoreShare: '10.0',
+    totalStars: 2,
+    averageStars: '0.20',
+    threeStarsOrMoreShare: '0.0',
   });
-  expect(twp.levelCounts['3']).toBe(1);
-  expect(ranking.body.county).toMatchObject({ branches: 30, totalStars: 3, averageStars: '0.10' });
+  expect(twp.levelCounts['2']).toBe(1);
+  expect(ranking.body.county).toMatchObject({ branches: 30, totalStars: 2, averageStars: '0.07' });
 
   // The rectification goes overdue and climbs blue → yellow → red, each level to its own people.
   const s = await eventually(state, (x) => x.step === 'RECTIFICATION' && x.findings.length === 1);
@@ -315,7 +365,7 @@ test('unknown routes, branches and unauthenticated calls', async () => {
 
 test('a round launches in pages, continuing as new, and unsigned steps are reminded, overdue and escalated', async () => {
   const pagedRound = `e2e-paged-${stack.runId}`;
-  const tight: RoundSchedule = { ...schedule, stepSeconds: { ...schedule.stepSeconds, SELF_CHECK: 2 } };
+  const tight: RoundSchedule = { ...schedule, steps: { ...schedule.steps, SELF_CHECK: seconds(2) } };
   const started = await coordinator.post('/api/rounds', {
     roundId: pagedRound,
     countyCode: COUNTY,
@@ -391,8 +441,8 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
   const LATE = '411099100202';
   const policy: RoundSchedule = {
     ...schedule,
-    stepSeconds: { ...schedule.stepSeconds, SELF_CHECK: 15 },
-    escalation: schedule.escalation.map((r, i) => ({ ...r, afterSeconds: i })),
+    steps: { ...schedule.steps, SELF_CHECK: seconds(15) },
+    escalation: schedule.escalation.map((r, i) => ({ ...r, after: seconds(i) })),
     unsignedPolicy: { SELF_CHECK: 'withdraw' },
   };
   expect(
@@ -409,7 +459,7 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
   const url = `/api/rounds/${round}/branches/${BRANCH}`;
   await eventually(
     async () => (await secretary.get(url)).body?.state,
-    (x) => x?.step === 'SELF_CHECK',
+    (x) => x?.step === 'SELF_CHECK' && x.attempt === 1,
   );
 
   // 催办: the county task force urges; a second urge inside the interval is refused; a village cannot urge.

@@ -177,6 +177,17 @@ export class ApiUser {
     };
   }
 
+  /** Uploads raw bytes (evidence files). */
+  async upload(url: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.baseUrl}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
+      body: bytes,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
   get = (url: string) => this.call('GET', url);
   post = (url: string, body: unknown = {}) => this.call('POST', url, body);
 }

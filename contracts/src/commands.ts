@@ -3,22 +3,47 @@ import { HumanStep } from './cycle';
 import { Actor } from './directory';
 
 const Reasons = z.array(z.string().trim().min(1).max(500)).min(1, '请填写理由').max(20);
-const TaskScores = z.record(z.string().regex(/^[A-Z0-9.-]{1,20}$/), z.number().int().min(0).max(100));
+const TaskScores = z.record(z.string().regex(/^[A-Z][A-Z0-9.-]{0,23}$/), z.number().int().min(0).max(100));
 const NewFinding = z.object({ title: z.string().trim().min(1).max(200), star: z.string().optional() });
 
+const EvidenceRef = z.object({
+  /** The catalog's evidence requirement this file answers. */
+  requirement: z.string().regex(/^[A-Z][A-Z0-9.-]{0,23}$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '应为上传后返回的sha256'),
+  filename: z.string().trim().min(1).max(200),
+});
+export type EvidenceRef = z.infer<typeof EvidenceRef>;
+
 export const SubmitSelfCheck = z.object({
+  /** Self-scores per task code. */
   scores: TaskScores,
   /** 拟创星级: the star codes the branch aims for. */
-  targetStars: z.array(z.string().min(1)).min(1, '至少申报一颗星').max(5),
+  targetStars: z.array(z.string().min(1)).min(1, '至少申报一颗星').max(10),
   notes: z.string().max(2000).optional(),
+  /** Uploaded evidence files (see the evidence upload route), each for one requirement. */
+  evidence: z.array(EvidenceRef).max(1000).default([]),
 });
 export type SubmitSelfCheck = z.infer<typeof SubmitSelfCheck>;
+
+/** A reviewer's word on one claimed star. */
+export const StarVerdict = z
+  .object({ star: z.string().min(1), approved: z.boolean(), reasons: Reasons.optional() })
+  .refine((v) => v.approved || v.reasons, { path: ['reasons'], message: '不通过时必须填写理由' });
+export type StarVerdict = z.infer<typeof StarVerdict>;
+
+/** A veto condition (一票否决) a reviewer or observer found to hold. */
+export const VetoFound = z.object({
+  vetoCode: z.string().regex(/^[A-Z][A-Z0-9.-]{0,23}$/),
+  note: z.string().trim().min(1).max(1000),
+});
+export type VetoFound = z.infer<typeof VetoFound>;
 
 export const Review = z
   .object({
     decision: z.enum(['approve', 'return']),
-    /** Stars the reviewer lets through; omitted = all claimed stars. */
-    approvedStars: z.array(z.string().min(1)).optional(),
+    /** When approving: a verdict on every claimed star. */
+    stars: z.array(StarVerdict).max(10).default([]),
+    vetoes: z.array(VetoFound).max(50).default([]),
     returnTo: HumanStep.optional(),
     reasons: Reasons.optional(),
     findings: z.array(NewFinding).max(50).default([]),
@@ -31,11 +56,17 @@ export const Review = z
   });
 export type Review = z.infer<typeof Review>;
 
+/** One observer's score sheet; a later sheet from the same observer replaces the earlier one. */
 export const RecordObservation = z.object({
   scores: TaskScores,
+  vetoes: z.array(VetoFound).max(50).default([]),
   findings: z.array(NewFinding).max(50).default([]),
 });
 export type RecordObservation = z.infer<typeof RecordObservation>;
+
+/** The team lead closes the on-site observation once the quorum of sheets is in. */
+export const CloseObservation = z.object({ notes: z.string().max(2000).optional() });
+export type CloseObservation = z.infer<typeof CloseObservation>;
 
 export const ConfirmAward = z.object({ notes: z.string().max(2000).optional() });
 export type ConfirmAward = z.infer<typeof ConfirmAward>;

@@ -10,3 +10,4 @@ export * from './commands';
 export * from './state';
 export * from './http';
 export * from './calendar';
+export * from './award-record';

@@ -11,30 +11,66 @@ export const ESCALATION_LABELS: Record<EscalationLevel, string> = {
   red: '红色督办单',
 };
 
-/** One rung of the escalation ladder: `afterSeconds` past the deadline, notify `role` at `scope`. */
+/**
+ * A span of time in a round's schedule: plain seconds (tests, or hours-long steps) or working days
+ * counted with the Chinese holiday calendar (the real rounds).
+ */
+export const Duration = z.union([
+  z.strictObject({
+    seconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(10 * 365 * 86_400),
+  }),
+  z.strictObject({ workingDays: z.number().int().nonnegative().max(500) }),
+]);
+export type Duration = z.infer<typeof Duration>;
+
+/** When a step or a rectification is due: a span from when it opens, or a fixed date (end of that day, Beijing). */
+export const DueIn = z.union([
+  Duration,
+  z.strictObject({ until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD') }),
+]);
+export type DueIn = z.infer<typeof DueIn>;
+
+/** One rung of the escalation ladder: `after` the deadline, notify `role` at `scope`. */
 export const EscalationRung = z.object({
   level: EscalationLevel,
-  afterSeconds: z.number().int().nonnegative(),
+  after: Duration,
   notify: z.object({ role: Role, scope: Scope }),
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
-const Seconds = z.number().int().positive();
+const spanOf = (d: Duration): [unit: string, n: number] =>
+  'seconds' in d ? ['seconds', d.seconds] : ['workingDays', d.workingDays];
+
+/** How the on-site observation team's score sheets combine (see workflows/src/rules/observation.ts). */
+export const ObservationRule = z.object({
+  rule: z.enum(['mean', 'median', 'trimmed_mean']).default('mean'),
+  /** Score sheets needed before the team lead may close the observation. */
+  quorum: z.number().int().min(1).max(20).default(2),
+  /** A sheet further than this from the combined score of a task is shown as an outlier. */
+  outlierPoints: z.number().int().min(0).max(100).default(3),
+});
+export type ObservationRule = z.infer<typeof ObservationRule>;
 
 /**
- * A round's schedule. Every duration is an input (seconds) so a real round uses days and a test uses
- * seconds; working-day calendars are layered on top of this by the rules engine.
+ * A round's schedule: every duration is an input, so a real round counts working days and a test
+ * counts seconds. Deadlines are computed by an activity with the calendar in force (workflows stay
+ * deterministic, and next year's holidays can be loaded while rounds run).
  */
 export const RoundSchedule = z.object({
-  stepSeconds: z.object({
-    SELF_CHECK: Seconds,
-    TOWNSHIP_REVIEW: Seconds,
-    COUNTY_PRE_REVIEW: Seconds,
-    ON_SITE_OBSERVATION: Seconds,
-    AWARD: Seconds,
+  steps: z.object({
+    SELF_CHECK: DueIn,
+    TOWNSHIP_REVIEW: DueIn,
+    COUNTY_PRE_REVIEW: DueIn,
+    ON_SITE_OBSERVATION: DueIn,
+    AWARD: DueIn,
   }),
-  rectificationSeconds: Seconds,
-  reminderBeforeSeconds: z.number().int().nonnegative(),
+  rectification: DueIn,
+  /** Reminder this long before a deadline (0: none). */
+  reminderBefore: Duration,
   /** Least time between two urges (催办) of the same work item. */
   urgeIntervalSeconds: z.number().int().positive().default(86_400),
   /**
@@ -44,35 +80,49 @@ export const RoundSchedule = z.object({
   unsignedPolicy: z
     .object({ SELF_CHECK: z.enum(['wait', 'withdraw']).default('withdraw') })
     .default({ SELF_CHECK: 'withdraw' }),
-  /** Rungs in increasing `afterSeconds`. */
+  /** Rungs in one unit, strictly increasing. */
   escalation: z
     .array(EscalationRung)
     .min(1)
-    .refine((rs) => rs.every((r, i) => i === 0 || r.afterSeconds > rs[i - 1]!.afterSeconds), {
-      message: '督办层级的时限必须递增',
-    }),
+    .refine(
+      (rs) =>
+        rs.every((r, i) => {
+          if (i === 0) return true;
+          const [unit, n] = spanOf(r.after);
+          const [prevUnit, prev] = spanOf(rs[i - 1]!.after);
+          return unit === prevUnit && n > prev;
+        }),
+      { message: '督办层级须使用同一计时单位，且时限逐级递增' },
+    ),
+  observation: ObservationRule.default({ rule: 'mean', quorum: 2, outlierPoints: 3 }),
+  /** 支部过硬星 only together with every other star (DOMAIN.md's capstone rule), as a flag. */
+  award: z
+    .object({ capstoneRequiresAllOthers: z.boolean().default(true) })
+    .default({ capstoneRequiresAllOthers: true }),
 });
 export type RoundSchedule = z.infer<typeof RoundSchedule>;
 
-const DAY = 86_400;
-/** A realistic default: two weeks per step, reminders three days ahead, a three-rung ladder. */
+const wd = (workingDays: number) => ({ workingDays });
+/** A realistic default in working days: two weeks per step, reminders three days ahead, a three-rung ladder. */
 export const DEFAULT_SCHEDULE: RoundSchedule = {
-  stepSeconds: {
-    SELF_CHECK: 14 * DAY,
-    TOWNSHIP_REVIEW: 14 * DAY,
-    COUNTY_PRE_REVIEW: 14 * DAY,
-    ON_SITE_OBSERVATION: 30 * DAY,
-    AWARD: 14 * DAY,
+  steps: {
+    SELF_CHECK: wd(10),
+    TOWNSHIP_REVIEW: wd(10),
+    COUNTY_PRE_REVIEW: wd(10),
+    ON_SITE_OBSERVATION: wd(20),
+    AWARD: wd(10),
   },
-  rectificationSeconds: 30 * DAY,
-  reminderBeforeSeconds: 3 * DAY,
-  urgeIntervalSeconds: DAY,
+  rectification: wd(20),
+  reminderBefore: wd(3),
+  urgeIntervalSeconds: 86_400,
   unsignedPolicy: { SELF_CHECK: 'withdraw' },
   escalation: [
-    { level: 'blue', afterSeconds: 0, notify: { role: 'township_reviewer', scope: 'township' } },
-    { level: 'yellow', afterSeconds: 5 * DAY, notify: { role: 'coordinator', scope: 'county' } },
-    { level: 'red', afterSeconds: 10 * DAY, notify: { role: 'county_reviewer', scope: 'county' } },
+    { level: 'blue', after: wd(0), notify: { role: 'township_reviewer', scope: 'township' } },
+    { level: 'yellow', after: wd(3), notify: { role: 'coordinator', scope: 'county' } },
+    { level: 'red', after: wd(6), notify: { role: 'county_reviewer', scope: 'county' } },
   ],
+  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
+  award: { capstoneRequiresAllOthers: true },
 };
 
 export const RoundId = z

@@ -1,3 +1,5 @@
+import type { AwardDecision, Person } from './award-record';
+import type { EvidenceRef } from './commands';
 import type { HumanStep, Step } from './cycle';
 import type { Actor } from './directory';
 import type { EscalationLevel } from './round';
@@ -13,22 +15,18 @@ export interface TimelineEntry {
   reasons?: string[];
 }
 
-export interface StarDecision {
-  code: string;
-  name: string;
-  claimed: boolean;
-  approvedByReviews: boolean;
-  score: number;
-  threshold: number;
-  awarded: boolean;
-  why: string;
-}
-
 export interface RectificationSummary {
   findingId: string;
   workflowId: string;
   title: string;
   source: HumanStep;
+}
+
+export interface StarVerdictRecord {
+  star: string;
+  approved: boolean;
+  reasons: string[];
+  reviewer: Person;
 }
 
 /** What the `state` query of `branchAssessment` answers. */
@@ -39,7 +37,15 @@ export interface BranchState {
   attempt: number;
   deadline: string | null;
   targetStars: string[];
-  stars: StarDecision[];
+  selfCheck: { scores: Record<string, number>; notes: string | null; evidence: EvidenceRef[] } | null;
+  /** Each review level's latest verdict per claimed star. */
+  reviews: Partial<Record<'TOWNSHIP_REVIEW' | 'COUNTY_PRE_REVIEW', StarVerdictRecord[]>>;
+  /** Veto conditions found to hold, by whom and at which step. */
+  vetoes: { vetoCode: string; foundBy: Person; step: Step; note: string }[];
+  /** The on-site observation team's score sheets (one per observer, the latest kept). */
+  observation: { sheets: { observer: Person; scores: Record<string, number> }[]; closedBy: Person | null };
+  /** The award decision record, explaining every star; null until the award is confirmed. */
+  award: AwardDecision | null;
   level: number | null;
   /** Not participating this round (the round's policy for a self-check never submitted). */
   withdrawn: boolean;

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
+  CloseObservation,
   DecideExtension,
   RequestExtension,
   Urge,
@@ -77,12 +78,17 @@ export interface RoundProgress {
 export interface StepResult {
   step: BranchState['step'];
   attempt: number;
+  /** Observation sheets in so far (recordObservation only). */
+  sheets?: number;
 }
 
 export const submitSelfCheckUpdate = defineUpdate<StepResult, [Signed<SubmitSelfCheck>]>('submitSelfCheck');
 export const reviewUpdate = defineUpdate<StepResult, [Signed<Review>]>('review');
 export const recordObservationUpdate = defineUpdate<StepResult, [Signed<RecordObservation>]>(
   'recordObservation',
+);
+export const closeObservationUpdate = defineUpdate<StepResult, [Signed<CloseObservation>]>(
+  'closeObservation',
 );
 export const confirmAwardUpdate = defineUpdate<BranchState, [Signed<ConfirmAward>]>('confirmAward');
 export const branchStateQuery = defineQuery<BranchState>('state');

@@ -7,7 +7,6 @@ export {
   AwardInputError,
   DEFAULT_AWARD_RULES,
   REVIEW_LEVELS,
-  toStarDecision,
   type AwardDecision,
   type AwardRules,
   type CapstoneStatus,

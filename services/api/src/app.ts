@@ -5,9 +5,12 @@ import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
 import { LoginRequest } from '@fivestar/contracts';
 import { authenticate, login } from './auth';
+import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
 import { notFound, problemHandler } from './problem';
 import { branchRoutes } from './routes/branches';
+import { catalogRoutes } from './routes/catalogs';
+import { evidenceRoutes } from './routes/evidence';
 import { readRoutes } from './routes/reads';
 import { roundRoutes } from './routes/rounds';
 import { parse } from './validate';
@@ -28,7 +31,10 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
-  app.use(express.json({ limit: '256kb' }));
+  // Uploads (catalog import, evidence) read their raw body themselves, after authorisation, with their
+  // own limits; every other body is JSON of at most 256 kB.
+  const json = express.json({ limit: '256kb' });
+  app.use((req, res, next) => (isRawBodyRoute(req) ? next() : json(req, res, next)));
 
   app.get('/health', async (_req, res) => {
     await sql`select 1`.execute(deps.db);
@@ -46,7 +52,9 @@ export function createApp(deps: ApiDeps): Express {
   api.get('/me', (req, res) => {
     res.json(req.actor);
   });
+  api.use(catalogRoutes(deps));
   api.use(roundRoutes(deps));
+  api.use(evidenceRoutes(deps));
   api.use(branchRoutes(deps));
   api.use(readRoutes(deps));
   api.use((req) => {

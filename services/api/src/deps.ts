@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger, NatsConnection } from '@fivestar/platform';
 import type { TokenIssuer } from './auth';
+import type { EvidenceStore } from './evidence';
 import type { ApiDatabase } from './schema';
 
 export interface ApiDeps {
@@ -11,4 +12,6 @@ export interface ApiDeps {
   taskQueue: string;
   tokens: TokenIssuer;
   log: Logger;
+  /** Where evidence files (佐证材料) are kept: content-addressed, local disk by default. */
+  evidence: EvidenceStore;
 }

@@ -171,18 +171,34 @@ export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: 
   return published;
 }
 
-/** Writes a county's directory (upserts, one transaction) and announces it; returns events published. */
-export async function loadDirectory(
+export interface CountyDirectory {
+  county: County;
+  townships: Township[];
+  branches: Branch[];
+  users: DirectoryUser[];
+}
+
+/** Writes a county's directory (upserts, one transaction), announcing nothing. */
+export async function writeDirectory(
   db: Db,
-  js: JetStreamClient,
-  dir: { county: County; townships: Township[]; branches: Branch[]; users: DirectoryUser[] },
+  dir: CountyDirectory,
   passwordHash: () => Promise<string>,
-): Promise<number> {
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await upsertCounty(trx, dir.county);
     for (const t of dir.townships) await upsertTownship(trx, t);
     for (const b of dir.branches) await upsertBranch(trx, b);
     for (const u of dir.users) await upsertUser(trx, u, passwordHash);
   });
+}
+
+/** Writes a county's directory (upserts, one transaction) and announces it; returns events published. */
+export async function loadDirectory(
+  db: Db,
+  js: JetStreamClient,
+  dir: CountyDirectory,
+  passwordHash: () => Promise<string>,
+): Promise<number> {
+  await writeDirectory(db, dir, passwordHash);
   return publishDirectory(db, js, dir.county.code);
 }

@@ -19,6 +19,10 @@ export const unauthorized = (detail = '请先登录') => new Problem(401, '未�
 export const forbidden = (detail: string) => new Problem(403, '无权操作', detail);
 export const notFound = (detail: string) => new Problem(404, '未找到', detail);
 export const conflict = (detail: string) => new Problem(409, '状态冲突', detail);
+export const tooLarge = (detail: string, errors?: Problem['errors']) =>
+  new Problem(413, '请求体过大', detail, errors);
+export const unsupportedType = (detail: string, errors?: Problem['errors']) =>
+  new Problem(415, '不支持的文件类型', detail, errors);
 
 /** Field-level errors from a zod failure; `where` prefixes the path (body, query, path). */
 export function fromZod(err: ZodError, where: string): Problem {
@@ -45,13 +49,10 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof Problem) return sendProblem(res, err, req.originalUrl);
   if (err instanceof ZodError) return sendProblem(res, fromZod(err, 'body'), req.originalUrl);
   const status = (err as { status?: number; type?: string }).status;
-  if (status === 400 || status === 413) {
-    // express.json() parse and size errors
-    return sendProblem(
-      res,
-      new Problem(status, status === 413 ? '请求体过大' : '请求体不是有效的JSON'),
-      req.originalUrl,
-    );
+  if (status === 400 || status === 413 || status === 415) {
+    // express.json() parse, size and encoding errors
+    const title = { 400: '请求体不是有效的JSON', 413: '请求体过大', 415: '不支持的请求体编码' }[status];
+    return sendProblem(res, new Problem(status, title), req.originalUrl);
   }
   req.log.error({ err }, 'unhandled error');
   sendProblem(res, new Problem(500, '服务器内部错误'), req.originalUrl);

@@ -1,7 +1,19 @@
-import type { Generated } from 'kysely';
-import type { BranchType, Role } from '@fivestar/contracts';
+import type { ColumnType, Generated } from 'kysely';
+import type { BranchType, Catalog, EvidenceRequirement, Role } from '@fivestar/contracts';
 
 export const API_SCHEMA = 'api';
+
+/** A kind of evidence file, as catalogs name them (EvidenceRequirement.kinds). */
+export type EvidenceKind = EvidenceRequirement['kinds'][number];
+
+/** A pinned catalog version. */
+export interface CatalogRef {
+  id: string;
+  version: number;
+}
+
+/** jsonb: read as the parsed value, written as JSON text (node-pg would send arrays as SQL arrays). */
+type Json<T> = ColumnType<T, string, string>;
 
 export interface ApiDatabase {
   counties: { code: string; name: string };
@@ -32,5 +44,31 @@ export interface ApiDatabase {
     workflow_id: string;
     started_by: string;
     started_at: Generated<Date>;
+    /** The catalogs pinned at the start, one per branch type (migration 0002). */
+    catalogs: ColumnType<CatalogRef[], string | undefined, never>;
+  };
+  /** One row per catalog version; rows are never updated (a trigger refuses it). */
+  catalogs: {
+    id: string;
+    version: number;
+    branch_type: BranchType;
+    title: string;
+    example: boolean;
+    body: Json<Catalog>;
+    digest: string;
+    created_by: string;
+    created_at: Generated<Date>;
+  };
+  /** Evidence metadata: one row per (round, branch, sha256, filename); the bytes are in the store. */
+  evidence: {
+    round_id: string;
+    branch_code: string;
+    sha256: string;
+    filename: string;
+    size: number;
+    content_type: string;
+    kind: EvidenceKind;
+    uploaded_by: string;
+    uploaded_at: Generated<Date>;
   };
 }

@@ -4,7 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { connectNats, createDb, serveEndpoints, type Config, type Logger } from '@fivestar/platform';
 import { createApp } from './app';
 import { tokenIssuer } from './auth';
+import { seedDefaultCatalogs } from './catalogs';
 import { branchPage } from './directory';
+import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 export interface ApiServiceOptions {
@@ -15,6 +17,13 @@ export interface ApiServiceOptions {
   host?: string;
   /** HMAC key for access tokens; a random one means tokens die with the process. */
   jwtSecret?: string;
+  /** Evidence files: default the local disk under `${FIVESTAR_VAR:-var}/evidence`. */
+  evidence?: EvidenceStore;
+  /**
+   * Serve the directory's NATS endpoint for the round launcher (default true). A test running an API of
+   * its own beside a whole system on the same NATS turns it off, so launchers never read its directory.
+   */
+  directoryEndpoint?: boolean;
 }
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
@@ -23,18 +32,35 @@ export async function startApiService(
 ): Promise<{ port: number; stop(): Promise<void> }> {
   const { config, log } = opts;
   const db = createDb<ApiDatabase>(config.databaseUrl, API_SCHEMA);
+  // The shipped default catalogs, stored once (idempotent; never touches a stored version).
+  const seeded = await seedDefaultCatalogs(db).catch(async (err: unknown) => {
+    await db.destroy();
+    throw err;
+  });
+  if (seeded.length) log.info({ seeded }, 'default catalogs stored');
   const nc = await connectNats(config.natsUrl, 'fivestar-api');
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   if (!opts.jwtSecret) log.warn('JWT_SECRET is not set: using a random key, tokens end with this process');
   const secret = opts.jwtSecret ? Buffer.from(opts.jwtSecret, 'utf8') : randomBytes(32);
-  const app = createApp({ db, nc, temporal, taskQueue: config.taskQueue, tokens: tokenIssuer(secret), log });
-  const endpoints = await serveEndpoints(
+  const app = createApp({
+    db,
     nc,
-    'directory',
-    { branches: (req) => branchPage(db, req.countyCode, req.after, req.limit) },
+    temporal,
+    taskQueue: config.taskQueue,
+    tokens: tokenIssuer(secret),
     log,
-  );
+    evidence: opts.evidence ?? localEvidenceStore(),
+  });
+  const endpoints =
+    opts.directoryEndpoint === false
+      ? undefined
+      : await serveEndpoints(
+          nc,
+          'directory',
+          { branches: (req) => branchPage(db, req.countyCode, req.after, req.limit) },
+          log,
+        );
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
   });
@@ -45,7 +71,7 @@ export async function startApiService(
     port,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await endpoints.stop();
+      await endpoints?.stop();
       await nc.drain();
       await connection.close();
       await db.destroy();

@@ -7,3 +7,4 @@ export * from './consumer';
 export * from './endpoints';
 export * from './process';
 export * from './service-kit';
+export * from './calendar';

@@ -1,8 +1,23 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Branch, Catalog, FivestarEvent, RoundSchedule } from '@fivestar/contracts';
-import { callEndpoint, publishEvent, type JetStreamClient, type NatsConnection } from '@fivestar/platform';
+import type {
+  Branch,
+  Catalog,
+  DueIn,
+  Duration,
+  EscalationRung,
+  FivestarEvent,
+  RoundSchedule,
+} from '@fivestar/contracts';
+import {
+  callEndpoint,
+  loadWorkCalendar,
+  publishEvent,
+  type JetStreamClient,
+  type NatsConnection,
+} from '@fivestar/platform';
+import { dueAt, planTimes, type SupervisionTimes } from '../rules/deadlines';
 import { branchWorkflowId } from '../definitions';
 import { BranchCodeKey, RoundIdKey, TownshipCodeKey } from '../search-attributes';
 
@@ -60,8 +75,27 @@ async function startBranch(deps: ActivityDeps, input: LaunchPageInput, branch: B
   }
 }
 
+export interface PlanInput {
+  openedAtMs: number;
+  /** Either when the work is due from its opening, or an explicit deadline (an approved extension). */
+  due: DueIn | { atMs: number };
+  reminderBefore: Duration;
+  escalation: EscalationRung[];
+}
+
 export function createActivities(deps: ActivityDeps) {
   return {
+    /**
+     * Deadline, reminder and ladder instants for one piece of work, with the working-day calendar in
+     * force now (bundled years plus any loaded later). Its result is recorded in the workflow's
+     * history, so replays stay deterministic; a year not yet loaded fails and is retried until it is.
+     */
+    async planSupervision(input: PlanInput): Promise<SupervisionTimes> {
+      const calendar = loadWorkCalendar();
+      const deadlineMs = 'atMs' in input.due ? input.due.atMs : dueAt(calendar, input.openedAtMs, input.due);
+      return planTimes(calendar, input.openedAtMs, deadlineMs, input.reminderBefore, input.escalation);
+    },
+
     /** Idempotent: the event id is the NATS message id, so a retry inside the duplicate window is dropped. */
     async publishEvent(event: FivestarEvent): Promise<void> {
       await publishEvent(deps.js, event);

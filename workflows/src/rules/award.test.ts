@@ -4,7 +4,6 @@ import {
   AwardInputError,
   REVIEW_LEVELS,
   decideAward,
-  toStarDecision,
   type AwardDecision,
   type AwardInput,
   type ReviewLevel,
@@ -400,20 +399,6 @@ describe('decideAward: concrete rules', () => {
         rule: { rule: 'median', quorum: 3, outlierPoints: 3 },
         observers: ['a', 'b', 'c', 'd', 'e'].map(observer),
         quorumMet: true,
-      });
-    });
-
-    it('maps a record to the StarDecision shape BranchState carries today', () => {
-      const s = duo({ 'A-1': [9, 9, 10], 'A-2': [10, 10, 10] }, input().observation.rule).stars[0]!;
-      expect(toStarDecision(s)).toEqual({
-        code: 'alpha',
-        name: '甲星',
-        claimed: true,
-        approvedByReviews: true,
-        score: 19.33,
-        threshold: 16,
-        awarded: true,
-        why: '授予甲星：已申报，乡镇审核（张三）、县级预审（李四）均通过，观摩得分19.33分达到16分，无否决事项。',
       });
     });
 

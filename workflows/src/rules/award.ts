@@ -1,4 +1,4 @@
-import { STEPS, STEP_LABELS, type Catalog, type StarDecision, type Step } from '@fivestar/contracts';
+import { STEPS, STEP_LABELS, type Catalog, type Step } from '@fivestar/contracts';
 import {
   AwardInputError,
   addFractions,
@@ -6,15 +6,21 @@ import {
   compareFractions,
   formatFraction,
   fraction,
-  toHundredths,
-  type Fraction,
   type ObservationResult,
   type ObserverSheet,
-  type Outlier,
   type Person,
   type ScoringRule,
-  type TaskObservation,
 } from './observation';
+import type {
+  AwardDecision,
+  AwardRules,
+  CapstoneStatus,
+  LevelDecision,
+  StarRecord,
+  VetoRecord,
+  WeakStatus,
+} from '@fivestar/contracts';
+export type { AwardDecision, AwardRules, CapstoneStatus, LevelDecision, StarRecord, VetoRecord, WeakStatus };
 
 export { AwardInputError } from './observation';
 
@@ -44,17 +50,6 @@ export interface VetoFinding {
   note: string;
 }
 
-/** 软弱涣散: a weak branch is awarded nothing until its rectification (整顿) is closed. */
-export interface WeakStatus {
-  weak: boolean;
-  weakRectificationClosed: boolean;
-}
-
-/** Rule flags a round may set. */
-export interface AwardRules {
-  /** The capstone star (支部过硬星) only together with every other star. Default true (DOMAIN.md). */
-  capstoneRequiresAllOthers: boolean;
-}
 export const DEFAULT_AWARD_RULES: AwardRules = { capstoneRequiresAllOthers: true };
 
 export interface AwardInput {
@@ -70,80 +65,6 @@ export interface AwardInput {
   branch: WeakStatus;
   /** Missing flags take `DEFAULT_AWARD_RULES`. */
   rules?: Partial<AwardRules>;
-}
-
-/** One review level's decision on a star, as recorded. */
-export interface LevelDecision {
-  level: ReviewLevel;
-  /** "乡镇审核" / "县级预审". */
-  label: string;
-  status: 'approved' | 'not_approved' | 'missing';
-  reviewer: Person | null;
-  reasons: string[];
-}
-
-/** A veto found on one of the star's tasks, with the catalog's description. */
-export interface VetoRecord {
-  code: string;
-  task: string;
-  description: string;
-  foundBy: Person;
-  step: Step;
-  note: string;
-}
-
-/**
- * How the capstone rule bore on a star: `not_capstone`; `off` (the flag is off: judged like any other
- * star); `met` (every other star awarded); `unmet` (some other star not awarded).
- */
-export type CapstoneStatus = 'not_capstone' | 'off' | 'met' | 'unmet';
-
-/** The decision record of one star. */
-export interface StarRecord {
-  star: string;
-  name: string;
-  capstone: boolean;
-  claimed: boolean;
-  /** One entry per review level, in `REVIEW_LEVELS` order. */
-  reviews: LevelDecision[];
-  approvedAtEveryLevel: boolean;
-  /** The star's tasks, in catalog order, with their combined observation scores. */
-  tasks: TaskObservation[];
-  /** Sum of the tasks' combined scores, exact. */
-  total: Fraction;
-  totalDisplay: string;
-  threshold: number;
-  /** total ≥ threshold, compared exactly. */
-  reachesThreshold: boolean;
-  /** Every task of the star was scored by at least `rule.quorum` observers. */
-  observationQuorumMet: boolean;
-  vetoes: VetoRecord[];
-  /** Weak branch with its rectification not closed. */
-  weakBlocked: boolean;
-  capstoneStatus: CapstoneStatus;
-  /** Non-blocking notes (capstone rule, weak branch rectified). */
-  notes: string[];
-  /** Why the star was not awarded; empty exactly when awarded. */
-  reasons: string[];
-  awarded: boolean;
-  /** One Chinese sentence explaining the decision. */
-  why: string;
-}
-
-export interface AwardDecision {
-  catalog: { id: string; version: number };
-  /** Number of stars awarded. */
-  level: number;
-  /** Awarded star codes, in catalog order. */
-  awardedStars: string[];
-  /** Every star of the catalog, in catalog order. */
-  stars: StarRecord[];
-  outliers: Outlier[];
-  observation: { rule: ScoringRule; observers: Person[]; quorumMet: boolean };
-  weak: WeakStatus & { blocked: boolean };
-  rules: AwardRules;
-  /** One Chinese sentence for the whole branch. */
-  why: string;
 }
 
 const NUMERALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
@@ -381,21 +302,4 @@ function awardedWhy(
   const reviewed = reviews.map((r) => `${r.label}${reviewerText(r.reviewer)}`).join('、');
   const extra = notes.length ? `；${notes.join('；')}` : '';
   return `授予${name}：已申报，${reviewed}均通过，观摩得分${totalDisplay}分达到${threshold}分，无否决事项${extra}。`;
-}
-
-/**
- * The star record in the shape `BranchState.stars` (contracts' `StarDecision`) has today, until the
- * contracts carry `StarRecord`. `score` is the exact total rounded half-up to hundredths, for display.
- */
-export function toStarDecision(r: StarRecord): StarDecision {
-  return {
-    code: r.star,
-    name: r.name,
-    claimed: r.claimed,
-    approvedByReviews: r.approvedAtEveryLevel,
-    score: toHundredths(r.total) / 100,
-    threshold: r.threshold,
-    awarded: r.awarded,
-    why: r.why,
-  };
 }

@@ -1,4 +1,13 @@
 import type { Catalog } from '@fivestar/contracts';
+import type {
+  Fraction,
+  ObservationRule,
+  ObserverScore,
+  Outlier,
+  Person,
+  TaskObservation,
+} from '@fivestar/contracts';
+export type { Fraction, ObserverScore, Outlier, Person, TaskObservation };
 
 /**
  * On-site observation (现场观摩测评): a team of observers each fill in one score sheet; the round's
@@ -9,18 +18,6 @@ import type { Catalog } from '@fivestar/contracts';
  * compared against the exact rational; `display` strings round half-up to hundredths for people only.
  */
 
-/** Someone named in a decision record (an observer, reviewer or whoever found a veto). */
-export interface Person {
-  userId: string;
-  name: string;
-}
-
-/** An exact non-negative rational: `den ≥ 1`, reduced (gcd(num, den) = 1), both safe integers. */
-export interface Fraction {
-  num: number;
-  den: number;
-}
-
 /** One observer's sheet: an integer score per task code (tasks the observer did not score are absent). */
 export interface ObserverSheet {
   observer: Person;
@@ -30,57 +27,8 @@ export interface ObserverSheet {
 export const SCORING_RULES = ['mean', 'median', 'trimmed_mean'] as const;
 export type ScoringRuleKind = (typeof SCORING_RULES)[number];
 
-/**
- * How a round combines observer sheets.
- * - `mean`: the mean of the observers' scores for the task.
- * - `median`: the middle score (the mean of the two middle scores for an even count).
- * - `trimmed_mean`: drop one highest and one lowest score (去掉一个最高分和一个最低分), mean of the rest;
- *   with fewer than 3 scores nothing can be dropped and it is the plain mean.
- * `quorum`: observers needed (≥ 1) — per task: a task scored by fewer observers does not count.
- * `outlierPoints`: an observer score deviating from the task's combined score by more than this is listed.
- */
-export interface ScoringRule {
-  rule: ScoringRuleKind;
-  quorum: number;
-  outlierPoints: number;
-}
-
-/** One observer's score of one task, as entered and as counted (capped at the task's points). */
-export interface ObserverScore {
-  observer: Person;
-  score: number;
-  counted: number;
-}
-
-/** A task's combined observation score. */
-export interface TaskObservation {
-  task: string;
-  star: string;
-  points: number;
-  /** In sheet order; only observers who scored the task. */
-  scores: ObserverScore[];
-  scoredBy: number;
-  /** `scoredBy ≥ rule.quorum`. */
-  quorumMet: boolean;
-  /** Combined by the rule from the counted scores, so never above `points`; 0 when nobody scored it. */
-  combined: Fraction;
-  /** `combined` rounded half-up to hundredths, e.g. "8.33" (for people; never compared). */
-  display: string;
-}
-
-/** An observer score that deviates from the task's combined score by more than `outlierPoints`. */
-export interface Outlier {
-  observer: Person;
-  task: string;
-  star: string;
-  /** As entered by the observer. */
-  score: number;
-  combined: Fraction;
-  combinedDisplay: string;
-  /** |score − combined|, exact. */
-  deviation: Fraction;
-  deviationDisplay: string;
-}
+/** How observer sheets combine: the round's `observation` setting. */
+export type ScoringRule = ObservationRule;
 
 export interface ObservationResult {
   rule: ScoringRule;

@@ -1,4 +1,5 @@
 import type { EscalationRung } from '@fivestar/contracts';
+import type { SupervisionTimes } from './deadlines';
 
 export type Milestone =
   | { kind: 'reminder'; atMs: number }
@@ -6,21 +7,13 @@ export type Milestone =
   | { kind: 'escalation'; atMs: number; rung: EscalationRung };
 
 /**
- * The supervision timeline of one deadline: a reminder `reminderBeforeSeconds` ahead (skipped when that
- * is not after `openedAtMs`), overdue at the deadline, then each escalation rung after it. Sorted by time;
- * ties keep that order (overdue before a rung at +0).
+ * The supervision timeline of one deadline, in time order: the reminder, overdue at the deadline, then
+ * each escalation rung. Ties keep that order (overdue before a rung at +0).
  */
-export function supervisionPlan(
-  openedAtMs: number,
-  deadlineMs: number,
-  reminderBeforeSeconds: number,
-  ladder: EscalationRung[],
-): Milestone[] {
+export function supervisionPlan(times: SupervisionTimes): Milestone[] {
   const plan: Milestone[] = [];
-  const reminderAt = deadlineMs - reminderBeforeSeconds * 1000;
-  if (reminderBeforeSeconds > 0 && reminderAt > openedAtMs) plan.push({ kind: 'reminder', atMs: reminderAt });
-  plan.push({ kind: 'overdue', atMs: deadlineMs });
-  for (const rung of ladder)
-    plan.push({ kind: 'escalation', atMs: deadlineMs + rung.afterSeconds * 1000, rung });
+  if (times.reminderAtMs !== null) plan.push({ kind: 'reminder', atMs: times.reminderAtMs });
+  plan.push({ kind: 'overdue', atMs: times.deadlineMs });
+  for (const { rung, atMs } of times.rungs) plan.push({ kind: 'escalation', atMs, rung });
   return plan.sort((a, b) => a.atMs - b.atMs);
 }

@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  CloseObservation,
   ConfirmAward,
   HUMAN_STEPS,
   RecordObservation,
@@ -23,10 +24,12 @@ import {
   type HumanStep,
   type Step,
   type TimelineEntry,
+  type VetoFound,
   type WorkItem,
 } from '@fivestar/contracts';
 import {
   branchStateQuery,
+  closeObservationUpdate,
   confirmAwardUpdate,
   rectificationWorkflowId,
   recordObservationUpdate,
@@ -35,7 +38,9 @@ import {
   type BranchAssessmentInput,
   type StepResult,
 } from '../definitions';
-import { REVIEW_LEVELS, decideAward, toStarDecision } from '../rules/award';
+import { decideAward, type ReviewLevel } from '../rules/award';
+import { evidenceGaps } from '../rules/evidence';
+import { quorumMet } from '../rules/observation';
 import { StepKey } from '../search-attributes';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireValid } from './guard';
@@ -55,8 +60,10 @@ interface NewFinding {
 
 /**
  * One branch through one round: SELF_CHECK → TOWNSHIP_REVIEW → COUNTY_PRE_REVIEW → ON_SITE_OBSERVATION →
- * AWARD → RECTIFICATION → CLOSED. Each human step waits for its Update; reviewers may return the branch
- * to an earlier step. Every step runs under supervision (reminder, overdue, escalation ladder).
+ * AWARD → RECTIFICATION → CLOSED. Each human step waits for its Update; reviewers decide per star and may
+ * return the branch to an earlier step; an observation team scores until the lead closes it at quorum;
+ * the award engine explains every star. Every step runs under supervision (reminder, overdue, ladder,
+ * urges, extensions).
  */
 export async function branchAssessment(input: BranchAssessmentInput): Promise<BranchState> {
   const { roundId, branch, catalog, schedule } = input;
@@ -69,7 +76,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     attempt: 0,
     deadline: null,
     targetStars: [],
-    stars: [],
+    selfCheck: null,
+    reviews: {},
+    vetoes: [],
+    observation: { sheets: [], closedBy: null },
+    award: null,
     level: null,
     withdrawn: false,
     findings: [],
@@ -77,8 +88,6 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   };
   const attempts = Object.fromEntries(HUMAN_STEPS.map((s) => [s, 0])) as Record<HumanStep, number>;
   const signedBy = new Map<HumanStep, string>();
-  const approvedBy: Partial<Record<HumanStep, string[]>> = {};
-  let observationScores: Record<string, number> = {};
   const newFindings: NewFinding[] = [];
   let outcome: Outcome | null = null;
   /** The open step's supervision (deadline, urges, extensions); null between steps. */
@@ -89,6 +98,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   const note = (entry: Omit<TimelineEntry, 'at'>) =>
     state.timeline.push({ ...entry, at: new Date().toISOString() });
   const who = (a: Actor) => ({ userId: a.userId, name: a.name, role: a.role });
+  const person = (a: Actor) => ({ userId: a.userId, name: a.name });
 
   /** Checks shared by every sign-off validator; returns the authorised actor. */
   function admit(step: HumanStep, actor: Actor | undefined): Actor {
@@ -101,8 +111,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     }
     return a;
   }
-  function knownStars(codes: string[] | undefined, field: string): void {
-    const unknown = (codes ?? []).filter((c) => !catalog.stars.some((s) => s.code === c));
+  function knownStars(codes: string[], field: string): void {
+    const unknown = codes.filter((c) => !catalog.stars.some((s) => s.code === c));
     if (unknown.length) reject('Invalid', `${field}: 星级代码不存在：${unknown.join('、')}`);
   }
   function knownTasks(scores: Record<string, number>): void {
@@ -110,11 +120,31 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     const unknown = Object.keys(scores).filter((c) => !codes.has(c));
     if (unknown.length) reject('Invalid', `scores: 任务代码不存在：${unknown.join('、')}`);
   }
+  function knownVetoes(vetoes: VetoFound[]): void {
+    const codes = new Set(catalogTasks(catalog).flatMap((t) => t.vetoes.map((v) => v.code)));
+    const unknown = vetoes.filter((v) => !codes.has(v.vetoCode)).map((v) => v.vetoCode);
+    if (unknown.length) reject('Invalid', `vetoes: 否决条件代码不存在：${unknown.join('、')}`);
+  }
+  function recordVetoes(vetoes: VetoFound[], actor: Actor, step: Step): void {
+    for (const v of vetoes) state.vetoes.push({ ...v, foundBy: person(actor), step });
+  }
   async function answered(): Promise<StepResult> {
     const ticket = transitions;
     await condition(() => transitions > ticket);
     return { step: state.step, attempt: state.attempt };
   }
+  /** The award as the engine decides it from everything recorded; throws AwardInputError on bad data. */
+  const decide = () =>
+    decideAward({
+      catalog,
+      targetStars: state.targetStars,
+      reviews: state.reviews,
+      vetoes: state.vetoes,
+      observation: { sheets: state.observation.sheets, rule: schedule.observation },
+      // A weak branch's 整顿 is outside this cycle; until it is recorded closed, no stars (DOMAIN.md).
+      branch: { weak: branch.weak, weakRectificationClosed: false },
+      rules: schedule.award,
+    });
 
   setHandler(branchStateQuery, () => (openWork ? { ...state, deadline: openWork.status().deadline } : state));
   handleWorkUpdates(() => (outcome === null ? openWork : null));
@@ -122,7 +152,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     submitSelfCheckUpdate,
     async (cmd) => {
-      state.targetStars = cmd.targetStars;
+      const body = SubmitSelfCheck.parse(cmd);
+      state.targetStars = body.targetStars;
+      state.selfCheck = { scores: body.scores, notes: body.notes ?? null, evidence: body.evidence };
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'submitted' };
       return answered();
     },
@@ -132,6 +164,13 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         const body = requireValid(SubmitSelfCheck, cmd);
         knownStars(body.targetStars, 'targetStars');
         knownTasks(body.scores);
+        const gaps = evidenceGaps(catalog, body.targetStars, body.evidence);
+        if (gaps.unknown.length)
+          reject('Invalid', `evidence: 佐证材料要求代码不存在：${gaps.unknown.join('、')}`);
+        if (gaps.missing.length) {
+          const list = gaps.missing.map((m) => `${m.requirement}（${m.title}）`).join('、');
+          reject('Invalid', `evidence: 申报星级缺少佐证材料：${list}`);
+        }
       },
     },
   );
@@ -139,13 +178,19 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     reviewUpdate,
     async (cmd) => {
-      const step = state.step as HumanStep;
+      const step = state.step as ReviewLevel;
       const body = Review.parse(cmd);
       body.findings.forEach((f) => newFindings.push({ title: f.title, source: step }));
+      recordVetoes(body.vetoes, cmd.actor, step);
       if (body.decision === 'return') {
         outcome = { kind: 'return', actor: cmd.actor, toStep: body.returnTo!, reasons: body.reasons! };
       } else {
-        approvedBy[step] = body.approvedStars ?? state.targetStars;
+        state.reviews[step] = body.stars.map((v) => ({
+          star: v.star,
+          approved: v.approved,
+          reasons: v.reasons ?? [],
+          reviewer: person(cmd.actor),
+        }));
         outcome = { kind: 'signed', actor: cmd.actor, decision: 'approved' };
       }
       return answered();
@@ -155,15 +200,20 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         if (state.step !== 'TOWNSHIP_REVIEW' && state.step !== 'COUNTY_PRE_REVIEW') {
           reject('WrongStep', `当前环节为${STEP_LABELS[state.step]}，不在审核环节`);
         }
-        admit(state.step as HumanStep, cmd?.actor);
+        admit(state.step, cmd?.actor);
         const body = requireValid(Review, cmd);
-        knownStars(body.approvedStars, 'approvedStars');
-        const notClaimed = (body.approvedStars ?? []).filter((c) => !state.targetStars.includes(c));
-        if (notClaimed.length)
-          reject('Invalid', `approvedStars: 未申报的星级不能通过：${notClaimed.join('、')}`);
+        knownVetoes(body.vetoes);
         if (body.returnTo && stepIndex(body.returnTo) >= stepIndex(state.step)) {
           reject('Invalid', 'returnTo: 只能退回到之前的环节');
         }
+        if (body.decision !== 'approve') return;
+        const decided = body.stars.map((v) => v.star);
+        const stray = decided.filter((c) => !state.targetStars.includes(c));
+        if (stray.length) reject('Invalid', `stars: 未申报的星级不能审核：${stray.join('、')}`);
+        const twice = decided.filter((c, i) => decided.indexOf(c) !== i);
+        if (twice.length) reject('Invalid', `stars: 同一星级重复审核：${twice.join('、')}`);
+        const open = state.targetStars.filter((c) => !decided.includes(c));
+        if (open.length) reject('Invalid', `stars: 请对每颗申报星级作出审核意见，尚缺：${open.join('、')}`);
       },
     },
   );
@@ -171,17 +221,43 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     recordObservationUpdate,
     async (cmd) => {
-      observationScores = cmd.scores;
-      RecordObservation.parse(cmd).findings.forEach((f) =>
-        newFindings.push({ title: f.title, source: 'ON_SITE_OBSERVATION' }),
-      );
+      const body = RecordObservation.parse(cmd);
+      const sheets = state.observation.sheets.filter((s) => s.observer.userId !== cmd.actor.userId);
+      state.observation.sheets = [...sheets, { observer: person(cmd.actor), scores: body.scores }];
+      recordVetoes(body.vetoes, cmd.actor, 'ON_SITE_OBSERVATION');
+      body.findings.forEach((f) => newFindings.push({ title: f.title, source: 'ON_SITE_OBSERVATION' }));
+      return { step: state.step, attempt: state.attempt, sheets: state.observation.sheets.length };
+    },
+    {
+      validator: (cmd) => {
+        admit('ON_SITE_OBSERVATION', cmd?.actor);
+        const body = requireValid(RecordObservation, cmd);
+        knownTasks(body.scores);
+        knownVetoes(body.vetoes);
+      },
+    },
+  );
+
+  setHandler(
+    closeObservationUpdate,
+    async (cmd) => {
+      state.observation.closedBy = person(cmd.actor);
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'observed' };
       return answered();
     },
     {
       validator: (cmd) => {
         admit('ON_SITE_OBSERVATION', cmd?.actor);
-        knownTasks(requireValid(RecordObservation, cmd).scores);
+        requireValid(CloseObservation, cmd);
+        const claimedTasks = catalog.stars
+          .filter((s) => state.targetStars.includes(s.code))
+          .flatMap((s) => s.tasks.map((t) => t.code));
+        if (!quorumMet(state.observation.sheets, schedule.observation, claimedTasks)) {
+          reject(
+            'Conflict',
+            `评分表不足：需至少${schedule.observation.quorum}名观摩员对申报星级的全部任务评分，现有${state.observation.sheets.length}份`,
+          );
+        }
       },
     },
   );
@@ -189,34 +265,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     confirmAwardUpdate,
     async (cmd) => {
-      const approved = state.targetStars.filter((c) =>
-        (['TOWNSHIP_REVIEW', 'COUNTY_PRE_REVIEW'] as const).every((s) => approvedBy[s]?.includes(c)),
-      );
-      const person = (s: HumanStep) => ({ userId: signedBy.get(s) ?? '', name: signedBy.get(s) ?? '' });
-      const decision = decideAward({
-        catalog,
-        targetStars: state.targetStars,
-        reviews: Object.fromEntries(
-          REVIEW_LEVELS.map((s) => [
-            s,
-            state.targetStars.map((star) => ({
-              star,
-              approved: approved.includes(star),
-              reasons: [],
-              reviewer: person(s),
-            })),
-          ]),
-        ),
-        vetoes: [],
-        observation: {
-          sheets: [{ observer: person('ON_SITE_OBSERVATION'), scores: observationScores }],
-          rule: { rule: 'mean', quorum: 1, outlierPoints: 0 },
-        },
-        branch: { weak: branch.weak, weakRectificationClosed: false },
-      });
-      const award = { level: decision.level, stars: decision.stars.map(toStarDecision) };
-      state.stars = award.stars;
-      state.level = award.level;
+      const decision = decide();
+      state.award = decision;
+      state.level = decision.level;
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'awarded' };
       await answered();
       return state;
@@ -225,6 +276,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       validator: (cmd) => {
         admit('AWARD', cmd?.actor);
         requireValid(ConfirmAward, cmd);
+        try {
+          decide();
+        } catch (err) {
+          reject('Invalid', `award: ${err instanceof Error ? err.message : String(err)}`);
+        }
       },
     },
   );
@@ -237,13 +293,14 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     const signer = STEP_SIGNERS[step];
     const workKey = `${workflowId}/${step}/${attempt}`;
     const title = `${branch.name}：${STEP_LABELS[step]}`;
-    const work = new SupervisedWork(
+    if (step === 'ON_SITE_OBSERVATION') state.observation = { sheets: [], closedBy: null };
+    const work = await SupervisedWork.open(
       emitter,
       branch,
       schedule,
       { step, attempt },
       () => ({ key: workKey, kind: 'step', title, group: groupFor(branch, signer.role, signer.scope) }),
-      Date.now() + schedule.stepSeconds[step] * 1000,
+      schedule.steps[step],
     );
     const deadline = () => new Date(work.deadlineMs).toISOString();
     openWork = work;
@@ -308,7 +365,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         'branch.awarded',
         {
           level: state.level ?? 0,
-          stars: state.stars.filter((s) => s.awarded).map((s) => ({ code: s.code, name: s.name })),
+          stars: (state.award?.stars ?? [])
+            .filter((s) => s.awarded)
+            .map((s) => ({ code: s.star, name: s.name })),
           catalog: { id: catalog.id, version: catalog.version },
         },
         done.actor,

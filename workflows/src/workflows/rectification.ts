@@ -50,26 +50,20 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       group: isEvidence ? owner : verifier,
     };
   };
-  const work = new SupervisedWork(
-    emitter,
-    branch,
-    schedule,
-    { findingId },
-    owed,
-    Date.now() + schedule.rectificationSeconds * 1000,
-  );
+  /** Planned by an activity below; handlers exist from the start so nobody meets a missing query. */
+  let planned: SupervisedWork | null = null;
+  const work = (): SupervisedWork => planned ?? reject('WrongStep', '整改期限尚在生成，请稍后再试');
   const sync = () => {
-    state.deadline = new Date(work.deadlineMs).toISOString();
+    if (planned) state.deadline = new Date(planned.deadlineMs).toISOString();
     return state;
   };
-  sync();
 
   setHandler(rectificationStateQuery, () => sync());
-  handleWorkUpdates(() => (state.status === 'closed' ? null : work));
+  handleWorkUpdates(() => (state.status === 'closed' ? null : planned));
   setHandler(
     submitEvidenceUpdate,
     async (cmd) => {
-      const closes = work.current().key;
+      const closes = work().current().key;
       state.evidence.push({
         description: cmd.description,
         at: new Date().toISOString(),
@@ -79,7 +73,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       state.status = 'awaiting_verification';
       await emitter.emit(
         'rectification.evidence_submitted',
-        { findingId, closes, description: cmd.description, work: work.current() },
+        { findingId, closes, description: cmd.description, work: work().current() },
         cmd.actor,
       );
       return sync();
@@ -87,6 +81,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     {
       validator: (cmd) => {
         if (state.status !== 'awaiting_evidence') reject('WrongStep', '当前不在提交整改材料阶段');
+        work();
         requireActor(cmd?.actor, 'village_secretary', branch.code);
         requireValid(SubmitRectificationEvidence, cmd);
       },
@@ -95,7 +90,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   setHandler(
     verifyRectificationUpdate,
     async (cmd) => {
-      const closes = work.current().key;
+      const closes = work().current().key;
       const at = new Date().toISOString();
       if (cmd.accepted) {
         state.status = 'closed';
@@ -108,7 +103,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
         state.round += 1;
         await emitter.emit(
           'rectification.rejected',
-          { findingId, closes, reasons, work: work.current() },
+          { findingId, closes, reasons, work: work().current() },
           cmd.actor,
         );
       }
@@ -123,9 +118,11 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     },
   );
 
-  await emitter.emit('rectification.opened', { findingId, title, work: work.current() });
+  planned = await SupervisedWork.open(emitter, branch, schedule, { findingId }, owed, schedule.rectification);
+  sync();
+  await emitter.emit('rectification.opened', { findingId, title, work: work().current() });
   const supervised = (w: WorkItem) => ({ findingId, workKey: w.key, title: w.title, deadline: w.deadline });
-  await work.run(() => state.status === 'closed', {
+  await work().run(() => state.status === 'closed', {
     reminder: (w) => emitter.emit('rectification.reminder', { ...supervised(w), group: w.group }),
     overdue: (w) => emitter.emit('rectification.overdue', { ...supervised(w), group: w.group }),
     escalation: async (w, rung) => {

@@ -1,11 +1,12 @@
 import { condition } from '@temporalio/workflow';
 import type { EscalationRung } from '@fivestar/contracts';
+import type { SupervisionTimes } from '../rules/deadlines';
 import { supervisionPlan } from '../rules/supervision-plan';
 
 export interface SupervisionHooks {
-  /** The deadline in force; an approved extension moves it. */
-  deadlineMs(): number;
-  /** Changes whenever the deadline moves, so the plan starts over from the new one. */
+  /** The milestones in force; an approved extension replaces them. */
+  times(): SupervisionTimes;
+  /** Changes whenever the times are replaced, so the walk starts over from the new ones. */
   version(): number;
   isDone(): boolean;
   onReminder(): Promise<void>;
@@ -17,19 +18,15 @@ export interface SupervisionHooks {
 
 /**
  * Walks a deadline's supervision plan on Temporal timers, firing each milestone reached before the work
- * is done. When the deadline moves, the plan is recomputed from now (past reminders are not replayed).
+ * is done. When the deadline moves (always into the future), the walk restarts on the new plan.
  * Resolves as soon as the work is done.
  */
-export async function supervise(
-  reminderBeforeSeconds: number,
-  ladder: EscalationRung[],
-  hooks: SupervisionHooks,
-): Promise<void> {
+export async function supervise(hooks: SupervisionHooks): Promise<void> {
   for (;;) {
     const version = hooks.version();
     const moved = () => hooks.isDone() || hooks.version() !== version;
     let restart = false;
-    for (const m of supervisionPlan(Date.now(), hooks.deadlineMs(), reminderBeforeSeconds, ladder)) {
+    for (const m of supervisionPlan(hooks.times())) {
       const wait = m.atMs - Date.now();
       if (wait > 0) await condition(moved, wait);
       if (hooks.isDone()) return;

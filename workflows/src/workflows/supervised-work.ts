@@ -8,11 +8,15 @@ import {
   type Branch,
   type EscalationRung,
   type HumanStep,
+  type DueIn,
   type RequestExtension,
   type RoundSchedule,
   type WorkItem,
 } from '@fivestar/contracts';
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import type { WorkStatus } from '../definitions';
+import type { SupervisionTimes } from '../rules/deadlines';
 import type { Emitter } from './emitter';
 import { reject, requireActor } from './guard';
 import { supervise } from './supervise';
@@ -22,6 +26,12 @@ export interface WorkRef {
   attempt?: number;
   findingId?: string;
 }
+
+const { planSupervision } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  // A calendar year not loaded yet fails the plan; it is retried until an administrator loads it.
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 hour' },
+});
 
 interface PendingExtension {
   approvalKey: string;
@@ -42,7 +52,6 @@ export interface SupervisionReporter {
  * (催办, rate-limited) and extension requests (延期, decided one level up, moving the timers).
  */
 export class SupervisedWork {
-  private deadline: number;
   private version = 0;
   private lastUrgeMs: number | null = null;
   private extension: PendingExtension | null = null;
@@ -54,32 +63,47 @@ export class SupervisedWork {
     private readonly schedule: RoundSchedule,
     private readonly ref: WorkRef,
     /** The work owed now (its group may change, e.g. evidence → verification). */
-    private readonly owed: (deadlineIso: string) => Omit<WorkItem, 'deadline'>,
-    deadlineMs: number,
-  ) {
-    this.deadline = deadlineMs;
+    private readonly owed: () => Omit<WorkItem, 'deadline'>,
+    private times: SupervisionTimes,
+  ) {}
+
+  /** Plans the work's deadline and supervision from now (`due` after opening) and returns it. */
+  static async open(
+    emitter: Emitter,
+    branch: Branch,
+    schedule: RoundSchedule,
+    ref: WorkRef,
+    owed: () => Omit<WorkItem, 'deadline'>,
+    due: DueIn,
+  ): Promise<SupervisedWork> {
+    const times = await planSupervision({
+      openedAtMs: Date.now(),
+      due,
+      reminderBefore: schedule.reminderBefore,
+      escalation: schedule.escalation,
+    });
+    return new SupervisedWork(emitter, branch, schedule, ref, owed, times);
   }
 
   get deadlineMs(): number {
-    return this.deadline;
+    return this.times.deadlineMs;
   }
 
   current(): WorkItem {
-    const deadline = new Date(this.deadline).toISOString();
-    return { ...this.owed(deadline), deadline };
+    return { ...this.owed(), deadline: new Date(this.times.deadlineMs).toISOString() };
   }
 
   status(): WorkStatus {
     return {
-      deadline: new Date(this.deadline).toISOString(),
+      deadline: new Date(this.times.deadlineMs).toISOString(),
       lastUrgedAt: this.lastUrgeMs === null ? null : new Date(this.lastUrgeMs).toISOString(),
       extensionRequestedUntil: this.extension ? new Date(this.extension.requestedMs).toISOString() : null,
     };
   }
 
   run(isDone: () => boolean, report: SupervisionReporter): Promise<void> {
-    return supervise(this.schedule.reminderBeforeSeconds, this.schedule.escalation, {
-      deadlineMs: () => this.deadline,
+    return supervise({
+      times: () => this.times,
       version: () => this.version,
       isDone,
       onReminder: () => report.reminder(this.current()),
@@ -119,8 +143,8 @@ export class SupervisedWork {
     const a = requireActor(actor, w.group.role, w.group.jurisdiction);
     if (!EXTENSION_APPROVER[a.role]) reject('Forbidden', '该角色没有上级可审批延期');
     if (this.extension) reject('Conflict', '已有待审批的延期申请');
-    if (Date.parse(body.requestedDeadline) <= this.deadline) {
-      reject('Invalid', 'requestedDeadline: 申请的期限必须晚于当前期限');
+    if (Date.parse(body.requestedDeadline) <= Math.max(this.times.deadlineMs, Date.now())) {
+      reject('Invalid', 'requestedDeadline: 申请的期限必须晚于当前期限和当前时间');
     }
   }
 
@@ -163,7 +187,12 @@ export class SupervisedWork {
     this.extension = null;
     const asked = this.current();
     if (approved) {
-      this.deadline = pending.requestedMs;
+      this.times = await planSupervision({
+        openedAtMs: Date.now(),
+        due: { atMs: pending.requestedMs },
+        reminderBefore: this.schedule.reminderBefore,
+        escalation: this.schedule.escalation,
+      });
       this.version += 1;
     }
     await this.emitter.emit(
@@ -175,7 +204,7 @@ export class SupervisedWork {
         title: asked.title,
         approved,
         reasons,
-        deadline: new Date(this.deadline).toISOString(),
+        deadline: new Date(this.times.deadlineMs).toISOString(),
         group: asked.group,
       },
       actor,

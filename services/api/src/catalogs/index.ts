@@ -13,3 +13,15 @@ export {
   type CatalogFormat,
 } from './files';
 export { catalogDigest, checkNewVersion, type StoredVersion, type VersionCheck } from './versions';
+export {
+  catalogsInForce,
+  getCatalog,
+  listCatalogs,
+  previewImport,
+  seedDefaultCatalogs,
+  storeCatalog,
+  SYSTEM_USER,
+  type CatalogSummary,
+  type CatalogVersionInfo,
+  type ImportOutcome,
+} from './store';

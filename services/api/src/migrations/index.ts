@@ -53,4 +53,69 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_catalogs': {
+    async up(db: Kysely<unknown>) {
+      // One row per catalog version; a stored version is never updated (rounds pin id + version).
+      await db.schema
+        .createTable('catalogs')
+        .addColumn('id', 'text', (c) => c.notNull().check(sql`id ~ '^[a-z0-9-]{1,40}$'`))
+        .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
+        .addColumn('branch_type', 'text', (c) =>
+          c.notNull().check(sql`branch_type in ('rural','urban','organ','enterprise')`),
+        )
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('example', 'boolean', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addColumn('digest', 'char(64)', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('catalogs_pkey', ['id', 'version'])
+        .execute();
+      await db.schema
+        .createIndex('catalogs_branch_type')
+        .on('catalogs')
+        .columns(['branch_type', 'created_at'])
+        .execute();
+      // Versions are immutable in the database too, whatever the code does.
+      await sql`
+        CREATE FUNCTION catalogs_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'catalog versions are immutable (%, %)', OLD.id, OLD.version;
+        END $$`.execute(db);
+      await sql`
+        CREATE TRIGGER catalogs_immutable BEFORE UPDATE OR DELETE ON catalogs
+        FOR EACH ROW EXECUTE FUNCTION catalogs_immutable()`.execute(db);
+      // The {id, version} of each catalog a round pinned when it started.
+      await db.schema
+        .alterTable('rounds')
+        .addColumn('catalogs', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .execute();
+    },
+  },
+  '0003_evidence': {
+    async up(db: Kysely<unknown>) {
+      // Metadata of evidence files (佐证材料); the bytes live in the content-addressed store.
+      await db.schema
+        .createTable('evidence')
+        .addColumn('round_id', 'text', (c) => c.notNull())
+        .addColumn('branch_code', 'char(12)', (c) => c.notNull().references('branches.code'))
+        .addColumn('sha256', 'char(64)', (c) => c.notNull().check(sql`sha256 ~ '^[0-9a-f]{64}$'`))
+        .addColumn('filename', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull().check(sql`size > 0`))
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) =>
+          c.notNull().check(sql`kind in ('image','pdf','document','spreadsheet','video')`),
+        )
+        .addColumn('uploaded_by', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('evidence_pkey', ['round_id', 'branch_code', 'sha256', 'filename'])
+        .execute();
+      // Download scoping looks a file up by its hash, then by the uploading branch.
+      await db.schema
+        .createIndex('evidence_sha256')
+        .on('evidence')
+        .columns(['sha256', 'branch_code'])
+        .execute();
+    },
+  },
 };

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import {
   BranchPath,
+  CloseObservation,
   ConfirmAward,
   DecideExtension,
   RequestExtension,
@@ -24,6 +25,7 @@ import {
 import {
   branchStateQuery,
   branchWorkflowId,
+  closeObservationUpdate,
   confirmAwardUpdate,
   decideExtensionUpdate,
   requestExtensionUpdate,
@@ -40,6 +42,7 @@ import type { z } from 'zod';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { findBranch } from '../directory';
+import { selfCheckEvidencePrecheck } from '../evidence';
 import { forbidden, notFound } from '../problem';
 import { handle, viaTemporal } from '../temporal';
 import { parse } from '../validate';
@@ -71,11 +74,14 @@ export function branchRoutes(deps: ApiDeps): Router {
     signers: Signer[],
     update: UpdateDefinition<R, [z.infer<S> & { actor: Actor }]>,
     workflowOf: (t: Awaited<ReturnType<typeof target>>, req: Request) => string,
+    /** Checks against the API's own data before Temporal (e.g. cited evidence was uploaded). */
+    precheck?: (t: Awaited<ReturnType<typeof target>>, body: z.infer<S>) => Promise<void>,
   ) {
     r.post(path, async (req, res) => {
       const t = await target(req);
       authorise(t.actor, t.branch, signers);
       const body = parse(schema, req.body, 'body');
+      if (precheck) await precheck(t, body);
       const workflowId = workflowOf(t, req);
       const result = await viaTemporal(() =>
         handle(deps.temporal, workflowId).executeUpdate(update, {
@@ -93,7 +99,14 @@ export function branchRoutes(deps: ApiDeps): Router {
   const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
   const base = '/rounds/:roundId/branches/:code';
 
-  signOff(`${base}/self-check`, SubmitSelfCheck, signer('SELF_CHECK'), submitSelfCheckUpdate, branchWf);
+  signOff(
+    `${base}/self-check`,
+    SubmitSelfCheck,
+    signer('SELF_CHECK'),
+    submitSelfCheckUpdate,
+    branchWf,
+    selfCheckEvidencePrecheck(deps.db),
+  );
   signOff(
     `${base}/review`,
     Review,
@@ -106,6 +119,13 @@ export function branchRoutes(deps: ApiDeps): Router {
     RecordObservation,
     signer('ON_SITE_OBSERVATION'),
     recordObservationUpdate,
+    branchWf,
+  );
+  signOff(
+    `${base}/observation/close`,
+    CloseObservation,
+    signer('ON_SITE_OBSERVATION'),
+    closeObservationUpdate,
     branchWf,
   );
   signOff(`${base}/award`, ConfirmAward, signer('AWARD'), confirmAwardUpdate, branchWf);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { DEFAULT_CATALOGS, RoundPath, StartRoundRequest, within } from '@fivestar/contracts';
+import { RoundPath, StartRoundRequest, within } from '@fivestar/contracts';
 import {
   closeRoundUpdate,
   RoundIdKey,
@@ -10,6 +10,7 @@ import {
   type AssessmentRoundInput,
 } from '@fivestar/workflows';
 import { actorOf, requireRole } from '../auth';
+import { catalogsInForce } from '../catalogs';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound } from '../problem';
 import { handle, viaTemporal } from '../temporal';
@@ -18,7 +19,11 @@ import { parse } from '../validate';
 export function roundRoutes(deps: ApiDeps): Router {
   const r = Router();
 
-  /** A coordinator starts the county's round; the catalogs in force now are pinned into it. */
+  /**
+   * A coordinator starts the county's round. The catalogs in force now (the latest stored version, one per
+   * branch type: see catalogsInForce) are pinned: the workflow input carries them whole, the round row
+   * records their {id, version}; later imports never reach a running round.
+   */
   r.post('/rounds', async (req, res) => {
     const actor = actorOf(req);
     requireRole(actor, 'coordinator');
@@ -31,7 +36,9 @@ export function roundRoutes(deps: ApiDeps): Router {
       .executeTakeFirst();
     if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
     const workflowId = roundWorkflowId(body.roundId);
-    const input: AssessmentRoundInput = { ...body, catalogs: DEFAULT_CATALOGS };
+    const catalogs = await catalogsInForce(deps.db);
+    const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
+    const input: AssessmentRoundInput = { ...body, catalogs };
     try {
       await deps.temporal.workflow.start('assessmentRound', {
         taskQueue: deps.taskQueue,
@@ -52,11 +59,12 @@ export function roundRoutes(deps: ApiDeps): Router {
         title: body.title,
         workflow_id: workflowId,
         started_by: actor.userId,
+        catalogs: JSON.stringify(pinned),
       })
       .onConflict((oc) => oc.column('round_id').doNothing())
       .execute();
-    req.log.info({ roundId: body.roundId, workflowId }, 'round started');
-    res.status(201).json({ roundId: body.roundId, workflowId });
+    req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
+    res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned });
   });
 
   async function roundOf(roundId: string, actorJurisdiction: string) {
@@ -78,7 +86,14 @@ export function roundRoutes(deps: ApiDeps): Router {
     const progress = await viaTemporal(() =>
       handle(deps.temporal, round.workflow_id).query(roundProgressQuery),
     );
-    res.json({ roundId, countyCode: round.county_code, year: round.year, title: round.title, progress });
+    res.json({
+      roundId,
+      countyCode: round.county_code,
+      year: round.year,
+      title: round.title,
+      catalogs: round.catalogs,
+      progress,
+    });
   });
 
   r.post('/rounds/:roundId/close', async (req, res) => {
