@@ -10,7 +10,7 @@ import {
   defaultCatalogFor,
   type RoundSchedule,
 } from '@fivestar/contracts';
-import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { ApiUser, eventually, recordHistory, startStack, type Stack } from './harness';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
@@ -36,6 +36,8 @@ const schedule: RoundSchedule = {
     { level: 'red', after: seconds(4), notify: { role: 'county_reviewer', scope: 'county' } },
   ],
   observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
+  publicNotice: seconds(6),
+  revocation: { proposeAtLastRung: true },
   award: { capstoneRequiresAllOthers: true },
 };
 
@@ -267,6 +269,24 @@ test('a branch goes through the whole cycle', async () => {
   expect(['ecology', 'civility'].every((c) => byCode[c].awarded)).toBe(true);
   expect(byCode.ecology.reviews.map((r: any) => r.status)).toEqual(['approved', 'approved']);
 
+  // 公示: an objection the county upholds sends the branch back to on-site observation.
+  expect(award.body.step).toBe('PUBLIC_NOTICE');
+  expect(
+    (await county.post(`${branchUrl()}/objection`, { returnTo: 'ON_SITE_OBSERVATION', reasons: ['x'] }))
+      .status,
+  ).toBe(403);
+  const objected = await coordinator.post(`${branchUrl()}/objection`, {
+    returnTo: 'ON_SITE_OBSERVATION',
+    reasons: ['群众反映现场评分依据不足'],
+  });
+  expect(objected.body).toEqual({ step: 'ON_SITE_OBSERVATION', attempt: 2 });
+  expect((await state()).award).toBeNull();
+  // The team scores again; the award is confirmed again and published when the notice period ends.
+  await observer.post(`${branchUrl()}/observation`, sheet);
+  await observer2.post(`${branchUrl()}/observation`, sheet);
+  expect((await observer2.post(`${branchUrl()}/observation/close`, {})).body.step).toBe('AWARD');
+  expect((await coordinator.post(`${branchUrl()}/award`, {})).body.level).toBe(2);
+
   // Rankings follow the award: 2 stars in a township of 10 branches.
   const ranking = await eventually(
     () => coordinator.get(`/api/rankings?countyCode=${COUNTY}`),
@@ -290,6 +310,38 @@ test('a branch goes through the whole cycle', async () => {
     (r) => r.body?.escalationLevel === 'red',
     30_000,
   );
+  // 摘星: past the last rung the branch proposes revoking a star; the coordinator confirms it.
+  await eventually(state, (x) => x.revocations.some((r: any) => r.status === 'proposed'));
+  await eventually(
+    () => openTasks(coordinator),
+    (t) => t.some((x) => x.kind === 'revocation_decision'),
+  );
+  const revocationUrl = `${branchUrl()}/revocations/${s.findings[0].findingId}/decision`;
+  const noStar = await coordinator.post(revocationUrl, { confirm: true });
+  expect(noStar.status).toBe(400);
+  expect(noStar.body.errors[0].field).toBe('body.star');
+  expect((await county.post(revocationUrl, { confirm: true, star: 'ecology' })).status).toBe(403);
+  const revoked = await coordinator.post(revocationUrl, {
+    confirm: true,
+    star: 'ecology',
+    reasons: ['整改逾期未完成'],
+  });
+  expect(revoked.status).toBe(200);
+  expect(revoked.body.level).toBe(1);
+  expect(revoked.body.revocations[0]).toMatchObject({ status: 'confirmed', revoked: ['ecology'] });
+  const lowered = await eventually(
+    () => coordinator.get(`/api/rankings?countyCode=${COUNTY}`),
+    (r) => r.body?.branches?.some((b: any) => b.code === BRANCH && b.level === 1),
+  );
+  expect(lowered.body.townships.find((t: any) => t.code === TOWNSHIP)).toMatchObject({
+    totalStars: 1,
+    averageStars: '0.10',
+  });
+  await eventually(
+    () => openTasks(coordinator),
+    (t) => !t.some((x) => x.kind === 'revocation_decision'),
+  );
+
   const evidenceTask = await eventually(
     () => openTasks(secretary),
     (t) => t.length === 1 && t[0].kind === 'rectification_evidence' && t[0].escalationLevel === 'red',
@@ -341,6 +393,8 @@ test('a branch goes through the whole cycle', async () => {
     () => openTasks(township),
     (t) => t.length === 0,
   );
+  await recordHistory(stack.temporal, `round/${roundId}/branch/${BRANCH}`, 'branch-full-cycle');
+  await recordHistory(stack.temporal, `round/${roundId}/branch/${BRANCH}/finding/F1`, 'rectification');
   const done = (await secretary.get(`/api/tasks?roundId=${roundId}&status=done&limit=100`)).body
     .items as any[];
   expect(done.map((t) => t.kind).sort()).toEqual(
@@ -433,6 +487,7 @@ test('a round launches in pages, continuing as new, and unsigned steps are remin
   const closed = await coordinator.post(`/api/rounds/${pagedRound}/close`);
   expect(closed.status).toBe(200);
   expect(closed.body.progress.closed).toBe(true);
+  await recordHistory(stack.temporal, `round/${pagedRound}`, 'round-paged');
   expect((await coordinator.post(`/api/rounds/${pagedRound}/close`)).status).toBe(409);
 });
 
@@ -514,6 +569,7 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
     60_000,
   );
   expect(late.withdrawn).toBe(true);
+  await recordHistory(stack.temporal, `round/${round}/branch/${LATE}`, 'branch-withdrawn');
   // The extended branch is still waiting for its self-check, unescalated.
   const extended = (await secretary.get(url)).body.state;
   expect(extended.step).toBe('SELF_CHECK');

@@ -2,7 +2,9 @@
  * The whole system in one test process, on the real servers: the API, the three services and a
  * Temporal worker on a task queue of its own, over a freshly migrated test database.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
@@ -208,4 +210,24 @@ export async function eventually<T>(
   throw new Error(
     `condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`,
   );
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves a workflow's history as a replay fixture (workflows/test/histories),
+ * in the JSON form Temporal's tools write (the CLI's `workflow show -o json`).
+ */
+export async function recordHistory(temporal: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const home = process.env.FIVESTAR_HOME ?? path.join(process.env.HOME ?? '/root', '.cache', 'fivestar');
+  const cli = process.env.TEMPORAL_BIN ?? path.join(home, 'temporal-1.5.1', 'temporal');
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const namespace = temporal.options.namespace;
+  const json = execFileSync(
+    cli,
+    ['workflow', 'show', '-w', workflowId, '-o', 'json', '--address', address, '-n', namespace],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).toString();
+  writeFileSync(path.resolve(__dirname, '../workflows/test/histories', `${name}.json`), json);
 }

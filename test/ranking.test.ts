@@ -28,6 +28,13 @@ let C: string; // 3 branches at 3 stars: average 3.00, ties with B
 let D: string; // 2 branches never awarded: average 0.00
 let E: string; // the other county's township: 16 branches, 1×3 + 7×1 = 10 stars (0.625, 6.25%)
 
+// The round-aware tests use a second city: county K (townships T1, T2) and county K2 (township T3).
+let K: string;
+let K2: string;
+let T1: string;
+let T2: string;
+let T3: string;
+
 const STARS = ['industry', 'ecology', 'safety', 'civility', 'party'];
 
 let db: Kysely<RankingDB>;
@@ -91,6 +98,9 @@ const counts = (l0: number, l1: number, l2: number, l3: number, l4: number, l5: 
   5: l5,
 });
 
+// A county without any recorded round has no previous round to compare with.
+const noPrevious = { previousTotalStars: null, previousRank: null, rankMovement: null } as const;
+
 // Township A's levels by branch number: 1 five-star, 4 four-star, 13 three-star, 23 two-star.
 const levelsA = [5, 4, 4, 4, 4, ...Array(13).fill(3), ...Array(23).fill(2)] as number[];
 
@@ -100,15 +110,33 @@ beforeAll(async () => {
   db = await freshSchema<RankingDB>(env, SCHEMA, migrations);
   nc = await connectStream(env);
   svc = await startRankingService(env.serviceOptions);
-  // Let the new durable replay the stream's history, then pick a city nobody has used.
+  // Let the new durable replay the stream's history, then pick cities nobody has used (no branch, no round).
   await caughtUp(nc, env.durable);
-  do CITY = String(randomInt(1000, 10_000));
-  while (
-    await db.selectFrom('branches').select('code').where('county_code', 'like', `${CITY}%`).executeTakeFirst()
-  );
+  const freeCity = async (taken: string[]) => {
+    for (;;) {
+      const city = String(randomInt(1000, 10_000));
+      if (taken.includes(city)) continue;
+      const used =
+        (await db
+          .selectFrom('branches')
+          .select('code')
+          .where('county_code', 'like', `${city}%`)
+          .executeTakeFirst()) ??
+        (await db
+          .selectFrom('rounds')
+          .select('round_id')
+          .where('county_code', 'like', `${city}%`)
+          .executeTakeFirst());
+      if (!used) return city;
+    }
+  };
+  CITY = await freeCity([]);
   [COUNTY, OTHER_COUNTY, UNKNOWN_COUNTY] = [`${CITY}01`, `${CITY}02`, `${CITY}03`];
   [A, B, C, D] = [twp(1), twp(2), twp(3), twp(4)];
   E = twp(1, OTHER_COUNTY);
+  const roundsCity = await freeCity([CITY]);
+  [K, K2] = [`${roundsCity}01`, `${roundsCity}02`];
+  [T1, T2, T3] = [twp(1, K), twp(2, K), twp(1, K2)];
 });
 
 afterAll(() => closeAll(env, { svc, nc, db }));
@@ -140,6 +168,8 @@ describe('ranking', () => {
     await caughtUp(nc, env.durable);
     result = await standings();
     const byCode = (code: string) => result.townships.find((t) => t.code === code);
+    // No `round.started` for the county: each branch's latest award counts, and nothing is frozen.
+    expect(result).toMatchObject({ round: null, previousRound: null, frozen: false, closedAt: null });
 
     expect(byCode(A)).toEqual<Aggregate>({
       code: A,
@@ -150,6 +180,7 @@ describe('ranking', () => {
       averageStars: '2.59',
       threeStarsOrMoreShare: '43.9',
       rank: 3,
+      ...noPrevious,
     });
     // B and C tie at 3.00 and share rank 1; A follows at rank 3 (1, 1, 3), D last.
     expect(result.townships.map((t) => [t.code, t.averageStars, t.threeStarsOrMoreShare, t.rank])).toEqual([
@@ -169,6 +200,7 @@ describe('ranking', () => {
       averageStars: '0.63',
       threeStarsOrMoreShare: '6.3',
       rank: 2,
+      ...noPrevious,
     });
     expect(other.townships.map((t) => [t.code, t.averageStars, t.rank])).toEqual([[E, '0.63', 1]]);
     expect(byCode(D)).toMatchObject({ branches: 2, levelCounts: counts(2, 0, 0, 0, 0, 0), totalStars: 0 });
@@ -184,6 +216,7 @@ describe('ranking', () => {
       threeStarsOrMoreShare: '47.9',
       // The other county averages 0.63.
       rank: 1,
+      ...noPrevious,
     });
   });
 
@@ -199,6 +232,10 @@ describe('ranking', () => {
       level: 5,
       stars: STARS,
       rank: 1,
+      // No round recorded for the county: nothing to compare with.
+      previousLevel: null,
+      movement: 'new',
+      withdrawn: false,
     });
     // Ties ordered by code: the three-star group begins with township A's branches 6.. then B, C.
     expect(result.branches.slice(5, 8).map((b) => [b.code, b.level, b.stars])).toEqual([
@@ -261,5 +298,391 @@ describe('ranking', () => {
 
     svc = await startRankingService(env.serviceOptions);
     expect(await standings()).toEqual(result);
+  });
+});
+
+// ---- rounds: 升星, revocation, freezing, the default round, withdrawals ----------------------------
+
+/**
+ * County K runs a 2025 and a 2026 round; county K2 (same city) too, so the county rank moves as well.
+ *
+ *   branch   2025  2026                          township  2025           2026 (before revocation)
+ *   T1-1     3     4   up                        T1        6 (1.50) #2    10 (2.50) #1 ↑
+ *   T1-2     2     2   same                      T2        9 (2.25) #1    10 (2.50) #1 =
+ *   T1-3     1     3   up
+ *   T1-4     0     1   up                        county    2025           2026
+ *   T2-1     4     5   up (then revoked to 3)    K         15 (1.88) #2   20 (2.50) #1 ↑
+ *   T2-2     2     withdrawn (0)  down           K2        10 (5.00) #1    2 (1.00) #2 ↓
+ *   T2-3     3     3   same
+ *   T2-4     —     2   new (no standing in 2025)
+ */
+describe('ranking by round', () => {
+  const T0R = Date.parse('2026-03-01T00:00:00.000Z');
+  const { ev: rev } = eventFactory({
+    idPrefix: `ranking-test/${run}/rounds`,
+    roundId: null,
+    branchId: null,
+    area: () => K,
+    t0: T0R,
+    stepMs: 1000,
+  });
+  const [Y25, Y26, Z25, Z26] = ['k25', 'k26', 'q25', 'q26'].map((r) => `${r}-${run}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const n = (township: string, i: number) => br(township, i);
+
+  const upsertIn = (code: string, township: string) =>
+    rev(
+      'directory.branch_upserted',
+      {
+        branch: {
+          code,
+          name: `${code.slice(-3)}村`,
+          type: 'rural',
+          townshipCode: township,
+          countyCode: township.slice(0, 6),
+          weak: false,
+        },
+        townshipName: `乡镇${township.slice(-3)}`,
+        countyName: `县${township.slice(0, 6)}`,
+      },
+      { roundId: null },
+    );
+  const started = (roundId: string, countyCode: string, year: number) =>
+    rev(
+      'round.started',
+      { title: `${year}年度五星支部创评`, year, countyCode, catalogs: [{ id: 'rural-default', version: 1 }] },
+      { roundId },
+    );
+  const awardIn = (roundId: string, code: string, level: number, at?: number) =>
+    rev(
+      'branch.awarded',
+      {
+        level,
+        stars: STARS.slice(0, level).map((c) => ({ code: c, name: c })),
+        catalog: { id: 'rural-default', version: 1 },
+      },
+      { roundId, branchId: code, ...(at === undefined ? {} : { at }) },
+    );
+  /** 摘星 of `star` from a branch at `from` stars: the capstone (party) falls with any other star. */
+  const revoke = (roundId: string, code: string, from: number, star: string) => {
+    const kept = STARS.slice(0, from).filter((s) => s !== star && s !== 'party');
+    const revoked = STARS.slice(0, from).filter((s) => !kept.includes(s));
+    return rev(
+      'branch.star_revoked',
+      {
+        findingId: 'F1',
+        revoked: revoked.map((c) => ({ code: c, name: c })),
+        level: kept.length,
+        stars: kept.map((c) => ({ code: c, name: c })),
+      },
+      { roundId, branchId: code },
+    );
+  };
+  const withdraw = (roundId: string, code: string) =>
+    rev(
+      'branch.withdrawn',
+      { step: 'SELF_CHECK', attempt: 1, closes: `${roundId}/${code}/SELF_CHECK/1`, reason: '自评逾期未提交' },
+      { roundId, branchId: code },
+    );
+  const closed = (roundId: string, countyCode: string, year: number) =>
+    rev('round.closed', { countyCode, year }, { roundId });
+
+  const ask = (opts: { countyCode?: string; townshipCode?: string; roundId?: string } = {}) =>
+    callEndpoint(nc, 'ranking', 'standings', { countyCode: K, ...opts });
+  const published = async (events: FivestarEvent[]) => {
+    await publish(events);
+    await caughtUp(nc, env.durable);
+  };
+  /** Branch standings as [code, level, previousLevel, movement, withdrawn, rank]. */
+  const table = (r: RankingResult) =>
+    r.branches.map((b) => [b.code, b.level, b.previousLevel, b.movement, b.withdrawn, b.rank]);
+  const round = (id: string, countyCode: string, year: number) => ({
+    id,
+    countyCode,
+    year,
+    title: `${year}年度五星支部创评`,
+  });
+
+  let r2026: RankingResult;
+
+  it('ranks the latest year by default, with 升星 against the previous round per branch and area', async () => {
+    const events: FivestarEvent[] = [];
+    for (const [t, count] of [
+      [T1, 4],
+      [T2, 4],
+      [T3, 2],
+    ] as const)
+      for (let i = 1; i <= count; i++) events.push(upsertIn(n(t, i), t));
+    // The 2026 round is recorded before the 2025 one: the default goes by year, not by when it started.
+    events.push(started(Y26, K, 2026), started(Y25, K, 2025), started(Z25, K2, 2025), started(Z26, K2, 2026));
+    [3, 2, 1, 0].forEach((level, i) => events.push(awardIn(Y25, n(T1, i + 1), level)));
+    [4, 2, 3].forEach((level, i) => events.push(awardIn(Y25, n(T2, i + 1), level)));
+    events.push(awardIn(Z25, n(T3, 1), 5), awardIn(Z25, n(T3, 2), 5));
+    [4, 2, 3, 1].forEach((level, i) => events.push(awardIn(Y26, n(T1, i + 1), level)));
+    events.push(awardIn(Y26, n(T2, 1), 5), withdraw(Y26, n(T2, 2)), awardIn(Y26, n(T2, 3), 3));
+    events.push(awardIn(Y26, n(T2, 4), 2));
+    events.push(awardIn(Z26, n(T3, 1), 1), awardIn(Z26, n(T3, 2), 1));
+    await published(events);
+
+    r2026 = await ask();
+    expect(r2026).toMatchObject({
+      round: round(Y26, K, 2026),
+      previousRound: round(Y25, K, 2025),
+      frozen: false,
+      closedAt: null,
+    });
+    expect(await ask({ roundId: Y26 })).toEqual(r2026);
+
+    expect(table(r2026)).toEqual([
+      [n(T2, 1), 5, 4, 'up', false, 1],
+      [n(T1, 1), 4, 3, 'up', false, 2],
+      [n(T1, 3), 3, 1, 'up', false, 3],
+      [n(T2, 3), 3, 3, 'same', false, 3],
+      [n(T1, 2), 2, 2, 'same', false, 5],
+      [n(T2, 4), 2, null, 'new', false, 5],
+      [n(T1, 4), 1, 0, 'up', false, 7],
+      [n(T2, 2), 0, 2, 'down', true, 8],
+    ]);
+
+    // T1 and T2 tie at 2.50 (rank 1, 1); in 2025 T2 led with 2.25 against T1's 1.50.
+    expect(r2026.townships).toEqual<Aggregate[]>([
+      {
+        code: T1,
+        name: '乡镇001',
+        branches: 4,
+        levelCounts: counts(0, 1, 1, 1, 1, 0),
+        totalStars: 10,
+        averageStars: '2.50',
+        threeStarsOrMoreShare: '50.0',
+        rank: 1,
+        previousTotalStars: 6,
+        previousRank: 2,
+        rankMovement: 'up',
+      },
+      {
+        code: T2,
+        name: '乡镇002',
+        branches: 4,
+        levelCounts: counts(1, 0, 1, 1, 0, 1),
+        totalStars: 10,
+        averageStars: '2.50',
+        threeStarsOrMoreShare: '50.0',
+        rank: 1,
+        previousTotalStars: 9,
+        previousRank: 1,
+        rankMovement: 'same',
+      },
+    ]);
+    // K: 20/8 = 2.50 against K2's 1.00; in 2025 15/8 = 1.875 → 1.88 against K2's 5.00.
+    expect(r2026.county).toEqual<Aggregate>({
+      code: K,
+      name: `县${K}`,
+      branches: 8,
+      levelCounts: counts(1, 1, 2, 2, 1, 1),
+      totalStars: 20,
+      averageStars: '2.50',
+      threeStarsOrMoreShare: '50.0',
+      rank: 1,
+      previousTotalStars: 15,
+      previousRank: 2,
+      rankMovement: 'up',
+    });
+    const k2 = await ask({ countyCode: K2 });
+    expect(k2).toMatchObject({ round: round(Z26, K2, 2026), previousRound: round(Z25, K2, 2025) });
+    expect(k2.county).toMatchObject({
+      totalStars: 2,
+      averageStars: '1.00',
+      rank: 2,
+      previousTotalStars: 10,
+      previousRank: 1,
+      rankMovement: 'down',
+    });
+    expect(table(k2)).toEqual([
+      [n(T3, 1), 1, 5, 'down', false, 1],
+      [n(T3, 2), 1, 5, 'down', false, 1],
+    ]);
+  });
+
+  it('answers an earlier round on request, without a previous round to compare with', async () => {
+    const r2025 = await ask({ roundId: Y25 });
+    expect(r2025).toMatchObject({
+      round: round(Y25, K, 2025),
+      previousRound: null,
+      frozen: false,
+      closedAt: null,
+    });
+    expect(table(r2025)).toEqual([
+      [n(T2, 1), 4, null, 'new', false, 1],
+      [n(T1, 1), 3, null, 'new', false, 2],
+      [n(T2, 3), 3, null, 'new', false, 2],
+      [n(T1, 2), 2, null, 'new', false, 4],
+      [n(T2, 2), 2, null, 'new', false, 4],
+      [n(T1, 3), 1, null, 'new', false, 6],
+      [n(T1, 4), 0, null, 'new', false, 7],
+      [n(T2, 4), 0, null, 'new', false, 7],
+    ]);
+    expect(
+      r2025.townships.map((t) => [t.code, t.totalStars, t.averageStars, t.threeStarsOrMoreShare, t.rank]),
+    ).toEqual([
+      [T2, 9, '2.25', '50.0', 1],
+      [T1, 6, '1.50', '25.0', 2],
+    ]);
+    expect(r2025.townships.every((t) => t.previousTotalStars === null && t.rankMovement === null)).toBe(true);
+    // The county is ranked among the city's counties of the same year: K2's 2025 round (5.00) leads.
+    expect(r2025.county).toMatchObject({ totalStars: 15, averageStars: '1.88', rank: 2, previousRank: null });
+
+    // One township of a round: its branches only, ranks restarting within it.
+    const t1 = await ask({ townshipCode: T1, roundId: Y25 });
+    expect(table(t1).map(([code, level, , , , rank]) => [code, level, rank])).toEqual([
+      [n(T1, 1), 3, 1],
+      [n(T1, 2), 2, 2],
+      [n(T1, 3), 1, 3],
+      [n(T1, 4), 0, 4],
+    ]);
+  });
+
+  it('flags withdrawn branches and counts them as branches at level 0', () => {
+    const t22 = r2026.branches.find((b) => b.code === n(T2, 2));
+    expect(t22).toEqual({
+      code: n(T2, 2),
+      name: '002村',
+      townshipCode: T2,
+      level: 0,
+      stars: [],
+      rank: 8,
+      previousLevel: 2,
+      movement: 'down',
+      withdrawn: true,
+    });
+    // Township T2 has 4 branches: the withdrawn one is its only level 0, and the average divides by 4.
+    expect(r2026.townships.find((t) => t.code === T2)).toMatchObject({
+      branches: 4,
+      levelCounts: counts(1, 0, 1, 1, 0, 1),
+      averageStars: '2.50',
+    });
+    expect(r2026.branches.filter((b) => b.withdrawn).map((b) => b.code)).toEqual([n(T2, 2)]);
+  });
+
+  it('lowers the level and the township figures exactly when a star is revoked (latest event wins)', async () => {
+    const revocation = revoke(Y26, n(T2, 1), 5, 'civility');
+    // A 5-star award occurring before the revocation but arriving after it must not undo it.
+    const stale = awardIn(Y26, n(T2, 1), 5, Date.parse(revocation.occurredAt) - 500);
+    await published([revocation, stale]);
+
+    const after = await ask();
+    expect(after.branches.find((b) => b.code === n(T2, 1))).toEqual({
+      code: n(T2, 1),
+      name: '001村',
+      townshipCode: T2,
+      level: 3,
+      stars: ['industry', 'ecology', 'safety'],
+      rank: 2,
+      previousLevel: 4,
+      movement: 'down',
+      withdrawn: false,
+    });
+    expect(table(after).map(([code, level, , , , rank]) => [code, level, rank])).toEqual([
+      [n(T1, 1), 4, 1],
+      [n(T1, 3), 3, 2],
+      [n(T2, 1), 3, 2],
+      [n(T2, 3), 3, 2],
+      [n(T1, 2), 2, 5],
+      [n(T2, 4), 2, 5],
+      [n(T1, 4), 1, 7],
+      [n(T2, 2), 0, 8],
+    ]);
+    // T2: 3 + 0 + 3 + 2 = 8 stars over 4 branches = 2.00, behind T1's 2.50: it falls from 1 to 2.
+    expect(after.townships).toEqual<Aggregate[]>([
+      r2026.townships[0]!,
+      {
+        code: T2,
+        name: '乡镇002',
+        branches: 4,
+        levelCounts: counts(1, 0, 1, 2, 0, 0),
+        totalStars: 8,
+        averageStars: '2.00',
+        threeStarsOrMoreShare: '50.0',
+        rank: 2,
+        previousTotalStars: 9,
+        previousRank: 1,
+        rankMovement: 'down',
+      },
+    ]);
+    // K: 18/8 = 2.25; still four branches at three stars or more.
+    expect(after.county).toEqual<Aggregate>({
+      ...r2026.county,
+      levelCounts: counts(1, 1, 2, 3, 1, 0),
+      totalStars: 18,
+      averageStars: '2.25',
+    });
+  });
+
+  it('freezes a closed round: later awards, revocations and withdrawals change nothing in it', async () => {
+    const before = await ask({ roundId: Y25 });
+    const close = closed(Y25, K, 2025);
+    await published([
+      close,
+      awardIn(Y25, n(T1, 4), 5),
+      revoke(Y25, n(T1, 1), 3, 'safety'),
+      withdraw(Y25, n(T1, 2)),
+      // The 2026 round is still open: its award counts.
+      awardIn(Y26, n(T1, 4), 2),
+    ]);
+
+    const frozen = await ask({ roundId: Y25 });
+    expect(frozen).toEqual({ ...before, frozen: true, closedAt: close.occurredAt });
+    const now = await ask();
+    expect(now).toMatchObject({ round: { id: Y26 }, frozen: false, closedAt: null });
+    // 2026 compares with the frozen 2025 figures.
+    expect(table(now).filter(([code]) => code === n(T1, 1) || code === n(T1, 4))).toEqual([
+      [n(T1, 1), 4, 3, 'up', false, 1],
+      [n(T1, 4), 2, 0, 'up', false, 5],
+    ]);
+    expect(now.townships.find((t) => t.code === T1)).toMatchObject({ totalStars: 11, previousTotalStars: 6 });
+
+    // A second close does not move the close time.
+    await published([closed(Y25, K, 2025)]);
+    expect((await ask({ roundId: Y25 })).closedAt).toBe(close.occurredAt);
+  });
+
+  it('rejects a round of another county and an unknown round', async () => {
+    await expect(ask({ roundId: Z26 })).rejects.toMatchObject({ code: 'invalid' });
+    await expect(ask({ roundId: `nope-${run}` })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(ask({ roundId: 'Not A Round' })).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('rebuilds rounds and standings from the stream, the frozen round staying frozen', async () => {
+    await svc!.stop();
+    svc = undefined;
+    const rows = async () => ({
+      rounds: await db
+        .selectFrom('rounds')
+        .selectAll()
+        .where('round_id', 'in', [Y25, Y26, Z25, Z26])
+        .orderBy('round_id')
+        .execute(),
+      standings: await db
+        .selectFrom('standings')
+        .selectAll()
+        .where('round_id', 'in', [Y25, Y26, Z25, Z26])
+        .orderBy('round_id')
+        .orderBy('branch_code')
+        .execute(),
+    });
+    const live = await rows();
+    expect(live.rounds).toHaveLength(4);
+    expect(live.standings).toHaveLength(7 + 2 + 8 + 2);
+    await rebuildRanking(db, nc, log);
+    expect(await rows()).toEqual(live);
+
+    svc = await startRankingService(env.serviceOptions);
+    const [y25, y26] = [await ask({ roundId: Y25 }), await ask()];
+    expect(y25.frozen).toBe(true);
+    expect(table(y25).find(([code]) => code === n(T1, 4))).toEqual([n(T1, 4), 0, null, 'new', false, 7]);
+    expect(y26.branches.find((b) => b.code === n(T1, 4))).toMatchObject({ level: 2, previousLevel: 0 });
   });
 });

@@ -5,10 +5,16 @@
  * events (other tests, earlier runs) never get in the way; every listing filters by this run's round.
  */
 import {
+  STEPS,
   type CandidateGroup,
   type FivestarEvent,
+  type HumanStep,
   type ListTasksRequest,
+  type ProgressStatusCounts,
   type Role,
+  type RoundProgressRequest,
+  type Step,
+  type StepCounts,
   type Task,
 } from '@fivestar/contracts';
 import {
@@ -20,16 +26,30 @@ import {
   RequestError,
   type NatsConnection,
 } from '@fivestar/platform';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import {
   handleEvent,
   migrations,
   SCHEMA,
   startTasksService,
+  truncateReadModels,
   type TasksDatabase,
   type TasksDb,
 } from '@fivestar/tasks';
-import { closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv, until } from './support';
+import {
+  caughtUp,
+  closeAll,
+  connectStream,
+  eventFactory,
+  freshSchema,
+  publishNew,
+  testEnv,
+  until,
+} from './support';
 
 const env = testEnv('tasks');
 const { run, databaseUrl, log } = env;
@@ -519,9 +539,7 @@ describe('tasks ledger', () => {
         nc,
         db: rebuilt,
         handle: handleEvent,
-        truncate: async (trx) => {
-          await trx.deleteFrom('tasks').execute();
-        },
+        truncate: truncateReadModels,
         log,
       });
       const mine = (d: Kysely<TasksDb>) =>
@@ -533,5 +551,404 @@ describe('tasks ledger', () => {
     } finally {
       await rebuilt.destroy();
     }
+  });
+});
+
+// ---- round progress -------------------------------------------------------------------------------
+
+describe('round progress', () => {
+  /** A round of its own (a valid RoundId, for the HTTP check): exact counts, nothing else in it. */
+  const progressRound = `prog-${run}`;
+  const T1 = '330102001';
+  const T2 = '330102100';
+  const [A1, A2, A3] = ['001', '002', '003'].map((n) => `${T1}${n}`) as [string, string, string];
+  const [C1, C2, C3, C4] = ['201', '202', '203', '204'].map((n) => `${T2}${n}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  /** A branch of another county in the same round: no county viewer of 330102 may count it. */
+  const D1 = '330103001001';
+
+  // Own factory (and id prefix): the ledger's rebuild test counts the main factory's events.
+  const { ev: pev } = eventFactory({
+    idPrefix: `prog-${run}`,
+    roundId: progressRound,
+    branchId: A1,
+    area: () => COUNTY,
+    t0: now - DAY / 2,
+    stepMs: 1000,
+  });
+  const past = iso(now - 2 * 3_600_000);
+  const future = iso(now + 10 * DAY);
+  const pkey = (branch: string, what: string) => `prog-${run}/${branch}/${what}`;
+  const stepWork = (branch: string, step: HumanStep, attempt: number, deadline: string) => ({
+    key: pkey(branch, `${step}/${attempt}`),
+    kind: 'step' as const,
+    title: `${branch}：${step}`,
+    group: group('township_reviewer', branch.slice(0, 9)),
+    deadline,
+  });
+  const opened = (branch: string, step: HumanStep, attempt: number, deadline: string) =>
+    pev(
+      'branch.step_opened',
+      { step, attempt, work: stepWork(branch, step, attempt, deadline) },
+      { branchId: branch },
+    );
+  const signed = (branch: string, step: HumanStep, attempt: number) =>
+    pev(
+      'branch.step_signed',
+      { step, attempt, closes: pkey(branch, `${step}/${attempt}`), decision: 'approved' },
+      { branchId: branch },
+    );
+  const flaggedOverdue = (branch: string, step: HumanStep, attempt: number, deadline: string) => {
+    const w = stepWork(branch, step, attempt, deadline);
+    return pev(
+      'branch.step_overdue',
+      { step, attempt, workKey: w.key, title: w.title, deadline, group: w.group },
+      { branchId: branch },
+    );
+  };
+  const evidenceWork = (branch: string, deadline: string) => ({
+    key: pkey(branch, 'F1/e1'),
+    kind: 'rectification_evidence' as const,
+    title: '整改：阵地建设不达标',
+    group: group('village_secretary', branch),
+    deadline,
+  });
+  const star = (code: string) => ({ code, name: code });
+
+  const steps = (counts: Partial<StepCounts> = {}): StepCounts =>
+    ({ ...Object.fromEntries(STEPS.map((x) => [x, 0])), ...counts }) as StepCounts;
+  const status = (counts: Partial<ProgressStatusCounts> = {}): ProgressStatusCounts => ({
+    active: 0,
+    closed: 0,
+    withdrawn: 0,
+    ...counts,
+  });
+
+  const progress = (role: Role, jurisdiction: string, extra: Partial<RoundProgressRequest> = {}) =>
+    callEndpoint(nc, 'tasks', 'progress', {
+      viewer: viewer(role, jurisdiction),
+      roundId: progressRound,
+      ...extra,
+    });
+  const rows = (d: Kysely<TasksDb>) =>
+    d
+      .selectFrom('branch_progress')
+      .selectAll()
+      .where('round_id', '=', progressRound)
+      .orderBy('branch_id')
+      .execute();
+
+  const township1 = {
+    townshipCode: T1,
+    total: 3,
+    byStep: steps({ SELF_CHECK: 2, CLOSED: 1 }),
+    byStatus: status({ active: 2, closed: 1 }),
+    overdue: 1, // A1's self-check is past its deadline
+  };
+  const township2 = {
+    townshipCode: T2,
+    total: 4,
+    byStep: steps({ SELF_CHECK: 1, COUNTY_PRE_REVIEW: 1, PUBLIC_NOTICE: 1, RECTIFICATION: 1 }),
+    byStatus: status({ active: 3, withdrawn: 1 }),
+    overdue: 1, // C2's pre-review, flagged overdue though its deadline is ahead
+  };
+  const countyWide = {
+    roundId: progressRound,
+    total: 7,
+    byStep: steps({ SELF_CHECK: 3, COUNTY_PRE_REVIEW: 1, PUBLIC_NOTICE: 1, RECTIFICATION: 1, CLOSED: 1 }),
+    byStatus: status({ active: 5, closed: 1, withdrawn: 1 }),
+    townships: [township1, township2],
+  };
+  let closedA3: FivestarEvent;
+
+  it('counts branches by step, status and township from scripted events, with overdue step tasks', async () => {
+    // Made in order: each event's occurredAt is later than the one made before it.
+    await publish(
+      // T1 — A1: self-check, past its deadline.
+      opened(A1, 'SELF_CHECK', 1, past),
+      // A2: self-check signed, township review returned it: self-check again (attempt 2).
+      opened(A2, 'SELF_CHECK', 1, future),
+      signed(A2, 'SELF_CHECK', 1),
+      opened(A2, 'TOWNSHIP_REVIEW', 1, future),
+      pev(
+        'branch.step_returned',
+        {
+          step: 'TOWNSHIP_REVIEW',
+          attempt: 1,
+          closes: pkey(A2, 'TOWNSHIP_REVIEW/1'),
+          toStep: 'SELF_CHECK',
+          reasons: ['材料不全'],
+        },
+        { branchId: A2 },
+      ),
+      opened(A2, 'SELF_CHECK', 2, future),
+      // A3: awarded four stars on notice, one revoked in rectification, closed at three.
+      opened(A3, 'AWARD', 1, future),
+      signed(A3, 'AWARD', 1),
+      pev('branch.notice_started', { until: future, level: 4 }, { branchId: A3 }),
+      pev(
+        'branch.awarded',
+        { level: 4, stars: ['S1', 'S2', 'S3', 'S4'].map(star), catalog: { id: 'rural-default', version: 1 } },
+        { branchId: A3 },
+      ),
+      pev(
+        'rectification.opened',
+        { findingId: 'F1', title: '阵地建设不达标', work: evidenceWork(A3, future) },
+        { branchId: A3 },
+      ),
+      pev(
+        'branch.star_revoked',
+        { findingId: 'F1', revoked: [star('S4')], level: 3, stars: ['S1', 'S2', 'S3'].map(star) },
+        { branchId: A3 },
+      ),
+      pev('rectification.closed', { findingId: 'F1', closes: pkey(A3, 'F1/e1') }, { branchId: A3 }),
+      (closedA3 = pev('branch.closed', { step: 'CLOSED', level: 3 }, { branchId: A3 })),
+      // T2 — C1: self-check never signed, flagged overdue, then withdrawn (its task closes).
+      opened(C1, 'SELF_CHECK', 1, past),
+      flaggedOverdue(C1, 'SELF_CHECK', 1, past),
+      pev(
+        'branch.withdrawn',
+        { step: 'SELF_CHECK', attempt: 1, closes: pkey(C1, 'SELF_CHECK/1'), reason: '逾期未提交自评' },
+        { branchId: C1 },
+      ),
+      // C2: county pre-review, flagged overdue by the workflow.
+      opened(C2, 'COUNTY_PRE_REVIEW', 1, future),
+      flaggedOverdue(C2, 'COUNTY_PRE_REVIEW', 1, future),
+      // C3: on public notice with two stars.
+      pev('branch.notice_started', { until: future, level: 2 }, { branchId: C3 }),
+      // C4: in rectification; its evidence is late, but only step tasks count as overdue.
+      pev(
+        'rectification.opened',
+        { findingId: 'F1', title: '阵地建设不达标', work: evidenceWork(C4, past) },
+        { branchId: C4 },
+      ),
+      // Another county's branch in the same round, overdue too.
+      opened(D1, 'SELF_CHECK', 1, past),
+    );
+    await caughtUp(nc, env.durable);
+
+    expect(await progress('coordinator', COUNTY)).toEqual(countyWide);
+    const byBranch = Object.fromEntries((await rows(db)).map((r) => [r.branch_id, r]));
+    expect(Object.keys(byBranch).sort()).toEqual([A1, A2, A3, C1, C2, C3, C4, D1].sort());
+    expect(byBranch[A1]).toMatchObject({ step: 'SELF_CHECK', attempt: 1, status: 'active', level: null });
+    expect(byBranch[A2]).toMatchObject({ step: 'SELF_CHECK', attempt: 2, status: 'active', level: null });
+    expect(byBranch[A3]).toEqual({
+      round_id: progressRound,
+      branch_id: A3,
+      township_code: T1,
+      county_code: COUNTY,
+      step: 'CLOSED',
+      attempt: 1,
+      status: 'closed',
+      level: 3,
+      updated_at: new Date(closedA3.occurredAt),
+    });
+    expect(byBranch[C1]).toMatchObject({ step: 'SELF_CHECK', status: 'withdrawn', township_code: T2 });
+    expect(byBranch[C2]).toMatchObject({ step: 'COUNTY_PRE_REVIEW', attempt: 1, status: 'active' });
+    expect(byBranch[C3]).toMatchObject({ step: 'PUBLIC_NOTICE', status: 'active', level: 2 });
+    expect(byBranch[C4]).toMatchObject({ step: 'RECTIFICATION', status: 'active', level: null });
+    expect(byBranch[D1]).toMatchObject({ township_code: '330103001', county_code: '330103' });
+  });
+
+  it('ignores an event older than the row it would change', async () => {
+    const before = await rows(db);
+    const old = now - DAY; // before every event of this round
+    await publish(
+      // A3 closed: a late withdrawal or award must not move it back.
+      pev(
+        'branch.withdrawn',
+        { step: 'AWARD', attempt: 1, closes: pkey(A3, 'stale'), reason: '迟到的事件' },
+        { branchId: A3, at: old },
+      ),
+      pev(
+        'branch.awarded',
+        {
+          level: 5,
+          stars: ['S1', 'S2', 'S3', 'S4', 'S5'].map(star),
+          catalog: { id: 'rural-default', version: 1 },
+        },
+        { branchId: A3, at: old },
+      ),
+      // A2 at self-check attempt 2: a stale notice must not put it on notice.
+      pev('branch.notice_started', { until: future, level: 1 }, { branchId: A2, at: old }),
+    );
+    await caughtUp(nc, env.durable);
+    expect(await rows(db)).toEqual(before);
+    expect(await progress('coordinator', COUNTY)).toEqual(countyWide);
+
+    // A newer event still applies (and a revocation after the close only lowers the level).
+    const revoked = pev(
+      'branch.star_revoked',
+      { findingId: 'F2', revoked: [star('S3')], level: 2, stars: ['S1', 'S2'].map(star) },
+      { branchId: A3 },
+    );
+    await publish(revoked);
+    await caughtUp(nc, env.durable);
+    const a3 = (await rows(db)).find((r) => r.branch_id === A3);
+    expect(a3).toMatchObject({
+      step: 'CLOSED',
+      status: 'closed',
+      level: 2,
+      updated_at: new Date(revoked.occurredAt),
+    });
+  });
+
+  it('scopes to the viewer: a township sees its township, a village its branch, a county its county', async () => {
+    const { total, byStep, byStatus } = township1;
+    const t1Only = { roundId: progressRound, total, byStep, byStatus, townships: [township1] };
+    expect(await progress('township_reviewer', T1)).toEqual(t1Only);
+    // Asking for the whole county does not widen a township viewer's scope.
+    expect(await progress('township_reviewer', T1, { countyCode: COUNTY })).toEqual(t1Only);
+    expect(await progress('township_reviewer', T1, { townshipCode: T1 })).toEqual(t1Only);
+    // A county viewer can narrow to one township.
+    const t2 = await progress('coordinator', COUNTY, { townshipCode: T2 });
+    expect(t2).toMatchObject({ total: 4, byStatus: township2.byStatus, townships: [township2] });
+    // A village secretary sees its own branch.
+    expect(await progress('village_secretary', A1)).toEqual({
+      roundId: progressRound,
+      total: 1,
+      byStep: steps({ SELF_CHECK: 1 }),
+      byStatus: status({ active: 1 }),
+      townships: [
+        { ...township1, total: 1, byStep: steps({ SELF_CHECK: 1 }), byStatus: status({ active: 1 }) },
+      ],
+    });
+    // The other county sees only its own branch.
+    const other = await progress('coordinator', '330103');
+    expect(other).toMatchObject({
+      total: 1,
+      townships: [{ townshipCode: '330103001', total: 1, overdue: 1 }],
+    });
+    // Codes off the viewer's path are refused; an unknown round is all zeros.
+    for (const extra of [{ townshipCode: T2 }, { countyCode: '330103' }])
+      await expect(progress('township_reviewer', T1, extra)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(progress('coordinator', COUNTY, { townshipCode: '330103001' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(progress('coordinator', COUNTY, { townshipCode: '12' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
+    expect(await progress('coordinator', COUNTY, { roundId: `none-${run}` })).toEqual({
+      roundId: `none-${run}`,
+      total: 0,
+      byStep: steps(),
+      byStatus: status(),
+      townships: [],
+    });
+  });
+
+  it('rebuilds: the rebuild empties branch_progress and replays it to exactly the live rows', async () => {
+    const rebuilt = createDb<TasksDb>(databaseUrl, 'tasks_rebuild', 2);
+    try {
+      await migrate(rebuilt, 'tasks_rebuild', migrations, log);
+      // A row no event supports: the rebuild must not keep it.
+      await rebuilt
+        .insertInto('branch_progress')
+        .values({
+          round_id: progressRound,
+          branch_id: '330102001099',
+          township_code: T1,
+          county_code: COUNTY,
+          step: 'CLOSED' as Step,
+          attempt: 1,
+          status: 'closed',
+          level: 5,
+          updated_at: new Date(now + DAY),
+        })
+        .execute();
+      await rebuildFromStream<TasksDatabase>({
+        nc,
+        db: rebuilt,
+        handle: handleEvent,
+        truncate: truncateReadModels,
+        log,
+      });
+      const live = await rows(db);
+      expect(live).toHaveLength(8);
+      expect(await rows(rebuilt)).toEqual(live);
+    } finally {
+      await rebuilt.destroy();
+    }
+  });
+
+  describe('over HTTP: GET /api/rounds/:roundId/progress', () => {
+    // The API on an `api` schema of this test's database, with the demo county 330102 and this round.
+    let api: { port: number; stop(): Promise<void> } | undefined;
+    let apiDb: Kysely<unknown> | undefined;
+    let password: string;
+    let evidenceDir: string | undefined;
+
+    beforeAll(async () => {
+      const mod = await import('@fivestar/api');
+      password = mod.DEMO_PASSWORD;
+      const adb = await freshSchema<import('@fivestar/api').ApiDatabase>(env, 'api', mod.migrations);
+      apiDb = adb as unknown as Kysely<unknown>;
+      const hash = await mod.hashPassword(password);
+      await mod.writeDirectory(adb, mod.demoCounty(COUNTY), async () => hash);
+      await adb
+        .insertInto('rounds')
+        .values({
+          round_id: progressRound,
+          county_code: COUNTY,
+          year: 2026,
+          title: '进度测试',
+          workflow_id: `none-${run}`,
+          started_by: 'test',
+          catalogs: '[]',
+        })
+        .execute();
+      const { config } = env.serviceOptions;
+      evidenceDir = await mkdtemp(path.join(tmpdir(), 'fivestar-tasks-api-'));
+      api = await mod.startApiService({
+        config: { ...config, taskQueue: `fivestar-test-tasks-api-${run}` },
+        log,
+        port: 0,
+        jwtSecret: randomBytes(32).toString('hex'),
+        evidence: new mod.LocalDiskEvidenceStore(evidenceDir),
+        directoryEndpoint: false,
+      });
+    });
+
+    afterAll(async () => {
+      await api?.stop();
+      await apiDb?.destroy();
+      if (evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
+    });
+
+    async function get(username: string, url: string) {
+      const base = `http://127.0.0.1:${api!.port}/api`;
+      const login = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const res = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+
+    it('answers the scoped progress, 403 off the caller’s path, 400 on a bad code, 404 for no round', async () => {
+      const url = `/rounds/${progressRound}/progress`;
+      const county = await get(`coord-${COUNTY}`, url);
+      expect(county.status).toBe(200);
+      expect(county.body).toMatchObject({ roundId: progressRound, total: 7, byStatus: countyWide.byStatus });
+      expect((county.body.townships as { townshipCode: string }[]).map((t) => t.townshipCode)).toEqual([
+        T1,
+        T2,
+      ]);
+
+      const township = await get(`twp-${T1}-1`, `${url}?countyCode=${COUNTY}`);
+      expect(township.status).toBe(200);
+      expect(township.body).toMatchObject({ total: 3, townships: [{ townshipCode: T1, overdue: 1 }] });
+
+      expect((await get(`twp-${T1}-1`, `${url}?townshipCode=${T2}`)).status).toBe(403);
+      expect((await get(`coord-${COUNTY}`, `${url}?townshipCode=abc`)).status).toBe(400);
+      expect((await get(`coord-${COUNTY}`, `/rounds/none-${run}/progress`)).status).toBe(404);
+    });
   });
 });

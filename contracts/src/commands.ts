@@ -101,3 +101,18 @@ export const DecideExtension = z
   .object({ approved: z.boolean(), reasons: Reasons.optional() })
   .refine((d) => d.approved || d.reasons, { path: ['reasons'], message: '不同意延期时必须填写理由' });
 export type DecideExtension = z.infer<typeof DecideExtension>;
+
+/** 公示异议: an objection the county upholds sends the branch back to a step for re-review. */
+export const UpholdObjection = z.object({ returnTo: HumanStep, reasons: Reasons });
+export type UpholdObjection = z.infer<typeof UpholdObjection>;
+
+/** The coordinator's decision on a proposed star revocation (摘星). */
+export const DecideRevocation = z
+  .object({
+    confirm: z.boolean(),
+    /** The star to revoke, when the finding named none. */
+    star: z.string().min(1).optional(),
+    reasons: Reasons.optional(),
+  })
+  .refine((d) => d.confirm || d.reasons, { path: ['reasons'], message: '驳回摘星建议时必须填写理由' });
+export type DecideRevocation = z.infer<typeof DecideRevocation>;

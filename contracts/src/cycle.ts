@@ -7,6 +7,7 @@ export const STEPS = [
   'COUNTY_PRE_REVIEW',
   'ON_SITE_OBSERVATION',
   'AWARD',
+  'PUBLIC_NOTICE',
   'RECTIFICATION',
   'CLOSED',
 ] as const;
@@ -30,6 +31,7 @@ export const STEP_LABELS: Record<Step, string> = {
   COUNTY_PRE_REVIEW: '县级预审',
   ON_SITE_OBSERVATION: '现场观摩',
   AWARD: '授星',
+  PUBLIC_NOTICE: '公示',
   RECTIFICATION: '限期整改',
   CLOSED: '已办结',
 };

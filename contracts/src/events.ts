@@ -9,7 +9,13 @@ import { EscalationLevel } from './round';
  */
 export const WorkItem = z.object({
   key: z.string().min(1),
-  kind: z.enum(['step', 'rectification_evidence', 'rectification_verify', 'extension_decision']),
+  kind: z.enum([
+    'step',
+    'rectification_evidence',
+    'rectification_verify',
+    'extension_decision',
+    'revocation_decision',
+  ]),
   title: z.string().min(1),
   group: CandidateGroup,
   deadline: z.iso.datetime(),
@@ -47,6 +53,8 @@ export const EVENT_DATA = {
     page: z.number().int().nonnegative(),
     started: z.number().int().nonnegative(),
   }),
+  /** A coordinator closed the round: its results are final (rankings freeze them). */
+  'round.closed': z.object({ countyCode: z.string(), year: z.number().int() }),
   'branch.step_opened': z.object({ ...StepRef, work: WorkItem }),
   'branch.step_signed': z.object({
     ...StepRef,
@@ -93,6 +101,28 @@ export const EVENT_DATA = {
     level: z.number().int().min(0).max(5),
     stars: z.array(z.object({ code: z.string(), name: z.string() })),
     catalog: z.object({ id: z.string(), version: z.number().int() }),
+  }),
+  /** 公示: the award is on public notice until `until`; objections may send the branch back. */
+  'branch.notice_started': z.object({ until: z.iso.datetime(), level: z.number().int().min(0).max(5) }),
+  'branch.objection_upheld': z.object({ toStep: HumanStep, reasons: z.array(z.string().min(1)).min(1) }),
+  /** 摘星 proposed at the last rung of a failing rectification; `work` is the coordinator's decision. */
+  'branch.revocation_proposed': z.object({
+    findingId: z.string(),
+    star: z.string().nullable(),
+    work: WorkItem,
+  }),
+  'branch.revocation_decided': z.object({
+    findingId: z.string(),
+    closes: z.string(),
+    confirmed: z.boolean(),
+    reasons: z.array(z.string().min(1)).default([]),
+  }),
+  /** A confirmed revocation: the star is gone and the level lowered (the capstone may fall with it). */
+  'branch.star_revoked': z.object({
+    findingId: z.string(),
+    revoked: z.array(z.object({ code: z.string(), name: z.string() })).min(1),
+    level: z.number().int().min(0).max(5),
+    stars: z.array(z.object({ code: z.string(), name: z.string() })),
   }),
   'branch.closed': z.object({ step: Step, level: z.number().int().min(0).max(5) }),
   'rectification.opened': z.object({ ...Finding.shape, work: WorkItem }),

@@ -26,4 +26,8 @@ export const MarkReadBody = z.object({
     .min(1)
     .max(500),
 });
-export const RankingsQuery = z.object({ countyCode: CountyCode, townshipCode: TownshipCode.optional() });
+export const RankingsQuery = z.object({
+  countyCode: CountyCode,
+  townshipCode: TownshipCode.optional(),
+  roundId: RoundId.optional(),
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { HumanStep, Role } from './cycle';
+import { HumanStep, Role, Step } from './cycle';
 import { Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCode } from './directory';
-import { EscalationLevel } from './round';
+import { EscalationLevel, RoundId } from './round';
 import { WorkItem } from './events';
 
 /** Every NATS request/reply answer is one of these two shapes. */
@@ -56,6 +56,9 @@ export const NOTICE_KINDS = [
   'extension_requested',
   'extension_decided',
   'withdrawn',
+  'public_notice',
+  'revocation_proposed',
+  'star_revoked',
   'award_published',
 ] as const;
 export const NoticeKind = z.enum(NOTICE_KINDS);
@@ -89,7 +92,14 @@ export const MarkReadRequest = z.object({ viewer: Viewer, ids: z.array(z.string(
 export type MarkReadRequest = z.input<typeof MarkReadRequest>;
 export const MarkReadResult = z.object({ updated: z.number().int() });
 
-/** Exact figures travel as decimal strings, never binary floats. */
+/** 升星: how a branch's level or an area's rank compares with the same county's previous round. */
+export const Movement = z.enum(['up', 'down', 'same', 'new']);
+export type Movement = z.infer<typeof Movement>;
+
+/**
+ * Exact figures travel as decimal strings, never binary floats. The `previous*` fields and
+ * `rankMovement` compare with the previous round (see RankingResult.previousRound); null without one.
+ */
 export const Aggregate = z.object({
   code: z.string(),
   name: z.string(),
@@ -106,6 +116,12 @@ export const Aggregate = z.object({
   averageStars: z.string(),
   threeStarsOrMoreShare: z.string(),
   rank: z.number().int(),
+  /** 累计创星 of the same branches in the previous round. */
+  previousTotalStars: z.number().int().nullable(),
+  /** Rank in the previous round, among the same areas. */
+  previousRank: z.number().int().nullable(),
+  /** ↑ up (a better rank than before), ↓ down, or the same. */
+  rankMovement: z.enum(['up', 'down', 'same']).nullable(),
 });
 export type Aggregate = z.infer<typeof Aggregate>;
 
@@ -116,12 +132,42 @@ export const BranchStanding = z.object({
   level: z.number().int(),
   stars: z.array(z.string()),
   rank: z.number().int(),
+  /**
+   * Its level in the previous round; null when there is no previous round or the branch had no standing
+   * in it (never awarded, revoked or withdrawn there).
+   */
+  previousLevel: z.number().int().nullable(),
+  /** `new` when previousLevel is null. */
+  movement: Movement,
+  /** Withdrawn from the round (not participating this year): counted as a branch at level 0. */
+  withdrawn: z.boolean(),
 });
 export type BranchStanding = z.infer<typeof BranchStanding>;
 
-export const RankingRequest = z.object({ countyCode: CountyCode, townshipCode: TownshipCode.optional() });
+/** A round as rankings know it (from `round.started`; `title` is null if only its close was seen). */
+export const RankingRound = z.object({
+  id: z.string(),
+  countyCode: z.string(),
+  year: z.number().int(),
+  title: z.string().nullable(),
+});
+export type RankingRound = z.infer<typeof RankingRound>;
+
+export const RankingRequest = z.object({
+  countyCode: CountyCode,
+  townshipCode: TownshipCode.optional(),
+  /** Default: the county's round of the latest year; a county without rounds: each branch's latest award. */
+  roundId: RoundId.optional(),
+});
 export type RankingRequest = z.input<typeof RankingRequest>;
 export const RankingResult = z.object({
+  /** The round the standings are of; null when the county has no round (latest award per branch). */
+  round: RankingRound.nullable(),
+  /** The county's round with the greatest year before this round's year; null if none. */
+  previousRound: RankingRound.nullable(),
+  /** The round is closed: its standings are final and later awards or revocations are ignored. */
+  frozen: z.boolean(),
+  closedAt: z.string().nullable(),
   county: Aggregate,
   townships: z.array(Aggregate),
   branches: z.array(BranchStanding),
@@ -137,9 +183,55 @@ export type BranchPageRequest = z.input<typeof BranchPageRequest>;
 export const BranchPageResult = z.object({ branches: z.array(Branch), next: z.string().nullable() });
 export type BranchPageResult = z.infer<typeof BranchPageResult>;
 
+/**
+ * Round progress (进度): where the round's branches stand, by step, status and township. Scoped to the
+ * viewer: only branches inside its jurisdiction count; `countyCode` / `townshipCode` narrow further and
+ * must lie on the viewer's path (else `forbidden`).
+ */
+export const RoundProgressRequest = z.object({
+  viewer: Viewer,
+  roundId: z.string().min(1),
+  countyCode: CountyCode.optional(),
+  townshipCode: TownshipCode.optional(),
+});
+export type RoundProgressRequest = z.input<typeof RoundProgressRequest>;
+
+/** Branches per step: every step is present (0 when none); withdrawn branches count at the step they left. */
+export const StepCounts = z.record(Step, z.number().int().nonnegative());
+export type StepCounts = z.infer<typeof StepCounts>;
+export const ProgressStatusCounts = z.object({
+  active: z.number().int().nonnegative(),
+  closed: z.number().int().nonnegative(),
+  withdrawn: z.number().int().nonnegative(),
+});
+export type ProgressStatusCounts = z.infer<typeof ProgressStatusCounts>;
+
+export const TownshipProgress = z.object({
+  townshipCode: TownshipCode,
+  total: z.number().int().nonnegative(),
+  byStep: StepCounts,
+  byStatus: ProgressStatusCounts,
+  /** Open step tasks of the township's branches past their deadline (or flagged overdue) now. */
+  overdue: z.number().int().nonnegative(),
+});
+export type TownshipProgress = z.infer<typeof TownshipProgress>;
+
+/** `total` = sum of `byStep` = sum of `byStatus`; townships ordered by code. */
+export const RoundProgressResult = z.object({
+  roundId: z.string(),
+  total: z.number().int().nonnegative(),
+  byStep: StepCounts,
+  byStatus: ProgressStatusCounts,
+  townships: z.array(TownshipProgress),
+});
+export type RoundProgressResult = z.infer<typeof RoundProgressResult>;
+
 /** The endpoints each service answers on `fivestar.svc.<service>.<endpoint>`. */
 export const ENDPOINTS = {
-  tasks: { list: { request: ListTasksRequest, result: ListTasksResult } },
+  tasks: {
+    list: { request: ListTasksRequest, result: ListTasksResult },
+    progress: { request: RoundProgressRequest, result: RoundProgressResult },
+  },
   notifications: {
     inbox: { request: InboxRequest, result: InboxResult },
     markRead: { request: MarkReadRequest, result: MarkReadResult },

@@ -95,6 +95,10 @@ export const RoundSchedule = z.object({
       { message: '督办层级须使用同一计时单位，且时限逐级递增' },
     ),
   observation: ObservationRule.default({ rule: 'mean', quorum: 2, outlierPoints: 3 }),
+  /** 公示: how long an award stays on public notice before it is published (null: published at once). */
+  publicNotice: Duration.nullable().default(null),
+  /** At the last rung of a failing rectification, propose revoking a star (摘星) to the coordinator. */
+  revocation: z.object({ proposeAtLastRung: z.boolean().default(true) }).default({ proposeAtLastRung: true }),
   /** 支部过硬星 only together with every other star (DOMAIN.md's capstone rule), as a flag. */
   award: z
     .object({ capstoneRequiresAllOthers: z.boolean().default(true) })
@@ -122,6 +126,8 @@ export const DEFAULT_SCHEDULE: RoundSchedule = {
     { level: 'red', after: wd(6), notify: { role: 'county_reviewer', scope: 'county' } },
   ],
   observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
+  publicNotice: wd(5),
+  revocation: { proposeAtLastRung: true },
   award: { capstoneRequiresAllOthers: true },
 };
 

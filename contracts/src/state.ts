@@ -44,6 +44,15 @@ export interface BranchState {
   vetoes: { vetoCode: string; foundBy: Person; step: Step; note: string }[];
   /** The on-site observation team's score sheets (one per observer, the latest kept). */
   observation: { sheets: { observer: Person; scores: Record<string, number> }[]; closedBy: Person | null };
+  /** 摘星 proposals from failing rectifications and the coordinator's decisions on them. */
+  revocations: {
+    findingId: string;
+    star: string | null;
+    title: string;
+    status: 'proposed' | 'confirmed' | 'dismissed';
+    revoked: string[];
+    reasons: string[];
+  }[];
   /** The award decision record, explaining every star; null until the award is confirmed. */
   award: AwardDecision | null;
   level: number | null;

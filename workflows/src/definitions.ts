@@ -2,9 +2,11 @@
  * Names shared by the workflows and their callers (the API, tests): Updates, queries, ids, inputs.
  * Importable from both the workflow sandbox and Node.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   CloseObservation,
+  DecideRevocation,
+  UpholdObjection,
   DecideExtension,
   RequestExtension,
   Urge,
@@ -46,6 +48,8 @@ export interface RectificationInput {
   branch: Branch;
   findingId: string;
   title: string;
+  /** The star the finding concerns, when the reviewer named one (a revocation would take it). */
+  star?: string | null;
   schedule: RoundSchedule;
 }
 
@@ -119,3 +123,12 @@ export const requestExtensionUpdate = defineUpdate<WorkStatus, [Signed<RequestEx
   'requestExtension',
 );
 export const decideExtensionUpdate = defineUpdate<WorkStatus, [Signed<DecideExtension>]>('decideExtension');
+
+export const upholdObjectionUpdate = defineUpdate<StepResult, [Signed<UpholdObjection>]>('upholdObjection');
+export const decideRevocationUpdate = defineUpdate<
+  BranchState,
+  [Signed<DecideRevocation> & { findingId: string }]
+>('decideRevocation');
+/** From a rectification to its branch: the last rung passed unfixed; propose 摘星 to the coordinator. */
+export const revocationProposedSignal =
+  defineSignal<[{ findingId: string; star: string | null; title: string }]>('revocationProposed');

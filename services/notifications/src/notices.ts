@@ -189,6 +189,51 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         escalationLevel: null,
       };
     }
+    case 'branch.notice_started': {
+      if (!event.branchId) return null;
+      return {
+        kind: 'public_notice',
+        title: `评星结果公示：${LEVEL_NAMES[event.data.level]}星级`,
+        body: `本支部评星结果进入公示期，至${formatBeijingTime(event.data.until)}结束；公示期间如有异议将重新审核。`,
+        group: { role: 'village_secretary', jurisdiction: event.branchId },
+        workKey: null,
+        escalationLevel: null,
+      };
+    }
+    case 'branch.objection_upheld': {
+      if (!event.branchId) return null;
+      return {
+        kind: 'public_notice',
+        title: '公示异议成立，重新审核',
+        body: `公示期异议成立，退回“${STEP_LABELS[event.data.toStep]}”重新办理。理由：${event.data.reasons.join('；')}。`,
+        group: { role: 'village_secretary', jurisdiction: event.branchId },
+        workKey: null,
+        escalationLevel: null,
+      };
+    }
+    case 'branch.revocation_proposed': {
+      const { work } = event.data;
+      return {
+        kind: 'revocation_proposed',
+        title: `待审议：${work.title}`,
+        body: `整改事项（问题编号 ${event.data.findingId}）逾期未完成，已达最高督办层级，建议摘星，请于${formatBeijingTime(work.deadline)}前审议。`,
+        group: work.group,
+        workKey: work.key,
+        escalationLevel: null,
+      };
+    }
+    case 'branch.star_revoked': {
+      if (!event.branchId) return null;
+      const { revoked, level } = event.data;
+      return {
+        kind: 'star_revoked',
+        title: `摘星通知：${revoked.map((r) => r.name).join('、')}`,
+        body: `因整改事项（问题编号 ${event.data.findingId}）逾期未完成，摘除${revoked.map((r) => r.name).join('、')}，现为${LEVEL_NAMES[level]}星级。`,
+        group: { role: 'village_secretary', jurisdiction: event.branchId },
+        workKey: null,
+        escalationLevel: null,
+      };
+    }
     case 'branch.awarded': {
       // The branch's own secretaries hear the result; without a branch there is nobody to tell.
       if (!event.branchId) return null;

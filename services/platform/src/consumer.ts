@@ -129,42 +129,63 @@ export async function runConsumer<DB>(opts: ConsumerOptions<DB>): Promise<Runnin
   const maxDeliver = opts.maxDeliver ?? 8;
   await ensureDurable(opts.nc, opts.durable, maxDeliver);
   const consumer = await jetstreamClient(opts.nc).consumers.get(EVENT_STREAM, opts.durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 100 });
   const dl = opts.db as unknown as Kysely<ConsumerTables>;
   const log = opts.log.child({ consumer: opts.durable });
 
+  /** Handles one message; never throws (a failure is a nak with backoff, then the dead-letter list). */
+  async function handle(msg: JsMsg): Promise<void> {
+    let event: FivestarEvent;
+    try {
+      event = parseEvent(msg.json());
+    } catch (err) {
+      const error = err instanceof ZodError ? JSON.stringify(err.issues) : String(err);
+      log.warn({ seq: msg.seq, subject: msg.subject, error }, 'poison message dead-lettered');
+      await recordDeadLetter(dl, msg, error);
+      msg.ack();
+      return;
+    }
+    try {
+      const applied = await applyOnce(opts.db, event, msg.seq, opts.handle);
+      log.debug({ eventId: event.id, type: event.type, applied }, 'event handled');
+      msg.ack();
+    } catch (err) {
+      const deliveries = msg.info.deliveryCount;
+      log.error({ eventId: event.id, type: event.type, deliveries, err }, 'event handler failed');
+      if (deliveries >= maxDeliver) {
+        await recordDeadLetter(dl, msg, String(err));
+        msg.ack();
+      } else {
+        msg.nak(Math.min(30_000, 500 * 2 ** deliveries));
+      }
+    }
+  }
+
+  // The pull iterator can end under load or a server hiccup (missed heartbeats); a consumer that
+  // silently stopped would leave its read model stale, so it resumes until stop() is called.
+  let stopped = false;
+  let messages: ConsumerMessages | null = null;
   const loop = (async () => {
-    for await (const msg of messages) {
-      let event: FivestarEvent;
+    while (!stopped) {
       try {
-        event = parseEvent(msg.json());
-      } catch (err) {
-        const error = err instanceof ZodError ? JSON.stringify(err.issues) : String(err);
-        log.warn({ seq: msg.seq, subject: msg.subject, error }, 'poison message dead-lettered');
-        await recordDeadLetter(dl, msg, error);
-        msg.ack();
-        continue;
-      }
-      try {
-        const applied = await applyOnce(opts.db, event, msg.seq, opts.handle);
-        log.debug({ eventId: event.id, type: event.type, applied }, 'event handled');
-        msg.ack();
-      } catch (err) {
-        const deliveries = msg.info.deliveryCount;
-        log.error({ eventId: event.id, type: event.type, deliveries, err }, 'event handler failed');
-        if (deliveries >= maxDeliver) {
-          await recordDeadLetter(dl, msg, String(err));
-          msg.ack();
-        } else {
-          msg.nak(Math.min(30_000, 500 * 2 ** deliveries));
+        messages = await consumer.consume({ max_messages: 100 });
+        for await (const msg of messages) {
+          try {
+            await handle(msg);
+          } catch (err) {
+            log.error({ err, seq: msg.seq }, 'message not settled; it will be redelivered');
+          }
         }
+      } catch (err) {
+        log.warn({ err }, 'event consumption interrupted; resuming');
       }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
 
   return {
     async stop() {
-      await messages.close();
+      stopped = true;
+      await messages?.close();
       await loop;
     },
   };

@@ -6,6 +6,7 @@ export const SCHEMA = 'ranking';
 
 /** Timestamps are written as ISO strings (from event.occurredAt) and read back as Dates. */
 type Timestamp = ColumnType<Date, string, string>;
+type NullableTimestamp = ColumnType<Date | null, string | null | undefined, string | null>;
 
 /** The service's own copy of the directory's branches (from `directory.branch_upserted`). */
 export interface BranchesTable {
@@ -20,19 +21,37 @@ export interface BranchesTable {
   updated_at: Timestamp;
 }
 
-/** A branch's award in one round (from `branch.awarded`); the latest award of the round wins. */
+/**
+ * A branch's standing in one round: set by `branch.awarded`, lowered by `branch.star_revoked`, zeroed by
+ * `branch.withdrawn`. The event that occurred last wins, whatever order the events arrive in.
+ */
 export interface StandingsTable {
   round_id: string;
   branch_code: string;
   level: number;
-  /** Star codes, in the order the award listed them. */
+  /** Star codes, in the order the award (or the revocation) listed them. */
   stars: string[];
-  awarded_at: Timestamp;
+  /** Not participating this round (`branch.withdrawn`): level 0, no stars. */
+  withdrawn: ColumnType<boolean, boolean | undefined, boolean>;
+  /** occurredAt of the event applied last (0001 called it awarded_at). */
+  changed_at: Timestamp;
+}
+
+/** A round (from `round.started`, or from `round.closed` if that is all that was seen of it). */
+export interface RoundsTable {
+  round_id: string;
+  county_code: string;
+  year: number;
+  title: string | null;
+  started_at: NullableTimestamp;
+  /** Set once by the first `round.closed`: from then on the round's standings are frozen. */
+  closed_at: NullableTimestamp;
 }
 
 export interface RankingTables {
   branches: BranchesTable;
   standings: StandingsTable;
+  rounds: RoundsTable;
 }
 
 export type RankingDB = RankingTables & ConsumerTables;

@@ -1,9 +1,71 @@
-import type { FivestarEvent } from '@fivestar/contracts';
-import type { Transaction } from 'kysely';
+import type { EventOf, FivestarEvent } from '@fivestar/contracts';
+import type { Logger } from '@fivestar/platform';
+import { sql, type Transaction } from 'kysely';
 import type { RankingDB } from './db';
 
+type StandingEvent = EventOf<'branch.awarded'> | EventOf<'branch.star_revoked'> | EventOf<'branch.withdrawn'>;
+
+/**
+ * Sets a branch's standing in the event's round. The event that occurred last wins, whatever order the
+ * events arrive in (ties: later in the stream). Once the round is closed its standings are frozen: an
+ * event applied after the close (in stream order, so a rebuild decides the same) is ignored.
+ */
+async function place(
+  trx: Transaction<RankingDB>,
+  event: StandingEvent,
+  log: Logger,
+  standing: { level: number; stars: string[]; withdrawn: boolean },
+): Promise<void> {
+  // An event outside a round or without a branch cannot be placed in any standing.
+  if (!event.roundId || !event.branchId) return;
+  const round = await trx
+    .selectFrom('rounds')
+    .select('closed_at')
+    .where('round_id', '=', event.roundId)
+    // Serialises with a concurrent close of the round: either this lands first, or it sees the close.
+    .forShare()
+    .executeTakeFirst();
+  if (round?.closed_at) {
+    log.info(
+      {
+        eventId: event.id,
+        type: event.type,
+        roundId: event.roundId,
+        branchId: event.branchId,
+        closedAt: round.closed_at.toISOString(),
+      },
+      'event ignored: the round is closed and its standings are frozen',
+    );
+    return;
+  }
+  await trx
+    .insertInto('standings')
+    .values({
+      round_id: event.roundId,
+      branch_code: event.branchId,
+      ...standing,
+      changed_at: event.occurredAt,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['round_id', 'branch_code'])
+        .doUpdateSet((eb) => ({
+          level: eb.ref('excluded.level'),
+          stars: eb.ref('excluded.stars'),
+          withdrawn: eb.ref('excluded.withdrawn'),
+          changed_at: eb.ref('excluded.changed_at'),
+        }))
+        .where('standings.changed_at', '<=', (eb) => eb.ref('excluded.changed_at')),
+    )
+    .execute();
+}
+
 /** Applies one event to the ranking model (inside applyOnce's transaction). */
-export async function handleEvent(trx: Transaction<RankingDB>, event: FivestarEvent): Promise<void> {
+export async function handleEvent(
+  trx: Transaction<RankingDB>,
+  event: FivestarEvent,
+  log: Logger,
+): Promise<void> {
   switch (event.type) {
     case 'directory.branch_upserted': {
       const { branch, townshipName, countyName } = event.data;
@@ -36,32 +98,75 @@ export async function handleEvent(trx: Transaction<RankingDB>, event: FivestarEv
         .execute();
       return;
     }
-    case 'branch.awarded': {
-      // An award outside a round or without a branch cannot be placed in any standing.
-      if (!event.roundId || !event.branchId) return;
+    case 'round.started': {
+      if (!event.roundId) return;
+      const { countyCode, year, title } = event.data;
       await trx
-        .insertInto('standings')
+        .insertInto('rounds')
         .values({
           round_id: event.roundId,
-          branch_code: event.branchId,
-          level: event.data.level,
-          stars: event.data.stars.map((s) => s.code),
-          awarded_at: event.occurredAt,
+          county_code: countyCode,
+          year,
+          title,
+          started_at: event.occurredAt,
         })
         .onConflict((oc) =>
           oc
-            .columns(['round_id', 'branch_code'])
+            .column('round_id')
             .doUpdateSet((eb) => ({
-              level: eb.ref('excluded.level'),
-              stars: eb.ref('excluded.stars'),
-              awarded_at: eb.ref('excluded.awarded_at'),
+              county_code: eb.ref('excluded.county_code'),
+              year: eb.ref('excluded.year'),
+              title: eb.ref('excluded.title'),
+              started_at: eb.ref('excluded.started_at'),
             }))
-            // The latest award wins, whatever order the events arrive in (ties: later in stream).
-            .where('standings.awarded_at', '<=', (eb) => eb.ref('excluded.awarded_at')),
+            // Known only from its close so far, or started again later: the start seen last wins.
+            .where((eb) =>
+              eb.or([
+                eb('rounds.started_at', 'is', null),
+                eb('rounds.started_at', '<=', eb.ref('excluded.started_at')),
+              ]),
+            ),
         )
         .execute();
       return;
     }
+    case 'round.closed': {
+      if (!event.roundId) return;
+      const { countyCode, year } = event.data;
+      // The first close freezes the round; a second one changes nothing.
+      await trx
+        .insertInto('rounds')
+        .values({
+          round_id: event.roundId,
+          county_code: countyCode,
+          year,
+          title: null,
+          closed_at: event.occurredAt,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('round_id')
+            .doUpdateSet({ closed_at: sql`coalesce(rounds.closed_at, excluded.closed_at)` }),
+        )
+        .execute();
+      log.info({ eventId: event.id, roundId: event.roundId }, 'round closed: its standings are frozen');
+      return;
+    }
+    case 'branch.awarded':
+      return place(trx, event, log, {
+        level: event.data.level,
+        stars: event.data.stars.map((s) => s.code),
+        withdrawn: false,
+      });
+    case 'branch.star_revoked':
+      // The event carries what is left: the lowered level and the remaining stars.
+      return place(trx, event, log, {
+        level: event.data.level,
+        stars: event.data.stars.map((s) => s.code),
+        withdrawn: false,
+      });
+    case 'branch.withdrawn':
+      return place(trx, event, log, { level: 0, stars: [], withdrawn: true });
     default:
       return;
   }
@@ -70,5 +175,6 @@ export async function handleEvent(trx: Transaction<RankingDB>, event: FivestarEv
 /** Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform). */
 export async function truncateModel(trx: Transaction<RankingDB>): Promise<void> {
   await trx.deleteFrom('standings').execute();
+  await trx.deleteFrom('rounds').execute();
   await trx.deleteFrom('branches').execute();
 }

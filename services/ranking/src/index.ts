@@ -2,5 +2,13 @@ export { startRankingService, rebuildRanking } from './service';
 export { handleEvent, truncateModel } from './handlers';
 export { standings } from './queries';
 export { rankDesc, scaledDecimal } from './rank';
+export {
+  defaultRound,
+  previousRound,
+  sourcesFor,
+  levelMovement,
+  rankMovement,
+  type RoundInfo,
+} from './periods';
 export { migrations } from './migrations';
 export * from './db';

@@ -1,22 +1,37 @@
-import type { Aggregate, BranchStanding } from '@fivestar/contracts';
+import type { Aggregate, BranchStanding, RankingRound } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RankingDB } from './db';
+import {
+  defaultRound,
+  levelMovement,
+  previousRound,
+  rankMovement,
+  sourcesFor,
+  type RoundInfo,
+  type Sources,
+} from './periods';
 import { rankDesc, scaledDecimal } from './rank';
 
 /**
- * Every directory branch of the area with its current level: the latest award across rounds (a
- * branch never awarded is level 0). The round filter is a later issue; round_id is stored for it.
+ * Every directory branch of the area with its level in the period `sources` describes (see Sources): a
+ * branch without a standing there is level 0. `placed` tells whether it had a standing at all. Without
+ * a round, the latest standing in any round counts (by the time of the event that set it).
  */
-function branchLevels(where: RawBuilder<unknown>): RawBuilder<unknown> {
+function branchLevels(sources: Sources, where: RawBuilder<unknown>): RawBuilder<unknown> {
+  const counties = [...sources.keys()];
+  const rounds = [...sources.values()];
   return sql`
     SELECT br.code, br.name, br.township_code, br.township_name, br.county_code, br.county_name,
-           coalesce(l.level, 0) AS level, coalesce(l.stars, '{}') AS stars
+           coalesce(l.level, 0) AS level, coalesce(l.stars, '{}') AS stars,
+           coalesce(l.withdrawn, false) AS withdrawn, l.level IS NOT NULL AS placed
     FROM branches br
+    LEFT JOIN unnest(${counties}::text[], ${rounds}::text[]) AS src(county_code, round_id)
+      ON src.county_code = br.county_code
     LEFT JOIN LATERAL (
-      SELECT s.level, s.stars FROM standings s
-      WHERE s.branch_code = br.code
-      ORDER BY s.awarded_at DESC, s.round_id DESC
+      SELECT s.level, s.stars, s.withdrawn FROM standings s
+      WHERE s.branch_code = br.code AND (src.county_code IS NULL OR s.round_id = src.round_id)
+      ORDER BY s.changed_at DESC, s.round_id DESC
       LIMIT 1
     ) l ON true
     ${where}`;
@@ -37,19 +52,24 @@ interface AggregateRow {
   share: string;
 }
 
+/** An area's figures in one period, before ranking. */
+type Figures = Omit<Aggregate, 'rank' | 'previousTotalStars' | 'previousRank' | 'rankMovement'>;
+
 /**
  * Figures per county or per township, computed by PostgreSQL in exact numeric: 创建得分 rounded half
- * up to 2 places, 三星以上占比 as a percentage to 1 place. Areas come from the directory's branches.
+ * up to 2 places, 三星以上占比 as a percentage to 1 place. Areas come from the directory's branches;
+ * a withdrawn branch counts as a branch at level 0.
  */
 async function aggregates(
   db: Kysely<RankingDB>,
   by: 'county' | 'township',
+  sources: Sources,
   where: RawBuilder<unknown>,
-): Promise<Array<Omit<Aggregate, 'rank'>>> {
+): Promise<Figures[]> {
   const code = sql.ref(by === 'county' ? 'county_code' : 'township_code');
   const name = sql.ref(by === 'county' ? 'county_name' : 'township_name');
   const { rows } = await sql<AggregateRow>`
-    WITH b AS (${branchLevels(where)})
+    WITH b AS (${branchLevels(sources, where)})
     SELECT ${code} AS code, max(${name}) AS name, count(*)::int AS branches,
            count(*) FILTER (WHERE level = 0)::int AS l0, count(*) FILTER (WHERE level = 1)::int AS l1,
            count(*) FILTER (WHERE level = 2)::int AS l2, count(*) FILTER (WHERE level = 3)::int AS l3,
@@ -69,7 +89,7 @@ async function aggregates(
   }));
 }
 
-function emptyAggregate(code: string): Omit<Aggregate, 'rank'> {
+function emptyFigures(code: string): Figures {
   return {
     code,
     name: '',
@@ -85,13 +105,81 @@ function emptyAggregate(code: string): Omit<Aggregate, 'rank'> {
  * Areas are ranked by the published 创建得分 (2 places), so two areas showing the same score share a
  * rank — the bulletin never shows equal scores with different ranks.
  */
-function rankAreas(areas: Array<Omit<Aggregate, 'rank'>>): Aggregate[] {
+function rankAreas(areas: Figures[]): Array<Figures & { rank: number }> {
   return rankDesc(areas, (a) => scaledDecimal(a.averageStars, 2));
 }
 
+/** Ranks the areas and sets each one's previous 累计创星 and rank (null without a previous period). */
+function rankWithPrevious(current: Figures[], previous: Figures[] | null): Aggregate[] {
+  const before = new Map(previous ? rankAreas(previous).map((a) => [a.code, a]) : []);
+  return rankAreas(current).map((a) => {
+    const p = before.get(a.code);
+    return {
+      ...a,
+      previousTotalStars: p?.totalStars ?? null,
+      previousRank: p?.rank ?? null,
+      rankMovement: p ? rankMovement(a.rank, p.rank) : null,
+    };
+  });
+}
+
+/** Counties of the city, with `countyCode` answered with zeros when it has no branch. */
+async function cityCounties(db: Kysely<RankingDB>, countyCode: string, sources: Sources): Promise<Figures[]> {
+  const counties = await aggregates(
+    db,
+    'county',
+    sources,
+    sql`WHERE br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
+  );
+  if (!counties.some((c) => c.code === countyCode)) counties.push(emptyFigures(countyCode));
+  return counties;
+}
+
+/** The rounds of the city's counties (a handful a year each). */
+async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<RoundInfo[]> {
+  const rows = await db
+    .selectFrom('rounds')
+    .selectAll()
+    .where('county_code', 'like', `${countyCode.slice(0, 4)}%`)
+    .execute();
+  return rows.map((r) => ({
+    id: r.round_id,
+    countyCode: r.county_code,
+    year: r.year,
+    title: r.title,
+    startedAt: r.started_at,
+    closedAt: r.closed_at,
+  }));
+}
+
+/** The round asked for (it must be the county's), else the county's default; null: the county has none. */
+async function chooseRound(
+  db: Kysely<RankingDB>,
+  rounds: RoundInfo[],
+  countyCode: string,
+  roundId: string | undefined,
+): Promise<RoundInfo | null> {
+  if (roundId === undefined) return defaultRound(rounds, countyCode);
+  const round = rounds.find((r) => r.id === roundId);
+  if (round?.countyCode === countyCode) return round;
+  const elsewhere =
+    round ??
+    (await db.selectFrom('rounds').select('round_id').where('round_id', '=', roundId).executeTakeFirst());
+  if (elsewhere) throw new RequestError('invalid', `轮次 ${roundId} 不属于县 ${countyCode}`);
+  throw new RequestError('not_found', `没有轮次 ${roundId}`);
+}
+
+const asRankingRound = (r: RoundInfo): RankingRound => ({
+  id: r.id,
+  countyCode: r.countyCode,
+  year: r.year,
+  title: r.title,
+});
+
 /**
- * County figures, its townships ranked, and branch standings. The county is ranked among the counties of
- * its city (same first four code digits), as a city's bulletin ranks them.
+ * County figures, its townships ranked, and branch standings, all of one round of the county (see
+ * `periods.ts`), with 升星 against its previous round. The county is ranked among the counties of its
+ * city (same first four code digits), as a city's bulletin ranks them.
  */
 export async function standings(
   db: Kysely<RankingDB>,
@@ -101,28 +189,40 @@ export async function standings(
   if (townshipCode && !townshipCode.startsWith(countyCode))
     throw new RequestError('invalid', `乡镇 ${townshipCode} 不属于县 ${countyCode}`);
 
-  const counties = await aggregates(
-    db,
-    'county',
-    sql`WHERE br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
-  );
-  if (!counties.some((c) => c.code === countyCode)) counties.push(emptyAggregate(countyCode));
-  const county = rankAreas(counties).find((c) => c.code === countyCode)!;
+  const rounds = await cityRounds(db, countyCode);
+  const round = await chooseRound(db, rounds, countyCode, req.roundId);
+  const previous = round && previousRound(rounds, round);
+  const now = sourcesFor(rounds, countyCode, round);
+  const before = previous && sourcesFor(rounds, countyCode, previous);
 
-  const townships = rankAreas(await aggregates(db, 'township', sql`WHERE br.county_code = ${countyCode}`));
+  const county = rankWithPrevious(
+    await cityCounties(db, countyCode, now),
+    before && (await cityCounties(db, countyCode, before)),
+  ).find((c) => c.code === countyCode)!;
+
+  const inCounty = sql`WHERE br.county_code = ${countyCode}`;
+  const townships = rankWithPrevious(
+    await aggregates(db, 'township', now, inCounty),
+    before && (await aggregates(db, 'township', before, inCounty)),
+  );
 
   const area = townshipCode
     ? sql`WHERE br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
-    : sql`WHERE br.county_code = ${countyCode}`;
+    : inCounty;
   const { rows } = await sql<{
     code: string;
     name: string;
     township_code: string;
     level: number;
     stars: string[];
+    withdrawn: boolean;
+    previous_level: number | null;
   }>`
-    SELECT code, name, township_code, level, stars FROM (${branchLevels(area)}) b
-    ORDER BY level DESC, code`.execute(db);
+    SELECT b.code, b.name, b.township_code, b.level, b.stars, b.withdrawn,
+           ${before ? sql`p.level` : sql`NULL::int`} AS previous_level
+    FROM (${branchLevels(now, area)}) b
+    ${before ? sql`LEFT JOIN (${branchLevels(before, area)}) p ON p.code = b.code AND p.placed` : sql``}
+    ORDER BY b.level DESC, b.code`.execute(db);
   const branches: BranchStanding[] = rankDesc(
     rows.map((r) => ({
       code: r.code,
@@ -130,8 +230,20 @@ export async function standings(
       townshipCode: r.township_code,
       level: r.level,
       stars: r.stars,
+      previousLevel: r.previous_level,
+      movement: levelMovement(r.level, r.previous_level),
+      withdrawn: r.withdrawn,
     })),
     (b) => b.level,
   );
-  return { county, townships, branches };
+
+  return {
+    round: round && asRankingRound(round),
+    previousRound: previous && asRankingRound(previous),
+    frozen: Boolean(round?.closedAt),
+    closedAt: round?.closedAt?.toISOString() ?? null,
+    county,
+    townships,
+    branches,
+  };
 }

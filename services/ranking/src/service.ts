@@ -13,11 +13,12 @@ import { standings } from './queries';
 
 /** Runs the durable event consumer and the `standings` endpoint until `stop()`. */
 export function startRankingService(opts: ReadModelOptions): Promise<Stoppable> {
+  const log = opts.log.child({ service: 'ranking' });
   return startReadModelService<RankingTables, 'ranking'>(
     {
       service: 'ranking',
       schema: SCHEMA,
-      handle: handleEvent,
+      handle: (trx, event) => handleEvent(trx, event, log),
       endpoints: (db) => ({ standings: (req) => standings(db, req) }),
     },
     opts,
@@ -30,5 +31,11 @@ export function rebuildRanking(
   nc: NatsConnection,
   log: Logger,
 ): Promise<{ applied: number }> {
-  return rebuildFromStream<RankingTables>({ nc, db, handle: handleEvent, truncate: truncateModel, log });
+  return rebuildFromStream<RankingTables>({
+    nc,
+    db,
+    handle: (trx, event) => handleEvent(trx, event, log),
+    truncate: truncateModel,
+    log,
+  });
 }

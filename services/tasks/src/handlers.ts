@@ -1,19 +1,29 @@
-import type { FivestarEvent, WorkItem } from '@fivestar/contracts';
-import type { Kysely } from 'kysely';
-import type { TasksDb, TasksTable } from './schema';
+import type { FivestarEvent, Step, WorkItem } from '@fivestar/contracts';
+import { sql, type Kysely } from 'kysely';
+import type { BranchProgressTable, TasksDb, TasksTable } from './schema';
 
 /**
- * Applies one event to the ledger. Runs inside `applyOnce`'s transaction, so it happens exactly once per
- * event id. Every timestamp comes from `occurredAt` (workflow time), never the wall clock: replaying the
- * stream rebuilds identical rows.
+ * Applies one event to the read models: the task ledger and round progress. Runs inside `applyOnce`'s
+ * transaction, so it happens exactly once per event id. Every timestamp comes from `occurredAt`
+ * (workflow time), never the wall clock: replaying the stream rebuilds identical rows.
  */
 export async function handleEvent(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {
+  await applyToLedger(trx, event);
+  await applyToProgress(trx, event);
+}
+
+async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {
   const at = new Date(event.occurredAt);
   switch (event.type) {
     case 'branch.step_opened':
       return open(trx, event, event.data.work, { step: event.data.step, finding_id: null });
     case 'rectification.opened':
       return open(trx, event, event.data.work, { step: null, finding_id: event.data.findingId });
+    case 'branch.revocation_proposed':
+      await open(trx, event, event.data.work, { step: null, finding_id: event.data.findingId });
+      return;
+    case 'branch.revocation_decided':
+      return close(trx, event.data.closes, at, event.id);
     case 'work.extension_requested':
       return open(trx, event, event.data.work, {
         step: event.data.step ?? null,
@@ -112,4 +122,109 @@ async function mark(
   set: Partial<Pick<TasksTable, 'deadline' | 'reminded_at' | 'overdue_at' | 'escalation_level'>>,
 ): Promise<void> {
   await trx.updateTable('tasks').set(set).where('key', '=', key).execute();
+}
+
+// ---- round progress -------------------------------------------------------------------------------
+
+/**
+ * What an event says about where its branch stands. `insert` fills a row the branch does not have yet
+ * (only its step, attempt and status); `update` lists the columns the event changes on an existing row.
+ */
+interface ProgressChange {
+  insert: { step: Step; attempt: number; status: BranchProgressTable['status'] };
+  update: Partial<Pick<BranchProgressTable, 'step' | 'attempt' | 'status' | 'level'>>;
+  /** A step without attempts of its own (公示, 整改, 办结): the attempt resets to 1 when the step changes. */
+  stepWithoutAttempts?: boolean;
+}
+
+function progressChange(event: FivestarEvent): ProgressChange | null {
+  switch (event.type) {
+    case 'branch.step_opened': {
+      const row = { step: event.data.step, attempt: event.data.attempt, status: 'active' as const };
+      return { insert: row, update: row };
+    }
+    case 'branch.notice_started': {
+      const row = { step: 'PUBLIC_NOTICE' as const, attempt: 1, status: 'active' as const };
+      return {
+        insert: row,
+        update: { step: row.step, status: row.status, level: event.data.level },
+        stepWithoutAttempts: true,
+      };
+    }
+    case 'rectification.opened': {
+      const row = { step: 'RECTIFICATION' as const, attempt: 1, status: 'active' as const };
+      return { insert: row, update: { step: row.step, status: row.status }, stepWithoutAttempts: true };
+    }
+    case 'branch.awarded':
+      // Awarded once the notice (if any) is over; a branch first seen here has at least reached AWARD.
+      return {
+        insert: { step: 'AWARD', attempt: 1, status: 'active' },
+        update: { level: event.data.level },
+      };
+    case 'branch.star_revoked':
+      // 摘星 comes at the last rung of a failing rectification.
+      return {
+        insert: { step: 'RECTIFICATION', attempt: 1, status: 'active' },
+        update: { level: event.data.level },
+      };
+    case 'branch.objection_upheld':
+      // The award on notice is annulled (the workflow drops its level); the step it returns to opens next.
+      return { insert: { step: event.data.toStep, attempt: 1, status: 'active' }, update: { level: null } };
+    case 'branch.withdrawn': {
+      const row = { step: event.data.step, attempt: event.data.attempt, status: 'withdrawn' as const };
+      return { insert: row, update: row };
+    }
+    case 'branch.closed': {
+      const row = { step: 'CLOSED' as const, attempt: 1, status: 'closed' as const };
+      return {
+        insert: row,
+        update: { step: row.step, status: row.status, level: event.data.level },
+        stepWithoutAttempts: true,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+const BRANCH_CODE = /^\d{12}$/;
+
+/**
+ * Keeps `branch_progress`. Out-of-order safe: the row remembers the occurredAt of the event that last
+ * wrote it, and an older event changes nothing (an equal time still applies: the stream order decides).
+ */
+async function applyToProgress(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {
+  const change = progressChange(event);
+  const { roundId, branchId } = event;
+  if (!change || roundId === null || branchId === null || !BRANCH_CODE.test(branchId)) return;
+  const at = new Date(event.occurredAt);
+  const { level, ...update } = change.update;
+  await trx
+    .insertInto('branch_progress')
+    .values({
+      round_id: roundId,
+      branch_id: branchId,
+      township_code: branchId.slice(0, 9),
+      county_code: branchId.slice(0, 6),
+      ...change.insert,
+      level: level ?? null,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['round_id', 'branch_id'])
+        .doUpdateSet({
+          ...update,
+          ...(level !== undefined ? { level } : {}),
+          ...(change.stepWithoutAttempts
+            ? {
+                attempt: sql<number>`case when branch_progress.step = excluded.step
+                  then branch_progress.attempt else excluded.attempt end`,
+              }
+            : {}),
+          updated_at: at,
+        })
+        .where('branch_progress.updated_at', '<=', at),
+    )
+    .execute();
 }

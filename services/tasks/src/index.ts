@@ -1,6 +1,35 @@
-export { startTasksService, type TasksServiceOptions } from './service';
+export { startTasksService, yellowWindow, type TasksServiceOptions } from './service';
 export { handleEvent } from './handlers';
-export { listTasks, type ListTasksQuery, type ListOptions } from './queries';
+export {
+  listTasks,
+  roundProgress,
+  progressScope,
+  type ListTasksQuery,
+  type ListOptions,
+  type RoundProgressQuery,
+  type ProgressOptions,
+} from './queries';
 export { migrations } from './migrations';
-export { computeLight, isOverdue, yellowSecondsFromEnv, DEFAULT_YELLOW_SECONDS } from './light';
-export { SCHEMA, type TasksDatabase, type TasksDb, type TasksTable } from './schema';
+export {
+  computeLight,
+  isOverdue,
+  withinSeconds,
+  withinWorkingDays,
+  cachedCalendar,
+  calendarDaysBetween,
+  yellowSecondsFromEnv,
+  yellowWorkingDaysFromEnv,
+  DEFAULT_YELLOW_SECONDS,
+  DEFAULT_YELLOW_WORKING_DAYS,
+  type DueSoon,
+  type LightInput,
+} from './light';
+export { truncateReadModels } from './rebuild-tables';
+export {
+  SCHEMA,
+  type TasksDatabase,
+  type TasksDb,
+  type TasksTable,
+  type BranchProgressTable,
+  type BranchProgressStatus,
+} from './schema';

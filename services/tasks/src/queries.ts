@@ -1,15 +1,29 @@
-import type { ListTasksResult, Task } from '@fivestar/contracts';
+import {
+  STEPS,
+  within,
+  type ListTasksResult,
+  type ProgressStatusCounts,
+  type RoundProgressResult,
+  type Step,
+  type StepCounts,
+  type Task,
+  type TownshipProgress,
+} from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf } from '@fivestar/platform';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { decodeCursor, encodeCursor } from './cursor';
-import { computeLight, DEFAULT_YELLOW_SECONDS } from './light';
-import type { TasksDb, TasksTable } from './schema';
+import { computeLight, DEFAULT_YELLOW_SECONDS, type DueSoon } from './light';
+import type { BranchProgressStatus, TasksDb, TasksTable } from './schema';
 
 export type ListTasksQuery = ParsedRequestOf<'tasks', 'list'>;
+export type RoundProgressQuery = ParsedRequestOf<'tasks', 'progress'>;
 
 export interface ListOptions {
   /** Read time for lights and the first page's ordering (tests pin it). */
   now?: Date;
+  /** When yellow starts: a rule (withinWorkingDays) or seconds; `yellow` wins when both are given. */
+  yellow?: DueSoon;
+  /** Default when neither is given: DEFAULT_YELLOW_SECONDS. */
   yellowSeconds?: number;
 }
 
@@ -65,15 +79,15 @@ export async function listTasks(
           key: last.key,
         })
       : null;
-  const yellowSeconds = opts.yellowSeconds ?? DEFAULT_YELLOW_SECONDS;
-  return { items: page.map((r) => toTask(r, now, yellowSeconds)), nextCursor };
+  const yellow = opts.yellow ?? opts.yellowSeconds ?? DEFAULT_YELLOW_SECONDS;
+  return { items: page.map((r) => toTask(r, now, yellow)), nextCursor };
 }
 
 function lightInput(r: Selectable<TasksTable>) {
   return { status: r.status, deadline: r.deadline, remindedAt: r.reminded_at, overdueAt: r.overdue_at };
 }
 
-function toTask(r: Selectable<TasksTable>, now: Date, yellowSeconds: number): Task {
+function toTask(r: Selectable<TasksTable>, now: Date, yellow: number | DueSoon): Task {
   return {
     key: r.key,
     kind: r.kind,
@@ -88,9 +102,101 @@ function toTask(r: Selectable<TasksTable>, now: Date, yellowSeconds: number): Ta
     openedAt: r.opened_at.toISOString(),
     closedAt: r.closed_at?.toISOString() ?? null,
     // Lights use the real read time; only the ordering is pinned to the cursor's `asOf`.
-    light: computeLight(lightInput(r), now, yellowSeconds),
+    light: computeLight(lightInput(r), now, yellow),
     escalationLevel: r.escalation_level,
     urgedAt: r.urged_at?.toISOString() ?? null,
     urgeCount: r.urge_count,
   };
+}
+
+// ---- round progress -------------------------------------------------------------------------------
+
+export interface ProgressOptions {
+  /** Read time for the overdue counts (tests pin it). */
+  now?: Date;
+}
+
+/**
+ * The code prefix a progress read covers: the deepest of the viewer's jurisdiction and the requested
+ * county / township. A requested code off the viewer's path is `forbidden`; a broader one is narrowed
+ * to the viewer's jurisdiction (a township reviewer asking for the county sees its township).
+ */
+export function progressScope(
+  req: Pick<RoundProgressQuery, 'viewer' | 'countyCode' | 'townshipCode'>,
+): string {
+  let scope = req.viewer.jurisdiction;
+  for (const code of [req.countyCode, req.townshipCode]) {
+    if (code === undefined) continue;
+    if (within(scope, code)) scope = code;
+    else if (!within(code, scope)) throw new RequestError('forbidden', `${code} 不在您的管辖范围内`);
+  }
+  return scope;
+}
+
+const zeroSteps = (): StepCounts => Object.fromEntries(STEPS.map((s) => [s, 0])) as StepCounts;
+const zeroStatus = (): ProgressStatusCounts => ({ active: 0, closed: 0, withdrawn: 0 });
+
+/**
+ * Round progress by step, status and township, inside the viewer's jurisdiction. Counts come from
+ * `branch_progress`; each township's `overdue` counts its branches' open step tasks that are overdue now
+ * (past the deadline or flagged by the workflow: the rule of the red light). A round nobody has events
+ * for yet answers zeros.
+ */
+export async function roundProgress(
+  db: Kysely<TasksDb>,
+  req: RoundProgressQuery,
+  opts: ProgressOptions = {},
+): Promise<RoundProgressResult> {
+  const now = opts.now ?? new Date();
+  const scope = progressScope(req);
+  // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
+  const column = scope.length === 6 ? 'county_code' : scope.length === 9 ? 'township_code' : 'branch_id';
+  const counts = await db
+    .selectFrom('branch_progress')
+    .select(['township_code', 'step', 'status', sql<number>`count(*)::int`.as('n')])
+    .where('round_id', '=', req.roundId)
+    .where(column, '=', scope)
+    .groupBy(['township_code', 'step', 'status'])
+    .execute();
+  const township = sql<string>`substr(branch_id, 1, 9)`;
+  const overdue = await db
+    .selectFrom('tasks')
+    .select([township.as('township_code'), sql<number>`count(*)::int`.as('n')])
+    .where('round_id', '=', req.roundId)
+    .where('kind', '=', 'step')
+    .where('status', '=', 'open')
+    .where('branch_id', 'like', `${scope}%`)
+    .where((eb) => eb.or([eb('deadline', '<', now), eb('overdue_at', 'is not', null)]))
+    .groupBy(township)
+    .execute();
+
+  const result: RoundProgressResult = {
+    roundId: req.roundId,
+    total: 0,
+    byStep: zeroSteps(),
+    byStatus: zeroStatus(),
+    townships: [],
+  };
+  const townships = new Map<string, TownshipProgress>();
+  const townshipOf = (code: string) => {
+    let t = townships.get(code);
+    if (!t) {
+      t = { townshipCode: code, total: 0, byStep: zeroSteps(), byStatus: zeroStatus(), overdue: 0 };
+      townships.set(code, t);
+    }
+    return t;
+  };
+  for (const row of counts) {
+    const n = Number(row.n);
+    const step = row.step as Step;
+    const status = row.status as BranchProgressStatus;
+    for (const into of [result, townshipOf(row.township_code)]) {
+      into.total += n;
+      into.byStep[step] = (into.byStep[step] ?? 0) + n;
+      into.byStatus[status] += n;
+    }
+  }
+  for (const row of overdue) townshipOf(row.township_code).overdue += Number(row.n);
+  result.townships = [...townships.values()].sort((a, b) => a.townshipCode.localeCompare(b.townshipCode));
+  return result;
 }

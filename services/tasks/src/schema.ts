@@ -1,4 +1,4 @@
-import type { EscalationLevel, HumanStep, Role, WorkItem } from '@fivestar/contracts';
+import type { EscalationLevel, HumanStep, Role, Step, WorkItem } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { Generated } from 'kysely';
 
@@ -32,8 +32,32 @@ export interface TasksTable {
   closed_event_id: string | null;
 }
 
+export type BranchProgressStatus = 'active' | 'closed' | 'withdrawn';
+
+/**
+ * Round progress (read model): where each branch of a round stands, one row per (round, branch), kept
+ * from the branch's events. `updated_at` is the occurredAt of the event that last wrote the row; an
+ * event older than it is ignored (see handlers.ts), so late deliveries never move a branch backwards.
+ */
+export interface BranchProgressTable {
+  round_id: string;
+  branch_id: string;
+  /** First 9 digits of the branch code. */
+  township_code: string;
+  /** First 6 digits of the branch code. */
+  county_code: string;
+  step: Step;
+  /** The attempt of the current step (a returned step reopens as a new attempt); 1 for non-human steps. */
+  attempt: number;
+  status: BranchProgressStatus;
+  /** Stars awarded (0–5) once known: from the award, its public notice, a revocation or the close. */
+  level: number | null;
+  updated_at: Date;
+}
+
 export interface TasksDatabase {
   tasks: TasksTable;
+  branch_progress: BranchProgressTable;
 }
 
 /** Everything in the `tasks` schema, including the consumer ledger tables from platform. */

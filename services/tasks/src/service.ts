@@ -1,23 +1,68 @@
-import { startReadModelService, type ReadModelOptions, type Stoppable } from '@fivestar/platform';
+import { CN_MAINLAND_CALENDAR } from '@fivestar/contracts';
+import {
+  loadWorkCalendar,
+  startReadModelService,
+  type Logger,
+  type ReadModelOptions,
+  type Stoppable,
+} from '@fivestar/platform';
 import { handleEvent } from './handlers';
-import { yellowSecondsFromEnv } from './light';
-import { listTasks } from './queries';
+import {
+  cachedCalendar,
+  withinSeconds,
+  withinWorkingDays,
+  yellowSecondsFromEnv,
+  yellowWorkingDaysFromEnv,
+  type DueSoon,
+} from './light';
+import { listTasks, roundProgress } from './queries';
 import { SCHEMA, type TasksDatabase } from './schema';
 
 export interface TasksServiceOptions extends ReadModelOptions {
-  /** Yellow-light window; defaults to TASKS_YELLOW_SECONDS or three days. */
+  /**
+   * Yellow-light window in wall-clock seconds: an override (tests use it). Without it the window is
+   * TASKS_YELLOW_SECONDS when that is set, else TASKS_YELLOW_WORKING_DAYS (default 3) working days by the
+   * holiday calendar in force.
+   */
   yellowSeconds?: number;
 }
 
-/** Starts the ledger: the durable event consumer and the `tasks.list` endpoint. Migrations run separately. */
+/**
+ * When a task turns yellow. Working days by the calendar in force (loadWorkCalendar: the bundled data
+ * plus the year files in FIVESTAR_CALENDAR_DIR), reloaded at most once a minute.
+ */
+export function yellowWindow(
+  opts: { yellowSeconds?: number },
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): DueSoon {
+  if (opts.yellowSeconds !== undefined) return withinSeconds(opts.yellowSeconds);
+  if (env.TASKS_YELLOW_SECONDS) return withinSeconds(yellowSecondsFromEnv(env));
+  const days = yellowWorkingDaysFromEnv(env);
+  const warn = (context: Record<string, unknown>, message: string) => log.warn(context, message);
+  const calendar = cachedCalendar({
+    load: () => loadWorkCalendar(env.FIVESTAR_CALENDAR_DIR),
+    fallback: CN_MAINLAND_CALENDAR,
+    warn,
+  });
+  return withinWorkingDays(days, { calendar, warn });
+}
+
+/**
+ * Starts the ledger: the durable event consumer (tasks and round progress) and the `tasks.list` and
+ * `tasks.progress` endpoints. Migrations run separately.
+ */
 export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable> {
-  const yellowSeconds = opts.yellowSeconds ?? yellowSecondsFromEnv();
+  const yellow = yellowWindow(opts, opts.log.child({ service: 'tasks' }));
   return startReadModelService<TasksDatabase, 'tasks'>(
     {
       service: 'tasks',
       schema: SCHEMA,
       handle: handleEvent,
-      endpoints: (db) => ({ list: (req) => listTasks(db, req, { yellowSeconds }) }),
+      endpoints: (db) => ({
+        list: (req) => listTasks(db, req, { yellow }),
+        progress: (req) => roundProgress(db, req),
+      }),
     },
     opts,
   );

@@ -49,8 +49,10 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
   setHandler(roundProgressQuery, () => progress);
   setHandler(
     closeRoundUpdate,
-    async () => {
+    async ({ actor }) => {
       progress.closed = true;
+      await emitter.emit('round.closed', { countyCode: input.countyCode, year: input.year }, actor);
+      sync();
       return progress;
     },
     {

@@ -9,6 +9,8 @@ import {
 import {
   CloseObservation,
   ConfirmAward,
+  DecideRevocation,
+  UpholdObjection,
   HUMAN_STEPS,
   RecordObservation,
   Review,
@@ -31,6 +33,9 @@ import {
   branchStateQuery,
   closeObservationUpdate,
   confirmAwardUpdate,
+  decideRevocationUpdate,
+  revocationProposedSignal,
+  upholdObjectionUpdate,
   rectificationWorkflowId,
   recordObservationUpdate,
   reviewUpdate,
@@ -45,7 +50,7 @@ import { StepKey } from '../search-attributes';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireValid } from './guard';
 import { rectification } from './rectification';
-import { SupervisedWork } from './supervised-work';
+import { SupervisedWork, planDeadline } from './supervised-work';
 import { handleWorkUpdates } from './work-handlers';
 
 type Outcome =
@@ -56,6 +61,7 @@ type Outcome =
 interface NewFinding {
   title: string;
   source: HumanStep;
+  star?: string;
 }
 
 /**
@@ -80,6 +86,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     reviews: {},
     vetoes: [],
     observation: { sheets: [], closedBy: null },
+    revocations: [],
     award: null,
     level: null,
     withdrawn: false,
@@ -94,6 +101,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   let openWork: SupervisedWork | null = null;
   /** Counts step entries; an Update answers once the branch has moved on. */
   let transitions = 0;
+  /** An objection upheld during public notice (公示), sending the branch back. */
+  let objection: { actor: Actor; toStep: HumanStep; reasons: string[] } | null = null;
+  let notices = 0;
 
   const note = (entry: Omit<TimelineEntry, 'at'>) =>
     state.timeline.push({ ...entry, at: new Date().toISOString() });
@@ -180,7 +190,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     async (cmd) => {
       const step = state.step as ReviewLevel;
       const body = Review.parse(cmd);
-      body.findings.forEach((f) => newFindings.push({ title: f.title, source: step }));
+      body.findings.forEach((f) => newFindings.push({ title: f.title, source: step, star: f.star }));
       recordVetoes(body.vetoes, cmd.actor, step);
       if (body.decision === 'return') {
         outcome = { kind: 'return', actor: cmd.actor, toStep: body.returnTo!, reasons: body.reasons! };
@@ -285,6 +295,163 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     },
   );
 
+  setHandler(
+    upholdObjectionUpdate,
+    async (cmd) => {
+      objection = { actor: cmd.actor, toStep: cmd.returnTo, reasons: cmd.reasons };
+      return answered();
+    },
+    {
+      validator: (cmd) => {
+        if (state.step !== 'PUBLIC_NOTICE' || objection) reject('WrongStep', '当前不在公示期');
+        requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        requireValid(UpholdObjection, cmd);
+      },
+    },
+  );
+
+  setHandler(revocationProposedSignal, async ({ findingId, star, title }) => {
+    if (state.revocations.some((r) => r.findingId === findingId)) return;
+    state.revocations.push({ findingId, star, title, status: 'proposed', revoked: [], reasons: [] });
+    const deadline = new Date(await planDeadline(schedule.steps.AWARD)).toISOString();
+    await emitter.emit('branch.revocation_proposed', {
+      findingId,
+      star,
+      work: {
+        key: revocationKey(findingId),
+        kind: 'revocation_decision',
+        title: `摘星审议：${branch.name}——${title}`,
+        group: groupFor(branch, 'coordinator', 'county'),
+        deadline,
+      },
+    });
+  });
+
+  setHandler(
+    decideRevocationUpdate,
+    async (cmd) => {
+      const proposal = state.revocations.find((r) => r.findingId === cmd.findingId)!;
+      const reasons = cmd.reasons ?? [];
+      let revoked: { code: string; name: string }[] = [];
+      if (cmd.confirm) revoked = revokeStar((cmd.star ?? proposal.star)!, reasons);
+      Object.assign(proposal, {
+        status: cmd.confirm ? 'confirmed' : 'dismissed',
+        revoked: revoked.map((r) => r.code),
+        reasons,
+      });
+      note({
+        step: state.step,
+        attempt: state.attempt,
+        action: 'signed',
+        actor: who(cmd.actor),
+        detail: `摘星：${cmd.confirm ? revoked.map((r) => r.name).join('、') : '驳回'}`,
+        reasons,
+      });
+      const closes = revocationKey(cmd.findingId);
+      await emitter.emit(
+        'branch.revocation_decided',
+        { findingId: cmd.findingId, closes, confirmed: cmd.confirm, reasons },
+        cmd.actor,
+      );
+      if (revoked.length) {
+        await emitter.emit(
+          'branch.star_revoked',
+          { findingId: cmd.findingId, revoked, level: state.level ?? 0, stars: awardedStars() },
+          cmd.actor,
+        );
+      }
+      return state;
+    },
+    {
+      validator: (cmd) => {
+        requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        const body = requireValid(DecideRevocation, cmd);
+        const proposal = state.revocations.find(
+          (r) => r.findingId === cmd.findingId && r.status === 'proposed',
+        );
+        if (!proposal) reject('Conflict', '没有待审议的摘星建议');
+        if (!body.confirm) return;
+        const star = body.star ?? proposal.star;
+        if (!star) reject('Invalid', 'star: 请指定要摘除的星级');
+        if (!state.award?.stars.some((s) => s.star === star && s.awarded)) {
+          reject('Invalid', `star: 该支部当前未获评此星：${star}`);
+        }
+      },
+    },
+  );
+
+  const revocationKey = (findingId: string) => `${workflowId}/revocation/${findingId}`;
+  const awardedStars = () =>
+    (state.award?.stars ?? []).filter((s) => s.awarded).map((s) => ({ code: s.star, name: s.name }));
+
+  /** Takes `code` away (and the capstone with it, under the capstone rule); returns what was revoked. */
+  function revokeStar(code: string, reasons: string[]): { code: string; name: string }[] {
+    const award = state.award!;
+    const capstoneFalls = schedule.award.capstoneRequiresAllOthers;
+    const taken = award.stars.filter(
+      (s) => s.awarded && (s.star === code || (capstoneFalls && s.capstone && s.star !== code)),
+    );
+    for (const s of taken) {
+      s.awarded = false;
+      const why =
+        s.star === code ? `摘星：${reasons.join('；') || '整改逾期未完成'}` : '统领星随其他星级摘除';
+      s.reasons.push(why);
+      s.why = why;
+    }
+    award.awardedStars = award.stars.filter((s) => s.awarded).map((s) => s.star);
+    award.level = award.awardedStars.length;
+    state.level = award.level;
+    return taken.map((s) => ({ code: s.star, name: s.name }));
+  }
+
+  /** 公示 (when the round has it): the award waits out its notice period unless an objection is upheld. */
+  async function publicNotice(): Promise<Step> {
+    if (schedule.publicNotice) {
+      notices += 1;
+      objection = null;
+      const until = await planDeadline(schedule.publicNotice);
+      Object.assign(state, {
+        step: 'PUBLIC_NOTICE',
+        attempt: notices,
+        deadline: new Date(until).toISOString(),
+      });
+      upsertSearchAttributes([{ key: StepKey, value: 'PUBLIC_NOTICE' }]);
+      note({ step: 'PUBLIC_NOTICE', attempt: notices, action: 'opened', actor: null });
+      await emitter.emit('branch.notice_started', {
+        until: new Date(until).toISOString(),
+        level: state.level ?? 0,
+      });
+      transitions += 1;
+      await condition(() => objection !== null, Math.max(1, until - Date.now()));
+      const upheld = objection as { actor: Actor; toStep: HumanStep; reasons: string[] } | null;
+      if (upheld) {
+        note({
+          step: 'PUBLIC_NOTICE',
+          attempt: notices,
+          action: 'returned',
+          actor: who(upheld.actor),
+          reasons: upheld.reasons,
+          detail: upheld.toStep,
+        });
+        await emitter.emit(
+          'branch.objection_upheld',
+          { toStep: upheld.toStep, reasons: upheld.reasons },
+          upheld.actor,
+        );
+        state.award = null;
+        state.level = null;
+        return upheld.toStep;
+      }
+      note({ step: 'PUBLIC_NOTICE', attempt: notices, action: 'closed', actor: null });
+    }
+    await emitter.emit('branch.awarded', {
+      level: state.level ?? 0,
+      stars: awardedStars(),
+      catalog: { id: catalog.id, version: catalog.version },
+    });
+    return 'RECTIFICATION';
+  }
+
   /** Opens one attempt of a human step and waits for its sign-off or return; gives the next step. */
   async function runStep(step: HumanStep): Promise<Step> {
     outcome = null;
@@ -360,19 +527,6 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     }
     signedBy.set(step, done.actor.userId);
     note({ step, attempt, action: 'signed', actor: who(done.actor), detail: done.decision });
-    if (done.decision === 'awarded') {
-      await emitter.emit(
-        'branch.awarded',
-        {
-          level: state.level ?? 0,
-          stars: (state.award?.stars ?? [])
-            .filter((s) => s.awarded)
-            .map((s) => ({ code: s.star, name: s.name })),
-          catalog: { id: catalog.id, version: catalog.version },
-        },
-        done.actor,
-      );
-    }
     await emitter.emit(
       'branch.step_signed',
       { step, attempt, closes: workKey, decision: done.decision },
@@ -382,7 +536,10 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   }
 
   let step: Step = 'SELF_CHECK';
-  while (step !== 'RECTIFICATION' && step !== 'CLOSED') step = await runStep(step as HumanStep);
+  while (step !== 'RECTIFICATION' && step !== 'CLOSED') {
+    step = await runStep(step as HumanStep);
+    if (step === 'RECTIFICATION') step = await publicNotice();
+  }
 
   if (step === 'RECTIFICATION' && newFindings.length > 0) {
     Object.assign(state, { step: 'RECTIFICATION', attempt: 1, deadline: null });
@@ -396,13 +553,23 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         state.findings.push({ findingId, workflowId: childId, title: f.title, source: f.source });
         return startChild(rectification, {
           workflowId: childId,
-          args: [{ roundId, branch, findingId, title: f.title, schedule }],
+          args: [{ roundId, branch, findingId, title: f.title, star: f.star ?? null, schedule }],
         });
       }),
     );
     await Promise.all(children.map((c) => c.result()));
   }
 
+  for (const r of state.revocations.filter((x) => x.status === 'proposed')) {
+    Object.assign(r, { status: 'dismissed', reasons: ['整改已销号'] });
+    const closes = revocationKey(r.findingId);
+    await emitter.emit('branch.revocation_decided', {
+      findingId: r.findingId,
+      closes,
+      confirmed: false,
+      reasons: r.reasons,
+    });
+  }
   Object.assign(state, { step: 'CLOSED', deadline: null });
   upsertSearchAttributes([{ key: StepKey, value: 'CLOSED' }]);
   note({ step: 'CLOSED', attempt: 1, action: 'closed', actor: null });

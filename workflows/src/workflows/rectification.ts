@@ -1,4 +1,10 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   SubmitRectificationEvidence,
   VerifyRectification,
@@ -8,6 +14,7 @@ import {
 } from '@fivestar/contracts';
 import {
   rectificationStateQuery,
+  revocationProposedSignal,
   submitEvidenceUpdate,
   verifyRectificationUpdate,
   type RectificationInput,
@@ -129,6 +136,16 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       state.escalationLevel = rung.level;
       const to = groupFor(branch, rung.notify.role, rung.notify.scope);
       await emitter.emit('rectification.escalated', { ...supervised(w), level: rung.level, group: to });
+    },
+    // Past the last rung and still not fixed: the branch proposes 摘星 to the coordinator.
+    exhausted: async () => {
+      const parent = workflowInfo().parent;
+      if (!schedule.revocation.proposeAtLastRung || !parent) return;
+      await getExternalWorkflowHandle(parent.workflowId).signal(revocationProposedSignal, {
+        findingId,
+        star: input.star ?? null,
+        title,
+      });
     },
   });
   await condition(allHandlersFinished);

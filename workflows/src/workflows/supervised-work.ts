@@ -33,6 +33,17 @@ const { planSupervision } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '1 hour' },
 });
 
+/** The deadline for something due `due` from now, by the calendar in force (public notice, decisions). */
+export async function planDeadline(due: DueIn): Promise<number> {
+  const times = await planSupervision({
+    openedAtMs: Date.now(),
+    due,
+    reminderBefore: { seconds: 0 },
+    escalation: [],
+  });
+  return times.deadlineMs;
+}
+
 interface PendingExtension {
   approvalKey: string;
   requestedMs: number;

@@ -5,6 +5,8 @@ import {
   CloseObservation,
   ConfirmAward,
   DecideExtension,
+  DecideRevocation,
+  UpholdObjection,
   RequestExtension,
   Urge,
   FindingPath,
@@ -26,6 +28,8 @@ import {
   branchStateQuery,
   branchWorkflowId,
   closeObservationUpdate,
+  decideRevocationUpdate,
+  upholdObjectionUpdate,
   confirmAwardUpdate,
   decideExtensionUpdate,
   requestExtensionUpdate,
@@ -68,14 +72,16 @@ export function branchRoutes(deps: ApiDeps): Router {
   }
 
   /** A sign-off route: authorise, validate the body, then run the workflow Update with the actor. */
-  function signOff<S extends z.ZodType, R>(
+  function signOff<S extends z.ZodType, R, A extends object = object>(
     path: string,
     schema: S,
     signers: Signer[],
-    update: UpdateDefinition<R, [z.infer<S> & { actor: Actor }]>,
+    update: UpdateDefinition<R, [z.infer<S> & { actor: Actor } & A]>,
     workflowOf: (t: Awaited<ReturnType<typeof target>>, req: Request) => string,
     /** Checks against the API's own data before Temporal (e.g. cited evidence was uploaded). */
     precheck?: (t: Awaited<ReturnType<typeof target>>, body: z.infer<S>) => Promise<void>,
+    /** Arguments taken from the path rather than the body. */
+    fromPath?: (req: Request) => A,
   ) {
     r.post(path, async (req, res) => {
       const t = await target(req);
@@ -83,10 +89,11 @@ export function branchRoutes(deps: ApiDeps): Router {
       const body = parse(schema, req.body, 'body');
       if (precheck) await precheck(t, body);
       const workflowId = workflowOf(t, req);
+      const args = { ...(body as object), ...fromPath?.(req), actor: t.actor } as z.infer<S> & {
+        actor: Actor;
+      } & A;
       const result = await viaTemporal(() =>
-        handle(deps.temporal, workflowId).executeUpdate(update, {
-          args: [{ ...(body as object), actor: t.actor } as z.infer<S> & { actor: Actor }],
-        }),
+        handle(deps.temporal, workflowId).executeUpdate(update, { args: [args] }),
       );
       req.log.info({ workflowId, update: update.name }, 'sign-off accepted');
       res.json(result);
@@ -129,6 +136,17 @@ export function branchRoutes(deps: ApiDeps): Router {
     branchWf,
   );
   signOff(`${base}/award`, ConfirmAward, signer('AWARD'), confirmAwardUpdate, branchWf);
+  const coordinator: Signer[] = [{ role: 'coordinator', scope: 'county' }];
+  signOff(`${base}/objection`, UpholdObjection, coordinator, upholdObjectionUpdate, branchWf);
+  signOff(
+    `${base}/revocations/:findingId/decision`,
+    DecideRevocation,
+    coordinator,
+    decideRevocationUpdate,
+    branchWf,
+    undefined,
+    (req) => ({ findingId: parse(FindingPath, req.params, 'path').findingId }),
+  );
   signOff(
     `${base}/findings/:findingId/evidence`,
     SubmitRectificationEvidence,

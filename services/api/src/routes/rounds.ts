@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { RoundPath, StartRoundRequest, within } from '@fivestar/contracts';
+import { RoundPath, RoundProgressRequest, StartRoundRequest, within } from '@fivestar/contracts';
+import { callEndpoint, RequestError } from '@fivestar/platform';
 import {
   closeRoundUpdate,
   RoundIdKey,
@@ -12,9 +13,21 @@ import {
 import { actorOf, requireRole } from '../auth';
 import { catalogsInForce } from '../catalogs';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, notFound } from '../problem';
+import { badRequest, conflict, forbidden, notFound, Problem } from '../problem';
 import { handle, viaTemporal } from '../temporal';
 import { parse } from '../validate';
+
+/** The HTTP query of GET /rounds/:roundId/progress: optional county / township narrowing. */
+const ProgressQuery = RoundProgressRequest.pick({ countyCode: true, townshipCode: true });
+
+/** A service's error answer as an HTTP problem (as routes/reads.ts maps them, plus `forbidden`). */
+function serviceProblem(err: unknown): Problem {
+  if (err instanceof RequestError && err.code === 'invalid') return badRequest(err.message);
+  if (err instanceof RequestError && err.code === 'not_found') return notFound(err.message);
+  if (err instanceof RequestError && err.code === 'forbidden') return forbidden(err.message);
+  if (err instanceof RequestError) return new Problem(502, '后台服务出错', err.message);
+  return new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
+}
 
 export function roundRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -94,6 +107,24 @@ export function roundRoutes(deps: ApiDeps): Router {
       catalogs: round.catalogs,
       progress,
     });
+  });
+
+  /**
+   * Round progress by step, status and township (the tasks service's read model, kept from events), with
+   * each township's overdue step tasks. Only what lies inside the caller's jurisdiction counts;
+   * `countyCode` / `townshipCode` narrow it (a code off the caller's path is 403).
+   */
+  r.get('/rounds/:roundId/progress', async (req, res) => {
+    const actor = actorOf(req);
+    const { roundId } = parse(RoundPath, req.params, 'path');
+    const q = parse(ProgressQuery, req.query, 'query');
+    await roundOf(roundId, actor.jurisdiction);
+    const viewer = { userId: actor.userId, role: actor.role, jurisdiction: actor.jurisdiction };
+    try {
+      res.json(await callEndpoint(deps.nc, 'tasks', 'progress', { viewer, roundId, ...q }));
+    } catch (err) {
+      throw serviceProblem(err);
+    }
   });
 
   r.post('/rounds/:roundId/close', async (req, res) => {

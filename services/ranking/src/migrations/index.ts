@@ -39,4 +39,28 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_rounds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rounds')
+        .addColumn('round_id', 'text', (c) => c.primaryKey())
+        .addColumn('county_code', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text')
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('closed_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createIndex('rounds_county_idx')
+        .on('rounds')
+        .columns(['county_code', 'year'])
+        .execute();
+      // A standing now follows awards, revocations and withdrawals: the time is of whichever came last.
+      await db.schema.alterTable('standings').renameColumn('awarded_at', 'changed_at').execute();
+      await db.schema
+        .alterTable('standings')
+        .addColumn('withdrawn', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
+    },
+  },
 };

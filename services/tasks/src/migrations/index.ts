@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { init } from './0001_init';
 import { urges } from './0002_urges';
+import { branchProgress } from './0003_branch_progress';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
   '0001_init': init,
   '0002_urges': urges,
+  '0003_branch_progress': branchProgress,
 };

@@ -1,0 +1,100 @@
+import {
+  defaultRound,
+  latestFirst,
+  levelMovement,
+  previousRound,
+  rankMovement,
+  sourcesFor,
+  type RoundInfo,
+} from './periods';
+
+const r = (id: string, countyCode: string, year: number, startedAt: string | null = null): RoundInfo => ({
+  id,
+  countyCode,
+  year,
+  title: null,
+  startedAt: startedAt === null ? null : new Date(startedAt),
+  closedAt: null,
+});
+
+// County 410101 runs 2024, 2025 (twice: a re-run started later) and 2026; 410102 only 2025; 410103 2027.
+const rounds = [
+  r('a26', '410101', 2026, '2026-01-01T00:00:00Z'),
+  r('a24', '410101', 2024, '2026-02-01T00:00:00Z'),
+  r('a25', '410101', 2025, '2025-01-01T00:00:00Z'),
+  r('a25b', '410101', 2025, '2025-06-01T00:00:00Z'),
+  r('b25', '410102', 2025, '2025-03-01T00:00:00Z'),
+  r('c27', '410103', 2027, '2027-01-01T00:00:00Z'),
+];
+const byId = (id: string) => rounds.find((x) => x.id === id)!;
+
+describe('latestFirst', () => {
+  it('orders by year, then by the later start, a round known only from its close last, then id', () => {
+    const list = [
+      r('x', '1', 2025, '2025-01-01T00:00:00Z'),
+      r('y', '1', 2025, null),
+      r('z', '1', 2026, '2020-01-01T00:00:00Z'),
+      r('w', '1', 2025, '2025-02-01T00:00:00Z'),
+      r('v', '1', 2025, null),
+    ];
+    expect([...list].sort(latestFirst).map((x) => x.id)).toEqual(['z', 'w', 'x', 'y', 'v']);
+  });
+});
+
+describe('defaultRound', () => {
+  it('is the round of the latest year, whenever it was started', () => {
+    expect(defaultRound(rounds, '410101')?.id).toBe('a26');
+    expect(defaultRound(rounds, '410102')?.id).toBe('b25');
+  });
+
+  it('is null for a county without rounds', () => {
+    expect(defaultRound(rounds, '410199')).toBeNull();
+  });
+});
+
+describe('previousRound', () => {
+  it('is the same county’s round of the greatest earlier year (the later start among equals)', () => {
+    expect(previousRound(rounds, byId('a26'))?.id).toBe('a25b');
+    expect(previousRound(rounds, byId('a25'))?.id).toBe('a24');
+    expect(previousRound(rounds, byId('a24'))).toBeNull();
+    // Another county's earlier round is never "previous".
+    expect(previousRound(rounds, byId('b25'))).toBeNull();
+  });
+});
+
+describe('sourcesFor', () => {
+  it('reads the county from its round and the others from their round of that year or before', () => {
+    expect(Object.fromEntries(sourcesFor(rounds, '410101', byId('a25')))).toEqual({
+      '410101': 'a25',
+      '410102': 'b25',
+      '410103': null, // its only round is later: nothing yet
+    });
+    expect(Object.fromEntries(sourcesFor(rounds, '410102', byId('b25')))).toEqual({
+      '410101': 'a25b',
+      '410102': 'b25',
+      '410103': null,
+    });
+  });
+
+  it('reads every county from its latest round when the county itself has none', () => {
+    const sources = sourcesFor(rounds, '410199', null);
+    expect(Object.fromEntries(sources)).toEqual({ '410101': 'a26', '410102': 'b25', '410103': 'c27' });
+    // Not in the map: its branches' latest awards count.
+    expect(sources.has('410199')).toBe(false);
+  });
+});
+
+describe('movements', () => {
+  it('compares a level with the previous one', () => {
+    expect(levelMovement(3, 2)).toBe('up');
+    expect(levelMovement(2, 3)).toBe('down');
+    expect(levelMovement(0, 0)).toBe('same');
+    expect(levelMovement(2, null)).toBe('new');
+  });
+
+  it('calls a smaller rank number up', () => {
+    expect(rankMovement(1, 2)).toBe('up');
+    expect(rankMovement(3, 1)).toBe('down');
+    expect(rankMovement(2, 2)).toBe('same');
+  });
+});

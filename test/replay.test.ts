@@ -1,0 +1,37 @@
+/**
+ * Change safety: every recorded history of a full cycle must replay on the current workflow code. A
+ * change that alters the commands a running workflow would issue fails here; guard such changes with
+ * `patched()` (docs/workflow-changes.md). Record new fixtures with `RECORD_HISTORIES=1 npm test`.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.resolve(__dirname, '..');
+const dir = path.join(root, 'workflows/test/histories');
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+test('fixtures cover the whole cycle: a branch, a rectification, a round, a withdrawal', () => {
+  expect(fixtures).toEqual(
+    expect.arrayContaining([
+      'branch-full-cycle.json',
+      'branch-withdrawn.json',
+      'rectification.json',
+      'round-paged.json',
+    ]),
+  );
+});
+
+test('every fixture replays deterministically on the current code', async () => {
+  const { stdout } = await promisify(execFile)(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['test/replay-runner.ts', ...fixtures.map((f) => path.join(dir, f))],
+    { cwd: root },
+  );
+  expect(stdout.trim().split('\n').sort()).toEqual(
+    fixtures.map((f) =>
+      expect.stringMatching(new RegExp(`^replayed ${f.replace('.', '\\.')} \\(\\d+ events\\)$`)),
+    ),
+  );
+});
