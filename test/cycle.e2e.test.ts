@@ -575,3 +575,71 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
   expect(extended.step).toBe('SELF_CHECK');
   expect(extended.timeline.some((e: any) => e.action === 'escalated')).toBe(false);
 });
+
+test('a weak and lax branch gets no stars until its 整顿 (F0) is closed out', async () => {
+  const round = `e2e-weak-${stack.runId}`;
+  const WEAK = '411099200210';
+  const url = `/api/rounds/${round}/branches/${WEAK}`;
+  const quick: RoundSchedule = { ...schedule, publicNotice: null, rectification: seconds(600) };
+  expect(
+    (
+      await coordinator.post('/api/rounds', {
+        roundId: round,
+        countyCode: COUNTY,
+        year: 2029,
+        title: '整顿',
+        schedule: quick,
+      })
+    ).status,
+  ).toBe(201);
+  const [sec, twp] = await Promise.all([
+    ApiUser.login(stack.baseUrl, `sec-${WEAK}`),
+    ApiUser.login(stack.baseUrl, 'twp-411099200-1'),
+  ]);
+  const opened = await eventually(
+    async () => (await sec.get(url)).body?.state,
+    (x) => x?.attempt === 1 && x.findings.some((f: any) => f.findingId === 'F0'),
+  );
+  expect(opened.findings[0]).toMatchObject({ findingId: 'F0', title: '软弱涣散党组织整顿' });
+
+  // Through every step with full marks…
+  const pdf = await sec.upload(
+    `${url}/evidence?filename=a.pdf`,
+    Buffer.from('%PDF-1.4\n%%EOF\n'),
+    'application/pdf',
+  );
+  const refs = catalogTasks(rural).flatMap((t) =>
+    t.evidence.map((e) => ({ requirement: e.code, sha256: pdf.body.sha256, filename: 'a.pdf' })),
+  );
+  expect(
+    (await sec.post(`${url}/self-check`, { scores: fullScores, targetStars: allStars, evidence: refs }))
+      .status,
+  ).toBe(200);
+  const twpReview = await twp.post(`${url}/review`, approveAll);
+  expect(twpReview.body).toMatchObject({ step: 'COUNTY_PRE_REVIEW' });
+  expect((await county.post(`${url}/review`, approveAll)).body.step).toBe('ON_SITE_OBSERVATION');
+  await observer.post(`${url}/observation`, { scores: fullScores });
+  await observer2.post(`${url}/observation`, { scores: fullScores });
+  expect((await observer.post(`${url}/observation/close`, {})).body.step).toBe('AWARD');
+
+  // …but the award waits for the 整顿 to be closed out.
+  const blocked = await coordinator.post(`${url}/award`, {});
+  expect(blocked.status).toBe(409);
+  expect(blocked.body.detail).toContain('整顿');
+  expect(
+    (await sec.post(`${url}/findings/F0/evidence`, { description: '整顿方案已落实，班子已调整' })).status,
+  ).toBe(200);
+  expect((await twp.post(`${url}/findings/F0/verify`, { accepted: true })).body.status).toBe('closed');
+  const awarded = await eventually(
+    () => coordinator.post(`${url}/award`, {}),
+    (r) => r.status === 200,
+    10_000,
+  );
+  expect(awarded.body.level).toBe(5);
+  expect(awarded.body.award.weak).toMatchObject({
+    weak: true,
+    weakRectificationClosed: true,
+    blocked: false,
+  });
+  await recordHistory(stack.temporal, `round/${round}/branch/${WEAK}`, 'branch-weak');
+});

@@ -12,13 +12,14 @@ const root = path.resolve(__dirname, '..');
 const dir = path.join(root, 'workflows/test/histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-test('fixtures cover the whole cycle: a branch, a rectification, a round, a withdrawal', () => {
+test('fixtures cover the whole cycle: a branch, a rectification, a round, a withdrawal, a weak branch', () => {
   expect(fixtures).toEqual(
     expect.arrayContaining([
       'branch-full-cycle.json',
       'branch-withdrawn.json',
       'rectification.json',
       'round-paged.json',
+      'branch-weak.json',
     ]),
   );
 });

@@ -50,6 +50,8 @@ export interface RectificationInput {
   title: string;
   /** The star the finding concerns, when the reviewer named one (a revocation would take it). */
   star?: string | null;
+  /** False for a weak branch's 整顿: failing it blocks the award rather than costing a star. */
+  revocable?: boolean;
   schedule: RoundSchedule;
 }
 

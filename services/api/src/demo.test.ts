@@ -17,6 +17,10 @@ describe('demoCounty', () => {
     demo.branches.forEach((b) => expect(b.code.startsWith(b.townshipCode)).toBe(true));
   });
 
+  it('has exactly one weak and lax village', () => {
+    expect(demo.branches.filter((b) => b.weak).map((b) => b.code)).toEqual(['411099200210']);
+  });
+
   it('has a user for every role and a secretary for every branch', () => {
     expect(new Set(demo.users.map((u) => u.role))).toEqual(new Set(ROLES));
     for (const b of demo.branches) {

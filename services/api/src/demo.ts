@@ -59,7 +59,8 @@ export function demoCounty(countyCode = '411099', perTownship = 10): DemoCounty 
         type: urban ? 'urban' : 'rural',
         townshipCode: t.code,
         countyCode,
-        weak: false,
+        // One weak and lax village (软弱涣散村), so the 整顿-before-stars rule can be seen.
+        weak: !urban && ti === townships.length - 1 && i === perTownship - 1,
       };
     }),
   );

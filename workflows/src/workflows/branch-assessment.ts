@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -101,6 +102,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   let openWork: SupervisedWork | null = null;
   /** Counts step entries; an Update answers once the branch has moved on. */
   let transitions = 0;
+  /** A weak and lax branch (软弱涣散) runs its 整顿 as rectification F0 from the start; no stars before it closes. */
+  let weakRectificationClosed = !branch.weak;
   /** An objection upheld during public notice (公示), sending the branch back. */
   let objection: { actor: Actor; toStep: HumanStep; reasons: string[] } | null = null;
   let notices = 0;
@@ -138,6 +141,12 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   function recordVetoes(vetoes: VetoFound[], actor: Actor, step: Step): void {
     for (const v of vetoes) state.vetoes.push({ ...v, foundBy: person(actor), step });
   }
+  /**
+   * Patch `answer-on-state-change`: count a transition when the state changes, not after its event is
+   * out, so an Update admitted while a step is opening cannot be answered by that opening itself.
+   * Workflows started before the patch keep the old order (docs/workflow-changes.md).
+   */
+  const answersOnStateChange = () => patched('answer-on-state-change');
   async function answered(): Promise<StepResult> {
     const ticket = transitions;
     await condition(() => transitions > ticket);
@@ -151,8 +160,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       reviews: state.reviews,
       vetoes: state.vetoes,
       observation: { sheets: state.observation.sheets, rule: schedule.observation },
-      // A weak branch's 整顿 is outside this cycle; until it is recorded closed, no stars (DOMAIN.md).
-      branch: { weak: branch.weak, weakRectificationClosed: false },
+      branch: { weak: branch.weak, weakRectificationClosed },
       rules: schedule.award,
     });
 
@@ -286,6 +294,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       validator: (cmd) => {
         admit('AWARD', cmd?.actor);
         requireValid(ConfirmAward, cmd);
+        if (!weakRectificationClosed) reject('Conflict', '软弱涣散党组织整顿尚未销号，暂不能授星');
         try {
           decide();
         } catch (err) {
@@ -417,11 +426,13 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       });
       upsertSearchAttributes([{ key: StepKey, value: 'PUBLIC_NOTICE' }]);
       note({ step: 'PUBLIC_NOTICE', attempt: notices, action: 'opened', actor: null });
+      const early = answersOnStateChange();
+      if (early) transitions += 1;
       await emitter.emit('branch.notice_started', {
         until: new Date(until).toISOString(),
         level: state.level ?? 0,
       });
-      transitions += 1;
+      if (!early) transitions += 1;
       await condition(() => objection !== null, Math.max(1, until - Date.now()));
       const upheld = objection as { actor: Actor; toStep: HumanStep; reasons: string[] } | null;
       if (upheld) {
@@ -472,10 +483,12 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     const deadline = () => new Date(work.deadlineMs).toISOString();
     openWork = work;
     Object.assign(state, { step, attempt, deadline: deadline() });
+    const early = answersOnStateChange();
+    if (early) transitions += 1;
     upsertSearchAttributes([{ key: StepKey, value: step }]);
     note({ step, attempt, action: 'opened', actor: null });
     await emitter.emit('branch.step_opened', { step, attempt, work: work.current() });
-    transitions += 1;
+    if (!early) transitions += 1;
 
     const ref = (w: WorkItem) => ({ step, attempt, workKey: w.key, title: w.title, deadline: w.deadline });
     await work.run(() => outcome !== null, {
@@ -535,6 +548,23 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     return HUMAN_STEPS[HUMAN_STEPS.indexOf(step) + 1] ?? 'RECTIFICATION';
   }
 
+  const children: Promise<unknown>[] = [];
+  /** Starts one rectification child for a finding (F0 is the weak branch's 整顿). */
+  async function startRectification(findingId: string, f: NewFinding, revocable: boolean) {
+    const childId = rectificationWorkflowId(roundId, branch.code, findingId);
+    state.findings.push({ findingId, workflowId: childId, title: f.title, source: f.source });
+    const child = await startChild(rectification, {
+      workflowId: childId,
+      args: [{ roundId, branch, findingId, title: f.title, star: f.star ?? null, revocable, schedule }],
+    });
+    // Wrapped: an async function returning the promise itself would wait for the child to finish.
+    return { done: child.result() };
+  }
+  if (branch.weak) {
+    const weak = await startRectification('F0', { title: '软弱涣散党组织整顿', source: 'SELF_CHECK' }, false);
+    children.push(weak.done.then(() => (weakRectificationClosed = true)));
+  }
+
   let step: Step = 'SELF_CHECK';
   while (step !== 'RECTIFICATION' && step !== 'CLOSED') {
     step = await runStep(step as HumanStep);
@@ -546,19 +576,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     upsertSearchAttributes([{ key: StepKey, value: 'RECTIFICATION' }]);
     note({ step: 'RECTIFICATION', attempt: 1, action: 'opened', actor: null });
     transitions += 1;
-    const children = await Promise.all(
-      newFindings.map((f, i) => {
-        const findingId = `F${i + 1}`;
-        const childId = rectificationWorkflowId(roundId, branch.code, findingId);
-        state.findings.push({ findingId, workflowId: childId, title: f.title, source: f.source });
-        return startChild(rectification, {
-          workflowId: childId,
-          args: [{ roundId, branch, findingId, title: f.title, star: f.star ?? null, schedule }],
-        });
-      }),
-    );
-    await Promise.all(children.map((c) => c.result()));
+    // Started together, as one batch of commands (what recorded histories expect).
+    const started = await Promise.all(newFindings.map((f, i) => startRectification(`F${i + 1}`, f, true)));
+    children.push(...started.map((c) => c.done));
   }
+  await Promise.all(children);
 
   for (const r of state.revocations.filter((x) => x.status === 'proposed')) {
     Object.assign(r, { status: 'dismissed', reasons: ['整改已销号'] });
@@ -572,9 +594,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   }
   Object.assign(state, { step: 'CLOSED', deadline: null });
   upsertSearchAttributes([{ key: StepKey, value: 'CLOSED' }]);
+  const early = answersOnStateChange();
+  if (early) transitions += 1;
   note({ step: 'CLOSED', attempt: 1, action: 'closed', actor: null });
   await emitter.emit('branch.closed', { step: 'CLOSED', level: state.level ?? 0 });
-  transitions += 1;
+  if (!early) transitions += 1;
   await condition(allHandlersFinished);
   return state;
 }

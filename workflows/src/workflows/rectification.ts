@@ -140,7 +140,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     // Past the last rung and still not fixed: the branch proposes 摘星 to the coordinator.
     exhausted: async () => {
       const parent = workflowInfo().parent;
-      if (!schedule.revocation.proposeAtLastRung || !parent) return;
+      if (!schedule.revocation.proposeAtLastRung || input.revocable === false || !parent) return;
       await getExternalWorkflowHandle(parent.workflowId).signal(revocationProposedSignal, {
         findingId,
         star: input.star ?? null,
