@@ -5,102 +5,38 @@
  * Import (JSON and .xlsx; dry run, stored, unchanged, conflict, precise errors, admin only), export
  * round trip, the template, and round start pinning the latest stored versions.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import { Catalog, DEFAULT_CATALOGS, defaultCatalogFor } from '@fivestar/contracts';
-import {
-  DEMO_PASSWORD,
-  demoCounty,
-  hashPassword,
-  LocalDiskEvidenceStore,
-  migrations,
-  seedDefaultCatalogs,
-  startApiService,
-  writeDirectory,
-  type ApiDatabase,
-} from '@fivestar/api';
+import { seedDefaultCatalogs, type ApiDatabase } from '@fivestar/api';
 import { catalogToWorkbook } from '../services/api/src/catalogs';
-import { closeAll, freshSchema, testEnv } from './support';
+import { startTestApi, type Caller, type TestApi } from './api-support';
+import { testEnv } from './support';
 
 const env = testEnv('api_catalogs');
 const COUNTY = '411099';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+let api: TestApi;
 let db: Kysely<ApiDatabase>;
-let api: { port: number; stop(): Promise<void> };
-let evidenceDir: string;
 let connection: Connection;
 let temporal: Client;
 const workflows: string[] = [];
 
-interface Answer {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: any;
-  bytes: Buffer;
-}
-
-/** A signed-in caller; `send` takes JSON (an object) or raw bytes with their content type. */
-async function signIn(username: string) {
-  const base = `http://127.0.0.1:${api.port}/api`;
-  const login = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const { token } = (await login.json()) as { token: string };
-  const call = async (method: string, url: string, body?: unknown, type?: string): Promise<Answer> => {
-    const raw = Buffer.isBuffer(body) || typeof body === 'string';
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': type ?? 'application/json' }),
-      },
-      body: body === undefined ? undefined : raw ? (body as Buffer | string) : JSON.stringify(body),
-    });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const ctype = res.headers.get('content-type') ?? '';
-    const json = /json/.test(ctype) && bytes.length ? JSON.parse(bytes.toString('utf8')) : null;
-    return { status: res.status, type: ctype, headers: res.headers, body: json, bytes };
-  };
-  return {
-    get: (url: string) => call('GET', url),
-    post: (url: string, body?: unknown, type?: string) => call('POST', url, body, type),
-  };
-}
-type Caller = Awaited<ReturnType<typeof signIn>>;
-
 let admin: Caller, coordinator: Caller, secretary: Caller;
 
 beforeAll(async () => {
-  db = await freshSchema<ApiDatabase>(env, 'api', migrations);
-  const hash = await hashPassword(DEMO_PASSWORD);
-  await writeDirectory(db, demoCounty(COUNTY), async () => hash);
-  evidenceDir = await mkdtemp(path.join(tmpdir(), 'fivestar-api-catalogs-'));
-  const { config, log } = env.serviceOptions;
-  api = await startApiService({
-    config: { ...config, taskQueue: `fivestar-test-api-catalogs-${env.run}` },
-    log,
-    port: 0,
-    jwtSecret: randomBytes(32).toString('hex'),
-    evidence: new LocalDiskEvidenceStore(evidenceDir),
-    directoryEndpoint: false,
-  });
+  api = await startTestApi(env, COUNTY);
+  db = api.db;
+  const { config } = env.serviceOptions;
   connection = await Connection.connect({ address: config.temporalAddress });
   temporal = new Client({ connection, namespace: config.temporalNamespace });
   [admin, coordinator, secretary] = await Promise.all([
-    signIn(`admin-${COUNTY}`),
-    signIn(`coord-${COUNTY}`),
-    signIn(`sec-${COUNTY}100201`),
+    api.signIn(`admin-${COUNTY}`),
+    api.signIn(`coord-${COUNTY}`),
+    api.signIn(`sec-${COUNTY}100201`),
   ]);
 });
 
@@ -112,8 +48,7 @@ afterAll(async () => {
       .catch(() => undefined);
   }
   await connection?.close();
-  await closeAll(env, { svc: api, db });
-  if (evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
+  await api?.close();
 });
 
 const rural = defaultCatalogFor('rural')!;

@@ -4,26 +4,14 @@
  * files in a temporary folder. Upload limits and rights, de-duplication, listing, download scoping, and
  * the self-check's check that cited files were uploaded.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { defaultCatalogFor } from '@fivestar/contracts';
-import {
-  DEMO_PASSWORD,
-  demoCounty,
-  hashPassword,
-  LocalDiskEvidenceStore,
-  migrations,
-  missingEvidenceUploads,
-  startApiService,
-  writeDirectory,
-  type ApiDatabase,
-} from '@fivestar/api';
+import { missingEvidenceUploads, type ApiDatabase } from '@fivestar/api';
 import { catalogToWorkbook } from '../services/api/src/catalogs';
 import { sha256Of } from '../services/api/src/evidence';
-import { closeAll, freshSchema, testEnv } from './support';
+import { startTestApi, type Caller, type TestApi } from './api-support';
+import { testEnv } from './support';
 
 const env = testEnv('api_evidence');
 const COUNTY = '411099';
@@ -33,104 +21,47 @@ const NEIGHBOUR = '411099100202'; // same township
 const FAR = '411099200201'; // another township
 const ROUND = `ev-${env.run}`;
 
+let api: TestApi;
 let db: Kysely<ApiDatabase>;
-let api: { port: number; stop(): Promise<void> };
-let evidenceDir: string;
-
-interface Answer {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: any;
-  bytes: Buffer;
-}
-
-/** A signed-in caller (or nobody, without a username); `send` takes JSON or raw bytes with a type. */
-async function signIn(username?: string) {
-  const base = `http://127.0.0.1:${api.port}/api`;
-  let token = '';
-  if (username) {
-    const login = await fetch(`${base}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    token = ((await login.json()) as { token: string }).token;
-  }
-  const call = async (method: string, url: string, body?: unknown, type?: string): Promise<Answer> => {
-    const raw = Buffer.isBuffer(body);
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined || (raw && type === undefined)
-          ? {}
-          : { 'content-type': type ?? 'application/json' }),
-      },
-      body: body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body),
-    });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const ctype = res.headers.get('content-type') ?? '';
-    const json = /json/.test(ctype) && bytes.length ? JSON.parse(bytes.toString('utf8')) : null;
-    return { status: res.status, type: ctype, headers: res.headers, body: json, bytes };
-  };
-  return {
-    get: (url: string) => call('GET', url),
-    post: (url: string, body?: unknown, type?: string) => call('POST', url, body, type),
-  };
-}
-type Caller = Awaited<ReturnType<typeof signIn>>;
 
 let secretary: Caller, neighbourSecretary: Caller, farSecretary: Caller;
 let township: Caller, farTownship: Caller, countyReviewer: Caller, anonymous: Caller;
 
 beforeAll(async () => {
-  db = await freshSchema<ApiDatabase>(env, 'api', migrations);
-  const hash = await hashPassword(DEMO_PASSWORD);
-  await writeDirectory(db, demoCounty(COUNTY), async () => hash);
-  // The round as its start records it (the upload routes need the round row, not its workflow).
-  await db
-    .insertInto('rounds')
-    .values({
-      round_id: ROUND,
-      county_code: COUNTY,
-      year: 2026,
-      title: '佐证材料测试',
-      workflow_id: `round/${ROUND}`,
-      started_by: `u-coord-${COUNTY}`,
-    })
-    .execute();
-  evidenceDir = await mkdtemp(path.join(tmpdir(), 'fivestar-api-evidence-'));
-  const { config, log } = env.serviceOptions;
-  api = await startApiService({
-    config: { ...config, taskQueue: `fivestar-test-api-evidence-${env.run}` },
-    log,
-    port: 0,
-    jwtSecret: randomBytes(32).toString('hex'),
-    evidence: new LocalDiskEvidenceStore(evidenceDir),
-    directoryEndpoint: false,
+  api = await startTestApi(env, COUNTY, async (fresh) => {
+    // The round as its start records it (the upload routes need the round row, not its workflow).
+    await fresh
+      .insertInto('rounds')
+      .values({
+        round_id: ROUND,
+        county_code: COUNTY,
+        year: 2026,
+        title: '佐证材料测试',
+        workflow_id: `round/${ROUND}`,
+        started_by: `u-coord-${COUNTY}`,
+      })
+      .execute();
   });
+  db = api.db;
   [secretary, neighbourSecretary, farSecretary, township, farTownship, countyReviewer, anonymous] =
     await Promise.all([
-      signIn(`sec-${BRANCH}`),
-      signIn(`sec-${NEIGHBOUR}`),
-      signIn(`sec-${FAR}`),
-      signIn(`twp-${TOWNSHIP}-1`),
-      signIn('twp-411099200-1'),
-      signIn(`cty-${COUNTY}-1`),
-      signIn(),
+      api.signIn(`sec-${BRANCH}`),
+      api.signIn(`sec-${NEIGHBOUR}`),
+      api.signIn(`sec-${FAR}`),
+      api.signIn(`twp-${TOWNSHIP}-1`),
+      api.signIn('twp-411099200-1'),
+      api.signIn(`cty-${COUNTY}-1`),
+      api.signIn(),
     ]);
 });
 
 afterAll(async () => {
-  await closeAll(env, { svc: api, db });
-  if (evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
+  await api?.close();
 });
 
 /** Files in the store's folder (no temporary files left behind either). */
 async function storedFiles(): Promise<string[]> {
-  const entries = await readdir(evidenceDir, { recursive: true, withFileTypes: true });
+  const entries = await readdir(api.evidenceDir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => e.name);
 }
 

@@ -5,7 +5,7 @@
  * durable name, and the figures are checked by hand (DOMAIN.md: 1×5, 4×4, 13×3, 23×2 = 106 stars).
  */
 import { randomInt } from 'node:crypto';
-import { type Aggregate, type FivestarEvent, type RankingResult } from '@fivestar/contracts';
+import { type Aggregate, type EventData, type FivestarEvent, type RankingResult } from '@fivestar/contracts';
 import { callEndpoint, RequestError, type NatsConnection } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import { migrations, rebuildRanking, SCHEMA, startRankingService, type RankingDB } from '@fivestar/ranking';
@@ -54,23 +54,22 @@ const { ev } = eventFactory({
   stepMs: 1000,
 });
 
+/** What the directory says of a rural branch `code` of `township` (names made up from the codes). */
+const ruralBranch = (code: string, township: string): EventData<'directory.branch_upserted'> => ({
+  branch: {
+    code,
+    name: `${code.slice(-3)}村`,
+    type: 'rural',
+    townshipCode: township,
+    countyCode: township.slice(0, 6),
+    weak: false,
+  },
+  townshipName: `乡镇${township.slice(-3)}`,
+  countyName: `县${township.slice(0, 6)}`,
+});
+
 const upsert = (code: string, township: string) =>
-  ev(
-    'directory.branch_upserted',
-    {
-      branch: {
-        code,
-        name: `${code.slice(-3)}村`,
-        type: 'rural',
-        townshipCode: township,
-        countyCode: township.slice(0, 6),
-        weak: false,
-      },
-      townshipName: `乡镇${township.slice(-3)}`,
-      countyName: `县${township.slice(0, 6)}`,
-    },
-    { roundId: null },
-  );
+  ev('directory.branch_upserted', ruralBranch(code, township), { roundId: null });
 
 const award = (code: string, level: number, opts: { roundId?: string; at?: number } = {}) =>
   ev(
@@ -335,22 +334,7 @@ describe('ranking by round', () => {
   const n = (township: string, i: number) => br(township, i);
 
   const upsertIn = (code: string, township: string) =>
-    rev(
-      'directory.branch_upserted',
-      {
-        branch: {
-          code,
-          name: `${code.slice(-3)}村`,
-          type: 'rural',
-          townshipCode: township,
-          countyCode: township.slice(0, 6),
-          weak: false,
-        },
-        townshipName: `乡镇${township.slice(-3)}`,
-        countyName: `县${township.slice(0, 6)}`,
-      },
-      { roundId: null },
-    );
+    rev('directory.branch_upserted', ruralBranch(code, township), { roundId: null });
   const started = (roundId: string, countyCode: string, year: number) =>
     rev(
       'round.started',

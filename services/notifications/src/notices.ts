@@ -63,16 +63,31 @@ function supervisionNotice(
   };
 }
 
+/** A notice to `group` without an escalation level. */
+function notice(
+  kind: NoticeKind,
+  group: CandidateGroup,
+  workKey: string | null,
+  title: string,
+  body: string,
+): NoticeDraft {
+  return { kind, title, body, group, workKey, escalationLevel: null };
+}
+
+/** A notice to the secretaries of the event's branch; without a branch there is nobody to tell (null). */
+function toBranch(
+  event: FivestarEvent,
+  kind: NoticeKind,
+  title: string,
+  body: string,
+  workKey: string | null = null,
+): NoticeDraft | null {
+  if (!event.branchId) return null;
+  return notice(kind, { role: 'village_secretary', jurisdiction: event.branchId }, workKey, title, body);
+}
+
 /** The notice an event gives rise to, or null for events nobody is told about. */
 export function noticeFor(event: FivestarEvent): NoticeDraft | null {
-  const notice = (kind: NoticeKind, group: CandidateGroup, workKey: string, title: string, body: string) => ({
-    kind,
-    title,
-    body,
-    group,
-    workKey,
-    escalationLevel: null,
-  });
   switch (event.type) {
     case 'branch.step_opened': {
       const { work, attempt } = event.data;
@@ -178,39 +193,22 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         escalationLevel: null,
       };
     }
-    case 'branch.withdrawn': {
-      if (!event.branchId) return null;
-      return {
-        kind: 'withdrawn',
-        title: '本年度未参与创建',
-        body: event.data.reason,
-        group: { role: 'village_secretary', jurisdiction: event.branchId },
-        workKey: event.data.closes,
-        escalationLevel: null,
-      };
-    }
-    case 'branch.notice_started': {
-      if (!event.branchId) return null;
-      return {
-        kind: 'public_notice',
-        title: `评星结果公示：${LEVEL_NAMES[event.data.level]}星级`,
-        body: `本支部评星结果进入公示期，至${formatBeijingTime(event.data.until)}结束；公示期间如有异议将重新审核。`,
-        group: { role: 'village_secretary', jurisdiction: event.branchId },
-        workKey: null,
-        escalationLevel: null,
-      };
-    }
-    case 'branch.objection_upheld': {
-      if (!event.branchId) return null;
-      return {
-        kind: 'public_notice',
-        title: '公示异议成立，重新审核',
-        body: `公示期异议成立，退回“${STEP_LABELS[event.data.toStep]}”重新办理。理由：${event.data.reasons.join('；')}。`,
-        group: { role: 'village_secretary', jurisdiction: event.branchId },
-        workKey: null,
-        escalationLevel: null,
-      };
-    }
+    case 'branch.withdrawn':
+      return toBranch(event, 'withdrawn', '本年度未参与创建', event.data.reason, event.data.closes);
+    case 'branch.notice_started':
+      return toBranch(
+        event,
+        'public_notice',
+        `评星结果公示：${LEVEL_NAMES[event.data.level]}星级`,
+        `本支部评星结果进入公示期，至${formatBeijingTime(event.data.until)}结束；公示期间如有异议将重新审核。`,
+      );
+    case 'branch.objection_upheld':
+      return toBranch(
+        event,
+        'public_notice',
+        '公示异议成立，重新审核',
+        `公示期异议成立，退回“${STEP_LABELS[event.data.toStep]}”重新办理。理由：${event.data.reasons.join('；')}。`,
+      );
     case 'branch.revocation_proposed': {
       const { work } = event.data;
       return {
@@ -223,33 +221,24 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
       };
     }
     case 'branch.star_revoked': {
-      if (!event.branchId) return null;
       const { revoked, level } = event.data;
-      return {
-        kind: 'star_revoked',
-        title: `摘星通知：${revoked.map((r) => r.name).join('、')}`,
-        body: `因整改事项（问题编号 ${event.data.findingId}）逾期未完成，摘除${revoked.map((r) => r.name).join('、')}，现为${LEVEL_NAMES[level]}星级。`,
-        group: { role: 'village_secretary', jurisdiction: event.branchId },
-        workKey: null,
-        escalationLevel: null,
-      };
+      const names = revoked.map((r) => r.name).join('、');
+      return toBranch(
+        event,
+        'star_revoked',
+        `摘星通知：${names}`,
+        `因整改事项（问题编号 ${event.data.findingId}）逾期未完成，摘除${names}，现为${LEVEL_NAMES[level]}星级。`,
+      );
     }
     case 'branch.awarded': {
       // The branch's own secretaries hear the result; without a branch there is nobody to tell.
-      if (!event.branchId) return null;
       const { level, stars } = event.data;
       const body =
         level > 0
           ? `本支部获评${LEVEL_NAMES[level]}星级：${stars.map((s) => s.name).join('、')}。`
           : '本支部本轮未获评星级。';
-      return {
-        kind: 'award_published',
-        title: level > 0 ? `评星结果：${LEVEL_NAMES[level]}星级支部` : '评星结果：未获评星级',
-        body,
-        group: { role: 'village_secretary', jurisdiction: event.branchId },
-        workKey: null,
-        escalationLevel: null,
-      };
+      const title = level > 0 ? `评星结果：${LEVEL_NAMES[level]}星级支部` : '评星结果：未获评星级';
+      return toBranch(event, 'award_published', title, body);
     }
     default:
       return null;

@@ -1,7 +1,7 @@
 import type { EventOf, FivestarEvent } from '@fivestar/contracts';
 import type { Logger } from '@fivestar/platform';
-import { sql, type Transaction } from 'kysely';
-import type { RankingDB } from './db';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { RankingDB, RoundsTable } from './db';
 
 type StandingEvent = EventOf<'branch.awarded'> | EventOf<'branch.star_revoked'> | EventOf<'branch.withdrawn'>;
 
@@ -60,6 +60,20 @@ async function place(
     .execute();
 }
 
+/** The `rounds` row a round event inserts for a round not known yet: what it tells, and when. */
+const roundRow = (
+  roundId: string,
+  round: { countyCode: string; year: number },
+  title: string | null,
+  at: { started_at: string } | { closed_at: string },
+): Insertable<RoundsTable> => ({
+  round_id: roundId,
+  county_code: round.countyCode,
+  year: round.year,
+  title,
+  ...at,
+});
+
 /** Applies one event to the ranking model (inside applyOnce's transaction). */
 export async function handleEvent(
   trx: Transaction<RankingDB>,
@@ -100,16 +114,9 @@ export async function handleEvent(
     }
     case 'round.started': {
       if (!event.roundId) return;
-      const { countyCode, year, title } = event.data;
       await trx
         .insertInto('rounds')
-        .values({
-          round_id: event.roundId,
-          county_code: countyCode,
-          year,
-          title,
-          started_at: event.occurredAt,
-        })
+        .values(roundRow(event.roundId, event.data, event.data.title, { started_at: event.occurredAt }))
         .onConflict((oc) =>
           oc
             .column('round_id')
@@ -132,17 +139,10 @@ export async function handleEvent(
     }
     case 'round.closed': {
       if (!event.roundId) return;
-      const { countyCode, year } = event.data;
       // The first close freezes the round; a second one changes nothing.
       await trx
         .insertInto('rounds')
-        .values({
-          round_id: event.roundId,
-          county_code: countyCode,
-          year,
-          title: null,
-          closed_at: event.occurredAt,
-        })
+        .values(roundRow(event.roundId, event.data, null, { closed_at: event.occurredAt }))
         .onConflict((oc) =>
           oc
             .column('round_id')

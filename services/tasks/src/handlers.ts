@@ -137,24 +137,32 @@ interface ProgressChange {
   stepWithoutAttempts?: boolean;
 }
 
+/**
+ * Entering a step without attempts of its own with `status`: a new row starts at attempt 1, an existing
+ * one takes the step and status, and whatever else the event changes (`also`).
+ */
+function enteredStep(
+  step: Step,
+  status: BranchProgressTable['status'],
+  also: Pick<ProgressChange['update'], 'level'> = {},
+): ProgressChange {
+  return {
+    insert: { step, attempt: 1, status },
+    update: { step, status, ...also },
+    stepWithoutAttempts: true,
+  };
+}
+
 function progressChange(event: FivestarEvent): ProgressChange | null {
   switch (event.type) {
     case 'branch.step_opened': {
       const row = { step: event.data.step, attempt: event.data.attempt, status: 'active' as const };
       return { insert: row, update: row };
     }
-    case 'branch.notice_started': {
-      const row = { step: 'PUBLIC_NOTICE' as const, attempt: 1, status: 'active' as const };
-      return {
-        insert: row,
-        update: { step: row.step, status: row.status, level: event.data.level },
-        stepWithoutAttempts: true,
-      };
-    }
-    case 'rectification.opened': {
-      const row = { step: 'RECTIFICATION' as const, attempt: 1, status: 'active' as const };
-      return { insert: row, update: { step: row.step, status: row.status }, stepWithoutAttempts: true };
-    }
+    case 'branch.notice_started':
+      return enteredStep('PUBLIC_NOTICE', 'active', { level: event.data.level });
+    case 'rectification.opened':
+      return enteredStep('RECTIFICATION', 'active');
     case 'branch.awarded':
       // Awarded once the notice (if any) is over; a branch first seen here has at least reached AWARD.
       return {
@@ -174,14 +182,8 @@ function progressChange(event: FivestarEvent): ProgressChange | null {
       const row = { step: event.data.step, attempt: event.data.attempt, status: 'withdrawn' as const };
       return { insert: row, update: row };
     }
-    case 'branch.closed': {
-      const row = { step: 'CLOSED' as const, attempt: 1, status: 'closed' as const };
-      return {
-        insert: row,
-        update: { step: row.step, status: row.status, level: event.data.level },
-        stepWithoutAttempts: true,
-      };
-    }
+    case 'branch.closed':
+      return enteredStep('CLOSED', 'closed', { level: event.data.level });
     default:
       return null;
   }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { BranchType, DEFAULT_CATALOGS, type Catalog } from '@fivestar/contracts';
 import type { ApiDatabase, CatalogRef } from '../schema';
 import { catalogDigest, checkNewVersion } from './versions';
@@ -66,6 +66,22 @@ function decide(catalog: Catalog, stored: Awaited<ReturnType<typeof storedVersio
   return { kind: check.kind === 'new' ? 'created' : 'unchanged', ref, digest: catalogDigest(catalog) };
 }
 
+/** The `catalogs` row of one version: its columns, the body as JSON, and who stored it. */
+const catalogRow = (
+  catalog: Catalog,
+  digest: string,
+  createdBy: string,
+): Insertable<ApiDatabase['catalogs']> => ({
+  id: catalog.id,
+  version: catalog.version,
+  branch_type: catalog.branchType,
+  title: catalog.title,
+  example: catalog.example,
+  body: JSON.stringify(catalog),
+  digest,
+  created_by: createdBy,
+});
+
 /** Stores a new catalog version (never changes a stored one); the outcome says what happened. */
 export async function storeCatalog(db: Db, catalog: Catalog, createdBy: string): Promise<ImportOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -74,16 +90,7 @@ export async function storeCatalog(db: Db, catalog: Catalog, createdBy: string):
     if (outcome.kind !== 'created') return outcome;
     await trx
       .insertInto('catalogs')
-      .values({
-        id: catalog.id,
-        version: catalog.version,
-        branch_type: catalog.branchType,
-        title: catalog.title,
-        example: catalog.example,
-        body: JSON.stringify(catalog),
-        digest: outcome.digest,
-        created_by: createdBy,
-      })
+      .values(catalogRow(catalog, outcome.digest, createdBy))
       .execute();
     return outcome;
   });
@@ -98,16 +105,7 @@ export async function seedDefaultCatalogs(db: Db): Promise<CatalogRef[]> {
   for (const catalog of DEFAULT_CATALOGS) {
     const r = await db
       .insertInto('catalogs')
-      .values({
-        id: catalog.id,
-        version: catalog.version,
-        branch_type: catalog.branchType,
-        title: catalog.title,
-        example: catalog.example,
-        body: JSON.stringify(catalog),
-        digest: catalogDigest(catalog),
-        created_by: SYSTEM_USER,
-      })
+      .values(catalogRow(catalog, catalogDigest(catalog), SYSTEM_USER))
       .onConflict((oc) => oc.columns(['id', 'version']).doNothing())
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) seeded.push(refOf(catalog));

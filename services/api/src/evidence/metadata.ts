@@ -15,15 +15,10 @@ export interface EvidenceItem {
   uploadedAt: string;
 }
 
-export interface NewEvidence {
+/** An upload to record: the item but for its time (the database's), with its round and branch. */
+export interface NewEvidence extends Omit<EvidenceItem, 'uploadedAt'> {
   roundId: string;
   branchCode: string;
-  sha256: string;
-  filename: string;
-  size: number;
-  kind: EvidenceKind;
-  contentType: string;
-  uploadedBy: string;
 }
 
 /** Records an upload; `created` is false when this (round, branch, sha256, filename) was recorded before. */
