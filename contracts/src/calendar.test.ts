@@ -376,6 +376,10 @@ describe('properties', () => {
     );
   });
 
+  it('never answers -0 (a backwards span with no working day in it is plain 0)', () => {
+    fc.assert(fc.property(from, from, (a, b) => !Object.is(workingDaysBetween(CN, a, b), -0)));
+  });
+
   it('workingDaysBetween is antisymmetric and additive', () => {
     fc.assert(
       fc.property(from, from, from, (a, b, c) => {

@@ -323,5 +323,6 @@ export function workingDaysBetween(calendar: WorkCalendar, fromMs: number, toMs:
   const [lo, hi, sign] = from <= to ? [from, to, 1] : [to, from, -1];
   let count = 0;
   for (let day = lo + 1; day <= hi; day++) if (isWorkingDayNumber(calendar, day)) count++;
-  return sign * count;
+  // Never -0: callers compare with ===/Object.is and print the number.
+  return count === 0 ? 0 : sign * count;
 }
