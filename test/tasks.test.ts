@@ -173,6 +173,8 @@ describe('tasks ledger', () => {
       escalationLevel: null,
       urgedAt: null,
       urgeCount: 0,
+      assignee: null,
+      delegatedBy: null,
     });
 
     const supervised = { ...stepRef, workKey: stepKey, title, deadline };
@@ -379,6 +381,14 @@ describe('tasks ledger', () => {
     );
     t = await taskOf('village_secretary', B2, key, (x) => x.deadline === until);
     expect(t).toMatchObject({ light: 'green', escalationLevel: null, status: 'open', urgeCount: 2 });
+    // The moved deadline is in the task's history (the decision's event: no user actor here).
+    const history = await callEndpoint(nc, 'tasks', 'history', {
+      viewer: viewer('village_secretary', B2),
+      key,
+    });
+    expect(history.items.map((h) => [h.action, h.by.userId, h.from, h.to])).toEqual([
+      ['deadline', 'system', deadline, until],
+    ]);
     expect((await taskOf('township_reviewer', TOWNSHIP, approvalKey, () => true)).status).toBe('done');
 
     // The round's policy withdraws a branch that never self-checks: its task closes.
@@ -548,9 +558,235 @@ describe('tasks ledger', () => {
       expect(live.length).toBe(14);
       expect(applied).toBeGreaterThanOrEqual(events.made() - 3); // every event of this run but the 3 direct ones
       expect(await mine(rebuilt)).toEqual(live);
+      // A second replay records the moved deadline no second time (the history is keyed by event id).
+      const deadlines = (d: Kysely<TasksDb>) =>
+        d
+          .selectFrom('task_history')
+          .select(['key', 'action', 'from_user', 'to_user', 'event_id'])
+          .where('key', 'like', `${run}:%`)
+          .execute();
+      const once = await deadlines(rebuilt);
+      expect(once).toEqual(await deadlines(db));
+      expect(once).toHaveLength(1);
+      await rebuildFromStream<TasksDatabase>({
+        nc,
+        db: rebuilt,
+        handle: handleEvent,
+        truncate: truncateReadModels,
+        log,
+      });
+      expect(await deadlines(rebuilt)).toEqual(once);
     } finally {
       await rebuilt.destroy();
     }
+  });
+});
+
+// ---- ledger actions -------------------------------------------------------------------------------
+
+describe('ledger actions: claim, unclaim, reassign, delegate, return, cc, history, bulk claim, views', () => {
+  /** A round of its own, so the ledger's exact listings above never see these tasks. */
+  const actRound = `act-${run}`;
+  const T2 = '330102002';
+  const { ev: aev } = eventFactory({
+    idPrefix: `act-${run}`,
+    roundId: actRound,
+    branchId: B1,
+    area: () => COUNTY,
+    t0: now - DAY / 4,
+    stepMs: 1000,
+  });
+  const ak = (what: string) => `act-${run}/${what}`;
+  const reviewers = group('township_reviewer', TOWNSHIP);
+  const opened = (what: string, branch: string, g: CandidateGroup, deadlineMs: number, step: HumanStep) =>
+    aev(
+      'branch.step_opened',
+      {
+        step,
+        attempt: 1,
+        work: {
+          key: ak(what),
+          kind: 'step',
+          title: `${branch}：${step}`,
+          group: g,
+          deadline: iso(deadlineMs),
+        },
+      },
+      { branchId: branch },
+    );
+  const B3 = '330102001003';
+  const OTHER = `${T2}001`;
+  // Users: two reviewers of the township, a county coordinator, a reviewer of another township.
+  const who = (userId: string, role: Role, jurisdiction: string) => ({
+    viewer: { userId, role, jurisdiction },
+    name: `名-${userId}`,
+  });
+  const u1 = who(`u1-${run}`, 'township_reviewer', TOWNSHIP);
+  const u2 = who(`u2-${run}`, 'township_reviewer', TOWNSHIP);
+  const boss = who(`k-${run}`, 'coordinator', COUNTY);
+  const outsider = who(`o-${run}`, 'township_reviewer', T2);
+  const target = (u: typeof u1) => ({ ...u.viewer, name: u.name });
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: RequestError) => e.code,
+    );
+
+  const view = (u: typeof u1, extra: Partial<ListTasksRequest>) =>
+    callEndpoint(nc, 'tasks', 'list', { viewer: u.viewer, roundId: actRound, limit: 500, ...extra });
+  const keys = async (u: typeof u1, extra: Partial<ListTasksRequest>) =>
+    (await view(u, extra)).items.map((t) => t.key);
+
+  beforeAll(async () => {
+    await publish(
+      opened('late', B1, reviewers, now - DAY, 'TOWNSHIP_REVIEW'),
+      opened('soon', B2, reviewers, now + DAY, 'TOWNSHIP_REVIEW'),
+      opened('far', B3, reviewers, now + 20 * DAY, 'TOWNSHIP_REVIEW'),
+      opened('far2', B3, reviewers, now + 21 * DAY, 'SELF_CHECK'),
+      opened('closed', B2, reviewers, now + 5 * DAY, 'SELF_CHECK'),
+      aev(
+        'branch.step_signed',
+        { step: 'SELF_CHECK', attempt: 1, closes: ak('closed'), decision: 'approved' },
+        { branchId: B2 },
+      ),
+      opened('other', OTHER, group('township_reviewer', T2), now + DAY, 'TOWNSHIP_REVIEW'),
+    );
+    await caughtUp(nc, env.durable);
+  });
+
+  it('claims for a member of the group; 409 when held by another or closed; 403 outside; 404 unknown', async () => {
+    const t = await callEndpoint(nc, 'tasks', 'claim', { ...u1, key: ak('soon'), note: '我来办' });
+    expect(t).toMatchObject({ key: ak('soon'), assignee: { userId: u1.viewer.userId, name: u1.name } });
+    // Claiming again is a no-op, not an error; another member is refused.
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...u1, key: ak('soon') }))).toBe('ok');
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...u2, key: ak('soon') }))).toBe('conflict');
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...u2, key: ak('closed') }))).toBe('conflict');
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...outsider, key: ak('soon') }))).toBe(
+      'forbidden',
+    );
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...boss, key: ak('far') }))).toBe('forbidden');
+    expect(await code(callEndpoint(nc, 'tasks', 'claim', { ...u1, key: ak('nope') }))).toBe('not_found');
+  });
+
+  it('lists to-do (unclaimed or mine), done, overdue, with filters; overdue first', async () => {
+    expect(await keys(u1, { view: 'todo' })).toEqual([ak('late'), ak('soon'), ak('far'), ak('far2')]);
+    expect(await keys(u2, { view: 'todo' })).toEqual([ak('late'), ak('far'), ak('far2')]);
+    expect(await keys(u2, { view: 'done' })).toEqual([ak('closed')]);
+    expect(await keys(u2, { view: 'overdue' })).toEqual([ak('late')]);
+    expect(await keys(outsider, { view: 'todo' })).toEqual([ak('other')]);
+    expect(await keys(u1, { view: 'todo', step: 'SELF_CHECK' })).toEqual([ak('far2')]);
+    expect(await keys(u1, { view: 'todo', branchId: B3 })).toEqual([ak('far'), ak('far2')]);
+    expect(await keys(u1, { status: 'all', townshipCode: TOWNSHIP })).toHaveLength(5);
+    expect(await keys(u1, { status: 'all', townshipCode: T2 })).toEqual([]);
+    expect(await keys(u1, { view: 'todo', light: 'red' })).toEqual([ak('late')]);
+    expect(await keys(u1, { view: 'todo', light: 'yellow' })).toEqual([ak('soon')]);
+    expect(await keys(u1, { view: 'todo', light: 'green' })).toEqual([ak('far'), ak('far2')]);
+    // The existing request (no view) is unchanged: the group's open tasks.
+    expect(await keys(u2, { status: 'open' })).toEqual([ak('late'), ak('soon'), ak('far'), ak('far2')]);
+  });
+
+  it('walks filtered views page by page with the keyset cursor', async () => {
+    for (const extra of [{ view: 'todo' as const }, { view: 'todo' as const, light: 'green' as const }]) {
+      const full = await keys(u1, extra);
+      for (const limit of [1, 2, 3]) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await view(u1, { ...extra, limit, cursor });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.items.map((t) => t.key));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(full);
+      }
+    }
+  });
+
+  it('unclaims (assignee or higher), reassigns (转办) in the group, delegates (委派) and returns', async () => {
+    const key = ak('soon');
+    expect(await code(callEndpoint(nc, 'tasks', 'unclaim', { ...u2, key }))).toBe('forbidden');
+    expect(await callEndpoint(nc, 'tasks', 'unclaim', { ...boss, key, note: '重新分配' })).toMatchObject({
+      assignee: null,
+    });
+    await callEndpoint(nc, 'tasks', 'claim', { ...u1, key });
+    expect(await code(callEndpoint(nc, 'tasks', 'reassign', { ...u1, key, to: target(outsider) }))).toBe(
+      'invalid',
+    );
+    expect(await callEndpoint(nc, 'tasks', 'reassign', { ...u1, key, to: target(u2) })).toMatchObject({
+      assignee: { userId: u2.viewer.userId },
+      delegatedBy: null,
+    });
+    expect(await code(callEndpoint(nc, 'tasks', 'delegate', { ...u1, key, to: target(u1) }))).toBe(
+      'forbidden',
+    );
+    expect(await callEndpoint(nc, 'tasks', 'delegate', { ...u2, key, to: target(u1) })).toMatchObject({
+      assignee: { userId: u1.viewer.userId },
+      delegatedBy: { userId: u2.viewer.userId, name: u2.name },
+    });
+    // The delegate sees it in its to-do; only the delegate can hand it back.
+    expect(await keys(u1, { view: 'todo' })).toContain(key);
+    expect(await code(callEndpoint(nc, 'tasks', 'returnDelegated', { ...u2, key }))).toBe('forbidden');
+    expect(await callEndpoint(nc, 'tasks', 'returnDelegated', { ...u1, key })).toMatchObject({
+      assignee: { userId: u2.viewer.userId },
+      delegatedBy: null,
+    });
+    expect(await code(callEndpoint(nc, 'tasks', 'returnDelegated', { ...u2, key }))).toBe('conflict');
+  });
+
+  it('copies to users (抄送): the copied-to-me list, once per user', async () => {
+    const reader = who(`v-${run}`, 'village_secretary', B2);
+    const to = [{ userId: reader.viewer.userId, name: reader.name }];
+    await callEndpoint(nc, 'tasks', 'cc', { ...u2, key: ak('soon'), to, note: '请知悉' });
+    await callEndpoint(nc, 'tasks', 'cc', { ...u2, key: ak('soon'), to }); // already copied: no change
+    await callEndpoint(nc, 'tasks', 'cc', { ...u2, key: ak('closed'), to });
+    expect(await code(callEndpoint(nc, 'tasks', 'cc', { ...outsider, key: ak('far'), to }))).toBe(
+      'forbidden',
+    );
+    expect(await keys(reader, { view: 'cc' })).toEqual([ak('soon'), ak('closed')]);
+    expect(await keys(u1, { view: 'cc' })).toEqual([]);
+  });
+
+  it('records every change in the history, readable in scope and by those copied', async () => {
+    const { items } = await callEndpoint(nc, 'tasks', 'history', { viewer: u1.viewer, key: ak('soon') });
+    const [a, b, c] = [u1, u2, boss].map((u) => u.viewer.userId);
+    expect(items.map((h) => [h.action, h.by.userId, h.from, h.to, h.note])).toEqual([
+      ['claim', a, null, a, '我来办'],
+      ['unclaim', c, a, null, '重新分配'],
+      ['claim', a, null, a, null],
+      ['reassign', a, a, b, null],
+      ['delegate', b, b, a, null],
+      ['return', a, a, b, null],
+      ['cc', b, null, `v-${run}`, '请知悉'],
+    ]);
+    expect(items[0]!.by.name).toBe(u1.name);
+    expect(items.every((h) => Math.abs(Date.parse(h.at) - Date.now()) < 600_000)).toBe(true);
+    const reader = who(`v-${run}`, 'village_secretary', B2);
+    expect(
+      (await callEndpoint(nc, 'tasks', 'history', { viewer: reader.viewer, key: ak('soon') })).items,
+    ).toHaveLength(7);
+    expect(
+      await code(callEndpoint(nc, 'tasks', 'history', { viewer: outsider.viewer, key: ak('soon') })),
+    ).toBe('forbidden');
+    expect(await code(callEndpoint(nc, 'tasks', 'history', { viewer: u1.viewer, key: ak('nope') }))).toBe(
+      'not_found',
+    );
+  });
+
+  it('bulk-claims with a result per key', async () => {
+    const res = await callEndpoint(nc, 'tasks', 'bulkClaim', {
+      ...u1,
+      keys: [ak('late'), ak('soon'), ak('closed'), ak('other'), ak('nope'), ak('far')],
+    });
+    expect(res.items.map((i) => (i.ok ? [i.key, 'ok'] : [i.key, i.error.code]))).toEqual([
+      [ak('late'), 'ok'],
+      [ak('soon'), 'conflict'],
+      [ak('closed'), 'conflict'],
+      [ak('other'), 'forbidden'],
+      [ak('nope'), 'not_found'],
+      [ak('far'), 'ok'],
+    ]);
+    expect(res.items.find((i) => !i.ok)).toMatchObject({ error: { message: expect.any(String) } });
+    expect(await keys(u2, { view: 'todo' })).toEqual([ak('soon'), ak('far2')]);
   });
 });
 
@@ -875,7 +1111,7 @@ describe('round progress', () => {
     }
   });
 
-  describe('over HTTP: GET /api/rounds/:roundId/progress', () => {
+  describe('over HTTP: round progress and the ledger', () => {
     // The API on an `api` schema of this test's database, with the demo county 330102 and this round.
     let api: { port: number; stop(): Promise<void> } | undefined;
     let apiDb: Kysely<unknown> | undefined;
@@ -949,6 +1185,103 @@ describe('round progress', () => {
       expect((await get(`twp-${T1}-1`, `${url}?townshipCode=${T2}`)).status).toBe(403);
       expect((await get(`coord-${COUNTY}`, `${url}?townshipCode=abc`)).status).toBe(400);
       expect((await get(`coord-${COUNTY}`, `/rounds/none-${run}/progress`)).status).toBe(404);
+    });
+
+    /** The ledger over HTTP: a round of its own, tasks of township T1's reviewers (demo users). */
+    it('serves the ledger: views, claim, reassign, history, bulk claim; problem+json with fields; 403, 409', async () => {
+      const webRound = `web-${run}`;
+      const { ev: wev } = eventFactory({
+        idPrefix: `web-${run}`,
+        roundId: webRound,
+        branchId: A1,
+        area: () => COUNTY,
+        t0: now - DAY / 8,
+        stepMs: 1000,
+      });
+      const wk = (n: string) => `web-${run}/${A1}/${n}`;
+      for (const [n, days] of [
+        ['a', 1],
+        ['b', 2],
+      ] as const)
+        await publish(
+          wev('branch.step_opened', {
+            step: 'TOWNSHIP_REVIEW',
+            attempt: 1,
+            work: {
+              key: wk(n),
+              kind: 'step',
+              title: `审核 ${n}`,
+              group: group('township_reviewer', T1),
+              deadline: iso(now + days * DAY),
+            },
+          }),
+        );
+      await caughtUp(nc, env.durable);
+
+      const base = `http://127.0.0.1:${api!.port}/api`;
+      const tokens = new Map<string, string>();
+      async function send(username: string, method: 'GET' | 'POST', url: string, body?: unknown) {
+        if (!tokens.has(username)) {
+          const login = await fetch(`${base}/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username, password }),
+          });
+          tokens.set(username, ((await login.json()) as { token: string }).token);
+        }
+        const res = await fetch(`${base}${url}`, {
+          method,
+          headers: { authorization: `Bearer ${tokens.get(username)}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
+      }
+      const [r1, r2] = [`twp-${T1}-1`, `twp-${T1}-2`];
+
+      const claimed = await send(r1, 'POST', '/tasks/claim', { key: wk('a'), note: '认领' });
+      expect(claimed.status).toBe(200);
+      expect(claimed.body.assignee).toEqual({ userId: `u-${r1}`, name: expect.stringContaining('审核人1') });
+      const taken = await send(r2, 'POST', '/tasks/claim', { key: wk('a') });
+      expect(taken.status).toBe(409);
+      expect(taken.type).toMatch(/application\/problem\+json/);
+      expect((await send(`coord-${COUNTY}`, 'POST', '/tasks/claim', { key: wk('b') })).status).toBe(403);
+      expect((await send(r1, 'POST', '/tasks/claim', { key: `${wk('a')}/none` })).status).toBe(404);
+      const missing = await send(r1, 'POST', '/tasks/claim', {});
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.key']);
+      const nobody = await send(r1, 'POST', '/tasks/reassign', { key: wk('a'), userId: 'u-nobody' });
+      expect(nobody.status).toBe(400);
+      expect(nobody.body.errors).toEqual([{ field: 'body.userId', message: expect.any(String) }]);
+      const village = await send(r1, 'POST', '/tasks/reassign', { key: wk('a'), userId: `u-sec-${A1}` });
+      expect(village.status).toBe(400);
+
+      const moved = await send(r1, 'POST', '/tasks/reassign', { key: wk('a'), userId: `u-${r2}` });
+      expect(moved.status).toBe(200);
+      expect(moved.body.assignee.userId).toBe(`u-${r2}`);
+      const todo = await send(r1, 'GET', `/tasks?view=todo&roundId=${webRound}`);
+      expect(todo.body.items.map((t: Task) => t.key)).toEqual([wk('b')]);
+      expect((await send(r1, 'GET', `/tasks?view=later&roundId=${webRound}`)).status).toBe(400);
+      // The list request the end-to-end test uses still answers.
+      const plain = await send(r1, 'GET', `/tasks?roundId=${webRound}&status=open&limit=1`);
+      expect(plain.status).toBe(200);
+      expect(plain.body.items).toHaveLength(1);
+      expect(plain.body.nextCursor).toEqual(expect.any(String));
+
+      const history = await send(r2, 'GET', `/tasks/history?key=${encodeURIComponent(wk('a'))}`);
+      expect(history.status).toBe(200);
+      expect(history.body.items.map((h: { action: string }) => h.action)).toEqual(['claim', 'reassign']);
+      expect((await send(r1, 'GET', '/tasks/history')).status).toBe(400);
+
+      const cc = await send(r2, 'POST', '/tasks/cc', { key: wk('a'), userIds: [`u-sec-${A1}`, 'u-nobody'] });
+      expect(cc.status).toBe(400);
+      expect(cc.body.errors).toEqual([{ field: 'body.userIds.1', message: expect.any(String) }]);
+
+      const bulk = await send(r1, 'POST', '/tasks/bulk-claim', { keys: [wk('a'), wk('b')] });
+      expect(bulk.status).toBe(200);
+      expect(bulk.body.items).toEqual([
+        { key: wk('a'), ok: false, error: { code: 'conflict', message: expect.any(String) } },
+        { key: wk('b'), ok: true },
+      ]);
     });
   });
 });

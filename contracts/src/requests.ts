@@ -31,14 +31,31 @@ export const Task = z.object({
   escalationLevel: EscalationLevel.nullable(),
   urgedAt: z.string().nullable(),
   urgeCount: z.number().int(),
+  /** Who has claimed the task (认领), or holds it by reassignment or delegation; null when unclaimed. */
+  assignee: z.object({ userId: z.string(), name: z.string() }).nullable(),
+  /** The owner who delegated it (委派) to the assignee and gets it back on return; null otherwise. */
+  delegatedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * Ledger views: `todo` (open, my group, unclaimed or mine), `done` (my group's closed tasks), `overdue`
+ * (open and overdue, my group), `cc` (copied to me, whatever the group). Without a view the list is the
+ * group's tasks by `status`.
+ */
+export const TaskView = z.enum(['todo', 'done', 'overdue', 'cc']);
+export type TaskView = z.infer<typeof TaskView>;
 
 export const ListTasksRequest = z.object({
   viewer: Viewer,
   status: z.enum(['open', 'done', 'all']).default('open'),
   roundId: z.string().optional(),
   branchId: z.string().optional(),
+  /** A view replaces `status` (see TaskView). */
+  view: TaskView.optional(),
+  step: HumanStep.optional(),
+  townshipCode: TownshipCode.optional(),
+  light: Light.optional(),
   limit: z.number().int().min(1).max(500).default(50),
   /** Opaque cursor from the previous page. */
   cursor: z.string().optional(),
@@ -226,15 +243,168 @@ export const RoundProgressResult = z.object({
 });
 export type RoundProgressResult = z.infer<typeof RoundProgressResult>;
 
+// ---- notifications: webhook channel and deliveries (admin) -------------------------------------
+
+/** WeCom (企业微信) or DingTalk (钉钉) group robot: decides the JSON shape posted. */
+export const WebhookKind = z.enum(['wecom', 'dingtalk']);
+export type WebhookKind = z.infer<typeof WebhookKind>;
+
+/** A group robot for a township or county: it hears every notice whose group lies inside `jurisdiction`. */
+export const Webhook = z.object({
+  id: z.string(),
+  jurisdiction: z.union([CountyCode, TownshipCode]),
+  kind: WebhookKind,
+  url: z.url({ protocol: /^https?$/ }),
+  active: z.boolean(),
+});
+export type Webhook = z.infer<typeof Webhook>;
+
+export const WebhookBody = z.object({
+  /** Omitted: a new webhook; given: replaces that webhook (created when missing). */
+  id: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, '编号只能包含字母、数字、下划线和短横线')
+    .optional(),
+  jurisdiction: Webhook.shape.jurisdiction,
+  kind: WebhookKind,
+  url: Webhook.shape.url,
+  active: z.boolean().default(true),
+});
+export type WebhookBody = z.input<typeof WebhookBody>;
+
+export const WebhooksRequest = z.object({ viewer: Viewer });
+export type WebhooksRequest = z.input<typeof WebhooksRequest>;
+export const WebhooksResult = z.object({ items: z.array(Webhook) });
+export type WebhooksResult = z.infer<typeof WebhooksResult>;
+export const UpsertWebhookRequest = z.object({ viewer: Viewer, webhook: WebhookBody });
+export type UpsertWebhookRequest = z.input<typeof UpsertWebhookRequest>;
+
+/** pending: due; failed: the last attempt failed, another is scheduled; dead: attempts exhausted. */
+export const DeliveryStatus = z.enum(['pending', 'sent', 'failed', 'dead']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const Delivery = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  webhookId: z.string(),
+  kind: NoticeKind,
+  title: z.string(),
+  status: DeliveryStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const DeliveriesQuery = z.object({
+  status: DeliveryStatus.optional(),
+  /** The deliveries of one event (notice): its delivery status per webhook. */
+  eventId: z.string().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const DeliveriesRequest = z.object({
+  viewer: Viewer,
+  status: DeliveryStatus.optional(),
+  eventId: z.string().min(1).max(500).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type DeliveriesRequest = z.input<typeof DeliveriesRequest>;
+export const DeliveriesResult = z.object({ items: z.array(Delivery) });
+export type DeliveriesResult = z.infer<typeof DeliveriesResult>;
+
+export const RetryDeliveryRequest = z.object({ viewer: Viewer, id: z.string().regex(/^\d{1,18}$/) });
+export type RetryDeliveryRequest = z.input<typeof RetryDeliveryRequest>;
+
+// ---- tasks: ledger actions (认领, 退回认领, 转办, 委派, 抄送) -------------------------------------------
+
+/** A user as the ledger records it: the API resolves it from its directory. */
+export const TaskUser = z.object({ userId: z.string().min(1), name: z.string() });
+export type TaskUser = z.infer<typeof TaskUser>;
+/** A target user with role and jurisdiction, so the service can check it belongs to the task's group. */
+export const TaskTarget = TaskUser.extend({ role: Role, jurisdiction: JurisdictionCode });
+export type TaskTarget = z.infer<typeof TaskTarget>;
+
+const TaskKey = z.string().min(1).max(500);
+const Note = z.string().max(500).optional();
+/** The acting viewer and its display name (recorded in the history). */
+const Acting = { viewer: Viewer, name: z.string().max(100).default(''), key: TaskKey, note: Note };
+
+export const ClaimTaskRequest = z.object(Acting);
+export type ClaimTaskRequest = z.input<typeof ClaimTaskRequest>;
+export const ReassignTaskRequest = z.object({ ...Acting, to: TaskTarget });
+export type ReassignTaskRequest = z.input<typeof ReassignTaskRequest>;
+export const CcTaskRequest = z.object({ ...Acting, to: z.array(TaskUser).min(1).max(50) });
+export type CcTaskRequest = z.input<typeof CcTaskRequest>;
+/** The task after the action. */
+export const TaskActionResult = Task;
+
+/** `deadline`: an approved extension moved the due date (from / to are the instants). */
+export const TASK_ACTIONS = ['claim', 'unclaim', 'reassign', 'delegate', 'return', 'cc', 'deadline'] as const;
+export const TaskAction = z.enum(TASK_ACTIONS);
+export type TaskAction = z.infer<typeof TaskAction>;
+
+export const TaskHistoryEntry = z.object({
+  id: z.string(),
+  key: z.string(),
+  action: TaskAction,
+  by: TaskUser,
+  at: z.string(),
+  /**
+   * User ids: the assignee before and after (cc: the users added, comma-separated, in `to`); for
+   * `deadline` the due dates before and after (ISO instants).
+   */
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type TaskHistoryEntry = z.infer<typeof TaskHistoryEntry>;
+export const TaskHistoryRequest = z.object({ viewer: Viewer, key: TaskKey });
+export type TaskHistoryRequest = z.input<typeof TaskHistoryRequest>;
+export const TaskHistoryResult = z.object({ items: z.array(TaskHistoryEntry) });
+export type TaskHistoryResult = z.infer<typeof TaskHistoryResult>;
+
+export const BulkClaimRequest = z.object({
+  viewer: Viewer,
+  name: z.string().max(100).default(''),
+  keys: z.array(TaskKey).min(1).max(200),
+  note: Note,
+});
+export type BulkClaimRequest = z.input<typeof BulkClaimRequest>;
+export const BulkItemResult = z.union([
+  z.object({ key: z.string(), ok: z.literal(true) }),
+  z.object({
+    key: z.string(),
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+export type BulkItemResult = z.infer<typeof BulkItemResult>;
+export const BulkClaimResult = z.object({ items: z.array(BulkItemResult) });
+export type BulkClaimResult = z.infer<typeof BulkClaimResult>;
+
 /** The endpoints each service answers on `fivestar.svc.<service>.<endpoint>`. */
 export const ENDPOINTS = {
   tasks: {
     list: { request: ListTasksRequest, result: ListTasksResult },
     progress: { request: RoundProgressRequest, result: RoundProgressResult },
+    claim: { request: ClaimTaskRequest, result: TaskActionResult },
+    unclaim: { request: ClaimTaskRequest, result: TaskActionResult },
+    reassign: { request: ReassignTaskRequest, result: TaskActionResult },
+    delegate: { request: ReassignTaskRequest, result: TaskActionResult },
+    returnDelegated: { request: ClaimTaskRequest, result: TaskActionResult },
+    cc: { request: CcTaskRequest, result: TaskActionResult },
+    history: { request: TaskHistoryRequest, result: TaskHistoryResult },
+    bulkClaim: { request: BulkClaimRequest, result: BulkClaimResult },
   },
   notifications: {
     inbox: { request: InboxRequest, result: InboxResult },
     markRead: { request: MarkReadRequest, result: MarkReadResult },
+    webhooks: { request: WebhooksRequest, result: WebhooksResult },
+    upsertWebhook: { request: UpsertWebhookRequest, result: Webhook },
+    deliveries: { request: DeliveriesRequest, result: DeliveriesResult },
+    retryDelivery: { request: RetryDeliveryRequest, result: Delivery },
   },
   ranking: { standings: { request: RankingRequest, result: RankingResult } },
   directory: { branches: { request: BranchPageRequest, result: BranchPageResult } },

@@ -11,8 +11,10 @@ import { notFound, problemHandler } from './problem';
 import { branchRoutes } from './routes/branches';
 import { catalogRoutes } from './routes/catalogs';
 import { evidenceRoutes } from './routes/evidence';
+import { notificationRoutes } from './routes/notifications';
 import { readRoutes } from './routes/reads';
 import { roundRoutes } from './routes/rounds';
+import { taskRoutes } from './routes/tasks';
 import { parse } from './validate';
 
 export function createApp(deps: ApiDeps): Express {
@@ -56,7 +58,9 @@ export function createApp(deps: ApiDeps): Express {
   api.use(roundRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(branchRoutes(deps));
+  api.use(taskRoutes(deps));
   api.use(readRoutes(deps));
+  api.use(notificationRoutes(deps));
   api.use((req) => {
     throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);
   });

@@ -1,4 +1,4 @@
-import type { EscalationLevel, Role } from '@fivestar/contracts';
+import type { DeliveryStatus, EscalationLevel, Role, WebhookKind } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { ColumnType, Generated } from 'kysely';
 
@@ -36,9 +36,41 @@ export interface NoticesTable {
   read_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
+/** A WeCom/DingTalk group robot of a township or county (configured by an admin). */
+export interface WebhooksTable {
+  id: string;
+  jurisdiction: string;
+  kind: WebhookKind;
+  url: string;
+  active: boolean;
+  created_at: ColumnType<Date, string | undefined, never>;
+  updated_at: ColumnType<Date, string | undefined, string>;
+}
+
+/**
+ * One post of one event to one webhook. (event_id, webhook_id) is unique: however often the event
+ * arrives, the webhook is called for it by one row only, and a sent row is never sent again.
+ */
+export interface DeliveriesTable {
+  id: Generated<string>;
+  event_id: string;
+  webhook_id: string;
+  kind: NoticeKind;
+  title: string;
+  body: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, string | undefined, never>;
+  sent_at: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
 export interface NotificationsTables {
   recipients: RecipientsTable;
   notices: NoticesTable;
+  webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
 }
 
 export type NotificationsDB = NotificationsTables & ConsumerTables;

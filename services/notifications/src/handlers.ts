@@ -1,6 +1,7 @@
 import type { FivestarEvent } from '@fivestar/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { NotificationsDB } from './db';
+import { enqueueDeliveries } from './deliveries';
 import { noticeFor } from './notices';
 
 /**
@@ -12,7 +13,26 @@ import { noticeFor } from './notices';
  * task ledger (services/tasks), not through back-dated notices. Replaying the stream in order
  * reproduces exactly the same fan-out, so a rebuild gives the same rows.
  */
-export async function handleEvent(trx: Transaction<NotificationsDB>, event: FivestarEvent): Promise<void> {
+export function handleEvent(trx: Transaction<NotificationsDB>, event: FivestarEvent): Promise<void> {
+  return applyEvent(trx, event, true);
+}
+
+/**
+ * The handler a rebuild uses: the same inbox rows, but no new webhook deliveries — a replay must not
+ * post history to robots configured since (deliveries already recorded are kept as they are).
+ */
+export function handleEventWithoutDeliveries(
+  trx: Transaction<NotificationsDB>,
+  event: FivestarEvent,
+): Promise<void> {
+  return applyEvent(trx, event, false);
+}
+
+async function applyEvent(
+  trx: Transaction<NotificationsDB>,
+  event: FivestarEvent,
+  deliver: boolean,
+): Promise<void> {
   if (event.type === 'directory.user_upserted') {
     const u = event.data;
     await trx
@@ -82,9 +102,14 @@ export async function handleEvent(trx: Transaction<NotificationsDB>, event: Five
     )
     .onConflict((oc) => oc.columns(['event_id', 'user_id']).doNothing())
     .execute();
+  // One post per event and webhook (not per user), to every robot whose area contains the group.
+  if (deliver) await enqueueDeliveries(trx, event.id, draft);
 }
 
-/** Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform). */
+/**
+ * Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform).
+ * Webhooks are configuration and deliveries are effects already had: both are kept.
+ */
 export async function truncateModel(trx: Transaction<NotificationsDB>): Promise<void> {
   await trx.deleteFrom('notices').execute();
   await trx.deleteFrom('recipients').execute();

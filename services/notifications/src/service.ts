@@ -1,4 +1,5 @@
 import {
+  createDb,
   rebuildFromStream,
   startReadModelService,
   type Logger,
@@ -8,20 +9,51 @@ import {
 } from '@fivestar/platform';
 import { sql, type Kysely } from 'kysely';
 import { SCHEMA, type NotificationsDB, type NotificationsTables } from './db';
-import { handleEvent, truncateModel } from './handlers';
+import { handleEvent, handleEventWithoutDeliveries, truncateModel } from './handlers';
+import { listDeliveries, listWebhooks, retryDelivery, upsertWebhook } from './admin';
+import { startDeliveryWorker, type DeliveryOptions } from './deliveries';
 import { inbox, markRead } from './queries';
 
-/** Runs the durable event consumer and the `inbox` / `markRead` endpoints until `stop()`. */
-export function startNotificationsService(opts: ReadModelOptions): Promise<Stoppable> {
-  return startReadModelService<NotificationsTables, 'notifications'>(
+export interface NotificationsServiceOptions extends ReadModelOptions {
+  /** Webhook delivery worker settings (defaults: DEFAULT_DELIVERY_OPTIONS); tests pass short delays. */
+  delivery?: Partial<DeliveryOptions>;
+}
+
+/**
+ * Runs the durable event consumer, the endpoints (inbox, markRead, and the admin's webhooks and
+ * deliveries) and the webhook delivery worker until `stop()`.
+ */
+export async function startNotificationsService(opts: NotificationsServiceOptions): Promise<Stoppable> {
+  const readModel = await startReadModelService<NotificationsTables, 'notifications'>(
     {
       service: 'notifications',
       schema: SCHEMA,
       handle: handleEvent,
-      endpoints: (db) => ({ inbox: (req) => inbox(db, req), markRead: (req) => markRead(db, req) }),
+      endpoints: (db) => ({
+        inbox: (req) => inbox(db, req),
+        markRead: (req) => markRead(db, req),
+        webhooks: (req) => listWebhooks(db, req),
+        upsertWebhook: (req) => upsertWebhook(db, req),
+        deliveries: (req) => listDeliveries(db, req),
+        retryDelivery: (req) => retryDelivery(db, req),
+      }),
     },
     opts,
   );
+  // The worker holds a row lock while it posts: a pool of its own keeps it off the consumer's.
+  const db = createDb<NotificationsDB>(opts.config.databaseUrl, SCHEMA, 2);
+  const worker = startDeliveryWorker(
+    db,
+    opts.log.child({ service: 'notifications', worker: 'delivery' }),
+    opts.delivery,
+  );
+  return {
+    async stop() {
+      await readModel.stop();
+      await worker.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
@@ -41,7 +73,7 @@ export async function rebuildNotifications(
   const result = await rebuildFromStream<NotificationsTables>({
     nc,
     db,
-    handle: handleEvent,
+    handle: handleEventWithoutDeliveries,
     truncate: truncateModel,
     log,
   });

@@ -33,6 +33,7 @@ async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promis
       await close(trx, event.data.closes, at, event.id);
       // An approved extension moves the work's deadline; its supervision starts over, so do its flags.
       if (event.data.approved) {
+        await recordDeadline(trx, event, event.data.workKey, new Date(event.data.deadline));
         await mark(trx, event.data.workKey, {
           deadline: new Date(event.data.deadline),
           reminded_at: null,
@@ -113,6 +114,35 @@ async function close(trx: Kysely<TasksDb>, key: string, at: Date, eventId: strin
     .set({ status: 'done', closed_at: at, closed_event_id: eventId })
     .where('key', '=', key)
     .where('status', '=', 'open')
+    .execute();
+}
+
+/**
+ * Records a moved deadline in the history (who decided, at the event's time). Keyed by the event id, so
+ * a rebuild replaying the stream (which leaves the history alone) adds nothing.
+ */
+async function recordDeadline(
+  trx: Kysely<TasksDb>,
+  event: FivestarEvent,
+  key: string,
+  to: Date,
+): Promise<void> {
+  const task = await trx.selectFrom('tasks').select('deadline').where('key', '=', key).executeTakeFirst();
+  if (!task || task.deadline.getTime() === to.getTime()) return;
+  await trx
+    .insertInto('task_history')
+    .values({
+      key,
+      action: 'deadline',
+      by_id: event.actor?.userId ?? 'system',
+      by_name: event.actor?.name ?? '',
+      at: new Date(event.occurredAt),
+      from_user: task.deadline.toISOString(),
+      to_user: to.toISOString(),
+      note: null,
+      event_id: event.id,
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
     .execute();
 }
 

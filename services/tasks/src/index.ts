@@ -1,7 +1,18 @@
 export { startTasksService, yellowWindow, type TasksServiceOptions } from './service';
 export { handleEvent } from './handlers';
 export {
+  access,
+  decide,
+  inGroup,
+  type Access,
+  type AssignAction,
+  type Decision,
+  type TaskState,
+} from './actions';
+export { assignTask, bulkClaim, ccTask, taskHistory, type ActionOptions } from './ledger';
+export {
   listTasks,
+  getTask,
   roundProgress,
   progressScope,
   type ListTasksQuery,

@@ -27,11 +27,46 @@ export interface ListOptions {
   yellowSeconds?: number;
 }
 
+/** A task row with who holds it (task_assignments, left-joined). */
+export type TaskRow = Selectable<TasksTable> & {
+  assignee_id: string | null;
+  assignee_name: string | null;
+  delegated_by_id: string | null;
+  delegated_by_name: string | null;
+};
+
+/** The tasks row with its assignment columns, for reads of one or many tasks. */
+export function selectTaskRows(db: Kysely<TasksDb>) {
+  return db
+    .selectFrom('tasks')
+    .leftJoin('task_assignments as a', 'a.key', 'tasks.key')
+    .selectAll('tasks')
+    .select(['a.assignee_id', 'a.assignee_name', 'a.delegated_by_id', 'a.delegated_by_name']);
+}
+
+/** One task as the ledger shows it, or null when the key is unknown. */
+export async function getTask(
+  db: Kysely<TasksDb>,
+  key: string,
+  opts: ListOptions = {},
+): Promise<Task | null> {
+  const row = await selectTaskRows(db).where('tasks.key', '=', key).executeTakeFirst();
+  return row ? toTask(row, opts.now ?? new Date(), yellowOf(opts)) : null;
+}
+
+const yellowOf = (opts: ListOptions) => opts.yellow ?? opts.yellowSeconds ?? DEFAULT_YELLOW_SECONDS;
+
 /**
  * The viewer's tasks: same role, group jurisdiction inside the viewer's (a county user sees its
  * townships' groups, a township user only its own). Order: overdue first, then deadline, then key.
  * Keyset pagination (no OFFSET), so inserts and closes between pages neither repeat nor skip the rows
  * that did not change.
+ *
+ * Views (TaskView): `todo` open and unclaimed or mine; `done`; `overdue` (as of the cursor's `asOf`, the
+ * same instant that orders the walk); `cc` copied to me, whatever the group. Filters: round, branch,
+ * step, township (branch code prefix) and light. The light depends on the read time and working days,
+ * so it filters in code over keyset chunks: the cursor is the last row returned, and rows skipped after
+ * it are looked at again by the next page, so the walk stays exact.
  */
 export async function listTasks(
   db: Kysely<TasksDb>,
@@ -43,43 +78,91 @@ export async function listTasks(
   if (req.cursor !== undefined && !cursor)
     throw new RequestError('invalid', '分页游标无效，请从第一页重新查询');
   const asOf = cursor ? new Date(cursor.asOf) : now;
+  const yellow = yellowOf(opts);
+  const me = req.viewer.userId;
 
   // 0 = overdue as of `asOf` (same rule as isOverdue()); selected too, so the cursor takes it from SQL.
-  const rank = sql<number>`(case when status = 'open' and (deadline < ${asOf} or overdue_at is not null) then 0 else 1 end)`;
+  const rank = sql<number>`(case when tasks.status = 'open' and (tasks.deadline < ${asOf} or tasks.overdue_at is not null) then 0 else 1 end)`;
 
-  let q = db
-    .selectFrom('tasks')
-    .selectAll()
-    .select(rank.as('rank'))
-    .where('group_role', '=', req.viewer.role)
-    // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
-    .where('group_jurisdiction', 'like', `${req.viewer.jurisdiction}%`);
-  if (req.status !== 'all') q = q.where('status', '=', req.status);
-  if (req.roundId !== undefined) q = q.where('round_id', '=', req.roundId);
-  if (req.branchId !== undefined) q = q.where('branch_id', '=', req.branchId);
-  if (cursor)
-    q = q.where(
-      sql<boolean>`(${rank}, deadline, key) > (${cursor.rank}::int, ${new Date(cursor.deadline)}::timestamptz, ${cursor.key}::text)`,
-    );
-  const rows = await q
-    .orderBy(rank)
-    .orderBy('deadline')
-    .orderBy('key')
-    .limit(req.limit + 1)
-    .execute();
+  const base = () => {
+    let q = selectTaskRows(db).select(rank.as('rank'));
+    if (req.view === 'cc')
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('task_cc as c')
+            .select('c.key')
+            .whereRef('c.key', '=', 'tasks.key')
+            .where('c.user_id', '=', me),
+        ),
+      );
+    else
+      q = q
+        .where('tasks.group_role', '=', req.viewer.role)
+        // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
+        .where('tasks.group_jurisdiction', 'like', `${req.viewer.jurisdiction}%`);
+    switch (req.view) {
+      case 'todo':
+        q = q
+          .where('tasks.status', '=', 'open')
+          .where((eb) => eb.or([eb('a.assignee_id', 'is', null), eb('a.assignee_id', '=', me)]));
+        break;
+      case 'done':
+        q = q.where('tasks.status', '=', 'done');
+        break;
+      case 'overdue':
+        q = q.where('tasks.status', '=', 'open').where(sql<boolean>`${rank} = 0`);
+        break;
+      case 'cc':
+        break;
+      default:
+        if (req.status !== 'all') q = q.where('tasks.status', '=', req.status);
+    }
+    if (req.roundId !== undefined) q = q.where('tasks.round_id', '=', req.roundId);
+    if (req.branchId !== undefined) q = q.where('tasks.branch_id', '=', req.branchId);
+    if (req.step !== undefined) q = q.where('tasks.step', '=', req.step);
+    if (req.townshipCode !== undefined) q = q.where('tasks.branch_id', 'like', `${req.townshipCode}%`);
+    return q;
+  };
 
-  const page = rows.slice(0, req.limit);
+  const want = req.limit + 1;
+  const chunk = req.light ? Math.max(want, 200) : want;
+  const matched: TaskRow[] = [];
+  const ranks = new Map<string, number>();
+  let after: { rank: number; deadline: Date; key: string } | null = cursor
+    ? { rank: cursor.rank, deadline: new Date(cursor.deadline), key: cursor.key }
+    : null;
+  for (;;) {
+    let q = base();
+    if (after) {
+      const a = after;
+      q = q.where(
+        sql<boolean>`(${rank}, tasks.deadline, tasks.key) > (${a.rank}::int, ${a.deadline}::timestamptz, ${a.key}::text)`,
+      );
+    }
+    const rows = await q.orderBy(rank).orderBy('tasks.deadline').orderBy('tasks.key').limit(chunk).execute();
+    for (const r of rows) {
+      if (req.light && computeLight(lightInput(r), now, yellow) !== req.light) continue;
+      matched.push(r);
+      ranks.set(r.key, Number(r.rank) === 0 ? 0 : 1);
+      if (matched.length === want) break;
+    }
+    const last = rows[rows.length - 1];
+    if (matched.length >= want || rows.length < chunk || !last) break;
+    after = { rank: Number(last.rank) === 0 ? 0 : 1, deadline: last.deadline, key: last.key };
+  }
+
+  const page = matched.slice(0, req.limit);
   const last = page[page.length - 1];
   const nextCursor =
-    rows.length > req.limit && last
+    matched.length > req.limit && last
       ? encodeCursor({
           asOf: asOf.toISOString(),
-          rank: Number(last.rank) === 0 ? 0 : 1,
+          rank: ranks.get(last.key) === 0 ? 0 : 1,
           deadline: last.deadline.toISOString(),
           key: last.key,
         })
       : null;
-  const yellow = opts.yellow ?? opts.yellowSeconds ?? DEFAULT_YELLOW_SECONDS;
   return { items: page.map((r) => toTask(r, now, yellow)), nextCursor };
 }
 
@@ -87,7 +170,7 @@ function lightInput(r: Selectable<TasksTable>) {
   return { status: r.status, deadline: r.deadline, remindedAt: r.reminded_at, overdueAt: r.overdue_at };
 }
 
-function toTask(r: Selectable<TasksTable>, now: Date, yellow: number | DueSoon): Task {
+export function toTask(r: TaskRow, now: Date, yellow: number | DueSoon): Task {
   return {
     key: r.key,
     kind: r.kind,
@@ -106,6 +189,8 @@ function toTask(r: Selectable<TasksTable>, now: Date, yellow: number | DueSoon):
     escalationLevel: r.escalation_level,
     urgedAt: r.urged_at?.toISOString() ?? null,
     urgeCount: r.urge_count,
+    assignee: r.assignee_id ? { userId: r.assignee_id, name: r.assignee_name ?? '' } : null,
+    delegatedBy: r.delegated_by_id ? { userId: r.delegated_by_id, name: r.delegated_by_name ?? '' } : null,
   };
 }
 

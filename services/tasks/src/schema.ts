@@ -1,4 +1,4 @@
-import type { EscalationLevel, HumanStep, Role, Step, WorkItem } from '@fivestar/contracts';
+import type { EscalationLevel, HumanStep, Role, Step, TaskAction, WorkItem } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { Generated } from 'kysely';
 
@@ -55,9 +55,49 @@ export interface BranchProgressTable {
   updated_at: Date;
 }
 
+/** Who holds a task (user actions, not events: a rebuild keeps it). */
+export interface TaskAssignmentsTable {
+  key: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  delegated_by_id: string | null;
+  delegated_by_name: string | null;
+  updated_at: Date;
+}
+
+/** 抄送: a task copied to a user. */
+export interface TaskCcTable {
+  key: string;
+  user_id: string;
+  user_name: string;
+  added_by: string;
+  added_at: Date;
+}
+
+/**
+ * Every change of assignee (user actions, at wall-clock time) or deadline (approved extensions, at the
+ * event's time), in order.
+ */
+export interface TaskHistoryTable {
+  id: Generated<string>;
+  key: string;
+  action: TaskAction;
+  by_id: string;
+  by_name: string;
+  at: Generated<Date>;
+  from_user: string | null;
+  to_user: string | null;
+  note: string | null;
+  /** The event that made the change (deadline moves); null for user actions. */
+  event_id: string | null;
+}
+
 export interface TasksDatabase {
   tasks: TasksTable;
   branch_progress: BranchProgressTable;
+  task_assignments: TaskAssignmentsTable;
+  task_cc: TaskCcTable;
+  task_history: TaskHistoryTable;
 }
 
 /** Everything in the `tasks` schema, including the consumer ledger tables from platform. */

@@ -15,6 +15,7 @@ import {
   yellowWorkingDaysFromEnv,
   type DueSoon,
 } from './light';
+import { assignTask, bulkClaim, ccTask, taskHistory } from './ledger';
 import { listTasks, roundProgress } from './queries';
 import { SCHEMA, type TasksDatabase } from './schema';
 
@@ -49,8 +50,8 @@ export function yellowWindow(
 }
 
 /**
- * Starts the ledger: the durable event consumer (tasks and round progress) and the `tasks.list` and
- * `tasks.progress` endpoints. Migrations run separately.
+ * Starts the ledger: the durable event consumer (tasks and round progress) and the `tasks.*` endpoints
+ * (list, progress and the ledger actions). Migrations run separately.
  */
 export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable> {
   const yellow = yellowWindow(opts, opts.log.child({ service: 'tasks' }));
@@ -62,6 +63,14 @@ export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable>
       endpoints: (db) => ({
         list: (req) => listTasks(db, req, { yellow }),
         progress: (req) => roundProgress(db, req),
+        claim: (req) => assignTask(db, 'claim', req, { yellow }),
+        unclaim: (req) => assignTask(db, 'unclaim', req, { yellow }),
+        reassign: (req) => assignTask(db, 'reassign', req, { yellow }),
+        delegate: (req) => assignTask(db, 'delegate', req, { yellow }),
+        returnDelegated: (req) => assignTask(db, 'return', req, { yellow }),
+        cc: (req) => ccTask(db, req, { yellow }),
+        history: (req) => taskHistory(db, req),
+        bulkClaim: (req) => bulkClaim(db, req),
       }),
     },
     opts,

@@ -3,7 +3,6 @@ import {
   InboxQuery,
   MarkReadBody,
   RankingsQuery,
-  TasksQuery,
   within,
   type Actor,
   type Viewer,
@@ -31,13 +30,7 @@ export function readRoutes(deps: ApiDeps): Router {
     }
   }
 
-  r.get('/tasks', async (req, res) => {
-    const q = parse(TasksQuery, req.query, 'query');
-    res.json(
-      await ask(() => callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q })),
-    );
-  });
-
+  // GET /tasks lives in routes/tasks.ts with the other ledger routes.
   r.get('/inbox', async (req, res) => {
     const q = parse(InboxQuery, req.query, 'query');
     res.json(

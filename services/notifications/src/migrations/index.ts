@@ -45,4 +45,52 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_webhook_deliveries': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('jurisdiction', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('wecom', 'dingtalk')`))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('pending')
+            .check(sql`status IN ('pending', 'sent', 'failed', 'dead')`),
+        )
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'timestamptz')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('sent_at', 'timestamptz')
+        // Exactly-once effect: one post per event and webhook, however often the event arrives.
+        .addUniqueConstraint('deliveries_event_webhook_key', ['event_id', 'webhook_id'])
+        .execute();
+      // The worker polls due rows; the admin lists by status.
+      await db.schema
+        .createIndex('deliveries_due_idx')
+        .on('deliveries')
+        .columns(['next_attempt_at'])
+        .where(sql.ref('status'), 'in', ['pending', 'failed'])
+        .execute();
+      await db.schema
+        .createIndex('deliveries_status_idx')
+        .on('deliveries')
+        .columns(['status', 'id'])
+        .execute();
+    },
+  },
 };

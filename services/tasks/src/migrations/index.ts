@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { init } from './0001_init';
 import { urges } from './0002_urges';
 import { branchProgress } from './0003_branch_progress';
+import { ledgerActions } from './0004_ledger_actions';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
   '0001_init': init,
   '0002_urges': urges,
   '0003_branch_progress': branchProgress,
+  '0004_ledger_actions': ledgerActions,
 };

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Delivery, Viewer, Webhook } from '@fivestar/contracts';
+import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DeliveriesTable, NotificationsDB, WebhooksTable } from './db';
+
+/** Webhooks and deliveries are system configuration: administrators only. */
+function requireAdmin(viewer: Viewer): void {
+  if (viewer.role !== 'admin') throw new RequestError('forbidden', '需要角色：admin');
+}
+
+function toWebhook(row: Selectable<WebhooksTable>): Webhook {
+  return { id: row.id, jurisdiction: row.jurisdiction, kind: row.kind, url: row.url, active: row.active };
+}
+
+function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    webhookId: row.webhook_id,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at ? row.next_attempt_at.toISOString() : null,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+  };
+}
+
+export async function listWebhooks(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'webhooks'>,
+): Promise<ResultOf<'notifications', 'webhooks'>> {
+  requireAdmin(req.viewer);
+  const rows = await db.selectFrom('webhooks').selectAll().orderBy('jurisdiction').orderBy('id').execute();
+  return { items: rows.map(toWebhook) };
+}
+
+/** Creates a webhook (new id) or replaces the one named; it hears events applied from then on. */
+export async function upsertWebhook(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'upsertWebhook'>,
+): Promise<ResultOf<'notifications', 'upsertWebhook'>> {
+  requireAdmin(req.viewer);
+  const w = req.webhook;
+  const row = await db
+    .insertInto('webhooks')
+    .values({
+      id: w.id ?? randomUUID(),
+      jurisdiction: w.jurisdiction,
+      kind: w.kind,
+      url: w.url,
+      active: w.active,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        jurisdiction: eb.ref('excluded.jurisdiction'),
+        kind: eb.ref('excluded.kind'),
+        url: eb.ref('excluded.url'),
+        active: eb.ref('excluded.active'),
+        updated_at: sql<string>`now()`,
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toWebhook(row);
+}
+
+/**
+ * Deliveries newest first, optionally of one status (`dead` is the dead-letter list) or of one event
+ * (the delivery status of a notice, per webhook).
+ */
+export async function listDeliveries(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'deliveries'>,
+): Promise<ResultOf<'notifications', 'deliveries'>> {
+  requireAdmin(req.viewer);
+  let q = db.selectFrom('deliveries').selectAll().orderBy('id', 'desc').limit(req.limit);
+  if (req.status) q = q.where('status', '=', req.status);
+  if (req.eventId) q = q.where('event_id', '=', req.eventId);
+  return { items: (await q.execute()).map(toDelivery) };
+}
+
+/**
+ * Puts a dead (or failed) delivery back in the queue, due now, with a fresh count of attempts. A sent
+ * delivery is never sent again (`conflict`).
+ */
+export async function retryDelivery(
+  db: Kysely<NotificationsDB>,
+  req: ParsedRequestOf<'notifications', 'retryDelivery'>,
+): Promise<ResultOf<'notifications', 'retryDelivery'>> {
+  requireAdmin(req.viewer);
+  const row = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: sql<string>`now()` })
+    .where('id', '=', req.id)
+    .where('status', 'in', ['dead', 'failed'])
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return toDelivery(row);
+  const exists = await db
+    .selectFrom('deliveries')
+    .select('status')
+    .where('id', '=', req.id)
+    .executeTakeFirst();
+  if (!exists) throw new RequestError('not_found', `没有该投递记录：${req.id}`);
+  throw new RequestError('conflict', `投递状态为 ${exists.status}，无需重试`);
+}

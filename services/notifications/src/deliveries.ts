@@ -1,0 +1,174 @@
+import type { Logger } from '@fivestar/platform';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { WebhookChannel, type Channel, type WebhookTarget } from './channels';
+import type { NotificationsDB } from './db';
+import type { NoticeDraft } from './notices';
+
+/** How the delivery worker polls and retries. Tests pass short delays. */
+export interface DeliveryOptions {
+  /** Pause between polls when nothing was due (ms). */
+  pollMs: number;
+  /** Delay after the first failed attempt; doubles with each further failure (ms). */
+  baseDelayMs: number;
+  /** Upper bound of the delay (ms). */
+  maxDelayMs: number;
+  /** Attempts before a delivery is dead (kept in the dead-letter list for an admin to retry). */
+  maxAttempts: number;
+  /** Timeout of one POST (ms). */
+  timeoutMs: number;
+  /** Deliveries claimed per poll. */
+  batch: number;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  pollMs: 1000,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60_000,
+  maxAttempts: 8,
+  timeoutMs: 5000,
+  batch: 20,
+};
+
+/** The wait before attempt `attempts + 1` after `attempts` failures: base, 2×base, 4×base, … capped. */
+export function backoffMs(
+  attempts: number,
+  opts: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+): number {
+  const n = Math.max(1, attempts);
+  return Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(n - 1, 30));
+}
+
+/**
+ * Records one delivery per active webhook whose jurisdiction contains the notice's group (inside the
+ * handler's transaction). The (event, webhook) key makes a second arrival of the event a no-op.
+ */
+export async function enqueueDeliveries(
+  trx: Transaction<NotificationsDB>,
+  eventId: string,
+  draft: NoticeDraft,
+): Promise<void> {
+  await trx
+    .insertInto('deliveries')
+    .columns(['event_id', 'webhook_id', 'kind', 'title', 'body', 'next_attempt_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhooks')
+        .select([
+          sql<string>`${eventId}::text`.as('event_id'),
+          'id',
+          sql<string>`${draft.kind}::text`.as('kind'),
+          sql<string>`${draft.title}::text`.as('title'),
+          sql<string>`${draft.body}::text`.as('body'),
+          sql<string>`now()`.as('next_attempt_at'),
+        ])
+        .where('active', '=', true)
+        .where(sql<boolean>`starts_with(${draft.group.jurisdiction}::text, jurisdiction)`),
+    )
+    .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
+    .execute();
+}
+
+/**
+ * Claims the due deliveries (`FOR UPDATE SKIP LOCKED`, so several workers never post the same row),
+ * posts each, and records the outcome in the same transaction. Returns how many were attempted.
+ */
+export async function deliverDue(
+  db: Kysely<NotificationsDB>,
+  channel: Channel<WebhookTarget>,
+  opts: DeliveryOptions,
+  log: Logger,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('deliveries as d')
+      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .select([
+        'd.id',
+        'd.event_id',
+        'd.kind',
+        'd.title',
+        'd.body',
+        'd.attempts',
+        'w.kind as webhook_kind',
+        'w.url',
+      ])
+      .where('d.status', 'in', ['pending', 'failed'])
+      .where('d.next_attempt_at', '<=', sql<Date>`now()`)
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(opts.batch)
+      .forUpdate('d')
+      .skipLocked()
+      .execute();
+    for (const d of due) {
+      const attempts = d.attempts + 1;
+      try {
+        await channel.deliver(
+          { eventId: d.event_id, kind: d.kind, title: d.title, body: d.body },
+          { kind: d.webhook_kind, url: d.url },
+        );
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'sent', attempts, sent_at: sql<string>`now()`, next_attempt_at: null })
+          .where('id', '=', d.id)
+          .execute();
+        log.info({ deliveryId: d.id, eventId: d.event_id, attempts }, 'webhook delivered');
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        const dead = attempts >= opts.maxAttempts;
+        const delay = backoffMs(attempts, opts);
+        await trx
+          .updateTable('deliveries')
+          .set({
+            status: dead ? 'dead' : 'failed',
+            attempts,
+            last_error: error.slice(0, 1000),
+            next_attempt_at: dead ? null : sql<string>`now() + make_interval(secs => ${delay / 1000})`,
+          })
+          .where('id', '=', d.id)
+          .execute();
+        log.warn({ deliveryId: d.id, eventId: d.event_id, attempts, dead, error }, 'webhook delivery failed');
+      }
+    }
+    return due.length;
+  });
+}
+
+/** Runs `deliverDue` until stopped: at once again after a full batch, else after `pollMs`. */
+export function startDeliveryWorker(
+  db: Kysely<NotificationsDB>,
+  log: Logger,
+  options: Partial<DeliveryOptions> = {},
+): { stop(): Promise<void> } {
+  const opts = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
+  const channel = new WebhookChannel(opts.timeoutMs);
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (!stopped) {
+      let n = 0;
+      try {
+        n = await deliverDue(db, channel, opts, log);
+      } catch (err) {
+        log.error({ err }, 'delivery poll failed');
+      }
+      if (n < opts.batch && !stopped) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, opts.pollMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      (wake as (() => void) | null)?.();
+      await loop;
+    },
+  };
+}
