@@ -72,19 +72,32 @@ let svc: { stop(): Promise<void> };
 // ---- events ---------------------------------------------------------------------------------------
 
 /** Valid events of this run: ids and workflow times are unique and increasing within this run. */
-const events = eventFactory({
-  idPrefix: run,
-  roundId,
-  branchId: B1,
-  area: () => COUNTY,
-  t0: now - DAY,
-  stepMs: 1000,
-});
+const factory = (idPrefix: string, round: string, branchId: string, t0: number) =>
+  eventFactory({ idPrefix, roundId: round, branchId, area: () => COUNTY, t0, stepMs: 1000 });
+/** A factory (and round) of its own, `${prefix}-${run}`: other tests' exact listings never see its events. */
+const ownFactory = (prefix: string, branchId: string, t0: number) =>
+  factory(`${prefix}-${run}`, `${prefix}-${run}`, branchId, t0);
+const events = factory(run, roundId, B1, now - DAY);
 const { ev } = events;
 
 const group = (role: Role, jurisdiction: string): CandidateGroup => ({ role, jurisdiction });
 
 const publish = (...e: FivestarEvent[]) => publishNew(nc, e);
+
+/** Replays the stream into `d` (a rebuild of the read models). */
+const replay = (d: Kysely<TasksDb>) =>
+  rebuildFromStream<TasksDatabase>({ nc, db: d, handle: handleEvent, truncate: truncateReadModels, log });
+
+/** Runs `fn` on a second, migrated schema, so the live model keeps running undisturbed. */
+async function withRebuildSchema(fn: (rebuilt: Kysely<TasksDb>) => Promise<void>): Promise<void> {
+  const rebuilt = createDb<TasksDb>(databaseUrl, 'tasks_rebuild', 2);
+  try {
+    await migrate(rebuilt, 'tasks_rebuild', migrations, log);
+    await fn(rebuilt);
+  } finally {
+    await rebuilt.destroy();
+  }
+}
 
 // ---- reads ----------------------------------------------------------------------------------------
 
@@ -542,16 +555,8 @@ describe('tasks ledger', () => {
 
   it('rebuilds from the stream to exactly the live rows', async () => {
     // Into a second schema, so the live model keeps running undisturbed.
-    const rebuilt = createDb<TasksDb>(databaseUrl, 'tasks_rebuild', 2);
-    try {
-      await migrate(rebuilt, 'tasks_rebuild', migrations, log);
-      const { applied } = await rebuildFromStream<TasksDatabase>({
-        nc,
-        db: rebuilt,
-        handle: handleEvent,
-        truncate: truncateReadModels,
-        log,
-      });
+    await withRebuildSchema(async (rebuilt) => {
+      const { applied } = await replay(rebuilt);
       const mine = (d: Kysely<TasksDb>) =>
         d.selectFrom('tasks').selectAll().where('key', 'like', `${run}/%`).orderBy('key').execute();
       const live = await mine(db);
@@ -568,17 +573,9 @@ describe('tasks ledger', () => {
       const once = await deadlines(rebuilt);
       expect(once).toEqual(await deadlines(db));
       expect(once).toHaveLength(1);
-      await rebuildFromStream<TasksDatabase>({
-        nc,
-        db: rebuilt,
-        handle: handleEvent,
-        truncate: truncateReadModels,
-        log,
-      });
+      await replay(rebuilt);
       expect(await deadlines(rebuilt)).toEqual(once);
-    } finally {
-      await rebuilt.destroy();
-    }
+    });
   });
 });
 
@@ -588,14 +585,7 @@ describe('ledger actions: claim, unclaim, reassign, delegate, return, cc, histor
   /** A round of its own, so the ledger's exact listings above never see these tasks. */
   const actRound = `act-${run}`;
   const T2 = '330102002';
-  const { ev: aev } = eventFactory({
-    idPrefix: `act-${run}`,
-    roundId: actRound,
-    branchId: B1,
-    area: () => COUNTY,
-    t0: now - DAY / 4,
-    stepMs: 1000,
-  });
+  const { ev: aev } = ownFactory('act', B1, now - DAY / 4);
   const ak = (what: string) => `act-${run}/${what}`;
   const reviewers = group('township_reviewer', TOWNSHIP);
   const opened = (what: string, branch: string, g: CandidateGroup, deadlineMs: number, step: HumanStep) =>
@@ -808,14 +798,7 @@ describe('round progress', () => {
   const D1 = '330103001001';
 
   // Own factory (and id prefix): the ledger's rebuild test counts the main factory's events.
-  const { ev: pev } = eventFactory({
-    idPrefix: `prog-${run}`,
-    roundId: progressRound,
-    branchId: A1,
-    area: () => COUNTY,
-    t0: now - DAY / 2,
-    stepMs: 1000,
-  });
+  const { ev: pev } = ownFactory('prog', A1, now - DAY / 2);
   const past = iso(now - 2 * 3_600_000);
   const future = iso(now + 10 * DAY);
   const pkey = (branch: string, what: string) => `prog-${run}/${branch}/${what}`;
@@ -1078,9 +1061,7 @@ describe('round progress', () => {
   });
 
   it('rebuilds: the rebuild empties branch_progress and replays it to exactly the live rows', async () => {
-    const rebuilt = createDb<TasksDb>(databaseUrl, 'tasks_rebuild', 2);
-    try {
-      await migrate(rebuilt, 'tasks_rebuild', migrations, log);
+    await withRebuildSchema(async (rebuilt) => {
       // A row no event supports: the rebuild must not keep it.
       await rebuilt
         .insertInto('branch_progress')
@@ -1096,19 +1077,11 @@ describe('round progress', () => {
           updated_at: new Date(now + DAY),
         })
         .execute();
-      await rebuildFromStream<TasksDatabase>({
-        nc,
-        db: rebuilt,
-        handle: handleEvent,
-        truncate: truncateReadModels,
-        log,
-      });
+      await replay(rebuilt);
       const live = await rows(db);
       expect(live).toHaveLength(8);
       expect(await rows(rebuilt)).toEqual(live);
-    } finally {
-      await rebuilt.destroy();
-    }
+    });
   });
 
   describe('over HTTP: round progress and the ledger', () => {
@@ -1155,15 +1128,19 @@ describe('round progress', () => {
       if (evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
     });
 
-    async function get(username: string, url: string) {
-      const base = `http://127.0.0.1:${api!.port}/api`;
-      const login = await fetch(`${base}/auth/login`, {
+    /** Logs `username` in with the demo password (the response, for its status and token). */
+    const login = (base: string, username: string) =>
+      fetch(`${base}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password }),
       });
-      expect(login.status).toBe(200);
-      const { token } = (await login.json()) as { token: string };
+
+    async function get(username: string, url: string) {
+      const base = `http://127.0.0.1:${api!.port}/api`;
+      const loggedIn = await login(base, username);
+      expect(loggedIn.status).toBe(200);
+      const { token } = (await loggedIn.json()) as { token: string };
       const res = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     }
@@ -1190,14 +1167,7 @@ describe('round progress', () => {
     /** The ledger over HTTP: a round of its own, tasks of township T1's reviewers (demo users). */
     it('serves the ledger: views, claim, reassign, history, bulk claim; problem+json with fields; 403, 409', async () => {
       const webRound = `web-${run}`;
-      const { ev: wev } = eventFactory({
-        idPrefix: `web-${run}`,
-        roundId: webRound,
-        branchId: A1,
-        area: () => COUNTY,
-        t0: now - DAY / 8,
-        stepMs: 1000,
-      });
+      const { ev: wev } = ownFactory('web', A1, now - DAY / 8);
       const wk = (n: string) => `web-${run}/${A1}/${n}`;
       for (const [n, days] of [
         ['a', 1],
@@ -1222,12 +1192,8 @@ describe('round progress', () => {
       const tokens = new Map<string, string>();
       async function send(username: string, method: 'GET' | 'POST', url: string, body?: unknown) {
         if (!tokens.has(username)) {
-          const login = await fetch(`${base}/auth/login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ username, password }),
-          });
-          tokens.set(username, ((await login.json()) as { token: string }).token);
+          const res = await login(base, username);
+          tokens.set(username, ((await res.json()) as { token: string }).token);
         }
         const res = await fetch(`${base}${url}`, {
           method,

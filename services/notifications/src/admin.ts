@@ -3,6 +3,7 @@ import type { Delivery, Viewer, Webhook } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DeliveriesTable, NotificationsDB, WebhooksTable } from './db';
+import { eventFields, isoOrNull } from './rows';
 
 /** Webhooks and deliveries are system configuration: administrators only. */
 function requireAdmin(viewer: Viewer): void {
@@ -15,17 +16,13 @@ function toWebhook(row: Selectable<WebhooksTable>): Webhook {
 
 function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
   return {
-    id: row.id,
-    eventId: row.event_id,
+    ...eventFields(row),
     webhookId: row.webhook_id,
-    kind: row.kind,
-    title: row.title,
     status: row.status,
     attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at ? row.next_attempt_at.toISOString() : null,
+    nextAttemptAt: isoOrNull(row.next_attempt_at),
     lastError: row.last_error,
-    createdAt: row.created_at.toISOString(),
-    sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+    sentAt: isoOrNull(row.sent_at),
   };
 }
 

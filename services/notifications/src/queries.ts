@@ -2,20 +2,17 @@ import type { Notice } from '@fivestar/contracts';
 import type { ParsedRequestOf, ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NoticesTable, NotificationsDB } from './db';
+import { eventFields, isoOrNull } from './rows';
 
 function toNotice(row: Selectable<NoticesTable>): Notice {
   return {
-    id: row.id,
-    eventId: row.event_id,
-    kind: row.kind,
-    title: row.title,
+    ...eventFields(row),
     body: row.body,
     roundId: row.round_id,
     branchId: row.branch_id,
     workKey: row.work_key,
     escalationLevel: row.escalation_level,
-    createdAt: row.created_at.toISOString(),
-    readAt: row.read_at ? row.read_at.toISOString() : null,
+    readAt: isoOrNull(row.read_at),
   };
 }
 

@@ -1,9 +1,8 @@
 import * as ExcelJS from 'exceljs';
-import { DEFAULT_CATALOGS, defaultCatalogFor, type Catalog } from '@fivestar/contracts';
+import { defaultCatalogFor, type Catalog } from '@fivestar/contracts';
+import { at, defaultCatalogCases, failed, rural } from './catalogs.fixtures';
 import { blankTemplate, catalogToWorkbook, parseCatalogWorkbook } from './excel';
-import type { CatalogParseResult } from './errors';
-
-const rural = defaultCatalogFor('rural')!;
+import type { CatalogError, CatalogParseResult } from './errors';
 
 async function load(buffer: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -21,19 +20,16 @@ async function ruralEdited(edit: (wb: ExcelJS.Workbook) => void): Promise<Catalo
 const sheet = (wb: ExcelJS.Workbook, name: string) => wb.getWorksheet(name)!;
 
 /** A failure: exactly these errors, and no catalog. */
-function expectErrors(r: CatalogParseResult, errors: { path: string; message: string }[]) {
-  expect(r).toEqual({ ok: false, errors });
+function expectErrors(r: CatalogParseResult, errors: CatalogError[]) {
+  expect(r).toEqual(failed(...errors));
   expect('catalog' in r).toBe(false);
 }
 
 describe('catalog workbook round trip', () => {
-  it.each(DEFAULT_CATALOGS.map((c) => [c.id, c] as const))(
-    '%s → workbook → parse gives the same catalog',
-    async (_id, catalog) => {
-      const r = await parseCatalogWorkbook(await catalogToWorkbook(catalog));
-      expect(r).toEqual({ ok: true, catalog });
-    },
-  );
+  it.each(defaultCatalogCases)('%s → workbook → parse gives the same catalog', async (_id, catalog) => {
+    const r = await parseCatalogWorkbook(await catalogToWorkbook(catalog));
+    expect(r).toEqual({ ok: true, catalog });
+  });
 
   it('lays out 说明, 星级 and 任务 as the template says', async () => {
     const wb = await load(await catalogToWorkbook(rural));
@@ -85,10 +81,10 @@ describe('blank template', () => {
     expect(r.ok).toBe(false);
     expect((r as { errors: unknown[] }).errors).toEqual(
       expect.arrayContaining([
-        { path: '说明!B3', message: '目录标识不能为空' },
-        { path: '说明!B6', message: '目录名称不能为空' },
-        { path: '星级!C2', message: '达标分不能为空' },
-        { path: '星级!A6', message: '星级“party”在“任务”表中没有任务' },
+        at('说明!B3', '目录标识不能为空'),
+        at('说明!B6', '目录名称不能为空'),
+        at('星级!C2', '达标分不能为空'),
+        at('星级!A6', '星级“party”在“任务”表中没有任务'),
       ]),
     );
   });
@@ -167,19 +163,19 @@ describe('blank template', () => {
 describe('a bad workbook gives the precise error and no catalog', () => {
   it('missing sheet', async () => {
     expectErrors(await ruralEdited((wb) => wb.removeWorksheet(sheet(wb, '任务').id)), [
-      { path: '任务', message: '缺少工作表“任务”' },
+      at('任务', '缺少工作表“任务”'),
     ]);
   });
 
   it('missing column', async () => {
     expectErrors(await ruralEdited((wb) => (sheet(wb, '任务').getCell('D1').value = '得分')), [
-      { path: '任务!1:1', message: '缺少列“分值”（第1行应为列名）' },
+      at('任务!1:1', '缺少列“分值”（第1行应为列名）'),
     ]);
   });
 
   it('missing identity row in 说明', async () => {
     expectErrors(await ruralEdited((wb) => (sheet(wb, '说明').getCell('A4').value = '版本')), [
-      { path: '说明', message: '缺少“版本号”一行（A列填“版本号”，B列填其内容）' },
+      at('说明', '缺少“版本号”一行（A列填“版本号”，B列填其内容）'),
     ]);
   });
 
@@ -194,11 +190,11 @@ describe('a bad workbook gives the precise error and no catalog', () => {
         t.getCell('D11').value = null;
       }),
       [
-        { path: '任务!D7', message: '分值必须是1到100之间的整数' },
-        { path: '任务!D8', message: '分值必须是1到100之间的整数' },
-        { path: '任务!D9', message: '分值必须是1到100之间的整数' },
-        { path: '任务!D10', message: '分值必须是1到100之间的整数' },
-        { path: '任务!D11', message: '分值不能为空' },
+        at('任务!D7', '分值必须是1到100之间的整数'),
+        at('任务!D8', '分值必须是1到100之间的整数'),
+        at('任务!D9', '分值必须是1到100之间的整数'),
+        at('任务!D10', '分值必须是1到100之间的整数'),
+        at('任务!D11', '分值不能为空'),
       ],
     );
   });
@@ -211,12 +207,12 @@ describe('a bad workbook gives the precise error and no catalog', () => {
         t.getCell('E3').value = 'R-IND-1-E1|合作社章程|是|PDF';
       }),
       [
-        { path: '任务!E3', message: '第1条佐证材料：代码 R-IND-1-E1 与 任务!E2（第1条佐证材料） 重复' },
-        { path: '任务!B8', message: '代码 R-IND-1 与 任务!B2 重复' },
+        at('任务!E3', '第1条佐证材料：代码 R-IND-1-E1 与 任务!E2（第1条佐证材料） 重复'),
+        at('任务!B8', '代码 R-IND-1 与 任务!B2 重复'),
       ],
     );
     expectErrors(await ruralEdited((wb) => sheet(wb, '星级').addRow(['party', '支部过硬星', 10, '否'])), [
-      { path: '星级!A7', message: '星级代码 party 与 星级!A6 重复' },
+      at('星级!A7', '星级代码 party 与 星级!A6 重复'),
     ]);
   });
 
@@ -227,16 +223,13 @@ describe('a bad workbook gives the precise error and no catalog', () => {
         t.getCell('A5').value = 'industy';
         t.getCell('A6').value = null;
       }),
-      [
-        { path: '任务!A5', message: '星级代码“industy”不在“星级”表中' },
-        { path: '任务!A6', message: '星级代码不能为空' },
-      ],
+      [at('任务!A5', '星级代码“industy”不在“星级”表中'), at('任务!A6', '星级代码不能为空')],
     );
   });
 
   it('threshold above the star total', async () => {
     expectErrors(await ruralEdited((wb) => (sheet(wb, '星级').getCell('C2').value = 60)), [
-      { path: '星级!C2', message: '达标分60超过该星各项任务总分50' },
+      at('星级!C2', '达标分60超过该星各项任务总分50'),
     ]);
   });
 
@@ -255,24 +248,15 @@ describe('a bad workbook gives the precise error and no catalog', () => {
         t.getCell('F5').value = '违规处置集体资产';
       }),
       [
-        { path: '说明!B7', message: '示例应填“是”或“否”，不能是“示例”' },
-        { path: '星级!D3', message: '统领星应填“是”或“否”，不能是“也许”' },
-        { path: '任务!E2', message: '第1条佐证材料的“必需”应填“是”或“否”，不能是“必需”' },
-        { path: '任务!E3', message: '第1条佐证材料的类型“扫描件”无效，可填：图片、PDF、文档、表格、视频' },
-        {
-          path: '任务!E4',
-          message: '第1条佐证材料“R-IND-3-E1 村企合作协议”格式应为“代码|名称|必需(是/否)|类型”',
-        },
-        {
-          path: '任务!E5',
-          message: '第2条佐证材料：佐证材料代码应为大写字母开头的字母、数字、点或连字符（至多24位）',
-        },
-        { path: '任务!F5', message: '第1条否决条件“违规处置集体资产”格式应为“代码|描述”' },
-        { path: '任务!E6', message: '第1条佐证材料“R-IND-5-E1 台账”格式应为“代码|名称|必需(是/否)|类型”' },
-        {
-          path: '任务!E6',
-          message: '第2条佐证材料：佐证材料代码应为大写字母开头的字母、数字、点或连字符（至多24位）',
-        },
+        at('说明!B7', '示例应填“是”或“否”，不能是“示例”'),
+        at('星级!D3', '统领星应填“是”或“否”，不能是“也许”'),
+        at('任务!E2', '第1条佐证材料的“必需”应填“是”或“否”，不能是“必需”'),
+        at('任务!E3', '第1条佐证材料的类型“扫描件”无效，可填：图片、PDF、文档、表格、视频'),
+        at('任务!E4', '第1条佐证材料“R-IND-3-E1 村企合作协议”格式应为“代码|名称|必需(是/否)|类型”'),
+        at('任务!E5', '第2条佐证材料：佐证材料代码应为大写字母开头的字母、数字、点或连字符（至多24位）'),
+        at('任务!F5', '第1条否决条件“违规处置集体资产”格式应为“代码|描述”'),
+        at('任务!E6', '第1条佐证材料“R-IND-5-E1 台账”格式应为“代码|名称|必需(是/否)|类型”'),
+        at('任务!E6', '第2条佐证材料：佐证材料代码应为大写字母开头的字母、数字、点或连字符（至多24位）'),
       ],
     );
   });
@@ -283,7 +267,7 @@ describe('a bad workbook gives the precise error and no catalog', () => {
         const t = sheet(wb, '任务');
         for (let r = 25; r <= 30; r++) t.getCell(r, 1).value = 'civility';
       }),
-      [{ path: '星级!A6', message: '星级“party”在“任务”表中没有任务' }],
+      [at('星级!A6', '星级“party”在“任务”表中没有任务')],
     );
     const none = await ruralEdited((wb) => {
       const s = sheet(wb, '星级');
@@ -291,15 +275,13 @@ describe('a bad workbook gives the precise error and no catalog', () => {
     });
     expect(none).toMatchObject({
       ok: false,
-      errors: expect.arrayContaining([
-        { path: '星级!2:2', message: '“星级”表中没有星级（第2行起每行一个）' },
-      ]),
+      errors: expect.arrayContaining([at('星级!2:2', '“星级”表中没有星级（第2行起每行一个）')]),
     });
   });
 
   it('not a workbook at all', async () => {
     expectErrors(await parseCatalogWorkbook(Buffer.from('星级,任务\n')), [
-      { path: '', message: '文件不是有效的Excel工作簿（.xlsx），旧版 .xls 请另存为 .xlsx 后导入' },
+      at('', '文件不是有效的Excel工作簿（.xlsx），旧版 .xls 请另存为 .xlsx 后导入'),
     ]);
   });
 });

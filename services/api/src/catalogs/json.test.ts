@@ -1,7 +1,7 @@
-import { DEFAULT_CATALOGS, defaultCatalogFor, type Catalog } from '@fivestar/contracts';
+import type { Catalog } from '@fivestar/contracts';
+import { at, defaultCatalogCases, failed, rural } from './catalogs.fixtures';
 import { catalogToJson, parseCatalogJson } from './json';
 
-const rural = defaultCatalogFor('rural')!;
 /** The rural default as plain JSON data, changed by `edit`, as text. */
 const ruralWith = (edit: (c: any) => void): string => {
   const c = JSON.parse(catalogToJson(rural));
@@ -10,12 +10,9 @@ const ruralWith = (edit: (c: any) => void): string => {
 };
 
 describe('parseCatalogJson', () => {
-  it.each(DEFAULT_CATALOGS.map((c) => [c.id, c] as const))(
-    'reads %s back from its export',
-    (_id, catalog) => {
-      expect(parseCatalogJson(catalogToJson(catalog))).toEqual({ ok: true, catalog });
-    },
-  );
+  it.each(defaultCatalogCases)('reads %s back from its export', (_id, catalog) => {
+    expect(parseCatalogJson(catalogToJson(catalog))).toEqual({ ok: true, catalog });
+  });
 
   it('fills the defaults of a hand-written file and accepts a byte-order mark', () => {
     const text = JSON.stringify({
@@ -49,22 +46,12 @@ describe('parseCatalogJson', () => {
   });
 
   it('names the line and column of a syntax error', () => {
-    expect(parseCatalogJson('{\n  "id": "x",\n  "version": 1\n  "stars": []\n}')).toEqual({
-      ok: false,
-      errors: [{ path: '', message: '不是有效的JSON：第4行第3列附近有语法错误' }],
-    });
-    expect(parseCatalogJson('{"id": "x"')).toEqual({
-      ok: false,
-      errors: [{ path: '', message: '不是有效的JSON：内容不完整（意外结束）' }],
-    });
-    expect(parseCatalogJson('  ')).toMatchObject({
-      ok: false,
-      errors: [{ path: '', message: expect.any(String) }],
-    });
-    expect(parseCatalogJson('[1, 2]')).toEqual({
-      ok: false,
-      errors: [{ path: '', message: '目录必须是一个JSON对象' }],
-    });
+    expect(parseCatalogJson('{\n  "id": "x",\n  "version": 1\n  "stars": []\n}')).toEqual(
+      failed(at('', '不是有效的JSON：第4行第3列附近有语法错误')),
+    );
+    expect(parseCatalogJson('{"id": "x"')).toEqual(failed(at('', '不是有效的JSON：内容不完整（意外结束）')));
+    expect(parseCatalogJson('  ')).toMatchObject(failed(at('', expect.any(String))));
+    expect(parseCatalogJson('[1, 2]')).toEqual(failed(at('', '目录必须是一个JSON对象')));
   });
 
   it('points at a bad task score with its full path', () => {
@@ -75,14 +62,13 @@ describe('parseCatalogJson', () => {
         c.stars[3].tasks[1].points = 2.5;
       }),
     );
-    expect(r).toEqual({
-      ok: false,
-      errors: [
-        { path: 'stars[2].tasks[4].points', message: '分值必须是1到100之间的整数' },
-        { path: 'stars[3].tasks[0].points', message: '分值必须是1到100之间的整数' },
-        { path: 'stars[3].tasks[1].points', message: '分值必须是1到100之间的整数' },
-      ],
-    });
+    expect(r).toEqual(
+      failed(
+        at('stars[2].tasks[4].points', '分值必须是1到100之间的整数'),
+        at('stars[3].tasks[0].points', '分值必须是1到100之间的整数'),
+        at('stars[3].tasks[1].points', '分值必须是1到100之间的整数'),
+      ),
+    );
   });
 
   it('names missing and malformed fields in Chinese', () => {
@@ -104,26 +90,23 @@ describe('parseCatalogJson', () => {
     expect(r.ok).toBe(false);
     expect((r as any).catalog).toBeUndefined();
     expect((r as any).errors).toEqual([
-      { path: 'id', message: '目录标识应为1到40位小写字母、数字或连字符' },
-      { path: 'version', message: '版本号必须是正整数' },
-      {
-        path: 'branchType',
-        message: '支部类型必须是 rural（农村）、urban（城市社区）、organ（机关）、enterprise（企业）之一',
-      },
-      { path: 'example', message: '示例标记必须是 true 或 false' },
-      { path: 'stars[0].name', message: '缺少星级名称（字段 name）' },
-      {
-        path: 'stars[0].tasks[0].code',
-        message: '任务代码应为大写字母开头的字母、数字、点或连字符（至多24位）',
-      },
-      {
-        path: 'stars[0].tasks[0].evidence[0].kinds[0]',
-        message: '材料类型必须是 image、pdf、document、spreadsheet、video 中的一个或多个',
-      },
-      { path: 'stars[0].tasks[0].vetoes[0].description', message: '否决条件描述不能为空，至多300字' },
-      { path: 'stars[1].code', message: '星级代码应为小写字母开头的小写字母和下划线（至多40位）' },
-      { path: 'stars[1].threshold', message: '达标分必须是不小于0的整数' },
-      { path: 'stars[4].tasks', message: '任务必须是至少包含1项任务的数组' },
+      at('id', '目录标识应为1到40位小写字母、数字或连字符'),
+      at('version', '版本号必须是正整数'),
+      at(
+        'branchType',
+        '支部类型必须是 rural（农村）、urban（城市社区）、organ（机关）、enterprise（企业）之一',
+      ),
+      at('example', '示例标记必须是 true 或 false'),
+      at('stars[0].name', '缺少星级名称（字段 name）'),
+      at('stars[0].tasks[0].code', '任务代码应为大写字母开头的字母、数字、点或连字符（至多24位）'),
+      at(
+        'stars[0].tasks[0].evidence[0].kinds[0]',
+        '材料类型必须是 image、pdf、document、spreadsheet、video 中的一个或多个',
+      ),
+      at('stars[0].tasks[0].vetoes[0].description', '否决条件描述不能为空，至多300字'),
+      at('stars[1].code', '星级代码应为小写字母开头的小写字母和下划线（至多40位）'),
+      at('stars[1].threshold', '达标分必须是不小于0的整数'),
+      at('stars[4].tasks', '任务必须是至少包含1项任务的数组'),
     ]);
   });
 
@@ -134,16 +117,12 @@ describe('parseCatalogJson', () => {
         c.stars[2].tasks[0].vetoes[1].code = 'R-SAF-1-V1';
       }),
     );
-    expect(r).toEqual({
-      ok: false,
-      errors: [
-        { path: 'stars[1].tasks[2].code', message: '代码 R-IND-1 与 stars[0].tasks[0].code 重复' },
-        {
-          path: 'stars[2].tasks[0].vetoes[1].code',
-          message: '代码 R-SAF-1-V1 与 stars[2].tasks[0].vetoes[0].code 重复',
-        },
-      ],
-    });
+    expect(r).toEqual(
+      failed(
+        at('stars[1].tasks[2].code', '代码 R-IND-1 与 stars[0].tasks[0].code 重复'),
+        at('stars[2].tasks[0].vetoes[1].code', '代码 R-SAF-1-V1 与 stars[2].tasks[0].vetoes[0].code 重复'),
+      ),
+    );
   });
 
   it('refuses a threshold above the star total and a second capstone', () => {
@@ -153,13 +132,12 @@ describe('parseCatalogJson', () => {
         c.stars[1].capstone = true;
       }),
     );
-    expect(r).toEqual({
-      ok: false,
-      errors: [
-        { path: 'stars[0].threshold', message: '达标分51超过该星各项任务总分50' },
-        { path: 'stars', message: '至多一个星级可设为统领星（capstone）' },
-      ],
-    });
+    expect(r).toEqual(
+      failed(
+        at('stars[0].threshold', '达标分51超过该星各项任务总分50'),
+        at('stars', '至多一个星级可设为统领星（capstone）'),
+      ),
+    );
   });
 
   it('refuses fields it does not know rather than dropping them', () => {
@@ -170,18 +148,11 @@ describe('parseCatalogJson', () => {
         c.author = '县委组织部';
       }),
     );
-    expect(r).toEqual({
-      ok: false,
-      errors: [
-        {
-          path: 'stars[0].tasks[0].veto',
-          message: '未知字段“veto”（任务可用字段：code、title、points、evidence、vetoes）',
-        },
-        {
-          path: 'author',
-          message: '未知字段“author”（目录可用字段：id、version、branchType、title、example、stars）',
-        },
-      ],
-    });
+    expect(r).toEqual(
+      failed(
+        at('stars[0].tasks[0].veto', '未知字段“veto”（任务可用字段：code、title、points、evidence、vetoes）'),
+        at('author', '未知字段“author”（目录可用字段：id、version、branchType、title、example、stars）'),
+      ),
+    );
   });
 });
