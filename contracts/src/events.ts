@@ -150,6 +150,15 @@ export const EVENT_DATA = {
     jurisdiction: JurisdictionCode,
     active: z.boolean(),
   }),
+  /** A county's monthly ranking bulletin (通报) was published; id `bulletin/<county>/<period>`. */
+  'ranking.bulletin_published': z.object({
+    bulletinId: z.string(),
+    countyCode: z.string(),
+    roundId: z.string().nullable(),
+    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+    title: z.string(),
+    url: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HumanStep, Role, Step } from './cycle';
-import { Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCode } from './directory';
+import { Actor, Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCode } from './directory';
 import { EscalationLevel, RoundId } from './round';
 import { WorkItem } from './events';
 
@@ -77,6 +77,7 @@ export const NOTICE_KINDS = [
   'revocation_proposed',
   'star_revoked',
   'award_published',
+  'bulletin',
 ] as const;
 export const NoticeKind = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof NoticeKind>;
@@ -384,6 +385,194 @@ export type BulkItemResult = z.infer<typeof BulkItemResult>;
 export const BulkClaimResult = z.object({ items: z.array(BulkItemResult) });
 export type BulkClaimResult = z.infer<typeof BulkClaimResult>;
 
+/** A month of a monthly ranking (一月一排名): "YYYY-MM". */
+export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period must be YYYY-MM');
+export type Period = z.infer<typeof Period>;
+
+export const TakeSnapshotRequest = z.object({
+  countyCode: CountyCode,
+  roundId: RoundId.optional(),
+  period: Period,
+});
+export type TakeSnapshotRequest = z.input<typeof TakeSnapshotRequest>;
+export const TakeSnapshotResult = z.object({
+  countyCode: z.string(),
+  roundId: z.string().nullable(),
+  period: z.string(),
+  takenAt: z.string(),
+  /** A snapshot of the same county, round and period existed and was replaced. */
+  replaced: z.boolean(),
+});
+export type TakeSnapshotResult = z.infer<typeof TakeSnapshotResult>;
+
+export const BulletinRequest = z.object({ countyCode: CountyCode, period: Period });
+export type BulletinRequest = z.input<typeof BulletinRequest>;
+
+/** A row of a bulletin: an area or a branch with its rank and level against the previous snapshot. */
+export const BulletinTownship = z.object({
+  code: z.string(),
+  name: z.string(),
+  branches: z.number().int(),
+  levelCounts: Aggregate.shape.levelCounts,
+  totalStars: z.number().int(),
+  averageStars: z.string(),
+  threeStarsOrMoreShare: z.string(),
+  rank: z.number().int(),
+  previousRank: z.number().int().nullable(),
+  /** ↑↓ of the rank against the previous period's snapshot; null without one (or a new township). */
+  rankMovement: z.enum(['up', 'down', 'same']).nullable(),
+  previousTotalStars: z.number().int().nullable(),
+});
+export type BulletinTownship = z.infer<typeof BulletinTownship>;
+export const BulletinBranch = z.object({
+  code: z.string(),
+  name: z.string(),
+  townshipCode: z.string(),
+  level: z.number().int(),
+  rank: z.number().int(),
+  previousLevel: z.number().int().nullable(),
+  previousRank: z.number().int().nullable(),
+  levelMovement: Movement,
+  rankMovement: z.enum(['up', 'down', 'same']).nullable(),
+});
+export type BulletinBranch = z.infer<typeof BulletinBranch>;
+export const BulletinResult = z.object({
+  countyCode: z.string(),
+  countyName: z.string(),
+  period: z.string(),
+  /** The previous period that has a snapshot of the county (the latest before `period`); null if none. */
+  previousPeriod: z.string().nullable(),
+  roundId: z.string().nullable(),
+  title: z.string(),
+  takenAt: z.string(),
+  county: BulletinTownship,
+  townships: z.array(BulletinTownship),
+  branches: z.array(BulletinBranch),
+});
+export type BulletinResult = z.infer<typeof BulletinResult>;
+
+export const BulletinFormat = z.enum(['html', 'xlsx']);
+export type BulletinFormat = z.infer<typeof BulletinFormat>;
+export const BulletinDocumentRequest = BulletinRequest.extend({ format: BulletinFormat });
+export type BulletinDocumentRequest = z.input<typeof BulletinDocumentRequest>;
+export const BulletinDocumentResult = z.object({
+  fileName: z.string(),
+  contentType: z.string(),
+  /** The document's bytes, base64. */
+  base64: z.string(),
+});
+export type BulletinDocumentResult = z.infer<typeof BulletinDocumentResult>;
+
+export const PublishBulletinRequest = BulletinRequest.extend({
+  /** Who publishes (recorded as the event's actor). */
+  actor: Actor.nullable().default(null),
+});
+export type PublishBulletinRequest = z.input<typeof PublishBulletinRequest>;
+export const PublishBulletinResult = z.object({
+  bulletinId: z.string(),
+  eventId: z.string(),
+  publishedAt: z.string(),
+  /** Already published before: the stream dropped the repeat (same event id). */
+  duplicate: z.boolean(),
+});
+export type PublishBulletinResult = z.infer<typeof PublishBulletinResult>;
+
+// ---- tasks: the ledger report (台账), weekly snapshots and export --------------------------------------
+
+/** ISO week, e.g. `2026-W48`. */
+export const IsoWeek = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, '周次格式应为YYYY-Www');
+export type IsoWeek = z.infer<typeof IsoWeek>;
+
+/**
+ * The ledger of a scope (county, township or branch code, inside the viewer's jurisdiction, else
+ * `forbidden`): every task, rectification items included, optionally of one round.
+ */
+export const LedgerRequest = z.object({
+  viewer: Viewer,
+  scope: JurisdictionCode,
+  roundId: z.string().min(1).optional(),
+});
+export type LedgerRequest = z.input<typeof LedgerRequest>;
+
+export const LedgerRow = z.object({
+  key: z.string(),
+  kind: WorkItem.shape.kind,
+  title: z.string(),
+  roundId: z.string().nullable(),
+  branchId: z.string().nullable(),
+  townshipCode: z.string().nullable(),
+  step: HumanStep.nullable(),
+  findingId: z.string().nullable(),
+  group: CandidateGroup,
+  status: z.enum(['open', 'done']),
+  deadline: z.string(),
+  openedAt: z.string(),
+  /** When it closed (for rectifications: the 销号 date). */
+  closedAt: z.string().nullable(),
+  light: Light,
+  escalationLevel: EscalationLevel.nullable(),
+  urgeCount: z.number().int(),
+});
+export type LedgerRow = z.infer<typeof LedgerRow>;
+export const LedgerResult = z.object({
+  scope: z.string(),
+  roundId: z.string().nullable(),
+  rows: z.array(LedgerRow),
+});
+export type LedgerResult = z.infer<typeof LedgerResult>;
+
+const CountsBy = z.record(z.string(), z.number().int().nonnegative());
+/** Counts of a scope's tasks at one instant. */
+export const LedgerCounts = z.object({
+  total: z.number().int().nonnegative(),
+  byStatus: CountsBy,
+  byLight: CountsBy,
+  byEscalation: CountsBy,
+  byKind: CountsBy,
+});
+export type LedgerCounts = z.infer<typeof LedgerCounts>;
+
+export const LedgerSnapshot = z.object({
+  scope: z.string(),
+  roundId: z.string().nullable(),
+  week: IsoWeek,
+  takenAt: z.string(),
+  counts: LedgerCounts,
+});
+export type LedgerSnapshot = z.infer<typeof LedgerSnapshot>;
+
+/** Takes this week's snapshot of a scope (and round); once per scope, round and week (idempotent). */
+export const TakeLedgerSnapshotRequest = LedgerRequest.extend({ week: IsoWeek.optional() });
+export type TakeLedgerSnapshotRequest = z.input<typeof TakeLedgerSnapshotRequest>;
+
+/** This week against last week: the two snapshots (null when missing) and current minus previous. */
+export const LedgerSummaryRequest = LedgerRequest.extend({ week: IsoWeek.optional() });
+export type LedgerSummaryRequest = z.input<typeof LedgerSummaryRequest>;
+export const LedgerSummaryResult = z.object({
+  scope: z.string(),
+  roundId: z.string().nullable(),
+  week: IsoWeek,
+  previousWeek: IsoWeek,
+  current: LedgerSnapshot.nullable(),
+  previous: LedgerSnapshot.nullable(),
+  deltas: LedgerCounts,
+});
+export type LedgerSummaryResult = z.infer<typeof LedgerSummaryResult>;
+
+export const LedgerExportRequest = LedgerRequest.extend({
+  format: z.enum(['xlsx', 'csv']),
+  /** The scope's name for the title row (e.g. 示范县); the scope code when omitted. */
+  scopeName: z.string().max(100).optional(),
+});
+export type LedgerExportRequest = z.input<typeof LedgerExportRequest>;
+export const LedgerExportResult = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  /** The file, base64. */
+  base64: z.string(),
+});
+export type LedgerExportResult = z.infer<typeof LedgerExportResult>;
+
 /** The endpoints each service answers on `fivestar.svc.<service>.<endpoint>`. */
 export const ENDPOINTS = {
   tasks: {
@@ -397,6 +586,10 @@ export const ENDPOINTS = {
     cc: { request: CcTaskRequest, result: TaskActionResult },
     history: { request: TaskHistoryRequest, result: TaskHistoryResult },
     bulkClaim: { request: BulkClaimRequest, result: BulkClaimResult },
+    ledger: { request: LedgerRequest, result: LedgerResult },
+    takeLedgerSnapshot: { request: TakeLedgerSnapshotRequest, result: LedgerSnapshot },
+    ledgerSummary: { request: LedgerSummaryRequest, result: LedgerSummaryResult },
+    ledgerExport: { request: LedgerExportRequest, result: LedgerExportResult },
   },
   notifications: {
     inbox: { request: InboxRequest, result: InboxResult },
@@ -406,6 +599,12 @@ export const ENDPOINTS = {
     deliveries: { request: DeliveriesRequest, result: DeliveriesResult },
     retryDelivery: { request: RetryDeliveryRequest, result: Delivery },
   },
-  ranking: { standings: { request: RankingRequest, result: RankingResult } },
+  ranking: {
+    standings: { request: RankingRequest, result: RankingResult },
+    takeSnapshot: { request: TakeSnapshotRequest, result: TakeSnapshotResult },
+    bulletin: { request: BulletinRequest, result: BulletinResult },
+    bulletinDocument: { request: BulletinDocumentRequest, result: BulletinDocumentResult },
+    publishBulletin: { request: PublishBulletinRequest, result: PublishBulletinResult },
+  },
   directory: { branches: { request: BranchPageRequest, result: BranchPageResult } },
 } as const;

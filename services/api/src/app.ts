@@ -9,8 +9,10 @@ import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
 import { notFound, problemHandler } from './problem';
 import { branchRoutes } from './routes/branches';
+import { bulletinRoutes } from './routes/bulletins';
 import { catalogRoutes } from './routes/catalogs';
 import { evidenceRoutes } from './routes/evidence';
+import { ledgerRoutes } from './routes/ledger';
 import { notificationRoutes } from './routes/notifications';
 import { readRoutes } from './routes/reads';
 import { roundRoutes } from './routes/rounds';
@@ -59,8 +61,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(evidenceRoutes(deps));
   api.use(branchRoutes(deps));
   api.use(taskRoutes(deps));
+  api.use(ledgerRoutes(deps));
   api.use(readRoutes(deps));
   api.use(notificationRoutes(deps));
+  api.use(bulletinRoutes(deps));
   api.use((req) => {
     throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);
   });

@@ -240,6 +240,17 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
       const title = level > 0 ? `评星结果：${LEVEL_NAMES[level]}星级支部` : '评星结果：未获评星级';
       return toBranch(event, 'award_published', title, body);
     }
+    case 'ranking.bulletin_published': {
+      // One group per event: the county's coordinators (township reviewers see it in the bulletin list).
+      const { countyCode, title, url, period } = event.data;
+      return notice(
+        'bulletin',
+        { role: 'coordinator', jurisdiction: countyCode },
+        null,
+        `通报：${title}`,
+        `${period} 月度排名通报已发布：${url}`,
+      );
+    }
     default:
       return null;
   }

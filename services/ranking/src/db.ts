@@ -1,4 +1,4 @@
-import type { BranchType } from '@fivestar/contracts';
+import type { BranchType, BulletinResult, RankingResult } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { ColumnType } from 'kysely';
 
@@ -48,10 +48,36 @@ export interface RoundsTable {
   closed_at: NullableTimestamp;
 }
 
+/** A county's standings as taken for a month (一月一排名); not derived from events, kept on rebuild. */
+export interface SnapshotsTable {
+  county_code: string;
+  /** '' when the county had no round. */
+  round_id: string;
+  /** YYYY-MM */
+  period: string;
+  taken_at: Timestamp;
+  /** The `ranking.standings` answer (RankingResult). */
+  body: ColumnType<RankingResult, string, string>;
+}
+
+/** A published bulletin (通报): one per county and month. */
+export interface BulletinsTable {
+  id: string;
+  county_code: string;
+  period: string;
+  round_id: string | null;
+  title: string;
+  published_at: Timestamp;
+  event_id: string;
+  body: ColumnType<BulletinResult, string, string>;
+}
+
 export interface RankingTables {
   branches: BranchesTable;
   standings: StandingsTable;
   rounds: RoundsTable;
+  snapshots: SnapshotsTable;
+  bulletins: BulletinsTable;
 }
 
 export type RankingDB = RankingTables & ConsumerTables;

@@ -12,3 +12,13 @@ export {
 } from './periods';
 export { migrations } from './migrations';
 export * from './db';
+export {
+  takeSnapshot,
+  bulletin,
+  bulletinDocument,
+  publishBulletin,
+  bulletinHtml,
+  bulletinXlsx,
+  bulletinId,
+  rankArrow,
+} from './bulletin';

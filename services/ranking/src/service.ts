@@ -1,4 +1,6 @@
 import {
+  connectNats,
+  jetstreamClient,
   rebuildFromStream,
   startReadModelService,
   type Logger,
@@ -9,20 +11,42 @@ import {
 import type { Kysely } from 'kysely';
 import { SCHEMA, type RankingDB, type RankingTables } from './db';
 import { handleEvent, truncateModel } from './handlers';
+import { bulletin, bulletinDocument, publishBulletin, takeSnapshot } from './bulletin';
 import { standings } from './queries';
 
-/** Runs the durable event consumer and the `standings` endpoint until `stop()`. */
-export function startRankingService(opts: ReadModelOptions): Promise<Stoppable> {
+/** Runs the durable event consumer and the standings and bulletin endpoints until `stop()`. */
+export async function startRankingService(opts: ReadModelOptions): Promise<Stoppable> {
   const log = opts.log.child({ service: 'ranking' });
-  return startReadModelService<RankingTables, 'ranking'>(
-    {
-      service: 'ranking',
-      schema: SCHEMA,
-      handle: (trx, event) => handleEvent(trx, event, log),
-      endpoints: (db) => ({ standings: (req) => standings(db, req) }),
+  // Its own connection for publishing bulletins (the read-model kit keeps its connection to itself).
+  const publisher = await connectNats(opts.config.natsUrl, 'fivestar-ranking-publisher');
+  const js = jetstreamClient(publisher);
+  let service: Stoppable;
+  try {
+    service = await startReadModelService<RankingTables, 'ranking'>(
+      {
+        service: 'ranking',
+        schema: SCHEMA,
+        handle: (trx, event) => handleEvent(trx, event, log),
+        endpoints: (db) => ({
+          standings: (req) => standings(db, req),
+          takeSnapshot: (req) => takeSnapshot(db, req),
+          bulletin: (req) => bulletin(db, req),
+          bulletinDocument: (req) => bulletinDocument(db, req),
+          publishBulletin: (req) => publishBulletin(db, js, req),
+        }),
+      },
+      opts,
+    );
+  } catch (err) {
+    await publisher.drain();
+    throw err;
+  }
+  return {
+    stop: async () => {
+      await service.stop();
+      await publisher.drain();
     },
-    opts,
-  );
+  };
 }
 
 /** Rebuilds the ranking model from the stream (stop the service first). */

@@ -20,6 +20,29 @@ export {
   type RoundProgressQuery,
   type ProgressOptions,
 } from './queries';
+export {
+  ledgerRows,
+  takeLedgerSnapshot,
+  ledgerSummary,
+  ledgerExport,
+  ledgerScope,
+  ledgerCsv,
+  ledgerXlsx,
+  ledgerLine,
+  csvField,
+  countRows,
+  countDeltas,
+  zeroCounts,
+  isoWeek,
+  previousIsoWeek,
+  cstDate,
+  LEDGER_HEADER,
+  type LedgerQuery,
+  type TakeSnapshotQuery,
+  type LedgerSummaryQuery,
+  type LedgerExportQuery,
+  type ReportOptions,
+} from './report';
 export { migrations } from './migrations';
 export {
   computeLight,
@@ -43,4 +66,5 @@ export {
   type TasksTable,
   type BranchProgressTable,
   type BranchProgressStatus,
+  type LedgerSnapshotsTable,
 } from './schema';

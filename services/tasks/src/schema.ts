@@ -92,12 +92,26 @@ export interface TaskHistoryTable {
   event_id: string | null;
 }
 
+/** A weekly count of a scope's tasks (round_id '' = all rounds); JSON columns map a value to its count. */
+export interface LedgerSnapshotsTable {
+  scope_code: string;
+  round_id: string;
+  week: string;
+  taken_at: Date;
+  total: number;
+  by_status: Record<string, number>;
+  by_light: Record<string, number>;
+  by_escalation: Record<string, number>;
+  by_kind: Record<string, number>;
+}
+
 export interface TasksDatabase {
   tasks: TasksTable;
   branch_progress: BranchProgressTable;
   task_assignments: TaskAssignmentsTable;
   task_cc: TaskCcTable;
   task_history: TaskHistoryTable;
+  ledger_snapshots: LedgerSnapshotsTable;
 }
 
 /** Everything in the `tasks` schema, including the consumer ledger tables from platform. */

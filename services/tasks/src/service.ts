@@ -17,6 +17,7 @@ import {
 } from './light';
 import { assignTask, bulkClaim, ccTask, taskHistory } from './ledger';
 import { listTasks, roundProgress } from './queries';
+import { ledgerExport, ledgerRows, ledgerSummary, takeLedgerSnapshot } from './report';
 import { SCHEMA, type TasksDatabase } from './schema';
 
 export interface TasksServiceOptions extends ReadModelOptions {
@@ -71,6 +72,10 @@ export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable>
         cc: (req) => ccTask(db, req, { yellow }),
         history: (req) => taskHistory(db, req),
         bulkClaim: (req) => bulkClaim(db, req),
+        ledger: (req) => ledgerRows(db, req, { yellow }),
+        takeLedgerSnapshot: (req) => takeLedgerSnapshot(db, req, { yellow }),
+        ledgerSummary: (req) => ledgerSummary(db, req),
+        ledgerExport: (req) => ledgerExport(db, req, { yellow }),
       }),
     },
     opts,

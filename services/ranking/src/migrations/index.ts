@@ -63,4 +63,37 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_snapshots_bulletins': {
+    async up(db: Kysely<unknown>) {
+      // 一月一排名: the standings answer of a county as taken for a month; re-taking replaces it.
+      await db.schema
+        .createTable('snapshots')
+        .addColumn('county_code', 'text', (c) => c.notNull())
+        // '' when the county had no round (latest award per branch).
+        .addColumn('round_id', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull().check(sql`period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`))
+        .addColumn('taken_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addPrimaryKeyConstraint('snapshots_pkey', ['county_code', 'round_id', 'period'])
+        .execute();
+      await db.schema
+        .createIndex('snapshots_county_period_idx')
+        .on('snapshots')
+        .columns(['county_code', 'period'])
+        .execute();
+      // 通报: a published bulletin (its data as published); one per county and month.
+      await db.schema
+        .createTable('bulletins')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('county_code', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('round_id', 'text')
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('published_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addUniqueConstraint('bulletins_county_period_key', ['county_code', 'period'])
+        .execute();
+    },
+  },
 };

@@ -3,6 +3,7 @@ import { init } from './0001_init';
 import { urges } from './0002_urges';
 import { branchProgress } from './0003_branch_progress';
 import { ledgerActions } from './0004_ledger_actions';
+import { ledgerSnapshots } from './0005_ledger_snapshots';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_urges': urges,
   '0003_branch_progress': branchProgress,
   '0004_ledger_actions': ledgerActions,
+  '0005_ledger_snapshots': ledgerSnapshots,
 };

@@ -1,0 +1,337 @@
+import type {
+  Aggregate,
+  BulletinBranch,
+  BulletinResult,
+  BulletinTownship,
+  RankingResult,
+} from '@fivestar/contracts';
+import {
+  publishEvent,
+  RequestError,
+  type JetStreamClient,
+  type ParsedRequestOf,
+  type ResultOf,
+} from '@fivestar/platform';
+import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import type { RankingDB } from './db';
+import { levelMovement, rankMovement } from './periods';
+import { standings } from './queries';
+
+/** Takes (or re-takes: replaces) the county's snapshot of a month: the standings answer as it is now. */
+export async function takeSnapshot(
+  db: Kysely<RankingDB>,
+  req: ParsedRequestOf<'ranking', 'takeSnapshot'>,
+  now: () => Date = () => new Date(),
+): Promise<ResultOf<'ranking', 'takeSnapshot'>> {
+  const body = await standings(db, { countyCode: req.countyCode, roundId: req.roundId });
+  const roundId = body.round?.id ?? '';
+  const takenAt = now().toISOString();
+  const existing = await db
+    .selectFrom('snapshots')
+    .select('period')
+    .where('county_code', '=', req.countyCode)
+    .where('round_id', '=', roundId)
+    .where('period', '=', req.period)
+    .executeTakeFirst();
+  await db
+    .insertInto('snapshots')
+    .values({
+      county_code: req.countyCode,
+      round_id: roundId,
+      period: req.period,
+      taken_at: takenAt,
+      body: JSON.stringify(body),
+    })
+    .onConflict((oc) =>
+      oc.columns(['county_code', 'round_id', 'period']).doUpdateSet((eb) => ({
+        taken_at: eb.ref('excluded.taken_at'),
+        body: eb.ref('excluded.body'),
+      })),
+    )
+    .execute();
+  return {
+    countyCode: req.countyCode,
+    roundId: roundId || null,
+    period: req.period,
+    takenAt,
+    replaced: Boolean(existing),
+  };
+}
+
+interface SnapshotRow {
+  round_id: string;
+  period: string;
+  taken_at: Date;
+  body: RankingResult;
+}
+
+/** The county's snapshot of `period` (latest taken if several rounds), or of the latest month before it. */
+async function snapshotOf(
+  db: Kysely<RankingDB>,
+  countyCode: string,
+  period: string,
+  before: boolean,
+): Promise<SnapshotRow | null> {
+  const row = await db
+    .selectFrom('snapshots')
+    .select(['round_id', 'period', 'taken_at', 'body'])
+    .where('county_code', '=', countyCode)
+    .where('period', before ? '<' : '=', period)
+    .orderBy('period', 'desc')
+    .orderBy('taken_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+function township(a: Aggregate, previous: Aggregate | undefined): BulletinTownship {
+  return {
+    code: a.code,
+    name: a.name,
+    branches: a.branches,
+    levelCounts: a.levelCounts,
+    totalStars: a.totalStars,
+    averageStars: a.averageStars,
+    threeStarsOrMoreShare: a.threeStarsOrMoreShare,
+    rank: a.rank,
+    previousRank: previous?.rank ?? null,
+    rankMovement: previous ? rankMovement(a.rank, previous.rank) : null,
+    previousTotalStars: previous?.totalStars ?? null,
+  };
+}
+
+export const bulletinTitle = (countyName: string, period: string): string => {
+  const [year, month] = period.split('-');
+  return `${countyName}${year}年${Number(month)}月五星支部创建排名通报`;
+};
+
+/** The bulletin of a month: the month's snapshot with rank and level arrows against the previous one. */
+export async function bulletin(
+  db: Kysely<RankingDB>,
+  req: ParsedRequestOf<'ranking', 'bulletin'>,
+): Promise<ResultOf<'ranking', 'bulletin'>> {
+  const current = await snapshotOf(db, req.countyCode, req.period, false);
+  if (!current) throw new RequestError('not_found', `县 ${req.countyCode} 没有 ${req.period} 的月度排名快照`);
+  const previous = await snapshotOf(db, req.countyCode, req.period, true);
+  const now = current.body;
+  const before = previous?.body ?? null;
+  const prevTownships = new Map(before?.townships.map((t) => [t.code, t]) ?? []);
+  const prevBranches = new Map(before?.branches.map((b) => [b.code, b]) ?? []);
+  const branches: BulletinBranch[] = now.branches.map((b) => {
+    const p = prevBranches.get(b.code);
+    return {
+      code: b.code,
+      name: b.name,
+      townshipCode: b.townshipCode,
+      level: b.level,
+      rank: b.rank,
+      previousLevel: p?.level ?? null,
+      previousRank: p?.rank ?? null,
+      levelMovement: levelMovement(b.level, p?.level ?? null),
+      rankMovement: p ? rankMovement(b.rank, p.rank) : null,
+    };
+  });
+  return {
+    countyCode: req.countyCode,
+    countyName: now.county.name,
+    period: req.period,
+    previousPeriod: previous?.period ?? null,
+    roundId: current.round_id || null,
+    title: bulletinTitle(now.county.name || req.countyCode, req.period),
+    takenAt: current.taken_at.toISOString(),
+    county: township(now.county, before?.county),
+    townships: now.townships.map((t) => township(t, prevTownships.get(t.code))),
+    branches,
+  };
+}
+
+const ARROWS = { up: '↑', down: '↓', same: '—', new: '新' } as const;
+/** ↑2 / ↓1 / — of a rank against the previous one ('' without one). */
+export function rankArrow(rank: number, previous: number | null): string {
+  if (previous === null) return '';
+  if (rank < previous) return `↑${previous - rank}`;
+  if (rank > previous) return `↓${rank - previous}`;
+  return ARROWS.same;
+}
+export const levelArrow = (m: BulletinBranch['levelMovement']): string => ARROWS[m];
+
+const escape = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const TOWNSHIP_HEADERS = ['排名', '升降', '乡镇', '支部数', '累计创星', '创建得分', '三星以上占比'];
+const LEVEL_HEADERS = ['乡镇', '零星', '一星', '二星', '三星', '四星', '五星'];
+const BRANCH_HEADERS = ['排名', '升降', '支部', '乡镇', '星级', '星级变化'];
+
+function townshipRows(b: BulletinResult): string[][] {
+  return b.townships.map((t) => [
+    String(t.rank),
+    rankArrow(t.rank, t.previousRank),
+    t.name,
+    String(t.branches),
+    String(t.totalStars),
+    t.averageStars,
+    `${t.threeStarsOrMoreShare}%`,
+  ]);
+}
+
+function levelRows(b: BulletinResult): string[][] {
+  return [...b.townships, { ...b.county, name: '全县' }].map((t) => [
+    t.name,
+    ...([0, 1, 2, 3, 4, 5] as const).map((l) => String(t.levelCounts[l])),
+  ]);
+}
+
+function branchRows(b: BulletinResult): string[][] {
+  const names = new Map(b.townships.map((t) => [t.code, t.name]));
+  return b.branches.map((br) => [
+    String(br.rank),
+    rankArrow(br.rank, br.previousRank),
+    br.name,
+    names.get(br.townshipCode) ?? br.townshipCode,
+    String(br.level),
+    levelArrow(br.levelMovement),
+  ]);
+}
+
+function htmlTable(headers: string[], rows: string[][]): string {
+  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+/** The printable HTML bulletin (Chinese). */
+export function bulletinHtml(b: BulletinResult): string {
+  const c = b.county;
+  const compared = b.previousPeriod ? `升降对比 ${b.previousPeriod} 月度排名。` : '本月为首次排名。';
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>${escape(b.title)}</title>
+<style>
+body { font-family: "SimSun", "Songti SC", serif; margin: 2em; }
+h1 { text-align: center; font-size: 20pt; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
+th, td { border: 1px solid #000; padding: 4px 8px; text-align: center; }
+@media print { body { margin: 0; } h2 { page-break-after: avoid; } }
+</style>
+</head>
+<body>
+<h1>${escape(b.title)}</h1>
+<p>截至 ${escape(b.period)}，全县共 ${c.branches} 个支部，累计创星 ${c.totalStars} 颗，创建得分 ${escape(c.averageStars)}，三星以上占比 ${escape(c.threeStarsOrMoreShare)}%。${escape(compared)}</p>
+<h2>一、乡镇排名</h2>
+${htmlTable(TOWNSHIP_HEADERS, townshipRows(b))}
+<h2>二、星级分布</h2>
+${htmlTable(LEVEL_HEADERS, levelRows(b))}
+<h2>三、支部星级</h2>
+${htmlTable(BRANCH_HEADERS, branchRows(b))}
+</body>
+</html>
+`;
+}
+
+/** The xlsx bulletin: the same tables, one sheet each. */
+export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheets: Array<[string, string[], string[][]]> = [
+    ['乡镇排名', TOWNSHIP_HEADERS, townshipRows(b)],
+    ['星级分布', LEVEL_HEADERS, levelRows(b)],
+    ['支部星级', BRANCH_HEADERS, branchRows(b)],
+  ];
+  for (const [name, headers, rows] of sheets) {
+    const ws = wb.addWorksheet(name);
+    ws.addRow([b.title]);
+    ws.addRow(headers).font = { bold: true };
+    for (const r of rows) ws.addRow(r);
+    ws.columns.forEach((col) => (col.width = 14));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export async function bulletinDocument(
+  db: Kysely<RankingDB>,
+  req: ParsedRequestOf<'ranking', 'bulletinDocument'>,
+): Promise<ResultOf<'ranking', 'bulletinDocument'>> {
+  const b = await bulletin(db, req);
+  const base = `bulletin-${b.countyCode}-${b.period}`;
+  if (req.format === 'html')
+    return {
+      fileName: `${base}.html`,
+      contentType: 'text/html; charset=utf-8',
+      base64: Buffer.from(bulletinHtml(b), 'utf8').toString('base64'),
+    };
+  return {
+    fileName: `${base}.xlsx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    base64: (await bulletinXlsx(b)).toString('base64'),
+  };
+}
+
+export const bulletinId = (countyCode: string, period: string): string => `bulletin/${countyCode}/${period}`;
+
+/**
+ * Stores the bulletin and publishes `ranking.bulletin_published` (id `bulletin/<county>/<period>`).
+ * Publishing again changes nothing: the stored bulletin is kept and no second event is published.
+ */
+export async function publishBulletin(
+  db: Kysely<RankingDB>,
+  js: JetStreamClient,
+  req: ParsedRequestOf<'ranking', 'publishBulletin'>,
+  now: () => Date = () => new Date(),
+): Promise<ResultOf<'ranking', 'publishBulletin'>> {
+  const id = bulletinId(req.countyCode, req.period);
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('bulletins')
+      .select(['published_at', 'event_id'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (existing)
+      return {
+        bulletinId: id,
+        eventId: existing.event_id,
+        publishedAt: existing.published_at.toISOString(),
+        duplicate: true,
+      };
+    const b = await bulletin(trx, req);
+    const publishedAt = now().toISOString();
+    const inserted = await trx
+      .insertInto('bulletins')
+      .values({
+        id,
+        county_code: req.countyCode,
+        period: req.period,
+        round_id: b.roundId,
+        title: b.title,
+        published_at: publishedAt,
+        event_id: id,
+        body: JSON.stringify(b),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw new RequestError('conflict', `通报 ${id} 正在发布，请稍后重试`);
+    // Published before the commit: a failed commit is retried and the stream drops the repeat by id.
+    const ack = await publishEvent(js, {
+      id,
+      type: 'ranking.bulletin_published',
+      version: 1,
+      occurredAt: publishedAt,
+      roundId: b.roundId,
+      branchId: null,
+      jurisdiction: req.countyCode,
+      actor: req.actor,
+      data: {
+        bulletinId: id,
+        countyCode: req.countyCode,
+        roundId: b.roundId,
+        period: req.period,
+        title: b.title,
+        url: `/api/bulletins/${req.countyCode}/${req.period}?format=html`,
+      },
+    });
+    return { bulletinId: id, eventId: id, publishedAt, duplicate: ack.duplicate };
+  });
+}
