@@ -626,6 +626,11 @@ test('a weak and lax branch gets no stars until its 整顿 (F0) is closed out', 
   const blocked = await coordinator.post(`${url}/award`, {});
   expect(blocked.status).toBe(409);
   expect(blocked.body.detail).toContain('整顿');
+  // The 整顿's deadline is planned by an activity; evidence is taken once it is in place.
+  await eventually(
+    async () => (await sec.get(`${url}/findings/F0`)).body,
+    (f) => typeof f?.deadline === 'string' && f.deadline.length > 0,
+  );
   expect(
     (await sec.post(`${url}/findings/F0/evidence`, { description: '整顿方案已落实，班子已调整' })).status,
   ).toBe(200);
