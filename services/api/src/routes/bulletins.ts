@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CountyCode, Period, RoundId, within, type Actor } from '@fivestar/contracts';
-import { callEndpoint, RequestError } from '@fivestar/platform';
+import { callEndpoint } from '@fivestar/platform';
+import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden, notFound, Problem } from '../problem';
+import { forbidden } from '../problem';
 import { parse } from '../validate';
 
 const SnapshotBody = z.object({ countyCode: CountyCode, period: Period, roundId: RoundId.optional() });
@@ -14,18 +15,6 @@ const BulletinQuery = z.object({ format: z.enum(['json', 'html', 'xlsx']).defaul
 /** Monthly ranking snapshots and bulletins (通报), answered by the ranking service. */
 export function bulletinRoutes(deps: ApiDeps): Router {
   const r = Router();
-
-  async function ask<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof RequestError && err.code === 'invalid') throw badRequest(err.message);
-      if (err instanceof RequestError && err.code === 'not_found') throw notFound(err.message);
-      if (err instanceof RequestError && err.code === 'conflict') throw new Problem(409, '冲突', err.message);
-      if (err instanceof RequestError) throw new Problem(502, '后台服务出错', err.message);
-      throw new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
-    }
-  }
 
   /** Reads: the county itself, anything inside it, or a city above it. */
   function mayRead(a: Actor, countyCode: string): void {
@@ -41,7 +30,7 @@ export function bulletinRoutes(deps: ApiDeps): Router {
   r.post('/bulletins/snapshot', async (req, res) => {
     const body = parse(SnapshotBody, req.body, 'body');
     mayPublish(actorOf(req), body.countyCode);
-    res.json(await ask(() => callEndpoint(deps.nc, 'ranking', 'takeSnapshot', body)));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'takeSnapshot', body)));
   });
 
   r.get('/bulletins/:countyCode/:period', async (req, res) => {
@@ -49,10 +38,12 @@ export function bulletinRoutes(deps: ApiDeps): Router {
     const { format } = parse(BulletinQuery, req.query, 'query');
     mayRead(actorOf(req), p.countyCode);
     if (format === 'json') {
-      res.json(await ask(() => callEndpoint(deps.nc, 'ranking', 'bulletin', p)));
+      res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'bulletin', p)));
       return;
     }
-    const doc = await ask(() => callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...p, format }));
+    const doc = await viaService(() =>
+      callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...p, format }),
+    );
     res.setHeader('content-type', doc.contentType);
     if (format === 'xlsx') res.setHeader('content-disposition', `attachment; filename="${doc.fileName}"`);
     res.send(Buffer.from(doc.base64, 'base64'));
@@ -62,7 +53,7 @@ export function bulletinRoutes(deps: ApiDeps): Router {
     const p = parse(BulletinParams, req.params, 'path');
     const a = actorOf(req);
     mayPublish(a, p.countyCode);
-    res.json(await ask(() => callEndpoint(deps.nc, 'ranking', 'publishBulletin', { ...p, actor: a })));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'publishBulletin', { ...p, actor: a })));
   });
 
   return r;

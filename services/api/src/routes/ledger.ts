@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { IsoWeek, JurisdictionCode, type Actor, type Viewer } from '@fivestar/contracts';
-import { callEndpoint, RequestError } from '@fivestar/platform';
+import { callEndpoint } from '@fivestar/platform';
+import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../problem';
+
 import { parse } from '../validate';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
@@ -33,21 +34,6 @@ function contentDisposition(filename: string): string {
 export function ledgerRoutes(deps: ApiDeps): Router {
   const r = Router();
 
-  async function ask<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof RequestError) {
-        if (err.code === 'invalid') throw badRequest(err.message);
-        if (err.code === 'not_found') throw notFound(err.message);
-        if (err.code === 'forbidden') throw forbidden(err.message);
-        if (err.code === 'conflict') throw conflict(err.message);
-        throw new Problem(502, '后台服务出错', err.message);
-      }
-      throw new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
-    }
-  }
-
   /** The display name of a county or township code (the title row of the workbook). */
   async function scopeName(code: string): Promise<string | undefined> {
     if (code.length === 6)
@@ -65,11 +51,11 @@ export function ledgerRoutes(deps: ApiDeps): Router {
     const viewer = viewerOf(actorOf(req));
     const scope = given ?? viewer.jurisdiction;
     if (format === 'json') {
-      res.json(await ask(() => callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId })));
+      res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId })));
       return;
     }
     const name = await scopeName(scope);
-    const file = await ask(() =>
+    const file = await viaService(() =>
       callEndpoint(
         deps.nc,
         'tasks',
@@ -87,7 +73,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
     const body = parse(SnapshotBody, req.body ?? {}, 'body');
     const viewer = viewerOf(actorOf(req));
     res.json(
-      await ask(() =>
+      await viaService(() =>
         callEndpoint(deps.nc, 'tasks', 'takeLedgerSnapshot', {
           viewer,
           scope: body.scope ?? viewer.jurisdiction,
@@ -101,7 +87,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
     const q = parse(SummaryQuery, req.query, 'query');
     const viewer = viewerOf(actorOf(req));
     res.json(
-      await ask(() =>
+      await viaService(() =>
         callEndpoint(deps.nc, 'tasks', 'ledgerSummary', {
           viewer,
           scope: q.scope ?? viewer.jurisdiction,

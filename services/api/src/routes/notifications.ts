@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DeliveriesQuery, WebhookBody, type Actor, type Viewer } from '@fivestar/contracts';
-import { callEndpoint, RequestError } from '@fivestar/platform';
+import { callEndpoint } from '@fivestar/platform';
+import { viaService } from '../services';
 import { actorOf, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../problem';
+
 import { parse } from '../validate';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
@@ -21,41 +22,29 @@ export function notificationRoutes(deps: ApiDeps): Router {
     return viewerOf(a);
   }
 
-  async function ask<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof RequestError))
-        throw new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
-      if (err.code === 'invalid') throw badRequest(err.message);
-      if (err.code === 'not_found') throw notFound(err.message);
-      if (err.code === 'conflict') throw conflict(err.message);
-      if (err.code === 'forbidden') throw forbidden(err.message);
-      throw new Problem(502, '后台服务出错', err.message);
-    }
-  }
-
   r.get('/admin/deliveries', async (req, res) => {
     const viewer = admin(req);
     const q = parse(DeliveriesQuery, req.query, 'query');
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'deliveries', { viewer, ...q })));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'deliveries', { viewer, ...q })));
   });
 
   r.post('/admin/deliveries/:id/retry', async (req, res) => {
     const viewer = admin(req);
     const { id } = parse(DeliveryPath, req.params, 'path');
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'retryDelivery', { viewer, id })));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'retryDelivery', { viewer, id })));
   });
 
   r.get('/admin/webhooks', async (req, res) => {
     const viewer = admin(req);
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'webhooks', { viewer })));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'webhooks', { viewer })));
   });
 
   r.post('/admin/webhooks', async (req, res) => {
     const viewer = admin(req);
     const webhook = parse(WebhookBody, req.body, 'body');
-    res.json(await ask(() => callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook })));
+    res.json(
+      await viaService(() => callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook })),
+    );
   });
 
   return r;

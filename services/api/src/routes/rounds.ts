@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { RoundPath, RoundProgressRequest, StartRoundRequest, within } from '@fivestar/contracts';
-import { callEndpoint, RequestError } from '@fivestar/platform';
+import { callEndpoint } from '@fivestar/platform';
+import { serviceProblem } from '../services';
 import {
   closeRoundUpdate,
   RoundIdKey,
@@ -13,21 +14,12 @@ import {
 import { actorOf, requireRole } from '../auth';
 import { catalogsInForce } from '../catalogs';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../problem';
+import { conflict, forbidden, notFound } from '../problem';
 import { handle, viaTemporal } from '../temporal';
 import { parse } from '../validate';
 
 /** The HTTP query of GET /rounds/:roundId/progress: optional county / township narrowing. */
 const ProgressQuery = RoundProgressRequest.pick({ countyCode: true, townshipCode: true });
-
-/** A service's error answer as an HTTP problem (as routes/reads.ts maps them, plus `forbidden`). */
-function serviceProblem(err: unknown): Problem {
-  if (err instanceof RequestError && err.code === 'invalid') return badRequest(err.message);
-  if (err instanceof RequestError && err.code === 'not_found') return notFound(err.message);
-  if (err instanceof RequestError && err.code === 'forbidden') return forbidden(err.message);
-  if (err instanceof RequestError) return new Problem(502, '后台服务出错', err.message);
-  return new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
-}
 
 export function roundRoutes(deps: ApiDeps): Router {
   const r = Router();

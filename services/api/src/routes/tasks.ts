@@ -10,10 +10,11 @@ import {
   type TaskTarget,
   type Viewer,
 } from '@fivestar/contracts';
-import { callEndpoint, RequestError } from '@fivestar/platform';
+import { callEndpoint } from '@fivestar/platform';
+import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../problem';
+import { badRequest } from '../problem';
 import { parse } from '../validate';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
@@ -42,21 +43,6 @@ const HistoryQuery = z.object({ key: Key });
  */
 export function taskRoutes(deps: ApiDeps): Router {
   const r = Router();
-
-  async function ask<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof RequestError) {
-        if (err.code === 'invalid') throw badRequest(err.message);
-        if (err.code === 'not_found') throw notFound(err.message);
-        if (err.code === 'forbidden') throw forbidden(err.message);
-        if (err.code === 'conflict') throw conflict(err.message);
-        throw new Problem(502, '后台服务出错', err.message);
-      }
-      throw new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
-    }
-  }
 
   /** Active users of the directory by id; an unknown id is a 400 naming its field. */
   async function users(ids: string[], field: (i: number) => string): Promise<TaskTarget[]> {
@@ -88,14 +74,18 @@ export function taskRoutes(deps: ApiDeps): Router {
   r.get('/tasks', async (req, res) => {
     const q = parse(TaskListQuery, req.query, 'query');
     res.json(
-      await ask(() => callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q })),
+      await viaService(() =>
+        callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q }),
+      ),
     );
   });
 
   r.get('/tasks/history', async (req, res) => {
     const { key } = parse(HistoryQuery, req.query, 'query');
     res.json(
-      await ask(() => callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(actorOf(req)), key })),
+      await viaService(() =>
+        callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(actorOf(req)), key }),
+      ),
     );
   });
 
@@ -107,7 +97,7 @@ export function taskRoutes(deps: ApiDeps): Router {
   for (const [path, endpoint] of simple) {
     r.post(`/tasks/${path}`, async (req, res) => {
       const body = parse(KeyBody, req.body, 'body');
-      res.json(await ask(() => callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body })));
+      res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body })));
     });
   }
 
@@ -116,7 +106,9 @@ export function taskRoutes(deps: ApiDeps): Router {
       const { userId, ...body } = parse(TargetBody, req.body, 'body');
       const [to] = await users([userId], () => 'body.userId');
       res.json(
-        await ask(() => callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body, to: to! })),
+        await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body, to: to! }),
+        ),
       );
     });
   }
@@ -127,14 +119,16 @@ export function taskRoutes(deps: ApiDeps): Router {
       userId: u.userId,
       name: u.name,
     }));
-    res.json(await ask(() => callEndpoint(deps.nc, 'tasks', 'cc', { ...acting(req), ...body, to })));
+    res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', 'cc', { ...acting(req), ...body, to })));
   });
 
   r.post('/tasks/bulk-claim', async (req, res) => {
     const body = parse(BulkBody, req.body, 'body');
     // Many rows, each in its own transaction: a longer timeout than a single action.
     res.json(
-      await ask(() => callEndpoint(deps.nc, 'tasks', 'bulkClaim', { ...acting(req), ...body }, 30_000)),
+      await viaService(() =>
+        callEndpoint(deps.nc, 'tasks', 'bulkClaim', { ...acting(req), ...body }, 30_000),
+      ),
     );
   });
 
