@@ -493,24 +493,30 @@ test('a round launches in pages, continuing as new, and unsigned steps are remin
 
 test('urges are rate-limited, an approved extension moves the deadline, an unsigned self-check withdraws', async () => {
   const round = `e2e-urge-${stack.runId}`;
+  // The withdrawal runs in a round of its own with short deadlines, so a slow machine cannot let the
+  // urged branch's deadline pass (and withdraw it) before its extension is decided.
+  const lapsing = `e2e-withdraw-${stack.runId}`;
   const LATE = '411099100202';
-  const policy: RoundSchedule = {
+  const withdrawing: RoundSchedule = {
     ...schedule,
-    steps: { ...schedule.steps, SELF_CHECK: seconds(15) },
+    steps: { ...schedule.steps, SELF_CHECK: seconds(5) },
     escalation: schedule.escalation.map((r, i) => ({ ...r, after: seconds(i) })),
     unsignedPolicy: { SELF_CHECK: 'withdraw' },
   };
-  expect(
-    (
-      await coordinator.post('/api/rounds', {
-        roundId: round,
-        countyCode: COUNTY,
-        year: 2028,
-        title: '催办与延期',
-        schedule: policy,
-      })
-    ).status,
-  ).toBe(201);
+  const start = async (roundId: string, title: string, policy: RoundSchedule) =>
+    expect(
+      (
+        await coordinator.post('/api/rounds', {
+          roundId,
+          countyCode: COUNTY,
+          year: 2028,
+          title,
+          schedule: policy,
+        })
+      ).status,
+    ).toBe(201);
+  await start(round, '催办与延期', schedule);
+  await start(lapsing, '未自评退出', withdrawing);
   const url = `/api/rounds/${round}/branches/${BRANCH}`;
   await eventually(
     async () => (await secretary.get(url)).body?.state,
@@ -564,16 +570,15 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
 
   // The branch that never self-checks is withdrawn after the last rung (the round's policy).
   const late = await eventually(
-    async () => (await coordinator.get(`/api/rounds/${round}/branches/${LATE}`)).body?.state,
+    async () => (await coordinator.get(`/api/rounds/${lapsing}/branches/${LATE}`)).body?.state,
     (x) => x?.step === 'CLOSED',
     60_000,
   );
   expect(late.withdrawn).toBe(true);
-  await recordHistory(stack.temporal, `round/${round}/branch/${LATE}`, 'branch-withdrawn');
-  // The extended branch is still waiting for its self-check, unescalated.
-  const extended = (await secretary.get(url)).body.state;
-  expect(extended.step).toBe('SELF_CHECK');
-  expect(extended.timeline.some((e: any) => e.action === 'escalated')).toBe(false);
+  expect(late.timeline.filter((e: any) => e.action === 'escalated')).toHaveLength(3);
+  await recordHistory(stack.temporal, `round/${lapsing}/branch/${LATE}`, 'branch-withdrawn');
+  // The extended branch is still waiting for its self-check.
+  expect((await secretary.get(url)).body.state.step).toBe('SELF_CHECK');
 });
 
 test('a weak and lax branch gets no stars until its 整顿 (F0) is closed out', async () => {
