@@ -36,6 +36,7 @@ export interface Answer {
 export interface Caller {
   get(url: string): Promise<Answer>;
   post(url: string, body?: unknown, type?: string): Promise<Answer>;
+  put(url: string, body?: unknown): Promise<Answer>;
 }
 
 export interface TestApi {
@@ -126,5 +127,6 @@ async function signIn(base: string, username?: string): Promise<Caller> {
   return {
     get: (url) => call('GET', url),
     post: (url, body, type) => call('POST', url, body, type),
+    put: (url, body) => call('PUT', url, body),
   };
 }

@@ -3,16 +3,26 @@
  * `fivestar_test_ranking`) and real NATS JetStream. Self-sufficient like ranking.test.ts: its own schema,
  * its own durable, and a city nobody has used on the shared stream.
  */
-import { randomInt } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENT_STREAM, eventSubject, type EventData, type FivestarEvent } from '@fivestar/contracts';
+import { EVENT_STREAM, eventSubject, type FivestarEvent } from '@fivestar/contracts';
 import { callEndpoint, type NatsConnection } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import { migrations, SCHEMA, startRankingService, type RankingDB } from '@fivestar/ranking';
 import { noticeFor } from '@fivestar/notifications';
 import { startTestApi, type TestApi } from './api-support';
-import { caughtUp, closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv } from './support';
+import {
+  caughtUp,
+  closeAll,
+  connectStream,
+  eventCount,
+  eventFactory,
+  freeCity,
+  freshSchema,
+  publishNew,
+  ruralBranch,
+  testEnv,
+} from './support';
 
 const env = testEnv('ranking');
 const { run } = env;
@@ -36,18 +46,6 @@ const { ev } = eventFactory({
   stepMs: 1000,
 });
 
-const ruralBranch = (code: string, township: string): EventData<'directory.branch_upserted'> => ({
-  branch: {
-    code,
-    name: `${code.slice(-3)}村`,
-    type: 'rural',
-    townshipCode: township,
-    countyCode: township.slice(0, 6),
-    weak: false,
-  },
-  townshipName: `乡镇${township.slice(-3)}`,
-  countyName: `县${township.slice(0, 6)}`,
-});
 const STARS = ['industry', 'ecology', 'safety', 'civility', 'party'];
 const upsert = (code: string, township: string) =>
   ev('directory.branch_upserted', ruralBranch(code, township), { roundId: null });
@@ -65,36 +63,14 @@ const publish = (events: FivestarEvent[]) => publishNew(nc, events);
 
 const BULLETIN_SUBJECT = eventSubject('ranking.bulletin_published');
 
-/** How many bulletin events the shared stream holds (server 2.9: counted per subject by stream info). */
-async function bulletinEventCount(): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  const info = await jsm.streams.info(EVENT_STREAM, { subjects_filter: BULLETIN_SUBJECT });
-  return info.state.subjects?.[BULLETIN_SUBJECT] ?? 0;
-}
+const bulletinEventCount = () => eventCount(nc, 'ranking.bulletin_published');
 
 beforeAll(async () => {
   db = await freshSchema<RankingDB>(env, SCHEMA, migrations);
   nc = await connectStream(env);
   svc = await startRankingService(env.serviceOptions);
   await caughtUp(nc, env.durable);
-  for (;;) {
-    const city = String(randomInt(1000, 10_000));
-    const used =
-      (await db
-        .selectFrom('branches')
-        .select('code')
-        .where('county_code', 'like', `${city}%`)
-        .executeTakeFirst()) ??
-      (await db
-        .selectFrom('rounds')
-        .select('round_id')
-        .where('county_code', 'like', `${city}%`)
-        .executeTakeFirst());
-    if (!used) {
-      COUNTY = `${city}01`;
-      break;
-    }
-  }
+  COUNTY = `${await freeCity(db)}01`;
   [T1, T2] = [`${COUNTY}001`, `${COUNTY}002`];
 });
 
@@ -263,10 +239,13 @@ describe('bulletins', () => {
         url: `/api/bulletins/${COUNTY}/2026-02?format=html`,
       },
     });
-    // Notifications tell the county's coordinators.
+    // Notifications tell the county's coordinators and its township reviewers.
     expect(noticeFor(last!.json<FivestarEvent>())).toMatchObject({
       kind: 'bulletin',
-      group: { role: 'coordinator', jurisdiction: COUNTY },
+      groups: [
+        { role: 'coordinator', jurisdiction: COUNTY },
+        { role: 'township_reviewer', jurisdiction: COUNTY, inside: true },
+      ],
       title: `通报：县${COUNTY}2026年2月五星支部创建排名通报`,
     });
     const stored = await db.selectFrom('bulletins').selectAll().where('id', '=', id).execute();
@@ -289,7 +268,13 @@ describe('bulletins', () => {
 
     const json = await sec.get(`/bulletins/${COUNTY}/2026-02`);
     expect(json.status).toBe(200);
-    expect(json.body).toMatchObject({ period: '2026-02', previousPeriod: '2026-01' });
+    // With the overdue and escalated lists (none in this county).
+    expect(json.body).toMatchObject({
+      period: '2026-02',
+      previousPeriod: '2026-01',
+      overdue: [],
+      escalated: [],
+    });
     const html = await sec.get(`/bulletins/${COUNTY}/2026-02?format=html`);
     expect(html.type).toMatch(/^text\/html/);
     expect(html.bytes.toString('utf8')).toContain('三星以上占比 75.0%');

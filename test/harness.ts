@@ -26,6 +26,7 @@ import {
   loadDirectory,
   migrations as apiMigrations,
   startApiService,
+  type ApiServiceOptions,
   type DemoCounty,
 } from '@fivestar/api';
 import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
@@ -56,6 +57,8 @@ export interface StackOptions {
   natsUrl?: string;
   /** Default: the demo county. */
   directory?: DemoCounty;
+  /** The API's token lifetimes and login lockout (tests shorten them to seconds). */
+  identity?: ApiServiceOptions['identity'];
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -95,7 +98,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await startNotificationsService({ config, log, durable: `notifications-${runId}` }),
     await startRankingService({ config, log, durable: `ranking-${runId}` }),
   ];
-  const api = await startApiService({ config, log, port: 0, jwtSecret: randomBytes(32).toString('hex') });
+  const api = await startApiService({
+    config,
+    log,
+    port: 0,
+    jwtSecret: randomBytes(32).toString('hex'),
+    // Whole-cycle tests sign their users in once and run for many minutes: an hour, unless told.
+    identity: { accessTtlSeconds: 3600, ...opts.identity },
+  });
 
   const nc = await connectNats(config.natsUrl, 'e2e-worker');
   const clientConnection = await Connection.connect({ address: config.temporalAddress });

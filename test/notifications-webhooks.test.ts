@@ -21,6 +21,7 @@ import {
   deliverDue,
   DEFAULT_DELIVERY_OPTIONS,
   handleEvent,
+  loggingUserChannels,
   migrations,
   SCHEMA,
   startNotificationsService,
@@ -274,7 +275,14 @@ describe('webhook deliveries', () => {
         .execute();
       const opts = { ...DEFAULT_DELIVERY_OPTIONS, timeoutMs: 2000 };
       const attempted = await Promise.all(
-        pools.map((p) => deliverDue(p, new WebhookChannel(opts.timeoutMs), opts, env.log)),
+        pools.map((p) =>
+          deliverDue(
+            p,
+            { webhook: new WebhookChannel(opts.timeoutMs), ...loggingUserChannels(env.log) },
+            opts,
+            env.log,
+          ),
+        ),
       );
       const [d] = await until(
         () => deliveriesOf(`${run}/manual`),

@@ -5,7 +5,12 @@
  * runs under its own durable name.
  */
 import { randomInt } from 'node:crypto';
-import { type FivestarEvent, type InboxResult, type Role } from '@fivestar/contracts';
+import {
+  type FivestarEvent,
+  type InboxResult,
+  type Role,
+  type SetPreferencesRequest,
+} from '@fivestar/contracts';
 import {
   applyOnce,
   callEndpoint,
@@ -232,6 +237,7 @@ describe('notifications', () => {
         escalationLevel: null,
         createdAt: stepT1.occurredAt,
         readAt: null,
+        archivedAt: null,
       },
     ]);
     expect(eventIds(await inboxOf(U.tw1b))).toEqual([stepT1.id]);
@@ -332,7 +338,18 @@ describe('notifications', () => {
     expect(stepRows).toHaveLength(3);
   });
 
-  it('rebuilds from the stream to exactly the live model, read marks included', async () => {
+  it('rebuilds from the stream to exactly the live model, read and archive marks and preferences kept', async () => {
+    const archived = (await inboxOf(U.twCounty)).items.find((n) => n.eventId === stepT2.id)!;
+    expect(
+      await callEndpoint(nc, 'notifications', 'archive', { viewer: viewer(U.twCounty), ids: [archived.id] }),
+    ).toEqual({ updated: 1 });
+    const prefs: SetPreferencesRequest = {
+      viewer: viewer(U.twCounty),
+      email: null,
+      mobile: '13800000000',
+      kinds: { overdue: { mode: 'digest', channels: ['sms'] } },
+    };
+    await callEndpoint(nc, 'notifications', 'setPreferences', prefs);
     await svc!.stop();
     svc = undefined;
     const live = await snapshot();
@@ -346,5 +363,17 @@ describe('notifications', () => {
     expect(live.notices.filter((n) => n.read_at !== null).map((n) => [n.event_id, n.user_id])).toEqual([
       [stepT1.id, U.tw1a.userId],
     ]);
+    expect(live.notices.filter((n) => n.archived_at !== null).map((n) => [n.event_id, n.user_id])).toEqual([
+      [stepT2.id, U.twCounty.userId],
+    ]);
+    // Preferences are user settings, not derived from events: the rebuild leaves them as they were.
+    const { viewer: _, ...stored } = prefs;
+    expect(
+      await db
+        .selectFrom('preferences')
+        .select(['email', 'mobile', 'kinds'])
+        .where('user_id', '=', U.twCounty.userId)
+        .execute(),
+    ).toEqual([stored]);
   });
 });

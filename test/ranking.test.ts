@@ -4,12 +4,21 @@
  * earlier runs, so event ids and area codes carry this run's random part, the service runs under its own
  * durable name, and the figures are checked by hand (DOMAIN.md: 1×5, 4×4, 13×3, 23×2 = 106 stars).
  */
-import { randomInt } from 'node:crypto';
-import { type Aggregate, type EventData, type FivestarEvent, type RankingResult } from '@fivestar/contracts';
+import { type Aggregate, type FivestarEvent, type RankingResult } from '@fivestar/contracts';
 import { callEndpoint, RequestError, type NatsConnection } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import { migrations, rebuildRanking, SCHEMA, startRankingService, type RankingDB } from '@fivestar/ranking';
-import { caughtUp, closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv } from './support';
+import {
+  caughtUp,
+  closeAll,
+  connectStream,
+  eventFactory,
+  freeCity,
+  freshSchema,
+  publishNew,
+  ruralBranch,
+  testEnv,
+} from './support';
 
 const env = testEnv('ranking');
 const { run, log } = env;
@@ -52,20 +61,6 @@ const { ev } = eventFactory({
   area: () => COUNTY,
   t0: T0,
   stepMs: 1000,
-});
-
-/** What the directory says of a rural branch `code` of `township` (names made up from the codes). */
-const ruralBranch = (code: string, township: string): EventData<'directory.branch_upserted'> => ({
-  branch: {
-    code,
-    name: `${code.slice(-3)}村`,
-    type: 'rural',
-    townshipCode: township,
-    countyCode: township.slice(0, 6),
-    weak: false,
-  },
-  townshipName: `乡镇${township.slice(-3)}`,
-  countyName: `县${township.slice(0, 6)}`,
 });
 
 const upsert = (code: string, township: string) =>
@@ -111,29 +106,11 @@ beforeAll(async () => {
   svc = await startRankingService(env.serviceOptions);
   // Let the new durable replay the stream's history, then pick cities nobody has used (no branch, no round).
   await caughtUp(nc, env.durable);
-  const freeCity = async (taken: string[]) => {
-    for (;;) {
-      const city = String(randomInt(1000, 10_000));
-      if (taken.includes(city)) continue;
-      const used =
-        (await db
-          .selectFrom('branches')
-          .select('code')
-          .where('county_code', 'like', `${city}%`)
-          .executeTakeFirst()) ??
-        (await db
-          .selectFrom('rounds')
-          .select('round_id')
-          .where('county_code', 'like', `${city}%`)
-          .executeTakeFirst());
-      if (!used) return city;
-    }
-  };
-  CITY = await freeCity([]);
+  CITY = await freeCity(db);
   [COUNTY, OTHER_COUNTY, UNKNOWN_COUNTY] = [`${CITY}01`, `${CITY}02`, `${CITY}03`];
   [A, B, C, D] = [twp(1), twp(2), twp(3), twp(4)];
   E = twp(1, OTHER_COUNTY);
-  const roundsCity = await freeCity([CITY]);
+  const roundsCity = await freeCity(db, [CITY]);
   [K, K2] = [`${roundsCity}01`, `${roundsCity}02`];
   [T1, T2, T3] = [twp(1, K), twp(2, K), twp(1, K2)];
 });

@@ -6,9 +6,15 @@
  * Each test runs its service under a durable consumer of its own and marks everything it publishes with
  * a per-run random part, since the stream is shared with other tests and earlier runs.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENT_STREAM, type EventData, type EventType, type FivestarEvent } from '@fivestar/contracts';
+import {
+  EVENT_STREAM,
+  eventSubject,
+  type EventData,
+  type EventType,
+  type FivestarEvent,
+} from '@fivestar/contracts';
 import {
   connectNats,
   createDb,
@@ -24,6 +30,7 @@ import {
   type NatsConnection,
 } from '@fivestar/platform';
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { RankingDB } from '@fivestar/ranking';
 
 /** One test file's run: its random part, logger, database, NATS server and service options. */
 export interface TestEnv {
@@ -174,6 +181,13 @@ export async function publishNew(nc: NatsConnection, events: FivestarEvent[]): P
   for (const e of events) expect((await publishEvent(js, e)).duplicate).toBe(false);
 }
 
+/** How many events of `type` the stream holds (server 2.9: counted per subject by stream info). */
+export async function eventCount(nc: NatsConnection, type: EventType): Promise<number> {
+  const subject = eventSubject(type);
+  const info = await (await jetstreamManager(nc)).streams.info(EVENT_STREAM, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
 // ---- waiting --------------------------------------------------------------------------------------
 
 /** Polls until the consumer has caught up to what `ok` expects (bounded by `ms`). */
@@ -195,4 +209,43 @@ export async function caughtUp(nc: NatsConnection, durable: string, ms = 120_000
     (i) => i.num_pending === 0 && i.num_ack_pending === 0,
     ms,
   );
+}
+
+// ---- ranking: directory branches and area codes nobody has used ----------------------------------
+
+/** What the directory says of a rural branch `code` of `township` (names made up from the codes). */
+export const ruralBranch = (code: string, township: string): EventData<'directory.branch_upserted'> => ({
+  branch: {
+    code,
+    name: `${code.slice(-3)}村`,
+    type: 'rural',
+    townshipCode: township,
+    countyCode: township.slice(0, 6),
+    weak: false,
+  },
+  townshipName: `乡镇${township.slice(-3)}`,
+  countyName: `县${township.slice(0, 6)}`,
+});
+
+/**
+ * A city (first four code digits) not in `taken` where the ranking model, caught up with the stream
+ * (other test files' events included), has no branch and no round: county ranks and lists are the run's.
+ */
+export async function freeCity(db: Kysely<RankingDB>, taken: string[] = []): Promise<string> {
+  for (;;) {
+    const city = String(randomInt(1000, 10_000));
+    if (taken.includes(city)) continue;
+    const used =
+      (await db
+        .selectFrom('branches')
+        .select('code')
+        .where('county_code', 'like', `${city}%`)
+        .executeTakeFirst()) ??
+      (await db
+        .selectFrom('rounds')
+        .select('round_id')
+        .where('county_code', 'like', `${city}%`)
+        .executeTakeFirst());
+    if (!used) return city;
+  }
 }

@@ -19,7 +19,11 @@ export const TasksQuery = z.object({
   limit: Limit(500),
   cursor: z.string().max(500).optional(),
 });
-export const InboxQuery = z.object({ unreadOnly: Bool.default(false), limit: Limit(200) });
+export const InboxQuery = z.object({
+  unreadOnly: Bool.default(false),
+  archived: Bool.default(false),
+  limit: Limit(200),
+});
 export const MarkReadBody = z.object({
   ids: z
     .array(z.string().regex(/^\d{1,18}$/))

@@ -3,6 +3,7 @@ import { HumanStep, Role, Step } from './cycle';
 import { Actor, Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCode } from './directory';
 import { EscalationLevel, RoundId } from './round';
 import { WorkItem } from './events';
+import { BulletinItem, Period } from './monthly-ranking';
 
 /** Every NATS request/reply answer is one of these two shapes. */
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
@@ -94,12 +95,15 @@ export const Notice = z.object({
   escalationLevel: EscalationLevel.nullable(),
   createdAt: z.string(),
   readAt: z.string().nullable(),
+  archivedAt: z.string().nullable(),
 });
 export type Notice = z.infer<typeof Notice>;
 
 export const InboxRequest = z.object({
   viewer: Viewer,
   unreadOnly: z.boolean().default(false),
+  /** false: the inbox (archived notices left out); true: the archive. */
+  archived: z.boolean().default(false),
   limit: z.number().int().min(1).max(200).default(50),
 });
 export type InboxRequest = z.input<typeof InboxRequest>;
@@ -286,9 +290,14 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const Delivery = z.object({
   id: z.string(),
+  /** The event; for a daily digest `digest/<day>`. */
   eventId: z.string(),
-  webhookId: z.string(),
-  kind: NoticeKind,
+  /** `webhook`: to a group robot (`webhookId`); `email` / `sms`: to a user (`userId`). */
+  channel: z.enum(['webhook', 'email', 'sms']),
+  webhookId: z.string().nullable(),
+  userId: z.string().nullable(),
+  /** null for a daily digest (it sums up several kinds). */
+  kind: NoticeKind.nullable(),
   title: z.string(),
   status: DeliveryStatus,
   attempts: z.number().int(),
@@ -385,26 +394,6 @@ export type BulkItemResult = z.infer<typeof BulkItemResult>;
 export const BulkClaimResult = z.object({ items: z.array(BulkItemResult) });
 export type BulkClaimResult = z.infer<typeof BulkClaimResult>;
 
-/** A month of a monthly ranking (一月一排名): "YYYY-MM". */
-export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period must be YYYY-MM');
-export type Period = z.infer<typeof Period>;
-
-export const TakeSnapshotRequest = z.object({
-  countyCode: CountyCode,
-  roundId: RoundId.optional(),
-  period: Period,
-});
-export type TakeSnapshotRequest = z.input<typeof TakeSnapshotRequest>;
-export const TakeSnapshotResult = z.object({
-  countyCode: z.string(),
-  roundId: z.string().nullable(),
-  period: z.string(),
-  takenAt: z.string(),
-  /** A snapshot of the same county, round and period existed and was replaced. */
-  replaced: z.boolean(),
-});
-export type TakeSnapshotResult = z.infer<typeof TakeSnapshotResult>;
-
 export const BulletinRequest = z.object({ countyCode: CountyCode, period: Period });
 export type BulletinRequest = z.input<typeof BulletinRequest>;
 
@@ -448,6 +437,12 @@ export const BulletinResult = z.object({
   county: BulletinTownship,
   townships: z.array(BulletinTownship),
   branches: z.array(BulletinBranch),
+  /** When the overdue and escalated lists were read: the bulletin's building, not the snapshot's. */
+  itemsAsOf: z.iso.datetime(),
+  /** Every overdue item of the county (逾期事项), escalated ones included, the longest overdue first. */
+  overdue: z.array(BulletinItem),
+  /** The escalated ones (督办事项), red first, then by how long they have been at their level. */
+  escalated: z.array(BulletinItem),
 });
 export type BulletinResult = z.infer<typeof BulletinResult>;
 
@@ -572,39 +567,3 @@ export const LedgerExportResult = z.object({
   base64: z.string(),
 });
 export type LedgerExportResult = z.infer<typeof LedgerExportResult>;
-
-/** The endpoints each service answers on `fivestar.svc.<service>.<endpoint>`. */
-export const ENDPOINTS = {
-  tasks: {
-    list: { request: ListTasksRequest, result: ListTasksResult },
-    progress: { request: RoundProgressRequest, result: RoundProgressResult },
-    claim: { request: ClaimTaskRequest, result: TaskActionResult },
-    unclaim: { request: ClaimTaskRequest, result: TaskActionResult },
-    reassign: { request: ReassignTaskRequest, result: TaskActionResult },
-    delegate: { request: ReassignTaskRequest, result: TaskActionResult },
-    returnDelegated: { request: ClaimTaskRequest, result: TaskActionResult },
-    cc: { request: CcTaskRequest, result: TaskActionResult },
-    history: { request: TaskHistoryRequest, result: TaskHistoryResult },
-    bulkClaim: { request: BulkClaimRequest, result: BulkClaimResult },
-    ledger: { request: LedgerRequest, result: LedgerResult },
-    takeLedgerSnapshot: { request: TakeLedgerSnapshotRequest, result: LedgerSnapshot },
-    ledgerSummary: { request: LedgerSummaryRequest, result: LedgerSummaryResult },
-    ledgerExport: { request: LedgerExportRequest, result: LedgerExportResult },
-  },
-  notifications: {
-    inbox: { request: InboxRequest, result: InboxResult },
-    markRead: { request: MarkReadRequest, result: MarkReadResult },
-    webhooks: { request: WebhooksRequest, result: WebhooksResult },
-    upsertWebhook: { request: UpsertWebhookRequest, result: Webhook },
-    deliveries: { request: DeliveriesRequest, result: DeliveriesResult },
-    retryDelivery: { request: RetryDeliveryRequest, result: Delivery },
-  },
-  ranking: {
-    standings: { request: RankingRequest, result: RankingResult },
-    takeSnapshot: { request: TakeSnapshotRequest, result: TakeSnapshotResult },
-    bulletin: { request: BulletinRequest, result: BulletinResult },
-    bulletinDocument: { request: BulletinDocumentRequest, result: BulletinDocumentResult },
-    publishBulletin: { request: PublishBulletinRequest, result: PublishBulletinResult },
-  },
-  directory: { branches: { request: BranchPageRequest, result: BranchPageResult } },
-} as const;

@@ -41,3 +41,4 @@ export {
   type ScoringRuleKind,
   type TaskObservation,
 } from './rules/observation';
+export { ensureSchedules, scheduleId, type ScheduleSetup } from './schedules';

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { connectNats, jetstreamClient, runProcess } from '@fivestar/platform';
 import { createActivities } from './activities';
+import { ensureSchedules } from './schedules';
 
 /** The worker process: runs the cycle's workflows and their activities. */
 runProcess('worker', async (config, log) => {
@@ -16,6 +17,9 @@ runProcess('worker', async (config, log) => {
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({ nc, js: jetstreamClient(nc), client, taskQueue: config.taskQueue }),
   });
+  // The calendar jobs (daily digest, weekly ledger snapshots, monthly ranking) run on this queue.
+  const schedules = await ensureSchedules(client, { taskQueue: config.taskQueue });
+  log.info({ schedules }, 'schedules in place');
   const running = worker.run();
   running.catch((err) => {
     log.fatal({ err }, 'worker stopped with an error');

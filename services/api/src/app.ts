@@ -3,11 +3,15 @@ import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
-import { LoginRequest } from '@fivestar/contracts';
-import { authenticate, login } from './auth';
+import { auditCommands } from './audit';
+import { authenticate } from './auth';
 import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
 import { notFound, problemHandler } from './problem';
+import { adminStatsRoutes } from './routes/admin-stats';
+import { adminUserRoutes } from './routes/admin-users';
+import { auditRoutes } from './routes/audit';
+import { authRoutes, publicAuthRoutes } from './routes/auth';
 import { branchRoutes } from './routes/branches';
 import { bulletinRoutes } from './routes/bulletins';
 import { catalogRoutes } from './routes/catalogs';
@@ -17,7 +21,6 @@ import { notificationRoutes } from './routes/notifications';
 import { readRoutes } from './routes/reads';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
-import { parse } from './validate';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -35,6 +38,8 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  // Every command is audited before its answer leaves, refusals included (docs/audit.md).
+  app.use('/api', auditCommands(deps.db, deps.log));
   // Uploads (catalog import, evidence) read their raw body themselves, after authorisation, with their
   // own limits; every other body is JSON of at most 256 kB.
   const json = express.json({ limit: '256kb' });
@@ -46,16 +51,13 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   const api = Router();
-  api.post('/auth/login', async (req, res) => {
-    const body = parse(LoginRequest, req.body, 'body');
-    const result = await login(deps.db, deps.tokens, body.username, body.password);
-    req.log.info({ userId: result.user.userId }, 'login');
-    res.json(result);
-  });
-  api.use(authenticate(deps.tokens));
+  api.use(publicAuthRoutes(deps));
+  api.use(authenticate(deps));
   api.get('/me', (req, res) => {
     res.json(req.actor);
   });
+  api.use(authRoutes(deps));
+  api.use(adminUserRoutes(deps));
   api.use(catalogRoutes(deps));
   api.use(roundRoutes(deps));
   api.use(evidenceRoutes(deps));
@@ -65,6 +67,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(readRoutes(deps));
   api.use(notificationRoutes(deps));
   api.use(bulletinRoutes(deps));
+  api.use(auditRoutes(deps));
+  api.use(adminStatsRoutes(deps));
   api.use((req) => {
     throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);
   });

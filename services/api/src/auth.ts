@@ -1,72 +1,61 @@
-import { hash, verify } from '@node-rs/argon2';
 import type { NextFunction, Request, Response } from 'express';
-import { jwtVerify, SignJWT } from 'jose';
-import type { Kysely } from 'kysely';
-import { Actor, ROLES, type Role } from '@fivestar/contracts';
+import { ROLES, type Actor, type ApiTokenScope, type Role } from '@fivestar/contracts';
+import type { ApiDeps } from './deps';
+import { apiTokenActor } from './identity/api-tokens';
+import { looksLikeApiToken, scopeAllows } from './identity/secrets';
+import { sessionActor } from './identity/sessions';
 import { forbidden, unauthorized } from './problem';
-import type { ApiDatabase } from './schema';
 
-export const hashPassword = (password: string) => hash(password);
+export { hashPassword } from './identity/sessions';
+export { tokenIssuer, type TokenIssuer } from './identity/access-token';
 
-const TOKEN_TTL_SECONDS = 60 * 60;
-
-export interface TokenIssuer {
-  issue(actor: Actor): Promise<string>;
-  read(token: string): Promise<Actor>;
-}
-
-export function tokenIssuer(secret: Uint8Array): TokenIssuer {
-  return {
-    issue: (actor) =>
-      new SignJWT({ name: actor.name, role: actor.role, jurisdiction: actor.jurisdiction })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(actor.userId)
-        .setIssuedAt()
-        .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
-        .sign(secret),
-    read: async (token) => {
-      const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-      return Actor.parse({
-        userId: payload.sub,
-        name: payload.name,
-        role: payload.role,
-        jurisdiction: payload.jurisdiction,
-      });
-    },
-  };
-}
-
-/** Checks a password; the same generic answer whether the user is unknown, disabled or wrong. */
-export async function login(
-  db: Kysely<ApiDatabase>,
-  tokens: TokenIssuer,
-  username: string,
-  password: string,
-): Promise<{ token: string; user: Actor }> {
-  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  const ok = row?.active ? await verify(row.password_hash, password) : false;
-  if (!row || !ok) throw unauthorized('用户名或密码错误');
-  const user: Actor = { userId: row.id, name: row.name, role: row.role, jurisdiction: row.jurisdiction };
-  return { token: await tokens.issue(user), user };
-}
+/** How the caller proved who they are: a login session, or an API token with its scopes. */
+export type Credential =
+  { kind: 'session'; sessionId: string } | { kind: 'api_token'; tokenId: string; scopes: ApiTokenScope[] };
 
 declare module 'express-serve-static-core' {
   interface Request {
     actor?: Actor;
+    credential?: Credential;
   }
 }
 
-export function authenticate(tokens: TokenIssuer) {
+async function identify(
+  deps: Pick<ApiDeps, 'db' | 'tokens'>,
+  token: string,
+): Promise<{ actor: Actor; credential: Credential } | undefined> {
+  if (looksLikeApiToken(token)) {
+    const found = await apiTokenActor(deps.db, token);
+    return (
+      found && {
+        actor: found.actor,
+        credential: { kind: 'api_token', tokenId: found.tokenId, scopes: found.scopes },
+      }
+    );
+  }
+  const claims = await deps.tokens.read(token);
+  // The session is looked up on every request, so logout, revocation and disabling act at once.
+  const actor = claims && (await sessionActor(deps.db, claims.userId, claims.sessionId));
+  return actor && { actor, credential: { kind: 'session', sessionId: claims.sessionId } };
+}
+
+/** Accepts an access token (JWT of a live session) or an API token, the latter within its scopes. */
+export function authenticate(deps: Pick<ApiDeps, 'db' | 'tokens'>) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!token) return next(unauthorized());
     try {
-      req.actor = await tokens.read(token);
-      req.log = req.log.child({ userId: req.actor.userId, role: req.actor.role });
+      const found = await identify(deps, token);
+      if (!found) return next(unauthorized('登录已过期或令牌无效'));
+      req.actor = found.actor;
+      req.credential = found.credential;
+      req.log = req.log.child({ userId: found.actor.userId, role: found.actor.role });
+      if (found.credential.kind === 'api_token' && !scopeAllows(found.credential.scopes, req.method))
+        return next(forbidden('该 API 令牌的权限范围不允许此操作'));
       next();
-    } catch {
-      next(unauthorized('登录已过期或令牌无效'));
+    } catch (err) {
+      next(err);
     }
   };
 }
@@ -74,6 +63,12 @@ export function authenticate(tokens: TokenIssuer) {
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw unauthorized();
   return req.actor;
+}
+
+/** The caller's login session; account management (logout, password, API tokens) needs one. */
+export function sessionOf(req: Request): string {
+  if (req.credential?.kind !== 'session') throw forbidden('此操作需要登录会话，API 令牌不能办理');
+  return req.credential.sessionId;
 }
 
 export function requireRole(actor: Actor, ...roles: Role[]): void {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger, NatsConnection } from '@fivestar/platform';
 import type { TokenIssuer } from './auth';
 import type { EvidenceStore } from './evidence';
+import type { IdentitySettings } from './identity/settings';
 import type { ApiDatabase } from './schema';
 
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   tokens: TokenIssuer;
+  /** Token lifetimes and the login lockout. */
+  identity: IdentitySettings;
   log: Logger;
   /** Where evidence files (佐证材料) are kept: content-addressed, local disk by default. */
   evidence: EvidenceStore;

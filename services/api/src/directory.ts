@@ -164,11 +164,24 @@ export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: 
     .where('jurisdiction', 'like', `${countyCode}%`)
     .execute();
   for (const u of users) {
-    const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
-    await publishEvent(js, directoryEvent('directory.user_upserted', u.id, u.jurisdiction, data));
+    await publishUser(js, u);
     published += 1;
   }
   return published;
+}
+
+/**
+ * Announces one user. An administrator's change passes its moment as `revision`, so a user disabled and
+ * enabled again is not taken for a duplicate of the first announcement with the same content.
+ */
+export async function publishUser(
+  js: JetStreamClient,
+  u: Pick<ApiDatabase['users'], 'id' | 'name' | 'role' | 'jurisdiction' | 'active'>,
+  revision?: string,
+): Promise<void> {
+  const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
+  const key = revision ? `${u.id}/${revision}` : u.id;
+  await publishEvent(js, directoryEvent('directory.user_upserted', key, u.jurisdiction, data));
 }
 
 export interface CountyDirectory {

@@ -1,4 +1,5 @@
 import { runProcess } from '@fivestar/platform';
+import { identitySettingsFromEnv } from './identity';
 import { startApiService } from './service';
 
 runProcess('api', (config, log) =>
@@ -8,5 +9,6 @@ runProcess('api', (config, log) =>
     port: Number(process.env.API_PORT ?? 8080),
     host: process.env.API_HOST,
     jwtSecret: process.env.JWT_SECRET,
+    identity: identitySettingsFromEnv(),
   }),
 );

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { BranchType, Catalog, EvidenceRequirement, Role } from '@fivestar/contracts';
+import type { ApiTokenScope, BranchType, Catalog, EvidenceRequirement, Role } from '@fivestar/contracts';
 
 export const API_SCHEMA = 'api';
 
@@ -70,5 +70,39 @@ export interface ApiDatabase {
     kind: EvidenceKind;
     uploaded_by: string;
     uploaded_at: Generated<Date>;
+  };
+  /** Login sessions (refresh-token families, migration 0005); access tokens carry the id. */
+  sessions: {
+    id: string;
+    user_id: string;
+    created_at: Date;
+    revoked_at: Date | null;
+    revoked_reason: string | null;
+  };
+  /** sha256 of each refresh token issued; `used_at` once rotated. */
+  refresh_tokens: {
+    token_hash: string;
+    session_id: string;
+    issued_at: Date;
+    expires_at: Date;
+    used_at: Date | null;
+  };
+  /** Consecutive failed logins per name typed, and the lock they caused. */
+  login_failures: {
+    username: string;
+    failures: number;
+    locked_until: Date | null;
+    last_failure_at: Date;
+  };
+  /** API tokens for scripts: only the secret's sha256 is kept. */
+  api_tokens: {
+    id: string;
+    user_id: string;
+    name: string;
+    scopes: Json<ApiTokenScope[]>;
+    secret_hash: string;
+    created_at: Date;
+    expires_at: Date | null;
+    revoked_at: Date | null;
   };
 }

@@ -7,6 +7,7 @@ import { tokenIssuer } from './auth';
 import { seedDefaultCatalogs } from './catalogs';
 import { branchPage } from './directory';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
+import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 export interface ApiServiceOptions {
@@ -24,6 +25,8 @@ export interface ApiServiceOptions {
    * its own beside a whole system on the same NATS turns it off, so launchers never read its directory.
    */
   directoryEndpoint?: boolean;
+  /** Token lifetimes and login lockout; each left out takes its default (15 min access, 5 failures → 15 min). */
+  identity?: Partial<IdentitySettings>;
 }
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
@@ -49,6 +52,7 @@ export async function startApiService(
     temporal,
     taskQueue: config.taskQueue,
     tokens: tokenIssuer(secret),
+    identity: { ...DEFAULT_IDENTITY, ...opts.identity },
     log,
     evidence: opts.evidence ?? localEvidenceStore(),
   });

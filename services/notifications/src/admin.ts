@@ -17,7 +17,9 @@ function toWebhook(row: Selectable<WebhooksTable>): Webhook {
 function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
   return {
     ...eventFields(row),
+    channel: row.channel,
     webhookId: row.webhook_id,
+    userId: row.user_id,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: isoOrNull(row.next_attempt_at),

@@ -3,10 +3,12 @@ import type { Logger } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import type { NoticeKind, NotificationsDB } from './db';
 
-/** What a channel delivers: one notice as produced for one event. */
+/** What a channel delivers: one notice as produced for one event, or a daily digest. */
 export interface OutgoingNotice {
+  /** The event; for a digest `digest/<day>`. */
   eventId: string;
-  kind: NoticeKind;
+  /** null for a digest (it sums up several kinds). */
+  kind: NoticeKind | null;
   title: string;
   body: string;
 }
@@ -40,6 +42,8 @@ export class InboxChannel implements Channel<InboxTarget> {
   constructor(private readonly db: Kysely<NotificationsDB>) {}
 
   async deliver(notice: OutgoingNotice, target: InboxTarget): Promise<void> {
+    // The inbox holds the notices themselves; a digest only sums them up.
+    if (notice.kind === null) throw new Error('a digest is not an inbox notice');
     await this.db
       .insertInto('notices')
       .values({

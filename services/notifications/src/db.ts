@@ -1,4 +1,11 @@
-import type { DeliveryStatus, EscalationLevel, Role, WebhookKind } from '@fivestar/contracts';
+import type {
+  DeliveryStatus,
+  EscalationLevel,
+  ExtraChannel,
+  NotificationPreferences,
+  Role,
+  WebhookKind,
+} from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { ColumnType, Generated } from 'kysely';
 
@@ -9,6 +16,7 @@ import type { NoticeKind } from '@fivestar/contracts';
 
 /** Timestamps are written as ISO strings (from event.occurredAt) and read back as Dates. */
 type Timestamp = ColumnType<Date, string, string>;
+type KindPreferences = NotificationPreferences['kinds'];
 
 /** The service's own copy of the directory's users (from `directory.user_upserted`). */
 export interface RecipientsTable {
@@ -34,6 +42,7 @@ export interface NoticesTable {
   escalation_level: EscalationLevel | null;
   created_at: Timestamp;
   read_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  archived_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
 /** A WeCom/DingTalk group robot of a township or county (configured by an admin). */
@@ -47,15 +56,24 @@ export interface WebhooksTable {
   updated_at: ColumnType<Date, string | undefined, string>;
 }
 
+/** How a delivery goes out: to a group robot, or to one user by email or SMS. */
+export type DeliveryChannel = 'webhook' | ExtraChannel;
+
 /**
- * One post of one event to one webhook. (event_id, webhook_id) is unique: however often the event
- * arrives, the webhook is called for it by one row only, and a sent row is never sent again.
+ * One message out: an event to one webhook, an event to one user by email or SMS, or a user's daily
+ * digest (`event_id` = `digest/<day>`, no kind). (event_id, webhook_id) and (event_id, user_id, channel)
+ * are unique: however often the event arrives (or a digest is asked for), one row only, and a sent row
+ * is never sent again.
  */
 export interface DeliveriesTable {
   id: Generated<string>;
   event_id: string;
-  webhook_id: string;
-  kind: NoticeKind;
+  channel: ColumnType<DeliveryChannel, DeliveryChannel | undefined, never>;
+  webhook_id: string | null;
+  user_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The email address or mobile number as it was when the row was made. */
+  address: ColumnType<string | null, string | null | undefined, never>;
+  kind: NoticeKind | null;
   title: string;
   body: string;
   status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
@@ -66,11 +84,22 @@ export interface DeliveriesTable {
   sent_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
+/** A user's notification preferences: user settings, not derived from events (a rebuild keeps them). */
+export interface PreferencesTable {
+  user_id: string;
+  email: string | null;
+  mobile: string | null;
+  /** NotificationPreferences['kinds'], written as JSON text. */
+  kinds: ColumnType<KindPreferences, string, string>;
+  updated_at: ColumnType<Date, string | undefined, string>;
+}
+
 export interface NotificationsTables {
   recipients: RecipientsTable;
   notices: NoticesTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
+  preferences: PreferencesTable;
 }
 
 export type NotificationsDB = NotificationsTables & ConsumerTables;

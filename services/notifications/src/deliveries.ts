@@ -1,6 +1,12 @@
 import type { Logger } from '@fivestar/platform';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { WebhookChannel, type Channel, type WebhookTarget } from './channels';
+import {
+  LoggingChannel,
+  WebhookChannel,
+  type AddressTarget,
+  type Channel,
+  type WebhookTarget,
+} from './channels';
 import type { NotificationsDB } from './db';
 import type { NoticeDraft } from './notices';
 
@@ -38,15 +44,50 @@ export function backoffMs(
   return Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(n - 1, 30));
 }
 
+/** The channels deliveries go out by. */
+export interface DeliveryChannels {
+  webhook: Channel<WebhookTarget>;
+  email: Channel<AddressTarget>;
+  sms: Channel<AddressTarget>;
+}
+
+/** Email and SMS: the logging adapters unless others are given (tests pass recording ones). */
+export type UserChannels = Pick<DeliveryChannels, 'email' | 'sms'>;
+export const loggingUserChannels = (log: Logger): UserChannels => ({
+  email: new LoggingChannel('email', log),
+  sms: new LoggingChannel('sms', log),
+});
+
 /**
- * Records one delivery per active webhook whose jurisdiction contains the notice's group (inside the
- * handler's transaction). The (event, webhook) key makes a second arrival of the event a no-op.
+ * Records, inside the handler's transaction, one delivery per active webhook whose jurisdiction
+ * contains one of the notice's groups, and one per recipient and channel they chose to hear this kind
+ * on at once (email / SMS, to the address they gave). The (event, webhook) and (event, user, channel)
+ * keys make a second arrival of the event a no-op.
  */
 export async function enqueueDeliveries(
   trx: Transaction<NotificationsDB>,
   eventId: string,
   draft: NoticeDraft,
 ): Promise<void> {
+  await enqueueWebhookDeliveries(trx, eventId, draft);
+  await sql`
+    INSERT INTO deliveries (event_id, channel, user_id, address, kind, title, body, next_attempt_at)
+    SELECT n.event_id, c.channel, n.user_id, c.address, n.kind, n.title, n.body, now()
+    FROM notices n
+    JOIN preferences p ON p.user_id = n.user_id
+    CROSS JOIN LATERAL jsonb_array_elements_text(p.kinds -> n.kind -> 'channels') AS ch(channel)
+    CROSS JOIN LATERAL (SELECT ch.channel,
+                          CASE ch.channel WHEN 'email' THEN p.email ELSE p.mobile END AS address) c
+    WHERE n.event_id = ${eventId} AND p.kinds -> n.kind ->> 'mode' = 'immediate' AND c.address IS NOT NULL
+    ON CONFLICT (event_id, user_id, channel) DO NOTHING`.execute(trx);
+}
+
+async function enqueueWebhookDeliveries(
+  trx: Transaction<NotificationsDB>,
+  eventId: string,
+  draft: NoticeDraft,
+): Promise<void> {
+  const areas = draft.groups.map((g) => g.jurisdiction);
   await trx
     .insertInto('deliveries')
     .columns(['event_id', 'webhook_id', 'kind', 'title', 'body', 'next_attempt_at'])
@@ -62,7 +103,9 @@ export async function enqueueDeliveries(
           sql<string>`now()`.as('next_attempt_at'),
         ])
         .where('active', '=', true)
-        .where(sql<boolean>`starts_with(${draft.group.jurisdiction}::text, jurisdiction)`),
+        .where(
+          sql<boolean>`EXISTS (SELECT 1 FROM unnest(${areas}::text[]) a WHERE starts_with(a, jurisdiction))`,
+        ),
     )
     .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
     .execute();
@@ -74,17 +117,19 @@ export async function enqueueDeliveries(
  */
 export async function deliverDue(
   db: Kysely<NotificationsDB>,
-  channel: Channel<WebhookTarget>,
+  channels: DeliveryChannels,
   opts: DeliveryOptions,
   log: Logger,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('deliveries as d')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .leftJoin('webhooks as w', 'w.id', 'd.webhook_id')
       .select([
         'd.id',
         'd.event_id',
+        'd.channel',
+        'd.address',
         'd.kind',
         'd.title',
         'd.body',
@@ -103,16 +148,17 @@ export async function deliverDue(
     for (const d of due) {
       const attempts = d.attempts + 1;
       try {
-        await channel.deliver(
-          { eventId: d.event_id, kind: d.kind, title: d.title, body: d.body },
-          { kind: d.webhook_kind, url: d.url },
-        );
+        const notice = { eventId: d.event_id, kind: d.kind, title: d.title, body: d.body };
+        // The table's check constraint guarantees the target columns of each channel.
+        if (d.channel === 'webhook')
+          await channels.webhook.deliver(notice, { kind: d.webhook_kind!, url: d.url! });
+        else await channels[d.channel].deliver(notice, { address: d.address! });
         await trx
           .updateTable('deliveries')
           .set({ status: 'sent', attempts, sent_at: sql<string>`now()`, next_attempt_at: null })
           .where('id', '=', d.id)
           .execute();
-        log.info({ deliveryId: d.id, eventId: d.event_id, attempts }, 'webhook delivered');
+        log.info({ deliveryId: d.id, eventId: d.event_id, channel: d.channel, attempts }, 'delivered');
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         const dead = attempts >= opts.maxAttempts;
@@ -127,7 +173,10 @@ export async function deliverDue(
           })
           .where('id', '=', d.id)
           .execute();
-        log.warn({ deliveryId: d.id, eventId: d.event_id, attempts, dead, error }, 'webhook delivery failed');
+        log.warn(
+          { deliveryId: d.id, eventId: d.event_id, channel: d.channel, attempts, dead, error },
+          'delivery failed',
+        );
       }
     }
     return due.length;
@@ -139,16 +188,17 @@ export function startDeliveryWorker(
   db: Kysely<NotificationsDB>,
   log: Logger,
   options: Partial<DeliveryOptions> = {},
+  userChannels: UserChannels = loggingUserChannels(log),
 ): { stop(): Promise<void> } {
   const opts = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
-  const channel = new WebhookChannel(opts.timeoutMs);
+  const channels = { webhook: new WebhookChannel(opts.timeoutMs), ...userChannels };
   let stopped = false;
   let wake: (() => void) | null = null;
   const loop = (async () => {
     while (!stopped) {
       let n = 0;
       try {
-        n = await deliverDue(db, channel, opts, log);
+        n = await deliverDue(db, channels, opts, log);
       } catch (err) {
         log.error({ err }, 'delivery poll failed');
       }

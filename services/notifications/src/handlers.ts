@@ -2,7 +2,7 @@ import type { FivestarEvent } from '@fivestar/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { NotificationsDB } from './db';
 import { enqueueDeliveries } from './deliveries';
-import { noticeFor } from './notices';
+import { noticeFor, type NoticeGroup } from './notices';
 
 /**
  * Applies one event to the notification model (inside applyOnce's transaction).
@@ -64,7 +64,6 @@ async function applyEvent(
 
   const draft = noticeFor(event);
   if (!draft) return;
-  const { group } = draft;
   await trx
     .insertInto('notices')
     .columns([
@@ -96,19 +95,29 @@ async function applyEvent(
           sql<string>`${event.occurredAt}::timestamptz`.as('created_at'),
         ])
         .where('active', '=', true)
-        .where('role', '=', group.role)
-        // A user covers the group when the group's jurisdiction lies inside the user's own.
-        .where(sql<boolean>`starts_with(${group.jurisdiction}::text, jurisdiction)`),
+        .where((eb) => eb.or(draft.groups.map((g) => eb.and([eb('role', '=', g.role), covers(g)])))),
     )
     .onConflict((oc) => oc.columns(['event_id', 'user_id']).doNothing())
     .execute();
-  // One post per event and webhook (not per user), to every robot whose area contains the group.
+  // One post per event and webhook (not per user), to every robot whose area contains a group; and
+  // the email / SMS its recipients asked to have at once.
   if (deliver) await enqueueDeliveries(trx, event.id, draft);
 }
 
 /**
+ * A user covers a group when the group's jurisdiction lies inside the user's own; an `inside` group is
+ * also heard by users bound anywhere inside its jurisdiction.
+ */
+function covers(g: NoticeGroup) {
+  const covering = sql<boolean>`starts_with(${g.jurisdiction}::text, jurisdiction)`;
+  return g.inside
+    ? sql<boolean>`(${covering} OR starts_with(jurisdiction, ${g.jurisdiction}::text))`
+    : covering;
+}
+
+/**
  * Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform).
- * Webhooks are configuration and deliveries are effects already had: both are kept.
+ * Webhooks and preferences are configuration, deliveries are effects already had: all are kept.
  */
 export async function truncateModel(trx: Transaction<NotificationsDB>): Promise<void> {
   await trx.deleteFrom('notices').execute();

@@ -5,12 +5,18 @@ export {
   backoffMs,
   deliverDue,
   enqueueDeliveries,
+  loggingUserChannels,
   startDeliveryWorker,
   DEFAULT_DELIVERY_OPTIONS,
+  type DeliveryChannels,
   type DeliveryOptions,
+  type UserChannels,
 } from './deliveries';
+export { dayBounds, digestMessage, type DigestItem } from './digest';
+export { sendDigests } from './digests';
+export { preferences, setPreferences } from './preferences';
 export * from './channels';
-export { inbox, markRead } from './queries';
-export { noticeFor, formatBeijingTime, type NoticeDraft } from './notices';
+export { archive, inbox, markRead } from './queries';
+export { noticeFor, formatBeijingTime, type NoticeDraft, type NoticeGroup } from './notices';
 export { migrations } from './migrations';
 export * from './db';

@@ -39,7 +39,7 @@ describe('noticeFor', () => {
       kind: 'step_opened',
       title: '待办：东村：乡镇审核',
       body: '东村：乡镇审核，请于2025-06-14 18:00前办理。',
-      group: work.group,
+      groups: [work.group],
       workKey: 'w-1',
       escalationLevel: null,
     });
@@ -69,12 +69,12 @@ describe('noticeFor', () => {
       kind: 'reminder',
       title: '催办提醒：乡镇审核',
       workKey: 'w-1',
-      group: work.group,
+      groups: [work.group],
     });
     expect(reminder?.body).toBe('东村：乡镇审核将于2025-06-14 18:00到期，请抓紧办理。');
 
     const overdue = noticeFor(event('branch.step_overdue', ref));
-    expect(overdue).toMatchObject({ kind: 'overdue', title: '逾期提醒：乡镇审核', group: work.group });
+    expect(overdue).toMatchObject({ kind: 'overdue', title: '逾期提醒：乡镇审核', groups: [work.group] });
     expect(overdue?.body).toBe('东村：乡镇审核已于2025-06-14 18:00到期，至今未办理，请立即办理。');
 
     const county = { role: 'coordinator', jurisdiction: '410102' } as const;
@@ -83,7 +83,7 @@ describe('noticeFor', () => {
       kind: 'escalation',
       title: '黄色督办单（挂牌督办）：乡镇审核',
       body: '东村：乡镇审核逾期未办理，现发出黄色督办单（挂牌督办），请督促落实。',
-      group: county,
+      groups: [county],
       workKey: 'w-1',
       escalationLevel: 'yellow',
     });
@@ -104,7 +104,7 @@ describe('noticeFor', () => {
       ),
     ).toMatchObject({
       kind: 'step_opened',
-      group: owner,
+      groups: [owner],
       title: '待办：整改：村务公开栏未更新',
       body: '限期整改：村务公开栏未更新。请于2025-06-14 18:00前完成整改并提交佐证材料。',
     });
@@ -123,7 +123,7 @@ describe('noticeFor', () => {
         work: verifyWork,
       }),
     );
-    expect(submitted).toMatchObject({ kind: 'step_opened', group: work.group, workKey: 'f-1#v1' });
+    expect(submitted).toMatchObject({ kind: 'step_opened', groups: [work.group], workKey: 'f-1#v1' });
     expect(submitted?.body).toBe('整改佐证材料已提交：已更新公开栏并拍照。请于2025-06-14 18:00前完成核验。');
 
     const rejected = noticeFor(
@@ -134,7 +134,7 @@ describe('noticeFor', () => {
         work: ownerWork,
       }),
     );
-    expect(rejected).toMatchObject({ kind: 'step_opened', group: owner });
+    expect(rejected).toMatchObject({ kind: 'step_opened', groups: [owner] });
     expect(rejected?.body).toBe(
       '整改未通过核验，退回原因：照片不清晰；缺少签字。请于2025-06-14 18:00前重新整改并提交。',
     );
@@ -153,21 +153,21 @@ describe('noticeFor', () => {
       kind: 'reminder',
       title: '催办提醒：整改事项',
       body: '东村：整改——村务公开栏未更新（问题编号 f-1）将于2025-06-14 18:00到期，请抓紧办理。',
-      group: owner,
+      groups: [owner],
       workKey: 'f-1#1',
     });
     expect(noticeFor(event('rectification.overdue', base))).toMatchObject({
       kind: 'overdue',
       title: '逾期提醒：整改事项',
       body: '东村：整改——村务公开栏未更新（问题编号 f-1）已于2025-06-14 18:00到期，至今未办结，请立即办理。',
-      group: owner,
+      groups: [owner],
     });
     const county = { role: 'coordinator', jurisdiction: '410102' } as const;
     expect(noticeFor(event('rectification.escalated', { ...base, level: 'red', group: county }))).toEqual({
       kind: 'escalation',
       title: '红色督办单：整改事项',
       body: '东村：整改——村务公开栏未更新（问题编号 f-1）逾期未办结，现发出红色督办单，请督促落实。',
-      group: county,
+      groups: [county],
       workKey: 'f-1#1',
       escalationLevel: 'red',
     });
@@ -184,7 +184,7 @@ describe('noticeFor', () => {
       kind: 'award_published',
       title: '评星结果：三星级支部',
       body: '本支部获评三星级：产业兴旺星、生态宜居星、平安法治星。',
-      group: { role: 'village_secretary', jurisdiction: BRANCH },
+      groups: [{ role: 'village_secretary', jurisdiction: BRANCH }],
       workKey: null,
       escalationLevel: null,
     });
@@ -193,6 +193,29 @@ describe('noticeFor', () => {
       body: '本支部本轮未获评星级。',
     });
     expect(noticeFor(event('branch.awarded', { level: 0, stars: [], catalog }, null))).toBeNull();
+  });
+
+  it('a county bulletin → the coordinators and every township reviewer inside the county', () => {
+    const county = TOWNSHIP.slice(0, 6);
+    const data = {
+      bulletinId: `bulletin/${county}/2026-02`,
+      countyCode: county,
+      roundId: null,
+      period: '2026-02',
+      title: '2026年2月排名通报',
+      url: `/api/bulletins/${county}/2026-02?format=html`,
+    };
+    expect(noticeFor(event('ranking.bulletin_published', data, null))).toEqual({
+      kind: 'bulletin',
+      title: '通报：2026年2月排名通报',
+      body: `2026-02 月度排名通报已发布：/api/bulletins/${county}/2026-02?format=html`,
+      groups: [
+        { role: 'coordinator', jurisdiction: county },
+        { role: 'township_reviewer', jurisdiction: county, inside: true },
+      ],
+      workKey: null,
+      escalationLevel: null,
+    });
   });
 
   it('ignores events nobody is told about', () => {
@@ -212,7 +235,7 @@ describe('noticeFor', () => {
         kind: 'urge',
         title: '催办：东村：村自评',
         body: '上级催办：东村：村自评，期限2025-06-14 18:00。附言：本周内完成',
-        group: secretary,
+        groups: [secretary],
         workKey: 'w-sc',
         escalationLevel: null,
       });
@@ -236,7 +259,7 @@ describe('noticeFor', () => {
       );
       expect(asked).toMatchObject({
         kind: 'extension_requested',
-        group: work.group,
+        groups: [work.group],
         workKey: 'w-sc/extension/1',
       });
       expect(asked?.body).toBe(
@@ -255,7 +278,7 @@ describe('noticeFor', () => {
       expect(refused).toMatchObject({
         kind: 'extension_decided',
         title: '延期申请未同意：东村：村自评',
-        group: secretary,
+        groups: [secretary],
       });
       expect(refused?.body).toContain('理由不充分');
     });
@@ -269,7 +292,7 @@ describe('noticeFor', () => {
           reason: '逾期未提交自评',
         }),
       );
-      expect(n).toMatchObject({ kind: 'withdrawn', body: '逾期未提交自评', group: secretary });
+      expect(n).toMatchObject({ kind: 'withdrawn', body: '逾期未提交自评', groups: [secretary] });
     });
   });
 });

@@ -7,12 +7,21 @@ import {
 } from '@fivestar/contracts';
 import type { NoticeKind } from './db';
 
-/** What one event tells one candidate group; the handler fans it out to the group's users. */
+/**
+ * Who hears a notice: the users of `role` covering `jurisdiction` (a candidate group); with `inside`,
+ * also every user of that role bound anywhere inside it (a county's bulletin reaches each township's
+ * reviewers).
+ */
+export interface NoticeGroup extends CandidateGroup {
+  inside?: true;
+}
+
+/** What one event tells one or more groups; the handler fans it out to their users. */
 export interface NoticeDraft {
   kind: NoticeKind;
   title: string;
   body: string;
-  group: CandidateGroup;
+  groups: NoticeGroup[];
   workKey: string | null;
   escalationLevel: EscalationLevel | null;
 }
@@ -57,7 +66,7 @@ function supervisionNotice(
     kind,
     title: text[0]!,
     body: text[1]!,
-    group: d.group,
+    groups: [d.group],
     workKey: d.workKey,
     escalationLevel: kind === 'escalation' ? (d.level ?? null) : null,
   };
@@ -71,7 +80,7 @@ function notice(
   title: string,
   body: string,
 ): NoticeDraft {
-  return { kind, title, body, group, workKey, escalationLevel: null };
+  return { kind, title, body, groups: [group], workKey, escalationLevel: null };
 }
 
 /** A notice to the secretaries of the event's branch; without a branch there is nobody to tell (null). */
@@ -164,7 +173,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         kind: 'urge',
         title: `催办：${d.title}`,
         body: `${by}催办：${d.title}，期限${formatBeijingTime(d.deadline)}。${d.note ? `附言：${d.note}` : ''}`,
-        group: d.group,
+        groups: [d.group],
         workKey: d.workKey,
         escalationLevel: null,
       };
@@ -175,7 +184,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         kind: 'extension_requested',
         title: `待审批：${d.work.title}`,
         body: `申请将“${d.title}”的期限由${formatBeijingTime(d.currentDeadline)}延至${formatBeijingTime(d.requestedDeadline)}，理由：${d.reasons.join('；')}。`,
-        group: d.work.group,
+        groups: [d.work.group],
         workKey: d.work.key,
         escalationLevel: null,
       };
@@ -188,7 +197,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         body: d.approved
           ? `“${d.title}”的期限已延至${formatBeijingTime(d.deadline)}。`
           : `“${d.title}”的延期申请未获同意，理由：${d.reasons.join('；')}。期限仍为${formatBeijingTime(d.deadline)}。`,
-        group: d.group,
+        groups: [d.group],
         workKey: d.workKey,
         escalationLevel: null,
       };
@@ -215,7 +224,7 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         kind: 'revocation_proposed',
         title: `待审议：${work.title}`,
         body: `整改事项（问题编号 ${event.data.findingId}）逾期未完成，已达最高督办层级，建议摘星，请于${formatBeijingTime(work.deadline)}前审议。`,
-        group: work.group,
+        groups: [work.group],
         workKey: work.key,
         escalationLevel: null,
       };
@@ -241,15 +250,19 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
       return toBranch(event, 'award_published', title, body);
     }
     case 'ranking.bulletin_published': {
-      // One group per event: the county's coordinators (township reviewers see it in the bulletin list).
+      // The county's coordinators, and the reviewers of every township in the county.
       const { countyCode, title, url, period } = event.data;
-      return notice(
-        'bulletin',
-        { role: 'coordinator', jurisdiction: countyCode },
-        null,
-        `通报：${title}`,
-        `${period} 月度排名通报已发布：${url}`,
-      );
+      return {
+        kind: 'bulletin',
+        title: `通报：${title}`,
+        body: `${period} 月度排名通报已发布：${url}`,
+        groups: [
+          { role: 'coordinator', jurisdiction: countyCode },
+          { role: 'township_reviewer', jurisdiction: countyCode, inside: true },
+        ],
+        workKey: null,
+        escalationLevel: null,
+      };
     }
     default:
       return null;

@@ -11,17 +11,21 @@ import { sql, type Kysely } from 'kysely';
 import { SCHEMA, type NotificationsDB, type NotificationsTables } from './db';
 import { handleEvent, handleEventWithoutDeliveries, truncateModel } from './handlers';
 import { listDeliveries, listWebhooks, retryDelivery, upsertWebhook } from './admin';
-import { startDeliveryWorker, type DeliveryOptions } from './deliveries';
-import { inbox, markRead } from './queries';
+import { startDeliveryWorker, type DeliveryOptions, type UserChannels } from './deliveries';
+import { sendDigests } from './digests';
+import { preferences, setPreferences } from './preferences';
+import { archive, inbox, markRead } from './queries';
 
 export interface NotificationsServiceOptions extends ReadModelOptions {
-  /** Webhook delivery worker settings (defaults: DEFAULT_DELIVERY_OPTIONS); tests pass short delays. */
+  /** Delivery worker settings (defaults: DEFAULT_DELIVERY_OPTIONS); tests pass short delays. */
   delivery?: Partial<DeliveryOptions>;
+  /** Email and SMS adapters (default: the logging ones); tests pass recording ones. */
+  userChannels?: UserChannels;
 }
 
 /**
- * Runs the durable event consumer, the endpoints (inbox, markRead, and the admin's webhooks and
- * deliveries) and the webhook delivery worker until `stop()`.
+ * Runs the durable event consumer, the endpoints (inbox, markRead, archive, preferences, the daily
+ * digest, and the admin's webhooks and deliveries) and the delivery worker until `stop()`.
  */
 export async function startNotificationsService(opts: NotificationsServiceOptions): Promise<Stoppable> {
   const readModel = await startReadModelService<NotificationsTables, 'notifications'>(
@@ -32,6 +36,10 @@ export async function startNotificationsService(opts: NotificationsServiceOption
       endpoints: (db) => ({
         inbox: (req) => inbox(db, req),
         markRead: (req) => markRead(db, req),
+        archive: (req) => archive(db, req),
+        preferences: (req) => preferences(db, req),
+        setPreferences: (req) => setPreferences(db, req),
+        sendDigests: (req) => sendDigests(db, req),
         webhooks: (req) => listWebhooks(db, req),
         upsertWebhook: (req) => upsertWebhook(db, req),
         deliveries: (req) => listDeliveries(db, req),
@@ -46,6 +54,7 @@ export async function startNotificationsService(opts: NotificationsServiceOption
     db,
     opts.log.child({ service: 'notifications', worker: 'delivery' }),
     opts.delivery,
+    opts.userChannels,
   );
   return {
     async stop() {
@@ -57,18 +66,19 @@ export async function startNotificationsService(opts: NotificationsServiceOption
 }
 
 /**
- * Rebuilds the model from the stream (stop the service first). Read marks are a person's action, not
- * an event, so they are carried over by (event_id, user_id); notice ids are renumbered.
+ * Rebuilds the model from the stream (stop the service first). Read and archive marks are a person's
+ * actions, not events, so they are carried over by (event_id, user_id); notice ids are renumbered.
+ * Preferences (user settings) and webhooks are not touched; no email, SMS or webhook is sent again.
  */
 export async function rebuildNotifications(
   db: Kysely<NotificationsDB>,
   nc: NatsConnection,
   log: Logger,
 ): Promise<{ applied: number }> {
-  const reads = await db
+  const marks = await db
     .selectFrom('notices')
-    .select(['event_id', 'user_id', 'read_at'])
-    .where('read_at', 'is not', null)
+    .select(['event_id', 'user_id', 'read_at', 'archived_at'])
+    .where((eb) => eb.or([eb('read_at', 'is not', null), eb('archived_at', 'is not', null)]))
     .execute();
   const result = await rebuildFromStream<NotificationsTables>({
     nc,
@@ -77,13 +87,15 @@ export async function rebuildNotifications(
     truncate: truncateModel,
     log,
   });
-  for (let i = 0; i < reads.length; i += 5000) {
-    const chunk = reads.slice(i, i + 5000);
+  for (let i = 0; i < marks.length; i += 5000) {
+    const chunk = marks.slice(i, i + 5000);
     await sql`
-      UPDATE notices n SET read_at = r.read_at
-      FROM unnest(${chunk.map((r) => r.event_id)}::text[], ${chunk.map((r) => r.user_id)}::text[],
-                  ${chunk.map((r) => r.read_at)}::timestamptz[]) AS r(event_id, user_id, read_at)
-      WHERE n.event_id = r.event_id AND n.user_id = r.user_id`.execute(db);
+      UPDATE notices n SET read_at = m.read_at, archived_at = m.archived_at
+      FROM unnest(${chunk.map((m) => m.event_id)}::text[], ${chunk.map((m) => m.user_id)}::text[],
+                  ${chunk.map((m) => m.read_at)}::timestamptz[],
+                  ${chunk.map((m) => m.archived_at)}::timestamptz[])
+        AS m(event_id, user_id, read_at, archived_at)
+      WHERE n.event_id = m.event_id AND n.user_id = m.user_id`.execute(db);
   }
   return result;
 }

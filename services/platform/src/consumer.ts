@@ -6,7 +6,13 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EVENT_STREAM, EVENT_SUBJECTS, parseEvent, type FivestarEvent } from '@fivestar/contracts';
+import {
+  EVENT_STREAM,
+  EVENT_SUBJECTS,
+  parseEvent,
+  type FivestarEvent,
+  type HandlerCounters,
+} from '@fivestar/contracts';
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
 import { ZodError } from 'zod';
 import { jetstreamClient } from './nats';
@@ -103,6 +109,9 @@ export interface ConsumerOptions<DB> {
 }
 
 export interface RunningConsumer {
+  durable: string;
+  /** What the runner has counted since it started (a copy). */
+  counters(): HandlerCounters;
   stop(): Promise<void>;
 }
 
@@ -131,6 +140,7 @@ export async function runConsumer<DB>(opts: ConsumerOptions<DB>): Promise<Runnin
   const consumer = await jetstreamClient(opts.nc).consumers.get(EVENT_STREAM, opts.durable);
   const dl = opts.db as unknown as Kysely<ConsumerTables>;
   const log = opts.log.child({ consumer: opts.durable });
+  const counted: HandlerCounters = { applied: 0, duplicates: 0, failedAttempts: 0, deadLettered: 0 };
 
   /** Handles one message; never throws (a failure is a nak with backoff, then the dead-letter list). */
   async function handle(msg: JsMsg): Promise<void> {
@@ -141,18 +151,22 @@ export async function runConsumer<DB>(opts: ConsumerOptions<DB>): Promise<Runnin
       const error = err instanceof ZodError ? JSON.stringify(err.issues) : String(err);
       log.warn({ seq: msg.seq, subject: msg.subject, error }, 'poison message dead-lettered');
       await recordDeadLetter(dl, msg, error);
+      counted.deadLettered++;
       msg.ack();
       return;
     }
     try {
       const applied = await applyOnce(opts.db, event, msg.seq, opts.handle);
       log.debug({ eventId: event.id, type: event.type, applied }, 'event handled');
+      counted[applied ? 'applied' : 'duplicates']++;
       msg.ack();
     } catch (err) {
       const deliveries = msg.info.deliveryCount;
       log.error({ eventId: event.id, type: event.type, deliveries, err }, 'event handler failed');
+      counted.failedAttempts++;
       if (deliveries >= maxDeliver) {
         await recordDeadLetter(dl, msg, String(err));
+        counted.deadLettered++;
         msg.ack();
       } else {
         msg.nak(Math.min(30_000, 500 * 2 ** deliveries));
@@ -183,6 +197,8 @@ export async function runConsumer<DB>(opts: ConsumerOptions<DB>): Promise<Runnin
   })();
 
   return {
+    durable: opts.durable,
+    counters: () => ({ ...counted }),
     async stop() {
       stopped = true;
       await messages?.close();

@@ -7,7 +7,7 @@ import type { Logger } from './logger';
 type Endpoints = typeof ENDPOINTS;
 export type ServiceWithEndpoints = keyof Endpoints;
 type Service = ServiceWithEndpoints;
-type EndpointName<S extends Service> = keyof Endpoints[S] & string;
+export type EndpointName<S extends Service> = keyof Endpoints[S] & string;
 type Def<S extends Service, E extends EndpointName<S>> = Endpoints[S][E] extends {
   request: infer Q extends z.ZodType;
   result: infer R extends z.ZodType;

@@ -7,4 +7,6 @@ export * from './consumer';
 export * from './endpoints';
 export * from './process';
 export * from './service-kit';
+export * from './stats';
+export * from './limit';
 export * from './calendar';

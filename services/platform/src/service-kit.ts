@@ -1,12 +1,14 @@
 import type { Kysely, Migration } from 'kysely';
+import type { ReadModelServiceName } from '@fivestar/contracts';
 import { loadConfig, type Config } from './config';
 import type { ConsumerTables, EventHandler } from './consumer';
 import { runConsumer } from './consumer';
 import { createDb, migrate } from './db';
-import { serveEndpoints, type Handlers, type ServiceWithEndpoints } from './endpoints';
+import { serveEndpoints, type Handlers } from './endpoints';
 import { createLogger, type Logger } from './logger';
 import { connectNats, type NatsConnection } from './nats';
 import { onShutdown } from './process';
+import { serviceStats } from './stats';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -61,12 +63,15 @@ export function runRebuild<DB>(
   });
 }
 
-/** A read-model service: a durable consumer that applies events once, and request/reply endpoints. */
-export interface ReadModelService<DB, S extends ServiceWithEndpoints> {
+/**
+ * A read-model service: a durable consumer that applies events once, and request/reply endpoints. The
+ * kit answers `stats` itself (consumer lag, handler counters, dead letters) for every such service.
+ */
+export interface ReadModelService<DB, S extends ReadModelServiceName> {
   service: S;
   schema: string;
   handle: EventHandler<DB>;
-  endpoints: (db: Kysely<DB & ConsumerTables>) => Handlers<S>;
+  endpoints: (db: Kysely<DB & ConsumerTables>) => Omit<Handlers<S>, 'stats'>;
 }
 
 export interface ReadModelOptions {
@@ -80,11 +85,12 @@ export interface ReadModelOptions {
  * Starts a read-model service. Stops in reverse: stop answering, stop consuming (the in-flight event
  * finishes), then release NATS and the pool.
  */
-export async function startReadModelService<DB, S extends ServiceWithEndpoints>(
+export async function startReadModelService<DB, S extends ReadModelServiceName>(
   def: ReadModelService<DB, S>,
   opts: ReadModelOptions,
 ): Promise<Stoppable> {
   const log = opts.log.child({ service: def.service });
+  const startedAt = new Date();
   const durable = opts.durable ?? def.service;
   const db = createDb<DB & ConsumerTables>(opts.config.databaseUrl, def.schema);
   const nc = await connectNats(opts.config.natsUrl, `fivestar-${def.service}`);
@@ -95,7 +101,10 @@ export async function startReadModelService<DB, S extends ServiceWithEndpoints>(
   try {
     const consumer = await runConsumer<DB>({ nc, db, durable, handle: def.handle, log });
     stops.unshift(() => consumer.stop());
-    const endpoints = await serveEndpoints(nc, def.service, def.endpoints(db), log);
+    const dl = db as unknown as Kysely<ConsumerTables>;
+    const stats = () => serviceStats({ service: def.service, nc, db: dl, consumers: [consumer], startedAt });
+    const handlers = { ...def.endpoints(db), stats } as unknown as Handlers<S>;
+    const endpoints = await serveEndpoints(nc, def.service, handlers, log);
     stops.unshift(() => endpoints.stop());
   } catch (err) {
     await stop();

@@ -1,11 +1,17 @@
-import type {
-  Aggregate,
-  BulletinBranch,
-  BulletinResult,
-  BulletinTownship,
-  RankingResult,
+import {
+  beijingDate,
+  ESCALATION_LABELS,
+  STEP_LABELS,
+  type Aggregate,
+  type BulletinBranch,
+  type BulletinItem,
+  type BulletinResult,
+  type BulletinTownship,
+  type RankingResult,
+  type WorkCalendar,
 } from '@fivestar/contracts';
 import {
+  loadWorkCalendar,
   publishEvent,
   RequestError,
   type JetStreamClient,
@@ -15,6 +21,7 @@ import {
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { RankingDB } from './db';
+import { countyItems } from './items';
 import { levelMovement, rankMovement } from './periods';
 import { standings } from './queries';
 
@@ -106,10 +113,22 @@ export const bulletinTitle = (countyName: string, period: string): string => {
   return `${countyName}${year}年${Number(month)}月五星支部创建排名通报`;
 };
 
-/** The bulletin of a month: the month's snapshot with rank and level arrows against the previous one. */
+/** What building a bulletin reads besides the database: the time and the working-day calendar in force. */
+export interface BulletinClock {
+  now(): Date;
+  calendar(): WorkCalendar;
+}
+/** The wall clock and the bundled calendar plus FIVESTAR_CALENDAR_DIR's years (re-read per bulletin). */
+export const liveClock: BulletinClock = { now: () => new Date(), calendar: () => loadWorkCalendar() };
+
+/**
+ * The bulletin of a month: the month's snapshot with rank and level arrows against the previous one,
+ * and the county's overdue and escalated items as they stand when it is built.
+ */
 export async function bulletin(
   db: Kysely<RankingDB>,
   req: ParsedRequestOf<'ranking', 'bulletin'>,
+  clock: BulletinClock = liveClock,
 ): Promise<ResultOf<'ranking', 'bulletin'>> {
   const current = await snapshotOf(db, req.countyCode, req.period, false);
   if (!current) throw new RequestError('not_found', `县 ${req.countyCode} 没有 ${req.period} 的月度排名快照`);
@@ -132,6 +151,8 @@ export async function bulletin(
       rankMovement: p ? rankMovement(b.rank, p.rank) : null,
     };
   });
+  const asOf = clock.now();
+  const items = await countyItems(db, req.countyCode, asOf, clock.calendar());
   return {
     countyCode: req.countyCode,
     countyName: now.county.name,
@@ -143,6 +164,8 @@ export async function bulletin(
     county: township(now.county, before?.county),
     townships: now.townships.map((t) => township(t, prevTownships.get(t.code))),
     branches,
+    itemsAsOf: asOf.toISOString(),
+    ...items,
   };
 }
 
@@ -162,6 +185,8 @@ const escape = (s: string): string =>
 const TOWNSHIP_HEADERS = ['排名', '升降', '乡镇', '支部数', '累计创星', '创建得分', '三星以上占比'];
 const LEVEL_HEADERS = ['乡镇', '零星', '一星', '二星', '三星', '四星', '五星'];
 const BRANCH_HEADERS = ['排名', '升降', '支部', '乡镇', '星级', '星级变化'];
+const OVERDUE_HEADERS = ['乡镇', '支部', '环节', '事项', '截止日期', '逾期天数', '督办级别'];
+const ESCALATED_HEADERS = ['乡镇', '支部', '环节', '事项', '督办级别', '督办起始', '逾期天数'];
 
 function townshipRows(b: BulletinResult): string[][] {
   return b.townships.map((t) => [
@@ -191,6 +216,36 @@ function branchRows(b: BulletinResult): string[][] {
     names.get(br.townshipCode) ?? br.townshipCode,
     String(br.level),
     levelArrow(br.levelMovement),
+  ]);
+}
+
+/** An instant as its Beijing date (bulletins are read in China). */
+const day = (iso: string): string => beijingDate(Date.parse(iso));
+
+/** "3 个工作日", or "3 个自然日" when the calendar could not count working days. */
+export const daysText = (i: BulletinItem): string =>
+  `${i.daysOverdue} 个${i.daysUnit === 'working' ? '工作日' : '自然日'}`;
+
+/** Township, branch, step (or 限期整改) and the work's title: what every item row starts with. */
+function itemCells(i: BulletinItem): string[] {
+  return [i.townshipName, i.branchName, STEP_LABELS[i.step ?? 'RECTIFICATION'], i.title];
+}
+
+function overdueRows(b: BulletinResult): string[][] {
+  return b.overdue.map((i) => [
+    ...itemCells(i),
+    day(i.deadline),
+    daysText(i),
+    i.escalation ? ESCALATION_LABELS[i.escalation.level] : '—',
+  ]);
+}
+
+function escalatedRows(b: BulletinResult): string[][] {
+  return b.escalated.map((i) => [
+    ...itemCells(i),
+    ESCALATION_LABELS[i.escalation!.level],
+    day(i.escalation!.since),
+    daysText(i),
   ]);
 }
 
@@ -226,6 +281,11 @@ ${htmlTable(TOWNSHIP_HEADERS, townshipRows(b))}
 ${htmlTable(LEVEL_HEADERS, levelRows(b))}
 <h2>三、支部星级</h2>
 ${htmlTable(BRANCH_HEADERS, branchRows(b))}
+<h2>四、逾期事项</h2>
+<p>截至 ${day(b.itemsAsOf)}，逾期事项 ${b.overdue.length} 项，其中督办事项 ${b.escalated.length} 项。</p>
+${htmlTable(OVERDUE_HEADERS, overdueRows(b))}
+<h2>五、督办事项</h2>
+${htmlTable(ESCALATED_HEADERS, escalatedRows(b))}
 </body>
 </html>
 `;
@@ -238,6 +298,8 @@ export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
     ['乡镇排名', TOWNSHIP_HEADERS, townshipRows(b)],
     ['星级分布', LEVEL_HEADERS, levelRows(b)],
     ['支部星级', BRANCH_HEADERS, branchRows(b)],
+    ['逾期事项', OVERDUE_HEADERS, overdueRows(b)],
+    ['督办事项', ESCALATED_HEADERS, escalatedRows(b)],
   ];
   for (const [name, headers, rows] of sheets) {
     const ws = wb.addWorksheet(name);
@@ -252,8 +314,9 @@ export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
 export async function bulletinDocument(
   db: Kysely<RankingDB>,
   req: ParsedRequestOf<'ranking', 'bulletinDocument'>,
+  clock: BulletinClock = liveClock,
 ): Promise<ResultOf<'ranking', 'bulletinDocument'>> {
-  const b = await bulletin(db, req);
+  const b = await bulletin(db, req, clock);
   const base = `bulletin-${b.countyCode}-${b.period}`;
   if (req.format === 'html')
     return {
@@ -278,7 +341,7 @@ export async function publishBulletin(
   db: Kysely<RankingDB>,
   js: JetStreamClient,
   req: ParsedRequestOf<'ranking', 'publishBulletin'>,
-  now: () => Date = () => new Date(),
+  clock: BulletinClock = liveClock,
 ): Promise<ResultOf<'ranking', 'publishBulletin'>> {
   const id = bulletinId(req.countyCode, req.period);
   return db.transaction().execute(async (trx) => {
@@ -295,8 +358,8 @@ export async function publishBulletin(
         publishedAt: existing.published_at.toISOString(),
         duplicate: true,
       };
-    const b = await bulletin(trx, req);
-    const publishedAt = now().toISOString();
+    const b = await bulletin(trx, req, clock);
+    const publishedAt = clock.now().toISOString();
     const inserted = await trx
       .insertInto('bulletins')
       .values({

@@ -1,4 +1,10 @@
-import type { BranchType, BulletinResult, RankingResult } from '@fivestar/contracts';
+import type {
+  BranchType,
+  BulletinResult,
+  EscalationLevel,
+  HumanStep,
+  RankingResult,
+} from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { ColumnType } from 'kysely';
 
@@ -72,12 +78,35 @@ export interface BulletinsTable {
   body: ColumnType<BulletinResult, string, string>;
 }
 
+/**
+ * Work a workflow declared overdue and that is not done yet (逾期事项), with its escalation (督办): in from
+ * `*.overdue` / `*.escalated`, out when the work is signed, returned, withdrawn, closed out, its deadline
+ * extended, or its branch's cycle closed. A step is keyed by its work key; a rectification by its finding
+ * (its work passes between village and township under one deadline).
+ */
+export interface SupervisedItemsTable {
+  item_key: string;
+  kind: 'step' | 'rectification';
+  round_id: string | null;
+  branch_code: string;
+  step: HumanStep | null;
+  finding_id: string | null;
+  /** The work the latest supervision event named. */
+  work_key: string;
+  title: string;
+  deadline: Timestamp;
+  overdue_at: Timestamp;
+  escalation_level: EscalationLevel | null;
+  escalated_at: NullableTimestamp;
+}
+
 export interface RankingTables {
   branches: BranchesTable;
   standings: StandingsTable;
   rounds: RoundsTable;
   snapshots: SnapshotsTable;
   bulletins: BulletinsTable;
+  supervised_items: SupervisedItemsTable;
 }
 
 export type RankingDB = RankingTables & ConsumerTables;

@@ -2,6 +2,7 @@ import type { EventOf, FivestarEvent } from '@fivestar/contracts';
 import type { Logger } from '@fivestar/platform';
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { RankingDB, RoundsTable } from './db';
+import { applySupervision } from './supervision';
 
 type StandingEvent = EventOf<'branch.awarded'> | EventOf<'branch.star_revoked'> | EventOf<'branch.withdrawn'>;
 
@@ -80,6 +81,7 @@ export async function handleEvent(
   event: FivestarEvent,
   log: Logger,
 ): Promise<void> {
+  await applySupervision(trx, event);
   switch (event.type) {
     case 'directory.branch_upserted': {
       const { branch, townshipName, countyName } = event.data;
@@ -174,6 +176,7 @@ export async function handleEvent(
 
 /** Empties the event-derived tables before a rebuild (the processed-event ledger is emptied by platform). */
 export async function truncateModel(trx: Transaction<RankingDB>): Promise<void> {
+  await trx.deleteFrom('supervised_items').execute();
   await trx.deleteFrom('standings').execute();
   await trx.deleteFrom('rounds').execute();
   await trx.deleteFrom('branches').execute();

@@ -21,4 +21,7 @@ export {
   bulletinXlsx,
   bulletinId,
   rankArrow,
+  daysText,
 } from './bulletin';
+export { monthlyRun } from './monthly';
+export { overdueDays } from './items';

@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import { SCHEMA, type RankingDB, type RankingTables } from './db';
 import { handleEvent, truncateModel } from './handlers';
 import { bulletin, bulletinDocument, publishBulletin, takeSnapshot } from './bulletin';
+import { monthlyRun } from './monthly';
 import { standings } from './queries';
 
 /** Runs the durable event consumer and the standings and bulletin endpoints until `stop()`. */
@@ -33,6 +34,7 @@ export async function startRankingService(opts: ReadModelOptions): Promise<Stopp
           bulletin: (req) => bulletin(db, req),
           bulletinDocument: (req) => bulletinDocument(db, req),
           publishBulletin: (req) => publishBulletin(db, js, req),
+          monthlyRun: (req) => monthlyRun(db, js, req),
         }),
       },
       opts,

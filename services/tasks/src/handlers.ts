@@ -1,15 +1,17 @@
 import type { FivestarEvent, Step, WorkItem } from '@fivestar/contracts';
 import { sql, type Kysely } from 'kysely';
+import { applyToRounds } from './rounds';
 import type { BranchProgressTable, TasksDb, TasksTable } from './schema';
 
 /**
- * Applies one event to the read models: the task ledger and round progress. Runs inside `applyOnce`'s
- * transaction, so it happens exactly once per event id. Every timestamp comes from `occurredAt`
- * (workflow time), never the wall clock: replaying the stream rebuilds identical rows.
+ * Applies one event to the read models: the task ledger, round progress and the rounds. Runs inside
+ * `applyOnce`'s transaction, so it happens exactly once per event id. Every timestamp comes from
+ * `occurredAt` (workflow time), never the wall clock: replaying the stream rebuilds identical rows.
  */
 export async function handleEvent(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {
   await applyToLedger(trx, event);
   await applyToProgress(trx, event);
+  await applyToRounds(trx, event);
 }
 
 async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {

@@ -43,6 +43,7 @@ export {
   type LedgerExportQuery,
   type ReportOptions,
 } from './report';
+export { weeklySnapshots, type WeeklySnapshotsQuery } from './weekly';
 export { migrations } from './migrations';
 export {
   computeLight,
@@ -67,4 +68,5 @@ export {
   type BranchProgressTable,
   type BranchProgressStatus,
   type LedgerSnapshotsTable,
+  type RoundsTable,
 } from './schema';

@@ -5,4 +5,5 @@ import type { TasksDb } from './schema';
 export async function truncateReadModels(trx: Kysely<TasksDb>): Promise<void> {
   await trx.deleteFrom('tasks').execute();
   await trx.deleteFrom('branch_progress').execute();
+  await trx.deleteFrom('rounds').execute();
 }

@@ -1,4 +1,6 @@
 import {
+  beijingDate,
+  beijingIsoWeek,
   ROLE_LABELS,
   STEP_LABELS,
   within,
@@ -31,20 +33,10 @@ export interface ReportOptions {
 
 // ---- weeks ----------------------------------------------------------------------------------------
 
-/** Dates of the ledger are China Standard Time (UTC+8, no daylight saving). */
-const CST_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 /** The ISO week (`YYYY-Www`) of an instant, by the calendar date in China. */
-export function isoWeek(at: Date): string {
-  const d = new Date(Math.floor((at.getTime() + CST_MS) / DAY_MS) * DAY_MS);
-  const dow = d.getUTCDay() || 7;
-  // The Thursday of the week decides its year.
-  d.setUTCDate(d.getUTCDate() + 4 - dow);
-  const year = d.getUTCFullYear();
-  const week = Math.ceil(((d.getTime() - Date.UTC(year, 0, 1)) / DAY_MS + 1) / 7);
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
+export const isoWeek = (at: Date): string => beijingIsoWeek(at.getTime());
 
 /** The week before an ISO week. */
 export function previousIsoWeek(week: string): string {
@@ -78,7 +70,16 @@ export async function ledgerRows(
   req: LedgerQuery,
   opts: ReportOptions = {},
 ): Promise<LedgerResult> {
-  const scope = ledgerScope(req.viewer, req.scope);
+  return scopeRows(db, ledgerScope(req.viewer, req.scope), req.roundId, opts);
+}
+
+/** The rows of `ledgerRows` for a scope already authorised (or a system job's). */
+async function scopeRows(
+  db: Kysely<TasksDb>,
+  scope: string,
+  roundId: string | undefined,
+  opts: ReportOptions,
+): Promise<LedgerResult> {
   const now = opts.now ?? new Date();
   const yellow = yellowOf(opts);
   const area = sql<string>`coalesce(branch_id, group_jurisdiction)`;
@@ -87,11 +88,11 @@ export async function ledgerRows(
     .selectAll()
     // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
     .where(area, 'like', `${scope}%`);
-  if (req.roundId !== undefined) q = q.where('round_id', '=', req.roundId);
+  if (roundId !== undefined) q = q.where('round_id', '=', roundId);
   const rows = await q.orderBy(area).orderBy('opened_at').orderBy('key').execute();
   return {
     scope,
-    roundId: req.roundId ?? null,
+    roundId: roundId ?? null,
     rows: rows.map((r) => ({
       key: r.key,
       kind: r.kind,
@@ -209,15 +210,30 @@ export async function takeLedgerSnapshot(
   opts: ReportOptions = {},
 ): Promise<LedgerSnapshot> {
   const now = opts.now ?? new Date();
-  const week = req.week ?? isoWeek(now);
-  const { scope, rows } = await ledgerRows(db, req, { ...opts, now });
+  const scope = ledgerScope(req.viewer, req.scope);
+  return (await snapshotScope(db, scope, req.roundId, req.week ?? isoWeek(now), { ...opts, now })).snapshot;
+}
+
+/**
+ * The week's snapshot of a scope (authorised by the caller, or a system job's): taken now unless one
+ * exists already, which is kept. `taken` says whether this call took it.
+ */
+export async function snapshotScope(
+  db: Kysely<TasksDb>,
+  scope: string,
+  roundId: string | undefined,
+  week: string,
+  opts: ReportOptions = {},
+): Promise<{ snapshot: LedgerSnapshot; taken: boolean }> {
+  const now = opts.now ?? new Date();
+  const { rows } = await scopeRows(db, scope, roundId, { ...opts, now });
   const c = countRows(rows);
   const json = (v: Record<string, number>) => sql<Record<string, number>>`${JSON.stringify(v)}::jsonb`;
-  await db
+  const inserted = await db
     .insertInto('ledger_snapshots')
     .values({
       scope_code: scope,
-      round_id: req.roundId ?? '',
+      round_id: roundId ?? '',
       week,
       taken_at: now,
       total: c.total,
@@ -227,8 +243,9 @@ export async function takeLedgerSnapshot(
       by_kind: json(c.byKind),
     })
     .onConflict((oc) => oc.columns(['scope_code', 'round_id', 'week']).doNothing())
-    .execute();
-  return (await loadSnapshot(db, scope, req.roundId, week))!;
+    .returning('week')
+    .executeTakeFirst();
+  return { snapshot: (await loadSnapshot(db, scope, roundId, week))!, taken: inserted !== undefined };
 }
 
 /** This week's snapshot against last week's, with the deltas (a missing snapshot counts zeros). */
@@ -283,7 +300,7 @@ const ESCALATION_LABELS = { blue: '蓝色督办', yellow: '黄色督办', red: '
 
 /** The calendar date in China of an ISO instant, `YYYY-MM-DD`. */
 export function cstDate(at: string | Date): string {
-  return new Date(new Date(at).getTime() + CST_MS).toISOString().slice(0, 10);
+  return beijingDate(new Date(at).getTime());
 }
 
 /** A ledger row as the printed table shows it (the 12 columns of LEDGER_HEADER). */

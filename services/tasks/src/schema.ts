@@ -105,6 +105,13 @@ export interface LedgerSnapshotsTable {
   by_kind: Record<string, number>;
 }
 
+/** A round as the stream tells it: started in a county, closed (or not yet). */
+export interface RoundsTable {
+  round_id: string;
+  county_code: string;
+  closed_at: Date | null;
+}
+
 export interface TasksDatabase {
   tasks: TasksTable;
   branch_progress: BranchProgressTable;
@@ -112,6 +119,7 @@ export interface TasksDatabase {
   task_cc: TaskCcTable;
   task_history: TaskHistoryTable;
   ledger_snapshots: LedgerSnapshotsTable;
+  rounds: RoundsTable;
 }
 
 /** Everything in the `tasks` schema, including the consumer ledger tables from platform. */

@@ -19,6 +19,7 @@ import { assignTask, bulkClaim, ccTask, taskHistory } from './ledger';
 import { listTasks, roundProgress } from './queries';
 import { ledgerExport, ledgerRows, ledgerSummary, takeLedgerSnapshot } from './report';
 import { SCHEMA, type TasksDatabase } from './schema';
+import { weeklySnapshots } from './weekly';
 
 export interface TasksServiceOptions extends ReadModelOptions {
   /**
@@ -52,7 +53,8 @@ export function yellowWindow(
 
 /**
  * Starts the ledger: the durable event consumer (tasks and round progress) and the `tasks.*` endpoints
- * (list, progress and the ledger actions). Migrations run separately.
+ * (list, progress, the ledger actions and reports, the weekly snapshot run; `stats` comes from the
+ * platform kit). Migrations run separately.
  */
 export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable> {
   const yellow = yellowWindow(opts, opts.log.child({ service: 'tasks' }));
@@ -76,6 +78,7 @@ export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable>
         takeLedgerSnapshot: (req) => takeLedgerSnapshot(db, req, { yellow }),
         ledgerSummary: (req) => ledgerSummary(db, req),
         ledgerExport: (req) => ledgerExport(db, req, { yellow }),
+        weeklySnapshots: (req) => weeklySnapshots(db, req, { yellow }),
       }),
     },
     opts,

@@ -1,18 +1,23 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type {
-  Branch,
-  Catalog,
-  DueIn,
-  Duration,
-  EscalationRung,
-  FivestarEvent,
-  RoundSchedule,
+import {
+  reportingPeriod,
+  type Branch,
+  type Catalog,
+  type DueIn,
+  type Duration,
+  type EscalationRung,
+  type FivestarEvent,
+  type PeriodicJob,
+  type ReportingPeriod,
+  type RoundSchedule,
 } from '@fivestar/contracts';
 import {
   callEndpoint,
+  type EndpointName,
   loadWorkCalendar,
+  mapLimited,
   publishEvent,
   type JetStreamClient,
   type NatsConnection,
@@ -43,16 +48,11 @@ export interface LaunchPageResult {
   next: string | null;
 }
 
+/** A whole county's (or province's) period in one request: far longer than a read's 5 s. */
+const PERIODIC_JOB_TIMEOUT_MS = 5 * 60_000;
+
 /** Starts in flight per launcher page: enough to hide round trips, few enough not to swamp the server. */
 const LAUNCH_CONCURRENCY = 16;
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 /** Starts one branch's workflow unless it was started before (running or closed): never twice. */
 async function startBranch(deps: ActivityDeps, input: LaunchPageInput, branch: Branch): Promise<void> {
@@ -113,7 +113,7 @@ export function createActivities(deps: ActivityDeps) {
       });
       const startable = page.branches.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
       let done = 0;
-      await forEachLimited(startable, LAUNCH_CONCURRENCY, async (branch) => {
+      await mapLimited(startable, LAUNCH_CONCURRENCY, async (branch) => {
         await startBranch(deps, input, branch);
         done += 1;
         Context.current().heartbeat(done);
@@ -122,7 +122,39 @@ export function createActivities(deps: ActivityDeps) {
       const skipped = page.branches.length - started;
       return { started, skipped, next: page.next };
     },
+
+    /**
+     * One run of a calendar job (see schedules.ts): asks the owning service to do the period that just
+     * ended. Every endpoint is idempotent per period, so retries and catch-up runs never double up.
+     */
+    async runPeriodicJob(input: PeriodicJobInput): Promise<PeriodicJobResult> {
+      const period = reportingPeriod(input.job, input.atMs);
+      const call = <S extends 'notifications' | 'tasks' | 'ranking'>(
+        service: S,
+        endpoint: EndpointName<S>,
+        request: object,
+      ) => callEndpoint(deps.nc, service, endpoint, request as never, PERIODIC_JOB_TIMEOUT_MS);
+      switch (period.job) {
+        case 'daily-digest':
+          return { period, result: await call('notifications', 'sendDigests', { day: period.day }) };
+        case 'weekly-ledger-snapshots':
+          return { period, result: await call('tasks', 'weeklySnapshots', { week: period.week }) };
+        case 'monthly-ranking':
+          return { period, result: await call('ranking', 'monthlyRun', { period: period.period }) };
+      }
+    },
   };
+}
+
+export interface PeriodicJobInput {
+  job: PeriodicJob;
+  /** The run's nominal (scheduled) time: the period is derived from it, not from when it ran. */
+  atMs: number;
+}
+
+export interface PeriodicJobResult {
+  period: ReportingPeriod;
+  result: unknown;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BranchType, Catalog } from '@fivestar/contracts';
 
 /** JSON with object keys sorted at every level, so equal catalogs give equal text whatever their key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)

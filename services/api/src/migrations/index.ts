@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { auditLogMigration } from '../audit/migration';
+import { identity } from './0005_identity';
 
 export const migrations: Record<string, Migration> = {
   '0001_directory_users_rounds': {
@@ -118,4 +120,6 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_audit_log': auditLogMigration,
+  '0005_identity': identity,
 };

@@ -93,4 +93,31 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_archive_preferences_user_deliveries': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('notices').addColumn('archived_at', 'timestamptz').execute();
+      await db.schema
+        .createTable('preferences')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text')
+        .addColumn('mobile', 'text')
+        .addColumn('kinds', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      // Deliveries also carry email / SMS to a user (a notice sent at once, or a daily digest).
+      await sql`
+        ALTER TABLE deliveries
+          ALTER COLUMN webhook_id DROP NOT NULL,
+          ALTER COLUMN kind DROP NOT NULL,
+          ADD COLUMN channel text NOT NULL DEFAULT 'webhook'
+            CHECK (channel IN ('webhook', 'email', 'sms')),
+          ADD COLUMN user_id text,
+          ADD COLUMN address text,
+          ADD CONSTRAINT deliveries_target_check CHECK (
+            CASE channel WHEN 'webhook' THEN webhook_id IS NOT NULL
+            ELSE user_id IS NOT NULL AND address IS NOT NULL END),
+          -- Exactly-once effect: one message per event (or digest day), user and channel.
+          ADD CONSTRAINT deliveries_event_user_channel_key UNIQUE (event_id, user_id, channel)`.execute(db);
+    },
+  },
 };

@@ -96,4 +96,32 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_supervised_items': {
+    async up(db: Kysely<unknown>) {
+      // 逾期/督办: work the workflows declared overdue and not yet done, for the bulletins' lists.
+      await db.schema
+        .createTable('supervised_items')
+        .addColumn('item_key', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('step', 'rectification')`))
+        .addColumn('round_id', 'text')
+        .addColumn('branch_code', 'text', (c) => c.notNull())
+        .addColumn('step', 'text')
+        .addColumn('finding_id', 'text')
+        .addColumn('work_key', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('deadline', 'timestamptz', (c) => c.notNull())
+        .addColumn('overdue_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('escalation_level', 'text', (c) =>
+          c.check(sql`escalation_level IN ('blue', 'yellow', 'red')`),
+        )
+        .addColumn('escalated_at', 'timestamptz')
+        .execute();
+      // A bulletin reads a county's items by code prefix (LIKE '410102%').
+      await db.schema
+        .createIndex('supervised_items_branch_idx')
+        .on('supervised_items')
+        .expression(sql`branch_code text_pattern_ops`)
+        .execute();
+    },
+  },
 };

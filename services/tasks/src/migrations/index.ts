@@ -4,6 +4,7 @@ import { urges } from './0002_urges';
 import { branchProgress } from './0003_branch_progress';
 import { ledgerActions } from './0004_ledger_actions';
 import { ledgerSnapshots } from './0005_ledger_snapshots';
+import { openRounds } from './0006_open_rounds';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_branch_progress': branchProgress,
   '0004_ledger_actions': ledgerActions,
   '0005_ledger_snapshots': ledgerSnapshots,
+  '0006_open_rounds': openRounds,
 };

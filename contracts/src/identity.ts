@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { Actor, Branch, County, JurisdictionCode, Township } from './directory';
+import { Role, type Scope } from './cycle';
+
+/** Identity: sessions, API tokens and user administration (HTTP bodies; see docs/security.md). */
+
+/** The level of jurisdiction each role is bound to. */
+export const ROLE_SCOPE: Record<Role, Scope> = {
+  village_secretary: 'branch',
+  township_reviewer: 'township',
+  county_reviewer: 'county',
+  observer: 'county',
+  coordinator: 'county',
+  admin: 'county',
+};
+
+const CODE_LENGTH: Record<Scope, number> = { branch: 12, township: 9, county: 6 };
+
+/** True when `jurisdiction` is a code of the level `role` is bound to (a secretary holds a branch). */
+export const jurisdictionFits = (role: Role, jurisdiction: string) =>
+  jurisdiction.length === CODE_LENGTH[ROLE_SCOPE[role]];
+
+export const Username = z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, '用户名应为3到64位字母、数字或 . _ @ -');
+/** The password policy: at least 10 characters. */
+export const NewPassword = z.string().min(10, '密码至少10位').max(200, '密码至多200位');
+
+/** Login and refresh answer the same: a short-lived access token and the next refresh token. */
+export const SessionTokens = z.object({
+  token: z.string(),
+  refreshToken: z.string(),
+  /** Seconds the access token lives. */
+  expiresIn: z.number().int(),
+  user: Actor,
+});
+export type SessionTokens = z.infer<typeof SessionTokens>;
+
+export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(200) });
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+export const ChangePasswordRequest = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    path: ['newPassword'],
+    message: '新密码不能与当前密码相同',
+  });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+/** `read` allows GET; `write` allows commands (every other method). */
+export const ApiTokenScope = z.enum(['read', 'write']);
+export type ApiTokenScope = z.infer<typeof ApiTokenScope>;
+
+export const CreateApiTokenRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z
+    .array(ApiTokenScope)
+    .min(1, '至少一个权限范围')
+    .max(2)
+    .refine((s) => new Set(s).size === s.length, '权限范围不能重复'),
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+export type CreateApiTokenRequest = z.infer<typeof CreateApiTokenRequest>;
+
+export const ApiTokenPath = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, '令牌编号无效') });
+
+/** An API token as listed (never its secret). */
+export const ApiTokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(ApiTokenScope),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
+/** The answer to creating one: the secret, shown this once. */
+export const CreatedApiToken = ApiTokenInfo.extend({ token: z.string() });
+export type CreatedApiToken = z.infer<typeof CreatedApiToken>;
+
+export const UsersQuery = z.object({
+  role: Role.optional(),
+  jurisdiction: JurisdictionCode.optional(),
+});
+export const UsernamePath = z.object({ username: Username });
+
+/** A user as the administration sees it. */
+export const UserInfo = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: Role,
+  jurisdiction: z.string(),
+  active: z.boolean(),
+});
+export type UserInfo = z.infer<typeof UserInfo>;
+
+const UserName = z.string().trim().min(1).max(100);
+
+export const CreateUserRequest = z
+  .object({
+    username: Username,
+    name: UserName,
+    role: Role,
+    jurisdiction: JurisdictionCode,
+    password: NewPassword,
+  })
+  .refine((u) => jurisdictionFits(u.role, u.jurisdiction), {
+    path: ['jurisdiction'],
+    message: '辖区层级与角色不符',
+  });
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+/** Disable/enable, rename, re-scope (role and jurisdiction); at least one field. */
+export const UpdateUserRequest = z
+  .object({ active: z.boolean(), name: UserName, role: Role, jurisdiction: JurisdictionCode })
+  .partial()
+  .refine((u) => Object.keys(u).length > 0, '至少修改一项');
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+/** One user row of a directory file; `id` defaults to `u-<username>` (as the demo directory has it). */
+export const DirectoryFileUser = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,80}$/)
+      .optional(),
+    username: Username,
+    name: UserName,
+    role: Role,
+    jurisdiction: JurisdictionCode,
+    active: z.boolean().default(true),
+    password: NewPassword.optional(),
+  })
+  .refine((u) => jurisdictionFits(u.role, u.jurisdiction), {
+    path: ['jurisdiction'],
+    message: '辖区层级与角色不符',
+  });
+export type DirectoryFileUser = z.infer<typeof DirectoryFileUser>;
+
+/**
+ * The directory file (a county: townships, branches, users — the shape load-demo writes) as imported
+ * by an administrator. User rows are checked one by one (each gets its own result), so they are taken
+ * as they come here. A new user without a `password` gets `initialPassword`; an existing user's
+ * password is left alone unless `resetPasswords`.
+ */
+export const DirectoryImportRequest = z.object({
+  county: County,
+  townships: z.array(Township).max(1000).default([]),
+  branches: z.array(Branch).max(20000).default([]),
+  users: z.array(z.unknown()).min(1, '至少要有一个用户').max(20000),
+  initialPassword: NewPassword.optional(),
+  resetPasswords: z.boolean().default(false),
+});
+export type DirectoryImportRequest = z.infer<typeof DirectoryImportRequest>;
+
+export const ImportOutcome = z.enum(['created', 'updated', 'unchanged', 'rejected']);
+export type ImportOutcome = z.infer<typeof ImportOutcome>;
+export const ImportRowResult = z.object({
+  row: z.number().int(),
+  username: z.string().nullable(),
+  outcome: ImportOutcome,
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+export type ImportRowResult = z.infer<typeof ImportRowResult>;

@@ -1,0 +1,37 @@
+import type { Actor, ChangePasswordRequest } from '@fivestar/contracts';
+import { badRequest, Problem } from '../problem';
+import { checkPassword, hashPassword, revokeSessions, type IdentityDeps } from './sessions';
+
+/**
+ * Changes the caller's password and revokes every session of theirs (this one too: they sign in again).
+ * A wrong current password counts towards the lockout like a failed login. Returns sessions revoked.
+ */
+export async function changePassword(
+  deps: IdentityDeps,
+  actor: Actor,
+  body: ChangePasswordRequest,
+): Promise<number> {
+  const { username } = await deps.db
+    .selectFrom('users')
+    .select('username')
+    .where('id', '=', actor.userId)
+    .executeTakeFirstOrThrow();
+  try {
+    await checkPassword(deps, username, body.currentPassword);
+  } catch (err) {
+    if (err instanceof Problem && err.status === 401) {
+      const message = '当前密码不正确';
+      throw badRequest(message, [{ field: 'body.currentPassword', message }]);
+    }
+    throw err;
+  }
+  const passwordHash = await hashPassword(body.newPassword);
+  return deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', actor.userId)
+      .execute();
+    return revokeSessions(trx, { userId: actor.userId }, 'password_changed');
+  });
+}

@@ -1,0 +1,92 @@
+import { once } from 'node:events';
+import { Router, type Request, type Response } from 'express';
+import { AuditExportQuery, AuditQuery, within, type AuditEntry } from '@fivestar/contracts';
+import { actorOf, requireRole } from '../auth';
+import { auditDb, auditEntries, auditPage, verifyChain, type AuditFilter } from '../audit';
+import type { ApiDeps } from '../deps';
+import { forbidden } from '../problem';
+import { parse } from '../validate';
+
+const CSV_COLUMNS: (keyof AuditEntry)[] = [
+  'seq',
+  'at',
+  'requestId',
+  'clientIp',
+  'actor',
+  'role',
+  'jurisdiction',
+  'action',
+  'target',
+  'roundId',
+  'branchId',
+  'scope',
+  'payloadDigest',
+  'status',
+  'problem',
+  'prevHash',
+  'hash',
+];
+
+/**
+ * One CSV field (RFC 4180 quoting). Audit fields carry text callers chose (login names, paths), so a
+ * leading = + - @ is defused with a quote mark: a spreadsheet never runs it as a formula.
+ */
+function csvField(v: string | number | null): string {
+  const s = v === null ? '' : String(v).replace(/^[=+\-@\t\r]/, "'$&");
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+const csvLine = (e: AuditEntry) => `${CSV_COLUMNS.map((c) => csvField(e[c])).join(',')}\r\n`;
+
+/** Writes with backpressure: waits for the socket to drain before the next page. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
+}
+
+/**
+ * The audit log (docs/audit.md): a county's coordinators and administrators read its entries, scoped like
+ * every other read (the entry's jurisdiction inside the reader's); administrators also see anonymous
+ * refusals and may verify the chain.
+ */
+export function auditRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const db = auditDb(deps.db);
+
+  function filterFor(req: Request, q: Omit<AuditFilter, 'jurisdiction' | 'withUnscoped'>): AuditFilter {
+    const a = actorOf(req);
+    requireRole(a, 'coordinator', 'admin');
+    if (q.branchId && !within(a.jurisdiction, q.branchId)) throw forbidden('不在您的管辖范围内');
+    return { ...q, jurisdiction: a.jurisdiction, withUnscoped: a.role === 'admin' };
+  }
+
+  r.get('/audit', async (req, res) => {
+    const { limit, cursor, ...q } = parse(AuditQuery, req.query, 'query');
+    res.json(await auditPage(db, filterFor(req, q), limit, cursor));
+  });
+
+  r.get('/audit/export', async (req, res) => {
+    const { format, ...q } = parse(AuditExportQuery, req.query, 'query');
+    const filter = filterFor(req, q);
+    const csv = format === 'csv';
+    res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="audit-log.${format}"`);
+    try {
+      // A BOM so Excel reads the CSV as UTF-8.
+      if (csv) await write(res, `\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+      for await (const page of auditEntries(db, filter))
+        await write(res, page.map((e) => (csv ? csvLine(e) : `${JSON.stringify(e)}\n`)).join(''));
+      res.end();
+    } catch (err) {
+      // Once the download has started, only a cut connection can tell the client it is incomplete.
+      if (!res.headersSent) throw err;
+      req.log.error({ err }, 'audit export failed');
+      res.destroy();
+    }
+  });
+
+  r.get('/audit/verify', async (req, res) => {
+    requireRole(actorOf(req), 'admin');
+    res.json(await verifyChain(db));
+  });
+
+  return r;
+}
