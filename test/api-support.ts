@@ -20,6 +20,14 @@ import {
 } from '@fivestar/api';
 import { closeAll, freshSchema, type TestEnv } from './support';
 
+/** Rate limits no test reaches by accident: all of them call from one address. */
+export const GENEROUS_LIMITS = {
+  loginPerAddress: 10_000,
+  loginPerUsername: 10_000,
+  refreshPerAddress: 10_000,
+  urgePerUser: 10_000,
+};
+
 /** One HTTP answer: its body parsed when it is JSON (else null), and its bytes as they came. */
 export interface Answer {
   status: number;
@@ -82,6 +90,7 @@ export async function startTestApi(
       jwtSecret: randomBytes(32).toString('hex'),
       evidence: new LocalDiskEvidenceStore(evidenceDir),
       directoryEndpoint: false,
+      edge: GENEROUS_LIMITS,
     });
   } catch (err) {
     await close();

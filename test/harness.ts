@@ -29,6 +29,7 @@ import {
   type ApiServiceOptions,
   type DemoCounty,
 } from '@fivestar/api';
+import { GENEROUS_LIMITS } from './api-support';
 import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
 import { migrations as notificationsMigrations, startNotificationsService } from '@fivestar/notifications';
 import { migrations as rankingMigrations, startRankingService } from '@fivestar/ranking';
@@ -59,6 +60,8 @@ export interface StackOptions {
   directory?: DemoCounty;
   /** The API's token lifetimes and login lockout (tests shorten them to seconds). */
   identity?: ApiServiceOptions['identity'];
+  /** The API's rate limits and CORS origins (test/edge.test.ts tests the defaults' shape). */
+  edge?: ApiServiceOptions['edge'];
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -105,6 +108,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     jwtSecret: randomBytes(32).toString('hex'),
     // Whole-cycle tests sign their users in once and run for many minutes: an hour, unless told.
     identity: { accessTtlSeconds: 3600, ...opts.identity },
+    // Every test signs in from 127.0.0.1: rate limits out of the way, unless told.
+    edge: { ...GENEROUS_LIMITS, ...opts.edge },
   });
 
   const nc = await connectNats(config.natsUrl, 'e2e-worker');

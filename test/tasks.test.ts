@@ -178,6 +178,7 @@ describe('tasks ledger', () => {
       branchId: B1,
       step: 'TOWNSHIP_REVIEW',
       findingId: null,
+      star: null,
       status: 'open',
       deadline,
       openedAt: opened.occurredAt,
@@ -575,6 +576,175 @@ describe('tasks ledger', () => {
       expect(once).toHaveLength(1);
       await replay(rebuilt);
       expect(await deadlines(rebuilt)).toEqual(once);
+    });
+  });
+});
+
+// ---- star filter ----------------------------------------------------------------------------------
+
+describe('star filter', () => {
+  /** A round of its own, so no other listing sees these tasks. */
+  const starRound = `star-${run}`;
+  const { ev: sev } = ownFactory('star', B1, now - DAY / 2);
+  const sk = (n: string) => `star-${run}/${n}`;
+  const villages = (b: string) => group('village_secretary', b);
+  const coordinators = group('coordinator', COUNTY);
+  /** A rectification of finding `n` on branch `b`, evidence due in `days`, naming `star` (or none). */
+  const rectification = (n: string, b: string, days: number, star?: string) =>
+    sev(
+      'rectification.opened',
+      {
+        findingId: n,
+        title: `整改 ${n}`,
+        work: {
+          key: sk(`${n}/evidence/1`),
+          kind: 'rectification_evidence',
+          title: `整改 ${n}`,
+          group: villages(b),
+          deadline: iso(now + days * DAY),
+          ...(star === undefined ? {} : { star }),
+        },
+      },
+      { branchId: b },
+    );
+  const ek = (n: string) => sk(`${n}/evidence/1`);
+  const starList = (role: Role, jurisdiction: string, extra: Partial<ListTasksRequest> = {}) =>
+    callEndpoint(nc, 'tasks', 'list', {
+      viewer: viewer(role, jurisdiction),
+      roundId: starRound,
+      status: 'all',
+      limit: 500,
+      ...extra,
+    });
+  const keys = async (role: Role, jurisdiction: string, extra: Partial<ListTasksRequest>) =>
+    (await starList(role, jurisdiction, extra)).items.map((t) => t.key);
+
+  beforeAll(async () => {
+    await publish(
+      rectification('party-late', B1, -1, 'party'),
+      rectification('party-far', B2, 20, 'party'),
+      rectification('eco-far', B1, 20, 'ecology'),
+      rectification('eco-soon', B2, 1, 'ecology'),
+      rectification('none', B1, 10),
+      sev('branch.step_opened', {
+        step: 'SELF_CHECK',
+        attempt: 1,
+        work: {
+          key: sk('self'),
+          kind: 'step',
+          title: '村自评',
+          group: villages(B1),
+          deadline: iso(now + 5 * DAY),
+        },
+      }),
+      // An extension approval inherits the star of the work it would extend.
+      sev(
+        'work.extension_requested',
+        {
+          findingId: 'eco-soon',
+          workKey: ek('eco-soon'),
+          title: '整改 eco-soon',
+          currentDeadline: iso(now + DAY),
+          requestedDeadline: iso(now + 9 * DAY),
+          reasons: ['雨季施工'],
+          work: {
+            key: sk('eco-soon/extension/1'),
+            kind: 'extension_decision',
+            title: '延期申请：整改 eco-soon',
+            group: coordinators,
+            deadline: iso(now + DAY),
+            star: 'ecology',
+          },
+        },
+        { branchId: B2 },
+      ),
+      // Published before WorkItem.star existed: the star is only in the proposal.
+      sev(
+        'branch.revocation_proposed',
+        {
+          findingId: 'party-late',
+          star: 'party',
+          work: {
+            key: sk('revocation/party-late'),
+            kind: 'revocation_decision',
+            title: '摘星审议',
+            group: coordinators,
+            deadline: iso(now + 3 * DAY),
+          },
+        },
+        { branchId: B1 },
+      ),
+    );
+    await caughtUp(nc, env.durable);
+  });
+
+  it('stores the star each task concerns: null for step work and findings naming none', async () => {
+    const all = await starList('village_secretary', TOWNSHIP);
+    expect(Object.fromEntries(all.items.map((t) => [t.key, t.star]))).toEqual({
+      [ek('party-late')]: 'party',
+      [ek('party-far')]: 'party',
+      [ek('eco-far')]: 'ecology',
+      [ek('eco-soon')]: 'ecology',
+      [ek('none')]: null,
+      [sk('self')]: null,
+    });
+    const coordinator = await starList('coordinator', COUNTY);
+    expect(Object.fromEntries(coordinator.items.map((t) => [t.key, t.star]))).toEqual({
+      [sk('eco-soon/extension/1')]: 'ecology',
+      [sk('revocation/party-late')]: 'party',
+    });
+  });
+
+  it('returns exactly the tasks of the star, overdue first, alone and with light, township, paging', async () => {
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'party' })).toEqual([
+      ek('party-late'),
+      ek('party-far'),
+    ]);
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'ecology' })).toEqual([
+      ek('eco-soon'),
+      ek('eco-far'),
+    ]);
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'safety' })).toEqual([]);
+    // Star and light together: each light of each star.
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'party', light: 'red' })).toEqual([
+      ek('party-late'),
+    ]);
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'party', light: 'green' })).toEqual([
+      ek('party-far'),
+    ]);
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'ecology', light: 'yellow' })).toEqual([
+      ek('eco-soon'),
+    ]);
+    expect(await keys('village_secretary', TOWNSHIP, { star: 'ecology', light: 'red' })).toEqual([]);
+    // A branch's own secretary sees only its branch's findings of the star.
+    expect(await keys('village_secretary', B2, { star: 'party' })).toEqual([ek('party-far')]);
+    expect(await keys('coordinator', COUNTY, { star: 'party', townshipCode: TOWNSHIP })).toEqual([
+      sk('revocation/party-late'),
+    ]);
+    const first = await starList('village_secretary', TOWNSHIP, { star: 'ecology', limit: 1 });
+    expect(first.items.map((t) => t.key)).toEqual([ek('eco-soon')]);
+    const second = await starList('village_secretary', TOWNSHIP, {
+      star: 'ecology',
+      limit: 1,
+      cursor: first.nextCursor!,
+    });
+    expect(second).toMatchObject({ items: [{ key: ek('eco-far') }], nextCursor: null });
+  });
+
+  it('answers `invalid` to a star that is not a catalog code', async () => {
+    await expect(starList('village_secretary', TOWNSHIP, { star: 'Party!' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
+  });
+
+  it('rebuilds the stars from the stream', async () => {
+    await withRebuildSchema(async (rebuilt) => {
+      await replay(rebuilt);
+      const mine = (d: Kysely<TasksDb>) =>
+        d.selectFrom('tasks').selectAll().where('round_id', '=', starRound).orderBy('key').execute();
+      const live = await mine(db);
+      expect(live.filter((r) => r.star !== null)).toHaveLength(6);
+      expect(await mine(rebuilt)).toEqual(live);
     });
   });
 });
@@ -1248,6 +1418,36 @@ describe('round progress', () => {
         { key: wk('a'), ok: false, error: { code: 'conflict', message: expect.any(String) } },
         { key: wk('b'), ok: true },
       ]);
+    });
+
+    it('filters the ledger by star over HTTP; 400 naming query.star for a code that is none', async () => {
+      const starRound = `webstar-${run}`;
+      const { ev: sev } = ownFactory('webstar', A1, now - DAY / 8);
+      const sk = (n: string) => `webstar-${run}/${A1}/${n}`;
+      const verify = (n: string, star?: string) =>
+        sev('rectification.evidence_submitted', {
+          findingId: n,
+          closes: sk(`${n}/evidence/1`),
+          description: '已整改',
+          work: {
+            key: sk(`${n}/verify/1`),
+            kind: 'rectification_verify',
+            title: `整改核验 ${n}`,
+            group: group('township_reviewer', T1),
+            deadline: iso(now + 5 * DAY),
+            ...(star === undefined ? {} : { star }),
+          },
+        });
+      await publish(verify('F1', 'party'), verify('F2', 'ecology'), verify('F3'));
+      await caughtUp(nc, env.durable);
+      const party = await get(`twp-${T1}-1`, `/tasks?roundId=${starRound}&star=party`);
+      expect(party.status).toBe(200);
+      expect((party.body.items as Task[]).map((t) => [t.key, t.star])).toEqual([
+        [sk('F1/verify/1'), 'party'],
+      ]);
+      const bad = await get(`twp-${T1}-1`, `/tasks?roundId=${starRound}&star=Party!`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([{ field: 'query.star', message: expect.any(String) }]);
     });
   });
 });

@@ -50,7 +50,8 @@ export type CatalogStar = z.infer<typeof CatalogStar>;
 export const Catalog = z
   .object({
     id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-    version: z.number().int().positive(),
+    // The column is a PostgreSQL integer: a larger version would fail there, not here.
+    version: z.number().int().positive().max(2_147_483_647, '版本号过大'),
     branchType: BranchType,
     title: z.string().trim().min(1).max(100),
     /** Shipped defaults are examples built from reported themes, to be replaced by the official wording. */

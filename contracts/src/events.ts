@@ -19,6 +19,12 @@ export const WorkItem = z.object({
   title: z.string().min(1),
   group: CandidateGroup,
   deadline: z.iso.datetime(),
+  /**
+   * The one star the work concerns, when it does: a rectification whose finding names a star, its
+   * extension approvals, a revocation decision. Absent for step work (a branch aims at several stars)
+   * and in events published before the field existed.
+   */
+  star: z.string().nullable().optional(),
 });
 export type WorkItem = z.infer<typeof WorkItem>;
 

@@ -86,7 +86,11 @@ export type SetPreferencesRequest = z.input<typeof SetPreferencesRequest>;
 export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), '日期不存在');
+  .refine((d) => {
+    // An impossible date (2026-13-45) is an Invalid Date, whose toISOString() would throw.
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, '日期不存在');
 export type Day = z.infer<typeof Day>;
 
 /** Sends the digest of `day` (once per user, day and channel; a day not yet over is `conflict`). */

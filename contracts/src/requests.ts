@@ -4,6 +4,7 @@ import { Actor, Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCo
 import { EscalationLevel, RoundId } from './round';
 import { WorkItem } from './events';
 import { BulletinItem, Period } from './monthly-ranking';
+import { StarCode } from './task-star';
 
 /** Every NATS request/reply answer is one of these two shapes. */
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
@@ -24,6 +25,8 @@ export const Task = z.object({
   branchId: z.string().nullable(),
   step: HumanStep.nullable(),
   findingId: z.string().nullable(),
+  /** The star the task concerns (WorkItem.star); null for step work and when none was named. */
+  star: z.string().nullable(),
   status: z.enum(['open', 'done']),
   deadline: z.string(),
   openedAt: z.string(),
@@ -57,6 +60,8 @@ export const ListTasksRequest = z.object({
   step: HumanStep.optional(),
   townshipCode: TownshipCode.optional(),
   light: Light.optional(),
+  /** Tasks concerning this star (Task.star). */
+  star: StarCode.optional(),
   limit: z.number().int().min(1).max(500).default(50),
   /** Opaque cursor from the previous page. */
   cursor: z.string().optional(),

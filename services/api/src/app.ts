@@ -7,6 +7,9 @@ import { auditCommands } from './audit';
 import { authenticate } from './auth';
 import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
+import { corsPolicy, DEFAULT_EDGE, edgeLimiters, URGE_PATHS } from './limits';
+import { openApiRoutes } from './openapi';
+import { refuseDeepJson, rejectNul } from './body-guard';
 import { notFound, problemHandler } from './problem';
 import { adminStatsRoutes } from './routes/admin-stats';
 import { adminUserRoutes } from './routes/admin-users';
@@ -27,6 +30,8 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  const edge = { ...DEFAULT_EDGE, ...deps.edge };
+  app.use(corsPolicy(edge.corsOrigins));
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -42,8 +47,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/api', auditCommands(deps.db, deps.log));
   // Uploads (catalog import, evidence) read their raw body themselves, after authorisation, with their
   // own limits; every other body is JSON of at most 256 kB.
-  const json = express.json({ limit: '256kb' });
+  const json = express.json({ limit: '256kb', verify: refuseDeepJson });
   app.use((req, res, next) => (isRawBodyRoute(req) ? next() : json(req, res, next)));
+  app.use(rejectNul);
 
   app.get('/health', async (_req, res) => {
     await sql`select 1`.execute(deps.db);
@@ -51,11 +57,14 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   const api = Router();
+  // Rate limits by path, before the routes (docs/security.md, 接口边界); urges count per user, after sign-in.
+  const limits = edgeLimiters(edge);
+  api.post('/auth/login', ...limits.login);
+  api.post('/auth/refresh', limits.refresh);
+  api.use(openApiRoutes());
   api.use(publicAuthRoutes(deps));
   api.use(authenticate(deps));
-  api.get('/me', (req, res) => {
-    res.json(req.actor);
-  });
+  api.post(URGE_PATHS, limits.urge);
   api.use(authRoutes(deps));
   api.use(adminUserRoutes(deps));
   api.use(catalogRoutes(deps));

@@ -4,6 +4,7 @@ import type { Logger, NatsConnection } from '@fivestar/platform';
 import type { TokenIssuer } from './auth';
 import type { EvidenceStore } from './evidence';
 import type { IdentitySettings } from './identity/settings';
+import type { EdgeSettings } from './limits';
 import type { ApiDatabase } from './schema';
 
 export interface ApiDeps {
@@ -17,4 +18,6 @@ export interface ApiDeps {
   log: Logger;
   /** Where evidence files (佐证材料) are kept: content-addressed, local disk by default. */
   evidence: EvidenceStore;
+  /** Rate limits and CORS origins; each left out takes its default (DEFAULT_EDGE: CORS closed). */
+  edge?: Partial<EdgeSettings>;
 }

@@ -1,5 +1,6 @@
 import { runProcess } from '@fivestar/platform';
 import { identitySettingsFromEnv } from './identity';
+import { edgeSettingsFromEnv } from './limits';
 import { startApiService } from './service';
 
 runProcess('api', (config, log) =>
@@ -10,5 +11,6 @@ runProcess('api', (config, log) =>
     host: process.env.API_HOST,
     jwtSecret: process.env.JWT_SECRET,
     identity: identitySettingsFromEnv(),
+    edge: edgeSettingsFromEnv(),
   }),
 );

@@ -44,8 +44,15 @@ export function sendProblem(res: Response, p: Problem, instance?: string): void 
   });
 }
 
-/** The last handler: known problems as they are; anything else a bare 500 (no stack, no SQL). */
+/**
+ * The last handler: known problems as they are; anything else a bare 500 that never echoes the error (no
+ * stack, no SQL), logged in full with the request id the answer names.
+ */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (res.headersSent) {
+    req.log.error({ err, requestId: req.id }, 'error after the answer started');
+    return res.destroy();
+  }
   if (err instanceof Problem) return sendProblem(res, err, req.originalUrl);
   if (err instanceof ZodError) return sendProblem(res, fromZod(err, 'body'), req.originalUrl);
   const status = (err as { status?: number; type?: string }).status;
@@ -54,6 +61,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     const title = { 400: '请求体不是有效的JSON', 413: '请求体过大', 415: '不支持的请求体编码' }[status];
     return sendProblem(res, new Problem(status, title), req.originalUrl);
   }
-  req.log.error({ err }, 'unhandled error');
-  sendProblem(res, new Problem(500, '服务器内部错误'), req.originalUrl);
+  req.log.error({ err, requestId: req.id }, 'unhandled error');
+  const detail = `请求未能完成，请稍后重试；如仍失败，请向管理员提供请求编号 ${String(req.id)}`;
+  sendProblem(res, new Problem(500, '服务器内部错误', detail), req.originalUrl);
 };

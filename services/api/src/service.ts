@@ -8,6 +8,7 @@ import { seedDefaultCatalogs } from './catalogs';
 import { branchPage } from './directory';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
+import type { EdgeSettings } from './limits';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 export interface ApiServiceOptions {
@@ -27,6 +28,8 @@ export interface ApiServiceOptions {
   directoryEndpoint?: boolean;
   /** Token lifetimes and login lockout; each left out takes its default (15 min access, 5 failures → 15 min). */
   identity?: Partial<IdentitySettings>;
+  /** Rate limits and CORS origins (docs/security.md); each left out takes its default. */
+  edge?: Partial<EdgeSettings>;
 }
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
@@ -55,6 +58,7 @@ export async function startApiService(
     identity: { ...DEFAULT_IDENTITY, ...opts.identity },
     log,
     evidence: opts.evidence ?? localEvidenceStore(),
+    edge: opts.edge,
   });
   const endpoints =
     opts.directoryEndpoint === false

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Delivery, Viewer, Webhook } from '@fivestar/contracts';
+import { within, type Delivery, type Viewer, type Webhook } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DeliveriesTable, NotificationsDB, WebhooksTable } from './db';
 import { eventFields, isoOrNull } from './rows';
 
-/** Webhooks and deliveries are system configuration: administrators only. */
+/** Webhooks and deliveries are system configuration: administrators only, each over its own area. */
 function requireAdmin(viewer: Viewer): void {
   if (viewer.role !== 'admin') throw new RequestError('forbidden', '需要角色：admin');
 }
@@ -33,17 +33,28 @@ export async function listWebhooks(
   req: ParsedRequestOf<'notifications', 'webhooks'>,
 ): Promise<ResultOf<'notifications', 'webhooks'>> {
   requireAdmin(req.viewer);
-  const rows = await db.selectFrom('webhooks').selectAll().orderBy('jurisdiction').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('jurisdiction', 'like', `${req.viewer.jurisdiction}%`)
+    .orderBy('jurisdiction')
+    .orderBy('id')
+    .execute();
   return { items: rows.map(toWebhook) };
 }
 
-/** Creates a webhook (new id) or replaces the one named; it hears events applied from then on. */
+/**
+ * Creates a webhook (new id) or replaces the one named, both inside the administrator's jurisdiction
+ * (else `forbidden`); it hears events applied from then on.
+ */
 export async function upsertWebhook(
   db: Kysely<NotificationsDB>,
   req: ParsedRequestOf<'notifications', 'upsertWebhook'>,
 ): Promise<ResultOf<'notifications', 'upsertWebhook'>> {
   requireAdmin(req.viewer);
   const w = req.webhook;
+  if (!within(req.viewer.jurisdiction, w.jurisdiction))
+    throw new RequestError('forbidden', `${w.jurisdiction} 不在您的管辖范围内`);
   const row = await db
     .insertInto('webhooks')
     .values({
@@ -54,17 +65,34 @@ export async function upsertWebhook(
       active: w.active,
     })
     .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
-        jurisdiction: eb.ref('excluded.jurisdiction'),
-        kind: eb.ref('excluded.kind'),
-        url: eb.ref('excluded.url'),
-        active: eb.ref('excluded.active'),
-        updated_at: sql<string>`now()`,
-      })),
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({
+          jurisdiction: eb.ref('excluded.jurisdiction'),
+          kind: eb.ref('excluded.kind'),
+          url: eb.ref('excluded.url'),
+          active: eb.ref('excluded.active'),
+          updated_at: sql<string>`now()`,
+        }))
+        // Another county's webhook is never taken over by naming its id.
+        .where('webhooks.jurisdiction', 'like', `${req.viewer.jurisdiction}%`),
     )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) throw new RequestError('forbidden', `webhook ${w.id} 不在您的管辖范围内`);
   return toWebhook(row);
+}
+
+/** Deliveries inside `jurisdiction`: to its webhooks or to its users (others are invisible). */
+function deliveriesWithin(db: Kysely<NotificationsDB>, jurisdiction: string) {
+  const inside = `${jurisdiction}%`;
+  return db
+    .selectFrom('deliveries')
+    .leftJoin('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+    .leftJoin('recipients', 'recipients.user_id', 'deliveries.user_id')
+    .where((eb) =>
+      eb.or([eb('webhooks.jurisdiction', 'like', inside), eb('recipients.jurisdiction', 'like', inside)]),
+    );
 }
 
 /**
@@ -76,9 +104,12 @@ export async function listDeliveries(
   req: ParsedRequestOf<'notifications', 'deliveries'>,
 ): Promise<ResultOf<'notifications', 'deliveries'>> {
   requireAdmin(req.viewer);
-  let q = db.selectFrom('deliveries').selectAll().orderBy('id', 'desc').limit(req.limit);
-  if (req.status) q = q.where('status', '=', req.status);
-  if (req.eventId) q = q.where('event_id', '=', req.eventId);
+  let q = deliveriesWithin(db, req.viewer.jurisdiction)
+    .selectAll('deliveries')
+    .orderBy('deliveries.id', 'desc')
+    .limit(req.limit);
+  if (req.status) q = q.where('deliveries.status', '=', req.status);
+  if (req.eventId) q = q.where('deliveries.event_id', '=', req.eventId);
   return { items: (await q.execute()).map(toDelivery) };
 }
 
@@ -91,19 +122,16 @@ export async function retryDelivery(
   req: ParsedRequestOf<'notifications', 'retryDelivery'>,
 ): Promise<ResultOf<'notifications', 'retryDelivery'>> {
   requireAdmin(req.viewer);
+  const visible = deliveriesWithin(db, req.viewer.jurisdiction).where('deliveries.id', '=', req.id);
   const row = await db
     .updateTable('deliveries')
     .set({ status: 'pending', attempts: 0, next_attempt_at: sql<string>`now()` })
-    .where('id', '=', req.id)
+    .where('id', 'in', visible.select('deliveries.id'))
     .where('status', 'in', ['dead', 'failed'])
     .returningAll()
     .executeTakeFirst();
   if (row) return toDelivery(row);
-  const exists = await db
-    .selectFrom('deliveries')
-    .select('status')
-    .where('id', '=', req.id)
-    .executeTakeFirst();
+  const exists = await visible.select('deliveries.status').executeTakeFirst();
   if (!exists) throw new RequestError('not_found', `没有该投递记录：${req.id}`);
   throw new RequestError('conflict', `投递状态为 ${exists.status}，无需重试`);
 }

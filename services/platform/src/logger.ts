@@ -1,32 +1,34 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Structured JSON logs; credentials are redacted wherever they appear. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
-    name: service,
-    level,
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-        'refreshToken',
-        '*.refreshToken',
-        'currentPassword',
-        '*.currentPassword',
-        'newPassword',
-        '*.newPassword',
-        'initialPassword',
-        '*.initialPassword',
-        'authorization',
-        '*.authorization',
-        'req.headers.authorization',
-        'req.headers.cookie',
-      ],
-      censor: '[redacted]',
-    },
-  });
+/** What never reaches a log line: credentials at the top level, one level down, and in HTTP headers. */
+export const REDACTED_PATHS = [
+  ...[
+    'password',
+    'currentPassword',
+    'newPassword',
+    'initialPassword',
+    'token',
+    'refreshToken',
+    'cookie',
+  ].flatMap((key) => [key, `*.${key}`]),
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+/**
+ * Structured JSON logs; credentials are redacted wherever they appear. `destination` defaults to
+ * stdout (tests hand a stream to read what was logged).
+ */
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options = { name: service, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

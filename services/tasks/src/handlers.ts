@@ -22,8 +22,16 @@ async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promis
     case 'rectification.opened':
       return open(trx, event, event.data.work, { step: null, finding_id: event.data.findingId });
     case 'branch.revocation_proposed':
-      await open(trx, event, event.data.work, { step: null, finding_id: event.data.findingId });
-      return;
+      // Proposals published before WorkItem.star existed name their star only in the event.
+      return open(
+        trx,
+        event,
+        { ...event.data.work, star: event.data.work.star ?? event.data.star },
+        {
+          step: null,
+          finding_id: event.data.findingId,
+        },
+      );
     case 'branch.revocation_decided':
       return close(trx, event.data.closes, at, event.id);
     case 'work.extension_requested':
@@ -90,6 +98,7 @@ async function open(
     round_id: event.roundId,
     branch_id: event.branchId,
     ...ref,
+    star: work.star ?? null,
     status: 'open' as const,
     deadline: new Date(work.deadline),
     opened_at: new Date(event.occurredAt),

@@ -45,6 +45,7 @@ export {
 } from './report';
 export { weeklySnapshots, type WeeklySnapshotsQuery } from './weekly';
 export { migrations } from './migrations';
+export { decodeCursor, encodeCursor, type Cursor } from './cursor';
 export {
   computeLight,
   isOverdue,

@@ -64,9 +64,10 @@ const yellowOf = (opts: ListOptions) => opts.yellow ?? opts.yellowSeconds ?? DEF
  *
  * Views (TaskView): `todo` open and unclaimed or mine; `done`; `overdue` (as of the cursor's `asOf`, the
  * same instant that orders the walk); `cc` copied to me, whatever the group. Filters: round, branch,
- * step, township (branch code prefix) and light. The light depends on the read time and working days,
- * so it filters in code over keyset chunks: the cursor is the last row returned, and rows skipped after
- * it are looked at again by the next page, so the walk stays exact.
+ * step, township (branch code prefix), star (the one the work concerns: step tasks have none) and
+ * light. The light depends on the read time and working days, so it filters in code over keyset chunks:
+ * the cursor is the last row returned, and rows skipped after it are looked at again by the next page,
+ * so the walk stays exact.
  */
 export async function listTasks(
   db: Kysely<TasksDb>,
@@ -82,7 +83,8 @@ export async function listTasks(
   const me = req.viewer.userId;
 
   // 0 = overdue as of `asOf` (same rule as isOverdue()); selected too, so the cursor takes it from SQL.
-  const rank = sql<number>`(case when tasks.status = 'open' and (tasks.deadline < ${asOf} or tasks.overdue_at is not null) then 0 else 1 end)`;
+  const overdue = sql<boolean>`tasks.status = 'open' and (tasks.deadline < ${asOf} or tasks.overdue_at is not null)`;
+  const rank = sql<number>`(case when ${overdue} then 0 else 1 end)`;
 
   const base = () => {
     let q = selectTaskRows(db).select(rank.as('rank'));
@@ -122,7 +124,35 @@ export async function listTasks(
     if (req.branchId !== undefined) q = q.where('tasks.branch_id', '=', req.branchId);
     if (req.step !== undefined) q = q.where('tasks.step', '=', req.step);
     if (req.townshipCode !== undefined) q = q.where('tasks.branch_id', 'like', `${req.townshipCode}%`);
+    if (req.star !== undefined) q = q.where('tasks.star', '=', req.star);
     return q;
+  };
+
+  // The overdue group (rank 0), then the rest (rank 1), each read by a keyset on (deadline, key) that
+  // tasks_listing_idx walks in order: a page reads about its own size, not the viewer's whole scope (one
+  // ORDER BY rank would sort the scope for every page: bench/task-list.ts).
+  const onlyDone = req.view === 'done' || (req.view === undefined && req.status === 'done');
+  const groups: Array<0 | 1> = req.view === 'overdue' ? [0] : onlyDone ? [1] : [0, 1];
+  type Row = Awaited<ReturnType<ReturnType<typeof base>['execute']>>[number];
+  const rowsAfter = async (after: { rank: number; deadline: Date; key: string } | null, n: number) => {
+    const rows: Row[] = [];
+    for (const g of groups) {
+      if (after && after.rank > g) continue;
+      let q = base().where(g === 0 ? overdue : sql<boolean>`not (${overdue})`);
+      if (after && after.rank === g)
+        q = q.where(
+          sql<boolean>`(tasks.deadline, tasks.key) > (${after.deadline}::timestamptz, ${after.key}::text)`,
+        );
+      rows.push(
+        ...(await q
+          .orderBy('tasks.deadline')
+          .orderBy('tasks.key')
+          .limit(n - rows.length)
+          .execute()),
+      );
+      if (rows.length === n) break;
+    }
+    return rows;
   };
 
   const want = req.limit + 1;
@@ -133,14 +163,7 @@ export async function listTasks(
     ? { rank: cursor.rank, deadline: new Date(cursor.deadline), key: cursor.key }
     : null;
   for (;;) {
-    let q = base();
-    if (after) {
-      const a = after;
-      q = q.where(
-        sql<boolean>`(${rank}, tasks.deadline, tasks.key) > (${a.rank}::int, ${a.deadline}::timestamptz, ${a.key}::text)`,
-      );
-    }
-    const rows = await q.orderBy(rank).orderBy('tasks.deadline').orderBy('tasks.key').limit(chunk).execute();
+    const rows = await rowsAfter(after, chunk);
     for (const r of rows) {
       if (req.light && computeLight(lightInput(r), now, yellow) !== req.light) continue;
       matched.push(r);
@@ -180,6 +203,7 @@ export function toTask(r: TaskRow, now: Date, yellow: number | DueSoon): Task {
     branchId: r.branch_id,
     step: r.step,
     findingId: r.finding_id,
+    star: r.star,
     status: r.status,
     deadline: r.deadline.toISOString(),
     openedAt: r.opened_at.toISOString(),

@@ -19,6 +19,8 @@ export interface TasksTable {
   branch_id: string | null;
   step: HumanStep | null;
   finding_id: string | null;
+  /** The catalog star the work concerns (WorkItem.star), when it concerns one. */
+  star: string | null;
   status: 'open' | 'done';
   deadline: Date;
   opened_at: Date;

@@ -49,7 +49,7 @@ import { evidenceGaps } from '../rules/evidence';
 import { quorumMet } from '../rules/observation';
 import { StepKey } from '../search-attributes';
 import { Emitter } from './emitter';
-import { reject, requireActor, requireValid } from './guard';
+import { reject, requireActor, requireOneLevel, requireValid } from './guard';
 import { rectification } from './rectification';
 import { SupervisedWork, planDeadline } from './supervised-work';
 import { handleWorkUpdates } from './work-handlers';
@@ -95,7 +95,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     timeline: [],
   };
   const attempts = Object.fromEntries(HUMAN_STEPS.map((s) => [s, 0])) as Record<HumanStep, number>;
-  const signedBy = new Map<HumanStep, string>();
+  /** The level each user acted at on this branch (signed, returned, scored, decided): one level per user. */
+  const actedAt = new Map<string, HumanStep>();
+  const acted = (step: HumanStep, actor: Actor) => {
+    if (!actedAt.has(actor.userId)) actedAt.set(actor.userId, step);
+  };
   const newFindings: NewFinding[] = [];
   let outcome: Outcome | null = null;
   /** The open step's supervision (deadline, urges, extensions); null between steps. */
@@ -113,15 +117,13 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   const who = (a: Actor) => ({ userId: a.userId, name: a.name, role: a.role });
   const person = (a: Actor) => ({ userId: a.userId, name: a.name });
 
-  /** Checks shared by every sign-off validator; returns the authorised actor. */
+  /** Checks shared by every sign-off validator (step, role, jurisdiction, one level per user). */
   function admit(step: HumanStep, actor: Actor | undefined): Actor {
     if (state.step !== step || outcome !== null)
       reject('WrongStep', `当前环节为${STEP_LABELS[state.step]}，不能办理${STEP_LABELS[step]}`);
     const signer = STEP_SIGNERS[step];
     const a = requireActor(actor, signer.role, scopeCode(branch, signer.scope));
-    for (const [other, userId] of signedBy) {
-      if (other !== step && userId === a.userId) reject('Forbidden', '同一人不能签署同一支部的两个层级');
-    }
+    requireOneLevel(actedAt.get(a.userId), step);
     return a;
   }
   function knownStars(codes: string[], field: string): void {
@@ -171,6 +173,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     submitSelfCheckUpdate,
     async (cmd) => {
       const body = SubmitSelfCheck.parse(cmd);
+      acted('SELF_CHECK', cmd.actor);
       state.targetStars = body.targetStars;
       state.selfCheck = { scores: body.scores, notes: body.notes ?? null, evidence: body.evidence };
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'submitted' };
@@ -198,6 +201,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     async (cmd) => {
       const step = state.step as ReviewLevel;
       const body = Review.parse(cmd);
+      acted(step, cmd.actor);
       body.findings.forEach((f) => newFindings.push({ title: f.title, source: step, star: f.star }));
       recordVetoes(body.vetoes, cmd.actor, step);
       if (body.decision === 'return') {
@@ -240,6 +244,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     recordObservationUpdate,
     async (cmd) => {
       const body = RecordObservation.parse(cmd);
+      acted('ON_SITE_OBSERVATION', cmd.actor);
       const sheets = state.observation.sheets.filter((s) => s.observer.userId !== cmd.actor.userId);
       state.observation.sheets = [...sheets, { observer: person(cmd.actor), scores: body.scores }];
       recordVetoes(body.vetoes, cmd.actor, 'ON_SITE_OBSERVATION');
@@ -259,6 +264,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     closeObservationUpdate,
     async (cmd) => {
+      acted('ON_SITE_OBSERVATION', cmd.actor);
       state.observation.closedBy = person(cmd.actor);
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'observed' };
       return answered();
@@ -283,6 +289,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     confirmAwardUpdate,
     async (cmd) => {
+      acted('AWARD', cmd.actor);
       const decision = decide();
       state.award = decision;
       state.level = decision.level;
@@ -307,19 +314,23 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     upholdObjectionUpdate,
     async (cmd) => {
+      acted('AWARD', cmd.actor);
       objection = { actor: cmd.actor, toStep: cmd.returnTo, reasons: cmd.reasons };
       return answered();
     },
     {
       validator: (cmd) => {
         if (state.step !== 'PUBLIC_NOTICE' || objection) reject('WrongStep', '当前不在公示期');
-        requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        const a = requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        requireOneLevel(actedAt.get(a.userId), 'AWARD');
         requireValid(UpholdObjection, cmd);
       },
     },
   );
 
   setHandler(revocationProposedSignal, async ({ findingId, star, title }) => {
+    // Signals have no validator: only a finding of this branch (its own child) may propose, and once.
+    if (!state.findings.some((f) => f.findingId === findingId)) return;
     if (state.revocations.some((r) => r.findingId === findingId)) return;
     state.revocations.push({ findingId, star, title, status: 'proposed', revoked: [], reasons: [] });
     const deadline = new Date(await planDeadline(schedule.steps.AWARD)).toISOString();
@@ -332,6 +343,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         title: `摘星审议：${branch.name}——${title}`,
         group: groupFor(branch, 'coordinator', 'county'),
         deadline,
+        star,
       },
     });
   });
@@ -339,6 +351,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   setHandler(
     decideRevocationUpdate,
     async (cmd) => {
+      acted('AWARD', cmd.actor);
       const proposal = state.revocations.find((r) => r.findingId === cmd.findingId)!;
       const reasons = cmd.reasons ?? [];
       let revoked: { code: string; name: string }[] = [];
@@ -373,7 +386,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     },
     {
       validator: (cmd) => {
-        requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        const a = requireActor(cmd?.actor, 'coordinator', branch.countyCode);
+        requireOneLevel(actedAt.get(a.userId), 'AWARD');
         const body = requireValid(DecideRevocation, cmd);
         const proposal = state.revocations.find(
           (r) => r.findingId === cmd.findingId && r.status === 'proposed',
@@ -538,7 +552,6 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       );
       return done.toStep;
     }
-    signedBy.set(step, done.actor.userId);
     note({ step, attempt, action: 'signed', actor: who(done.actor), detail: done.decision });
     await emitter.emit(
       'branch.step_signed',

@@ -55,6 +55,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       kind: isEvidence ? 'rectification_evidence' : 'rectification_verify',
       title: `${branch.name}：整改${isEvidence ? '' : '核验'}——${title}`,
       group: isEvidence ? owner : verifier,
+      star: input.star ?? null,
     };
   };
   /** Planned by an activity below; handlers exist from the start so nobody meets a missing query. */
@@ -89,7 +90,10 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       validator: (cmd) => {
         if (state.status !== 'awaiting_evidence') reject('WrongStep', '当前不在提交整改材料阶段');
         work();
-        requireActor(cmd?.actor, 'village_secretary', branch.code);
+        const a = requireActor(cmd?.actor, 'village_secretary', branch.code);
+        // Separation of duties: whoever verified this item (a re-scoped reviewer) cannot now answer it.
+        if (state.rejections.some((r) => r.by === a.userId))
+          reject('Forbidden', '职责分离：核验过本整改事项的人不能再提交整改材料');
         requireValid(SubmitRectificationEvidence, cmd);
       },
     },
@@ -119,7 +123,10 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     {
       validator: (cmd) => {
         if (state.status !== 'awaiting_verification') reject('WrongStep', '当前不在整改核验阶段');
-        requireActor(cmd?.actor, 'township_reviewer', branch.townshipCode);
+        const a = requireActor(cmd?.actor, 'township_reviewer', branch.townshipCode);
+        // Separation of duties: nobody verifies evidence they submitted as the branch's secretary.
+        if (state.evidence.some((e) => e.by === a.userId))
+          reject('Forbidden', '职责分离：不能核验自己作为支部书记提交的整改材料');
         requireValid(VerifyRectification, cmd);
       },
     },

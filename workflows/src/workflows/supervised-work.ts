@@ -18,7 +18,7 @@ import type { Activities } from '../activities';
 import type { WorkStatus } from '../definitions';
 import type { SupervisionTimes } from '../rules/deadlines';
 import type { Emitter } from './emitter';
-import { reject, requireActor } from './guard';
+import { knownActor, reject, requireActor } from './guard';
 import { supervise } from './supervise';
 
 export interface WorkRef {
@@ -124,9 +124,10 @@ export class SupervisedWork {
     });
   }
 
-  checkUrge(actor: Actor | undefined): void {
+  checkUrge(actor: unknown): void {
     const owedBy = this.current().group;
-    if (!actor || !mayUrge(actor.role, owedBy.role) || !within(actor.jurisdiction, owedBy.jurisdiction)) {
+    const a = knownActor(actor);
+    if (!mayUrge(a.role, owedBy.role) || !within(a.jurisdiction, owedBy.jurisdiction)) {
       reject('Forbidden', '您无权催办该事项');
     }
     const interval = this.schedule.urgeIntervalSeconds * 1000;
@@ -149,7 +150,7 @@ export class SupervisedWork {
     return this.status();
   }
 
-  checkRequest(actor: Actor | undefined, body: RequestExtension): void {
+  checkRequest(actor: unknown, body: RequestExtension): void {
     const w = this.current();
     const a = requireActor(actor, w.group.role, w.group.jurisdiction);
     if (!EXTENSION_APPROVER[a.role]) reject('Forbidden', '该角色没有上级可审批延期');
@@ -180,6 +181,7 @@ export class SupervisedWork {
           title: `延期申请：${w.title}`,
           group: groupFor(this.branch, approver.role, approver.scope),
           deadline: w.deadline,
+          star: w.star,
         },
       },
       actor,
@@ -187,10 +189,12 @@ export class SupervisedWork {
     return this.status();
   }
 
-  checkDecision(actor: Actor | undefined): void {
+  checkDecision(actor: unknown): void {
     if (!this.extension) reject('Conflict', '没有待审批的延期申请');
     const approver = EXTENSION_APPROVER[this.extension.by.role]!;
-    requireActor(actor, approver.role, scopeCode(this.branch, approver.scope));
+    const a = requireActor(actor, approver.role, scopeCode(this.branch, approver.scope));
+    // Separation of duties: a requester re-scoped to the approving level still cannot approve their own.
+    if (a.userId === this.extension.by.userId) reject('Forbidden', '职责分离：不能审批自己提出的延期申请');
   }
 
   async decide(actor: Actor, approved: boolean, reasons: string[]): Promise<WorkStatus> {

@@ -30,6 +30,17 @@ describe('describeCommand', () => {
     });
   });
 
+  it('keeps U+0000 out of what is stored (found by the fuzz test)', () => {
+    expect(describeCommand('POST', '/tasks/claim', { key: 'a\u0000b' }).target).toBe('tasks/a\ufffdb');
+  });
+
+  it('takes segments named like Object.prototype members as literals (found by the fuzz test)', () => {
+    for (const segment of ['__proto__', 'constructor', 'toString'])
+      expect(describeCommand('POST', `/admin/deliveries/${segment}/retry`, {}).action).toBe(
+        `POST /admin/deliveries/${segment}/retry`,
+      );
+  });
+
   it('keeps literal segments that are not identifiers', () => {
     expect(
       describeCommand('POST', '/bulletins/snapshot', { countyCode: '411099', period: '2026-10' }),

@@ -29,25 +29,31 @@ const valid =
  * counts as an identifier, so `/bulletins/snapshot` stays a literal path; and no POST here ends in an
  * identifier (its last segment is a verb or a collection), so `POST /admin/users/import` stays literal.
  */
-const PATH_IDS: Record<string, { name: string; ok: (s: string) => boolean }[]> = {
-  rounds: [{ name: 'roundId', ok: valid(RoundId) }],
-  branches: [{ name: 'code', ok: valid(BranchCode) }],
-  findings: [{ name: 'findingId', ok: valid(FindingPath.shape.findingId) }],
-  bulletins: [
-    { name: 'countyCode', ok: valid(CountyCode) },
-    { name: 'period', ok: valid(Period) },
-  ],
-  deliveries: [{ name: 'id', ok: (s) => /^\d{1,18}$/.test(s) }],
-  users: [{ name: 'username', ok: valid(Username) }],
-  tokens: [{ name: 'id', ok: valid(ApiTokenPath.shape.id) }],
-};
+const PATH_IDS = new Map<string, { name: string; ok: (s: string) => boolean }[]>(
+  // A Map, not an object: a path segment such as `constructor` or `__proto__` must find nothing.
+  Object.entries({
+    rounds: [{ name: 'roundId', ok: valid(RoundId) }],
+    branches: [{ name: 'code', ok: valid(BranchCode) }],
+    findings: [{ name: 'findingId', ok: valid(FindingPath.shape.findingId) }],
+    bulletins: [
+      { name: 'countyCode', ok: valid(CountyCode) },
+      { name: 'period', ok: valid(Period) },
+    ],
+    deliveries: [{ name: 'id', ok: (s) => /^\d{1,18}$/.test(s) }],
+    users: [{ name: 'username', ok: valid(Username) }],
+    tokens: [{ name: 'id', ok: valid(ApiTokenPath.shape.id) }],
+  }),
+);
 
-// Audit rows stay small whatever a caller sends.
+// Audit rows stay small and storable whatever a caller sends (PostgreSQL text cannot hold U+0000).
 const MAX_ACTION = 200;
 const MAX_TARGET = 500;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-const cap = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const cap = (s: string, max: number) => {
+  const t = s.replaceAll('\u0000', '\ufffd');
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};
 
 /** Resources named in the body: task keys travel there (they contain slashes), login names, new rounds. */
 function bodyTargets(body: Record<string, unknown>, inPath: Set<string>): string[] {
@@ -70,7 +76,7 @@ export function describeCommand(method: string, path: string, body: unknown): Co
     const segment = segments[i]!;
     shown.push(segment);
     const values: string[] = [];
-    for (const id of PATH_IDS[segment] ?? []) {
+    for (const id of PATH_IDS.get(segment) ?? []) {
       const next = segments[i + 1];
       const lastOfPost = method === 'POST' && i + 2 === segments.length;
       if (next === undefined || lastOfPost || !id.ok(next)) break;

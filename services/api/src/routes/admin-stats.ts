@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { READ_MODEL_SERVICES, type AdminStatsEntry, type AdminStatsResult } from '@fivestar/contracts';
+import { AdminStatsResult, READ_MODEL_SERVICES, type AdminStatsEntry } from '@fivestar/contracts';
 import { callEndpoint, RequestError } from '@fivestar/platform';
-import { actorOf, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
+import { route } from '../routing';
 
 /** A service that has not answered by then is reported unreachable; the others still are. */
 const STATS_TIMEOUT_MS = 2000;
@@ -14,23 +14,35 @@ const STATS_TIMEOUT_MS = 2000;
 export function adminStatsRoutes(deps: ApiDeps): Router {
   const r = Router();
 
-  r.get('/admin/stats', async (req, res) => {
-    requireRole(actorOf(req), 'admin', 'coordinator');
-    const services = await Promise.all(
-      READ_MODEL_SERVICES.map(async (service): Promise<AdminStatsEntry> => {
-        try {
-          const stats = await callEndpoint(deps.nc, service, 'stats', {}, STATS_TIMEOUT_MS);
-          return { service, reachable: true, stats };
-        } catch (err) {
-          const answered = err instanceof RequestError;
-          req.log.warn({ service, reason: String(err) }, 'service stats unavailable');
-          const error = answered ? `服务出错：${err.message}` : '服务未响应';
-          return { service, reachable: false, error };
-        }
-      }),
-    );
-    res.json({ services } satisfies AdminStatsResult);
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/admin/stats',
+      operationId: 'getServiceStats',
+      summary: '各读模型服务的消费延迟、计数与死信',
+      tags: ['admin'],
+      access: ['admin', 'coordinator'],
+      scope: null,
+      responses: { 200: AdminStatsResult },
+    },
+    async (_input, req, res) => {
+      const services = await Promise.all(
+        READ_MODEL_SERVICES.map(async (service): Promise<AdminStatsEntry> => {
+          try {
+            const stats = await callEndpoint(deps.nc, service, 'stats', {}, STATS_TIMEOUT_MS);
+            return { service, reachable: true, stats };
+          } catch (err) {
+            const answered = err instanceof RequestError;
+            req.log.warn({ service, reason: String(err) }, 'service stats unavailable');
+            const error = answered ? `服务出错：${err.message}` : '服务未响应';
+            return { service, reachable: false, error };
+          }
+        }),
+      );
+      res.json({ services } satisfies AdminStatsResult);
+    },
+  );
 
   return r;
 }

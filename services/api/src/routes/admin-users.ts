@@ -3,50 +3,96 @@ import {
   CreateUserRequest,
   DirectoryImportRequest,
   UpdateUserRequest,
+  UserInfo,
+  UserList,
   UsernamePath,
   UsersQuery,
 } from '@fivestar/contracts';
-import { actorOf, requireRole } from '../auth';
+import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { createUser, importDirectory, listUsers, updateUser } from '../identity';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 /** User administration: an admin, over the users of their own jurisdiction (docs/security.md). */
 export function adminUserRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const admin = { access: ['admin'], tags: ['admin'] } as const;
 
-  function admin(req: Parameters<typeof actorOf>[0]) {
-    const actor = actorOf(req);
-    requireRole(actor, 'admin');
-    return actor;
-  }
+  route(
+    r,
+    {
+      ...admin,
+      method: 'get',
+      path: '/admin/users',
+      operationId: 'listUsers',
+      summary: '本辖区的用户',
+      scope: { in: 'query', name: 'jurisdiction', level: 'county' },
+      query: UsersQuery,
+      responses: { 200: UserList },
+    },
+    async ({ query }, req, res) => {
+      res.json({ items: await listUsers(deps.db, actorOf(req), query) });
+    },
+  );
 
-  r.get('/admin/users', async (req, res) => {
-    const actor = admin(req);
-    res.json({ items: await listUsers(deps.db, actor, parse(UsersQuery, req.query, 'query')) });
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/users',
+      operationId: 'createUser',
+      summary: '新建用户',
+      scope: { in: 'body', name: 'jurisdiction', level: 'county' },
+      body: CreateUserRequest,
+      responses: { 201: UserInfo, 409: '用户名已存在' },
+    },
+    async ({ body }, req, res) => {
+      const user = await createUser(deps, actorOf(req), body);
+      req.log.info({ target: user.id, role: user.role, jurisdiction: user.jurisdiction }, 'user created');
+      res.status(201).location(`${req.baseUrl}/admin/users/${user.username}`).json(user);
+    },
+  );
 
-  r.post('/admin/users', async (req, res) => {
-    const actor = admin(req);
-    const user = await createUser(deps, actor, parse(CreateUserRequest, req.body, 'body'));
-    req.log.info({ target: user.id, role: user.role, jurisdiction: user.jurisdiction }, 'user created');
-    res.status(201).location(`${req.baseUrl}/admin/users/${user.username}`).json(user);
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/users/import',
+      operationId: 'importDirectory',
+      summary: '导入目录文件（县、乡镇、支部与用户，逐行结果）',
+      scope: { in: 'body', name: 'county.code', level: 'county' },
+      body: DirectoryImportRequest,
+      responses: { 200: '每行用户的导入结果与汇总' },
+    },
+    async ({ body }, req, res) => {
+      const result = await importDirectory(deps, actorOf(req), body);
+      req.log.info({ county: result.county, ...result.summary }, 'directory imported');
+      res.json(result);
+    },
+  );
 
-  r.post('/admin/users/import', async (req, res) => {
-    const actor = admin(req);
-    const result = await importDirectory(deps, actor, parse(DirectoryImportRequest, req.body, 'body'));
-    req.log.info({ county: result.county, ...result.summary }, 'directory imported');
-    res.json(result);
-  });
-
-  r.patch('/admin/users/:username', async (req, res) => {
-    const actor = admin(req);
-    const { username } = parse(UsernamePath, req.params, 'path');
-    const result = await updateUser(deps, actor, username, parse(UpdateUserRequest, req.body, 'body'));
-    req.log.info({ target: result.user.id, change: Object.keys(req.body as object) }, 'user updated');
-    res.json(result);
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'patch',
+      path: '/admin/users/:username',
+      operationId: 'updateUser',
+      summary: '停用、启用或调整用户（吊销其会话）',
+      // The user is named, not a jurisdiction: the handler checks theirs.
+      scope: null,
+      params: UsernamePath,
+      body: UpdateUserRequest,
+      responses: { 200: '修改后的用户与吊销的会话数', 404: '用户不存在' },
+    },
+    async ({ params: { username }, body }, req, res) => {
+      const result = await updateUser(deps, actorOf(req), username, body);
+      req.log.info({ target: result.user.id, change: Object.keys(req.body as object) }, 'user updated');
+      res.json(result);
+    },
+  );
 
   return r;
 }

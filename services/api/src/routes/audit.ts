@@ -1,11 +1,18 @@
 import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
-import { AuditExportQuery, AuditQuery, within, type AuditEntry } from '@fivestar/contracts';
-import { actorOf, requireRole } from '../auth';
+import {
+  AuditExportQuery,
+  AuditPage,
+  AuditQuery,
+  AuditVerifyResult,
+  within,
+  type AuditEntry,
+} from '@fivestar/contracts';
+import { actorOf } from '../auth';
 import { auditDb, auditEntries, auditPage, verifyChain, type AuditFilter } from '../audit';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../problem';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 const CSV_COLUMNS: (keyof AuditEntry)[] = [
   'seq',
@@ -50,43 +57,83 @@ async function write(res: Response, chunk: string): Promise<void> {
 export function auditRoutes(deps: ApiDeps): Router {
   const r = Router();
   const db = auditDb(deps.db);
+  const reader = {
+    tags: ['audit'],
+    access: ['coordinator', 'admin'],
+    scope: { in: 'query', name: 'branchId', level: 'branch' },
+  } as const;
 
   function filterFor(req: Request, q: Omit<AuditFilter, 'jurisdiction' | 'withUnscoped'>): AuditFilter {
     const a = actorOf(req);
-    requireRole(a, 'coordinator', 'admin');
     if (q.branchId && !within(a.jurisdiction, q.branchId)) throw forbidden('不在您的管辖范围内');
     return { ...q, jurisdiction: a.jurisdiction, withUnscoped: a.role === 'admin' };
   }
 
-  r.get('/audit', async (req, res) => {
-    const { limit, cursor, ...q } = parse(AuditQuery, req.query, 'query');
-    res.json(await auditPage(db, filterFor(req, q), limit, cursor));
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/audit',
+      operationId: 'listAuditEntries',
+      summary: '审计日志（新的在前，按辖区限定）',
+      query: AuditQuery,
+      responses: { 200: AuditPage },
+    },
+    async ({ query: { limit, cursor, ...q } }, req, res) => {
+      res.json(await auditPage(db, filterFor(req, q), limit, cursor));
+    },
+  );
 
-  r.get('/audit/export', async (req, res) => {
-    const { format, ...q } = parse(AuditExportQuery, req.query, 'query');
-    const filter = filterFor(req, q);
-    const csv = format === 'csv';
-    res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="audit-log.${format}"`);
-    try {
-      // A BOM so Excel reads the CSV as UTF-8.
-      if (csv) await write(res, `\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
-      for await (const page of auditEntries(db, filter))
-        await write(res, page.map((e) => (csv ? csvLine(e) : `${JSON.stringify(e)}\n`)).join(''));
-      res.end();
-    } catch (err) {
-      // Once the download has started, only a cut connection can tell the client it is incomplete.
-      if (!res.headersSent) throw err;
-      req.log.error({ err }, 'audit export failed');
-      res.destroy();
-    }
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/audit/export',
+      operationId: 'exportAuditLog',
+      summary: '导出审计日志（旧的在前，流式 JSONL 或 CSV）',
+      query: AuditExportQuery,
+      responses: {
+        200: { description: '审计日志文件', download: ['application/jsonl', 'text/csv'] },
+      },
+    },
+    async ({ query: { format, ...q } }, req, res) => {
+      const filter = filterFor(req, q);
+      const csv = format === 'csv';
+      res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="audit-log.${format}"`);
+      try {
+        // A BOM so Excel reads the CSV as UTF-8.
+        if (csv) await write(res, `\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+        for await (const page of auditEntries(db, filter))
+          await write(res, page.map((e) => (csv ? csvLine(e) : `${JSON.stringify(e)}\n`)).join(''));
+        res.end();
+      } catch (err) {
+        // Once the download has started, only a cut connection can tell the client it is incomplete.
+        if (!res.headersSent) throw err;
+        req.log.error({ err }, 'audit export failed');
+        res.destroy();
+      }
+    },
+  );
 
-  r.get('/audit/verify', async (req, res) => {
-    requireRole(actorOf(req), 'admin');
-    res.json(await verifyChain(db));
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/audit/verify',
+      operationId: 'verifyAuditChain',
+      summary: '校验审计日志的哈希链',
+      tags: ['audit'],
+      access: ['admin'],
+      scope: null,
+      responses: { 200: AuditVerifyResult },
+    },
+    async (_input, _req, res) => {
+      res.json(await verifyChain(db));
+    },
+  );
 
   return r;
 }

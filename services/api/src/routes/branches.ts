@@ -14,6 +14,7 @@ import {
   RecordObservation,
   Review,
   RoundPath,
+  BulkUrgeResult,
   STEP_SIGNERS,
   SubmitRectificationEvidence,
   SubmitSelfCheck,
@@ -23,7 +24,6 @@ import {
   type Actor,
   type Branch,
   type BulkUrgeItem,
-  type BulkUrgeResult,
   type HumanStep,
   type Role,
   type Scope,
@@ -48,17 +48,17 @@ import {
 } from '@fivestar/workflows';
 import type { z } from 'zod';
 import { mapLimited } from '@fivestar/platform';
-import { actorOf, requireRole } from '../auth';
+import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { findBranch } from '../directory';
 import { selfCheckEvidencePrecheck } from '../evidence';
 import { forbidden, notFound, Problem } from '../problem';
 import { handle, viaTemporal } from '../temporal';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 type Signer = { role: Role; scope: Scope };
-/** The branch a command is about, in its round, and who commands. */
-type Target = { roundId: string; code: string; branch: Branch; actor: Actor };
+/** The branch a command is about, in its round (and the rectification item, if any), and who commands. */
+type Target = { roundId: string; code: string; findingId?: string; branch: Branch; actor: Actor };
 
 /** Urges of many branches run at most this many Updates at once (the Temporal client is shared). */
 const BULK_URGE_CONCURRENCY = 8;
@@ -71,40 +71,41 @@ function authorise(actor: Actor, branch: Branch, signers: Signer[]): void {
   if (!ok) throw forbidden('您无权办理该支部的此环节');
 }
 
+const rolesOf = (signers: Signer[]) => [...new Set(signers.map((s) => s.role))];
+const tags = ['branches'];
+const inBranch = { in: 'path', name: 'code', level: 'branch' } as const;
+const UNKNOWN = '轮次或支部不存在';
+
 export function branchRoutes(deps: ApiDeps): Router {
   const r = Router();
 
-  async function branchTarget(roundId: string, code: string, actor: Actor): Promise<Target> {
-    const branch = await findBranch(deps.db, code);
-    if (!branch) throw notFound(`支部 ${code} 不存在`);
-    return { roundId, code, branch, actor };
-  }
-
-  async function target(req: Request): Promise<Target> {
-    const path = parse(BranchPath, req.params, 'path');
-    return branchTarget(path.roundId, path.code, actorOf(req));
+  async function branchTarget(
+    path: { roundId: string; code: string; findingId?: string },
+    actor: Actor,
+  ): Promise<Target> {
+    const branch = await findBranch(deps.db, path.code);
+    if (!branch) throw notFound(`支部 ${path.code} 不存在`);
+    return { ...path, branch, actor };
   }
 
   /**
-   * What a sign-off does once its branch is known: authorise, validate the body, then run the workflow
+   * What a sign-off does once its branch is known and its body parsed: authorise, then run the workflow
    * Update with the actor. Throws a Problem (what the route answers).
    */
   function signOffAction<S extends z.ZodType, R, A extends object = object>(
-    schema: S,
     signers: Signer[],
     update: UpdateDefinition<R, [z.infer<S> & { actor: Actor } & A]>,
-    workflowOf: (t: Target, req: Request) => string,
+    workflowOf: (t: Target) => string,
     /** Checks against the API's own data before Temporal (e.g. cited evidence was uploaded). */
     precheck?: (t: Target, body: z.infer<S>) => Promise<void>,
     /** Arguments taken from the path rather than the body. */
-    fromPath?: (req: Request) => A,
+    fromPath?: (t: Target) => A,
   ) {
-    return async (t: Target, req: Request, rawBody: unknown): Promise<R> => {
+    return async (t: Target, req: Request, body: z.infer<S>): Promise<R> => {
       authorise(t.actor, t.branch, signers);
-      const body = parse(schema, rawBody, 'body');
       if (precheck) await precheck(t, body);
-      const workflowId = workflowOf(t, req);
-      const args = { ...(body as object), ...fromPath?.(req), actor: t.actor } as z.infer<S> & {
+      const workflowId = workflowOf(t);
+      const args = { ...(body as object), ...fromPath?.(t), actor: t.actor } as z.infer<S> & {
         actor: Actor;
       } & A;
       const result = await viaTemporal(() =>
@@ -115,74 +116,124 @@ export function branchRoutes(deps: ApiDeps): Router {
     };
   }
 
-  /** A sign-off route: the branch from the path, the action on the request's body. */
+  /** A sign-off route: the branch (and item) from the path, the action on the request's body. */
   function signOff<S extends z.ZodType, R, A extends object = object>(
-    path: string,
+    decl: { path: string; operationId: string; summary: string; body: S },
     ...action: Parameters<typeof signOffAction<S, R, A>>
   ) {
     const act = signOffAction(...action);
-    r.post(path, async (req, res) => {
-      res.json(await act(await target(req), req, req.body));
-    });
+    const item = decl.path.includes(':findingId');
+    route(
+      r,
+      {
+        ...decl,
+        method: 'post',
+        tags,
+        access: rolesOf(action[0]),
+        scope: inBranch,
+        params: item ? FindingPath : BranchPath,
+        responses: { 200: '办理后的流程状态', 404: UNKNOWN, 409: '当前环节不允许此操作' },
+      },
+      async ({ params, body }, req, res) => {
+        res.json(await act(await branchTarget(params, actorOf(req)), req, body as z.infer<S>));
+      },
+    );
   }
 
   const branchWf = (t: { roundId: string; code: string }) => branchWorkflowId(t.roundId, t.code);
-  const findingWf = (t: { roundId: string; code: string }, req: Request) =>
-    rectificationWorkflowId(t.roundId, t.code, parse(FindingPath, req.params, 'path').findingId);
+  const findingWf = (t: Target) => rectificationWorkflowId(t.roundId, t.code, t.findingId!);
   const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
   const base = '/rounds/:roundId/branches/:code';
 
   signOff(
-    `${base}/self-check`,
-    SubmitSelfCheck,
+    {
+      path: `${base}/self-check`,
+      operationId: 'submitSelfCheck',
+      summary: '提交支部自评（引用已上传的佐证材料）',
+      body: SubmitSelfCheck,
+    },
     signer('SELF_CHECK'),
     submitSelfCheckUpdate,
     branchWf,
     selfCheckEvidencePrecheck(deps.db),
   );
   signOff(
-    `${base}/review`,
-    Review,
+    { path: `${base}/review`, operationId: 'review', summary: '乡镇审核或县级预审', body: Review },
     [...signer('TOWNSHIP_REVIEW'), ...signer('COUNTY_PRE_REVIEW')],
     reviewUpdate,
     branchWf,
   );
   signOff(
-    `${base}/observation`,
-    RecordObservation,
+    {
+      path: `${base}/observation`,
+      operationId: 'recordObservation',
+      summary: '观摩评分',
+      body: RecordObservation,
+    },
     signer('ON_SITE_OBSERVATION'),
     recordObservationUpdate,
     branchWf,
   );
   signOff(
-    `${base}/observation/close`,
-    CloseObservation,
+    {
+      path: `${base}/observation/close`,
+      operationId: 'closeObservation',
+      summary: '结束观摩',
+      body: CloseObservation,
+    },
     signer('ON_SITE_OBSERVATION'),
     closeObservationUpdate,
     branchWf,
   );
-  signOff(`${base}/award`, ConfirmAward, signer('AWARD'), confirmAwardUpdate, branchWf);
-  const coordinator: Signer[] = [{ role: 'coordinator', scope: 'county' }];
-  signOff(`${base}/objection`, UpholdObjection, coordinator, upholdObjectionUpdate, branchWf);
   signOff(
-    `${base}/revocations/:findingId/decision`,
-    DecideRevocation,
+    { path: `${base}/award`, operationId: 'confirmAward', summary: '确认评定结果', body: ConfirmAward },
+    signer('AWARD'),
+    confirmAwardUpdate,
+    branchWf,
+  );
+  const coordinator: Signer[] = [{ role: 'coordinator', scope: 'county' }];
+  signOff(
+    {
+      path: `${base}/objection`,
+      operationId: 'upholdObjection',
+      summary: '公示异议成立：退回环节',
+      body: UpholdObjection,
+    },
+    coordinator,
+    upholdObjectionUpdate,
+    branchWf,
+  );
+  signOff(
+    {
+      path: `${base}/revocations/:findingId/decision`,
+      operationId: 'decideRevocation',
+      summary: '决定是否摘星',
+      body: DecideRevocation,
+    },
     coordinator,
     decideRevocationUpdate,
     branchWf,
     undefined,
-    (req) => ({ findingId: parse(FindingPath, req.params, 'path').findingId }),
+    (t) => ({ findingId: t.findingId! }),
   );
   signOff(
-    `${base}/findings/:findingId/evidence`,
-    SubmitRectificationEvidence,
+    {
+      path: `${base}/findings/:findingId/evidence`,
+      operationId: 'submitRectificationEvidence',
+      summary: '提交整改材料',
+      body: SubmitRectificationEvidence,
+    },
     [{ role: 'village_secretary', scope: 'branch' }],
     submitEvidenceUpdate,
     findingWf,
   );
   signOff(
-    `${base}/findings/:findingId/verify`,
-    VerifyRectification,
+    {
+      path: `${base}/findings/:findingId/verify`,
+      operationId: 'verifyRectification',
+      summary: '核验整改',
+      body: VerifyRectification,
+    },
     [{ role: 'township_reviewer', scope: 'township' }],
     verifyRectificationUpdate,
     findingWf,
@@ -203,13 +254,38 @@ export function branchRoutes(deps: ApiDeps): Router {
     { role: 'township_reviewer', scope: 'township' },
     { role: 'coordinator', scope: 'county' },
   ];
-  for (const [prefix, workflowOf] of [
-    [base, branchWf],
-    [`${base}/findings/:findingId`, findingWf],
+  for (const [prefix, workflowOf, of, Of] of [
+    [base, branchWf, '当前环节', ''],
+    [`${base}/findings/:findingId`, findingWf, '整改事项', 'Finding'],
   ] as const) {
-    signOff(`${prefix}/urge`, Urge, urgers, urgeUpdate, workflowOf);
-    signOff(`${prefix}/extension`, RequestExtension, requesters, requestExtensionUpdate, workflowOf);
-    signOff(`${prefix}/extension/decision`, DecideExtension, deciders, decideExtensionUpdate, workflowOf);
+    signOff(
+      { path: `${prefix}/urge`, operationId: `urge${Of || 'Branch'}`, summary: `催办${of}`, body: Urge },
+      urgers,
+      urgeUpdate,
+      workflowOf,
+    );
+    signOff(
+      {
+        path: `${prefix}/extension`,
+        operationId: `request${Of}Extension`,
+        summary: `申请${of}延期`,
+        body: RequestExtension,
+      },
+      requesters,
+      requestExtensionUpdate,
+      workflowOf,
+    );
+    signOff(
+      {
+        path: `${prefix}/extension/decision`,
+        operationId: `decide${Of}Extension`,
+        summary: `审批${of}延期申请`,
+        body: DecideExtension,
+      },
+      deciders,
+      decideExtensionUpdate,
+      workflowOf,
+    );
   }
 
   /**
@@ -217,45 +293,94 @@ export function branchRoutes(deps: ApiDeps): Router {
    * same Update, the workflow's rate limit), a few at a time; one failing never stops the others. The
    * answer lists each branch with the status its single route would have answered.
    */
-  const urgeBranch = signOffAction(Urge, urgers, urgeUpdate, branchWf);
-  r.post('/rounds/:roundId/urge', async (req, res) => {
-    const actor = actorOf(req);
-    requireRole(actor, ...urgers.map((u) => u.role));
-    const { roundId } = parse(RoundPath, req.params, 'path');
-    const { branchIds, ...body } = parse(BulkUrgeBody, req.body, 'body');
-    const items = await mapLimited(
-      [...new Set(branchIds)],
-      BULK_URGE_CONCURRENCY,
-      async (branchId): Promise<BulkUrgeItem> => {
-        try {
-          const status = await urgeBranch(await branchTarget(roundId, branchId, actor), req, body);
-          return { branchId, status: 200, lastUrgedAt: status.lastUrgedAt };
-        } catch (err) {
-          const p = err instanceof Problem ? err : new Problem(500, '服务器内部错误');
-          if (p.status >= 500) req.log.error({ err, branchId }, 'urge failed');
-          return { branchId, status: p.status, problem: { title: p.title, detail: p.detail } };
-        }
-      },
-    );
-    res.json({ items } satisfies BulkUrgeResult);
-  });
+  const urgeBranch = signOffAction(urgers, urgeUpdate, branchWf);
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/rounds/:roundId/urge',
+      operationId: 'bulkUrge',
+      summary: '批量催办多个支部的当前环节',
+      tags,
+      access: rolesOf(urgers),
+      // Each branch is checked on its own: one outside answers 403 in its item, not for the request.
+      scope: { in: 'body', name: 'branchIds', level: 'branch' },
+      params: RoundPath,
+      body: BulkUrgeBody,
+      responses: { 200: BulkUrgeResult },
+    },
+    async ({ params: { roundId }, body: { branchIds, ...body } }, req, res) => {
+      const actor = actorOf(req);
+      const items = await mapLimited(
+        [...new Set(branchIds)],
+        BULK_URGE_CONCURRENCY,
+        async (branchId): Promise<BulkUrgeItem> => {
+          try {
+            const status = await urgeBranch(
+              await branchTarget({ roundId, code: branchId }, actor),
+              req,
+              body,
+            );
+            return { branchId, status: 200, lastUrgedAt: status.lastUrgedAt };
+          } catch (err) {
+            const p = err instanceof Problem ? err : new Problem(500, '服务器内部错误');
+            if (p.status >= 500) req.log.error({ err, branchId }, 'urge failed');
+            return { branchId, status: p.status, problem: { title: p.title, detail: p.detail } };
+          }
+        },
+      );
+      res.json({ items } satisfies BulkUrgeResult);
+    },
+  );
 
   /** Reads are scoped like commands: only people whose jurisdiction holds the branch. */
-  r.get(base, async (req, res) => {
-    const t = await target(req);
+  async function visible(params: { roundId: string; code: string; findingId?: string }, req: Request) {
+    const t = await branchTarget(params, actorOf(req));
     if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
-    const state = await viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery));
-    res.json({ branch: t.branch, state });
-  });
+    return t;
+  }
 
-  r.get(`${base}/findings/:findingId`, async (req, res) => {
-    const t = await target(req);
-    if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
-    const state = await viaTemporal(() =>
-      handle(deps.temporal, findingWf(t, req)).query(rectificationStateQuery),
-    );
-    res.json(state);
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: base,
+      operationId: 'getBranch',
+      summary: '支部在本轮的环节、星级、整改事项与时间线',
+      tags,
+      access: 'user',
+      scope: inBranch,
+      params: BranchPath,
+      responses: { 200: '支部与其流程状态', 404: UNKNOWN },
+    },
+    async ({ params }, req, res) => {
+      const t = await visible(params, req);
+      const state = await viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery));
+      res.json({ branch: t.branch, state });
+    },
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: `${base}/findings/:findingId`,
+      operationId: 'getFinding',
+      summary: '一个整改事项的状态',
+      tags,
+      access: 'user',
+      scope: inBranch,
+      params: FindingPath,
+      responses: { 200: '整改流程的状态', 404: UNKNOWN },
+    },
+    async ({ params }, req, res) => {
+      const t = await visible(params, req);
+      const state = await viaTemporal(() =>
+        handle(deps.temporal, findingWf(t)).query(rectificationStateQuery),
+      );
+      res.json(state);
+    },
+  );
 
   return r;
 }

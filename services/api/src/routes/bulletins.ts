@@ -1,60 +1,113 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { CountyCode, Period, RoundId, within, type Actor } from '@fivestar/contracts';
+import {
+  BulletinPath,
+  BulletinQuery,
+  BulletinSnapshotBody,
+  ENDPOINTS,
+  within,
+  type Actor,
+} from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
 import { actorOf } from '../auth';
+import { XLSX_CONTENT_TYPE } from '../catalogs';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../problem';
-import { parse } from '../validate';
+import { route } from '../routing';
 
-const SnapshotBody = z.object({ countyCode: CountyCode, period: Period, roundId: RoundId.optional() });
-const BulletinParams = z.object({ countyCode: CountyCode, period: Period });
-const BulletinQuery = z.object({ format: z.enum(['json', 'html', 'xlsx']).default('json') });
+const { ranking } = ENDPOINTS;
 
 /** Monthly ranking snapshots and bulletins (通报), answered by the ranking service. */
 export function bulletinRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const tags = ['bulletins'];
+  const inPath = { in: 'path', name: 'countyCode', level: 'county' } as const;
 
   /** Reads: the county itself, anything inside it, or a city above it. */
   function mayRead(a: Actor, countyCode: string): void {
     if (!within(countyCode, a.jurisdiction) && !within(a.jurisdiction, countyCode))
       throw forbidden('不在您的管辖范围内');
   }
-  /** Snapshots and publishing: the county's coordinators (县级专班). */
+  /** Snapshots and publishing: the county's coordinators (县级专班; the role is the route's access). */
   function mayPublish(a: Actor, countyCode: string): void {
-    if (a.role !== 'coordinator') throw forbidden('仅县级专班可以操作月度排名与通报');
     if (!within(countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
   }
 
-  r.post('/bulletins/snapshot', async (req, res) => {
-    const body = parse(SnapshotBody, req.body, 'body');
-    mayPublish(actorOf(req), body.countyCode);
-    res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'takeSnapshot', body)));
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/bulletins/snapshot',
+      operationId: 'takeBulletinSnapshot',
+      summary: '生成（或重新生成）某月的排名快照',
+      tags,
+      access: ['coordinator'],
+      scope: { in: 'body', name: 'countyCode', level: 'county' },
+      body: BulletinSnapshotBody,
+      responses: { 200: ranking.takeSnapshot.result },
+    },
+    async ({ body }, req, res) => {
+      mayPublish(actorOf(req), body.countyCode);
+      res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'takeSnapshot', body)));
+    },
+  );
 
-  r.get('/bulletins/:countyCode/:period', async (req, res) => {
-    const p = parse(BulletinParams, req.params, 'path');
-    const { format } = parse(BulletinQuery, req.query, 'query');
-    mayRead(actorOf(req), p.countyCode);
-    if (format === 'json') {
-      res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'bulletin', p)));
-      return;
-    }
-    const doc = await viaService(() =>
-      callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...p, format }),
-    );
-    res.setHeader('content-type', doc.contentType);
-    if (format === 'xlsx') res.setHeader('content-disposition', `attachment; filename="${doc.fileName}"`);
-    res.send(Buffer.from(doc.base64, 'base64'));
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/bulletins/:countyCode/:period',
+      operationId: 'getBulletin',
+      summary: '某县某月的通报（JSON、HTML 或 Excel）',
+      tags,
+      access: 'user',
+      scope: inPath,
+      params: BulletinPath,
+      query: BulletinQuery,
+      responses: {
+        200: {
+          description: '通报：format=json 为 JSON，html 为网页，xlsx 为 Excel 工作簿',
+          download: ['application/json', 'text/html', XLSX_CONTENT_TYPE],
+        },
+        404: '该月尚无排名快照',
+      },
+    },
+    async ({ params, query: { format } }, req, res) => {
+      mayRead(actorOf(req), params.countyCode);
+      if (format === 'json') {
+        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'bulletin', params)));
+        return;
+      }
+      const doc = await viaService(() =>
+        callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...params, format }),
+      );
+      res.setHeader('content-type', doc.contentType);
+      if (format === 'xlsx') res.setHeader('content-disposition', `attachment; filename="${doc.fileName}"`);
+      res.send(Buffer.from(doc.base64, 'base64'));
+    },
+  );
 
-  r.post('/bulletins/:countyCode/:period/publish', async (req, res) => {
-    const p = parse(BulletinParams, req.params, 'path');
-    const a = actorOf(req);
-    mayPublish(a, p.countyCode);
-    res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'publishBulletin', { ...p, actor: a })));
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/bulletins/:countyCode/:period/publish',
+      operationId: 'publishBulletin',
+      summary: '发布某县某月的通报（仅一次）',
+      tags,
+      access: ['coordinator'],
+      scope: inPath,
+      params: BulletinPath,
+      responses: { 200: ranking.publishBulletin.result, 404: '该月尚无排名快照' },
+    },
+    async ({ params }, req, res) => {
+      const a = actorOf(req);
+      mayPublish(a, params.countyCode);
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'ranking', 'publishBulletin', { ...params, actor: a })),
+      );
+    },
+  );
 
   return r;
 }

@@ -1,7 +1,12 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
-import { BranchType } from '@fivestar/contracts';
-import { actorOf, requireRole } from '../auth';
+import {
+  Catalog,
+  CatalogExportQuery,
+  CatalogImportQuery,
+  CatalogPath,
+  CatalogTemplateQuery,
+} from '@fivestar/contracts';
+import { actorOf } from '../auth';
 import { readRawBody } from '../body';
 import {
   exportCatalog,
@@ -17,23 +22,10 @@ import {
 } from '../catalogs';
 import type { ApiDeps } from '../deps';
 import { conflict, notFound, unsupportedType } from '../problem';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 /** Catalogs are small (a county's refinement runs to one or two hundred items): 5 MB is plenty. */
 export const CATALOG_MAX_BYTES = 5 * 1024 * 1024;
-
-const CatalogPath = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,40}$/, '目录标识应为1到40位小写字母、数字或连字符'),
-  version: z.coerce.number().int('版本号必须是正整数').positive('版本号必须是正整数'),
-});
-const ExportQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') });
-const TemplateQuery = z.object({ branchType: BranchType });
-const ImportQuery = z.object({
-  dryRun: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-});
 
 /** What an import body may be: JSON, the Excel template, or bytes told apart by their content. */
 const IMPORT_TYPES = ['application/json', XLSX_CONTENT_TYPE, 'application/octet-stream', 'text/plain'];
@@ -43,77 +35,145 @@ function sendFile(res: Response, f: CatalogFile): void {
   res.attachment(f.filename).type(f.contentType).send(f.body);
 }
 
+const WORKBOOK = { description: '目录文件', download: ['application/json', XLSX_CONTENT_TYPE] } as const;
+
 /** Catalog versions: anyone signed in reads them, only an administrator imports (see docs/catalogs.md). */
 export function catalogRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const reader = { tags: ['catalogs'], access: 'user', scope: null } as const;
 
-  r.get('/catalogs', async (_req, res) => {
-    res.json({ items: await listCatalogs(deps.db) });
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/catalogs',
+      operationId: 'listCatalogs',
+      summary: '已保存的星级目录各版本',
+      responses: { 200: '目录版本列表 {items}' },
+    },
+    async (_input, _req, res) => {
+      res.json({ items: await listCatalogs(deps.db) });
+    },
+  );
 
-  r.get('/catalogs/template', async (req, res) => {
-    const { branchType } = parse(TemplateQuery, req.query, 'query');
-    sendFile(res, await templateFile(branchType));
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/catalogs/template',
+      operationId: 'getCatalogTemplate',
+      summary: '目录的 Excel 导入模板',
+      query: CatalogTemplateQuery,
+      responses: { 200: { description: 'Excel 模板', download: [XLSX_CONTENT_TYPE] } },
+    },
+    async ({ query: { branchType } }, _req, res) => {
+      sendFile(res, await templateFile(branchType));
+    },
+  );
 
-  async function stored(params: unknown) {
-    const { id, version } = parse(CatalogPath, params, 'path');
+  async function stored({ id, version }: { id: string; version: number }) {
     const catalog = await getCatalog(deps.db, id, version);
     if (!catalog) throw notFound(`目录 ${id} 第${version}版不存在`);
     return catalog;
   }
 
-  r.get('/catalogs/:id/:version', async (req, res) => {
-    res.json(await stored(req.params));
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/catalogs/:id/:version',
+      operationId: 'getCatalog',
+      summary: '一个目录版本',
+      params: CatalogPath,
+      responses: { 200: Catalog, 404: '目录版本不存在' },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await stored(params));
+    },
+  );
 
-  r.get('/catalogs/:id/:version/export', async (req, res) => {
-    const { format } = parse(ExportQuery, req.query, 'query');
-    sendFile(res, await exportCatalog(await stored(req.params), format));
-  });
+  route(
+    r,
+    {
+      ...reader,
+      method: 'get',
+      path: '/catalogs/:id/:version/export',
+      operationId: 'exportCatalog',
+      summary: '导出一个目录版本（JSON 或 Excel）',
+      params: CatalogPath,
+      query: CatalogExportQuery,
+      responses: { 200: WORKBOOK, 404: '目录版本不存在' },
+    },
+    async ({ params, query: { format } }, _req, res) => {
+      sendFile(res, await exportCatalog(await stored(params), format));
+    },
+  );
 
   /**
    * Raw body: JSON or an .xlsx workbook (told apart by content). `?dryRun=true` checks everything, the
    * version rule included, and stores nothing. 201 stored, 200 unchanged (an identical re-import),
    * 409 a different body under a stored version (or a lower version), 400 with every error.
    */
-  r.post('/catalogs/import', async (req, res) => {
-    const actor = actorOf(req);
-    requireRole(actor, 'admin');
-    const { dryRun } = parse(ImportQuery, req.query, 'query');
-    const declared = req.get('content-type');
-    const mediaType = declared?.split(';')[0]!.trim().toLowerCase();
-    if (mediaType && !IMPORT_TYPES.includes(mediaType)) {
-      const message = `不支持的内容类型 ${mediaType}：请直接上传 JSON（application/json）或 Excel 工作簿（${XLSX_CONTENT_TYPE}）`;
-      throw unsupportedType(message, [{ field: 'header.content-type', message }]);
-    }
-    const body = await readRawBody(req, res, CATALOG_MAX_BYTES);
-    const parsed = await importCatalog(body.length ? body : undefined, declared);
-    if (!parsed.ok) throw importProblem(parsed.errors);
-    const { catalog } = parsed;
-    if (dryRun) {
-      const outcome = await previewImport(deps.db, catalog);
-      res.json({
-        dryRun: true,
-        outcome: outcome.kind,
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/catalogs/import',
+      operationId: 'importCatalog',
+      summary: '导入星级目录（JSON 或 Excel 模板；dryRun 只检查）',
+      tags: ['catalogs'],
+      access: ['admin'],
+      // Catalogs are the province's, not a jurisdiction's.
+      scope: null,
+      query: CatalogImportQuery,
+      rawBody: IMPORT_TYPES,
+      responses: {
+        201: '已保存为新版本',
+        200: '与已保存的版本相同（或 dryRun 的检查结果）',
+        409: '该版本已存在且内容不同，或版本号低于已保存的',
+        413: '文件过大',
+        415: '不支持的内容类型',
+      },
+    },
+    async ({ query: { dryRun } }, req, res) => {
+      const actor = actorOf(req);
+      const declared = req.get('content-type');
+      const mediaType = declared?.split(';')[0]!.trim().toLowerCase();
+      if (mediaType && !IMPORT_TYPES.includes(mediaType)) {
+        const message = `不支持的内容类型 ${mediaType}：请直接上传 JSON（application/json）或 Excel 工作簿（${XLSX_CONTENT_TYPE}）`;
+        throw unsupportedType(message, [{ field: 'header.content-type', message }]);
+      }
+      const body = await readRawBody(req, res, CATALOG_MAX_BYTES);
+      const parsed = await importCatalog(body.length ? body : undefined, declared);
+      if (!parsed.ok) throw importProblem(parsed.errors);
+      const { catalog } = parsed;
+      if (dryRun) {
+        const outcome = await previewImport(deps.db, catalog);
+        res.json({
+          dryRun: true,
+          outcome: outcome.kind,
+          ...outcome.ref,
+          ...(outcome.kind === 'conflict' ? { message: outcome.message } : { digest: outcome.digest }),
+          catalog,
+        });
+        return;
+      }
+      const outcome = await storeCatalog(deps.db, catalog, actor.userId);
+      if (outcome.kind === 'conflict') throw conflict(outcome.message);
+      req.log.info({ ...outcome.ref, outcome: outcome.kind, bytes: body.length }, 'catalog import');
+      if (outcome.kind === 'created') {
+        res.location(`${req.baseUrl}/catalogs/${outcome.ref.id}/${outcome.ref.version}`);
+      }
+      res.status(outcome.kind === 'created' ? 201 : 200).json({
         ...outcome.ref,
-        ...(outcome.kind === 'conflict' ? { message: outcome.message } : { digest: outcome.digest }),
-        catalog,
+        digest: outcome.digest,
+        status: outcome.kind,
       });
-      return;
-    }
-    const outcome = await storeCatalog(deps.db, catalog, actor.userId);
-    if (outcome.kind === 'conflict') throw conflict(outcome.message);
-    req.log.info({ ...outcome.ref, outcome: outcome.kind, bytes: body.length }, 'catalog import');
-    if (outcome.kind === 'created') {
-      res.location(`${req.baseUrl}/catalogs/${outcome.ref.id}/${outcome.ref.version}`);
-    }
-    res.status(outcome.kind === 'created' ? 201 : 200).json({
-      ...outcome.ref,
-      digest: outcome.digest,
-      status: outcome.kind,
-    });
-  });
+    },
+  );
 
   return r;
 }

@@ -1,7 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { BranchPath, within } from '@fivestar/contracts';
+import { BranchPath, EvidencePath, EvidenceUploadQuery, within } from '@fivestar/contracts';
 import { actorOf } from '../auth';
 import { readRawBody } from '../body';
 import type { ApiDeps } from '../deps';
@@ -14,23 +13,10 @@ import {
   EVIDENCE_MAX_BYTES,
   listEvidence,
   recordEvidence,
-  SHA256_HEX,
   sniffEvidenceType,
 } from '../evidence';
 import { badRequest, forbidden, notFound, unsupportedType } from '../problem';
-import { parse } from '../validate';
-
-const UploadQuery = z.object({
-  filename: z
-    .string({ error: '请用查询参数 filename 给出文件名' })
-    .trim()
-    .min(1, '文件名不能为空')
-    .max(200, '文件名至多200字')
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^/\\\u0000-\u001f\u007f]+$/, '文件名不能含有斜杠或控制字符')
-    .refine((f) => f !== '.' && f !== '..', '文件名无效'),
-});
-const EvidencePath = z.object({ sha256: z.string().regex(SHA256_HEX, '应为64位小写十六进制的sha256') });
+import { route } from '../routing';
 
 /** Declared types we could never accept are refused before the body is read. */
 const DECLARABLE = new Set([
@@ -49,10 +35,12 @@ const DECLARABLE = new Set([
 export function evidenceRoutes(deps: ApiDeps): Router {
   const r = Router();
   const base = '/rounds/:roundId/branches/:code/evidence';
+  const tags = ['evidence'];
+  const inBranch = { in: 'path', name: 'code', level: 'branch' } as const;
+  const UNKNOWN = '轮次或支部不存在，或轮次不包含该支部';
 
   /** The branch and round of the path; 404 unless the round exists and the branch is in its county. */
-  async function target(req: Request) {
-    const path = parse(BranchPath, req.params, 'path');
+  async function target(path: { roundId: string; code: string }, req: Request) {
     const actor = actorOf(req);
     const branch = await findBranch(deps.db, path.code);
     if (!branch) throw notFound(`支部 ${path.code} 不存在`);
@@ -69,86 +57,138 @@ export function evidenceRoutes(deps: ApiDeps): Router {
     if (round.county_code !== countyCode) throw notFound(`轮次 ${roundId} 不包含该支部`);
   }
 
-  r.post(base, async (req, res) => {
-    const t = await target(req);
-    // Like the branch's other commands: its own secretary only (checked before the body is read).
-    if (t.actor.role !== 'village_secretary' || !within(t.actor.jurisdiction, t.branch.code)) {
-      throw forbidden('只有本支部的书记可以上传佐证材料');
-    }
-    await roundHolds(t.roundId, t.branch.countyCode);
-    const { filename } = parse(UploadQuery, req.query, 'query');
-    const declared = req.get('content-type');
-    const media = declared?.split(';')[0]!.trim().toLowerCase();
-    if (media && !DECLARABLE.has(media)) {
-      const message = `不支持的文件类型 ${media}：仅接受${ACCEPTED_TYPES_TEXT}`;
-      throw unsupportedType(message, [{ field: 'header.content-type', message }]);
-    }
-    const bytes = await readRawBody(req, res, EVIDENCE_MAX_BYTES);
-    if (bytes.length === 0) {
-      throw badRequest('文件为空', [{ field: 'body', message: '请求体应为文件内容，不能为空' }]);
-    }
-    const type = sniffEvidenceType(bytes);
-    if (!type) {
-      const message = `文件内容不是可接受的类型：仅接受${ACCEPTED_TYPES_TEXT}`;
-      throw unsupportedType(message, [{ field: 'body', message }]);
-    }
-    if (!declaredTypeAgrees(declared, type)) {
-      const message = `声明的类型 ${media} 与文件内容（${type.label}）不符`;
-      throw unsupportedType(message, [{ field: 'header.content-type', message }]);
-    }
-    const sha256 = await deps.evidence.put(bytes);
-    const { created } = await recordEvidence(deps.db, {
-      roundId: t.roundId,
-      branchCode: t.branch.code,
-      sha256,
-      filename,
-      size: bytes.length,
-      kind: type.kind,
-      contentType: type.contentType,
-      uploadedBy: t.actor.userId,
-    });
-    req.log.info(
-      { roundId: t.roundId, branch: t.branch.code, sha256, size: bytes.length, created },
-      'evidence',
-    );
-    res
-      .status(created ? 201 : 200)
-      .json({ sha256, size: bytes.length, kind: type.kind, contentType: type.contentType, filename });
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: base,
+      operationId: 'uploadEvidence',
+      summary: '上传佐证材料（请求体为文件本身）',
+      tags,
+      access: ['village_secretary'],
+      scope: inBranch,
+      params: BranchPath,
+      query: EvidenceUploadQuery,
+      rawBody: [...DECLARABLE],
+      responses: {
+        201: '已保存：{sha256, size, kind, contentType, filename}',
+        200: '同一文件已上传过',
+        404: UNKNOWN,
+        413: '文件过大',
+        415: '文件类型不被接受，或与声明的类型不符',
+      },
+    },
+    async ({ params, query: { filename } }, req, res) => {
+      const t = await target(params, req);
+      // Like the branch's other commands: its own secretary only (checked before the body is read).
+      if (t.actor.role !== 'village_secretary' || !within(t.actor.jurisdiction, t.branch.code)) {
+        throw forbidden('只有本支部的书记可以上传佐证材料');
+      }
+      await roundHolds(t.roundId, t.branch.countyCode);
+      const declared = req.get('content-type');
+      const media = declared?.split(';')[0]!.trim().toLowerCase();
+      if (media && !DECLARABLE.has(media)) {
+        const message = `不支持的文件类型 ${media}：仅接受${ACCEPTED_TYPES_TEXT}`;
+        throw unsupportedType(message, [{ field: 'header.content-type', message }]);
+      }
+      const bytes = await readRawBody(req, res, EVIDENCE_MAX_BYTES);
+      if (bytes.length === 0) {
+        throw badRequest('文件为空', [{ field: 'body', message: '请求体应为文件内容，不能为空' }]);
+      }
+      const type = sniffEvidenceType(bytes);
+      if (!type) {
+        const message = `文件内容不是可接受的类型：仅接受${ACCEPTED_TYPES_TEXT}`;
+        throw unsupportedType(message, [{ field: 'body', message }]);
+      }
+      if (!declaredTypeAgrees(declared, type)) {
+        const message = `声明的类型 ${media} 与文件内容（${type.label}）不符`;
+        throw unsupportedType(message, [{ field: 'header.content-type', message }]);
+      }
+      const sha256 = await deps.evidence.put(bytes);
+      const { created } = await recordEvidence(deps.db, {
+        roundId: t.roundId,
+        branchCode: t.branch.code,
+        sha256,
+        filename,
+        size: bytes.length,
+        kind: type.kind,
+        contentType: type.contentType,
+        uploadedBy: t.actor.userId,
+      });
+      req.log.info(
+        { roundId: t.roundId, branch: t.branch.code, sha256, size: bytes.length, created },
+        'evidence',
+      );
+      res
+        .status(created ? 201 : 200)
+        .json({ sha256, size: bytes.length, kind: type.kind, contentType: type.contentType, filename });
+    },
+  );
 
-  r.get(base, async (req, res) => {
-    const t = await target(req);
-    if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
-    await roundHolds(t.roundId, t.branch.countyCode);
-    res.json({ items: await listEvidence(deps.db, t.roundId, t.branch.code) });
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: base,
+      operationId: 'listEvidence',
+      summary: '支部在本轮上传的佐证材料',
+      tags,
+      access: 'user',
+      scope: inBranch,
+      params: BranchPath,
+      responses: { 200: '佐证材料列表 {items}', 404: UNKNOWN },
+    },
+    async ({ params }, req, res) => {
+      const t = await target(params, req);
+      if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
+      await roundHolds(t.roundId, t.branch.countyCode);
+      res.json({ items: await listEvidence(deps.db, t.roundId, t.branch.code) });
+    },
+  );
 
   /** A file by its hash, for anyone whose jurisdiction holds a branch that uploaded it. */
-  r.get('/evidence/:sha256', async (req, res) => {
-    const { sha256 } = parse(EvidencePath, req.params, 'path');
-    const found = await evidenceDownload(deps.db, sha256, actorOf(req).jurisdiction);
-    if (!found.known) throw notFound('没有该佐证材料');
-    if (!found.visible) throw forbidden('该佐证材料不在您的管辖范围内');
-    const stream = await deps.evidence.get(sha256);
-    if (!stream) {
-      req.log.error({ sha256 }, 'evidence metadata without a stored file');
-      throw notFound('该佐证材料的文件已丢失');
-    }
-    res
-      .attachment(found.visible.filename)
-      .type(found.visible.contentType)
-      .set({
-        'content-length': String(found.visible.size),
-        etag: `"${sha256}"`,
-        'cache-control': 'private, max-age=31536000, immutable',
-      });
-    try {
-      await pipeline(stream, res);
-    } catch (err) {
-      // Headers are out: nothing to answer; pipeline() has closed the response.
-      req.log.warn({ err, sha256 }, 'evidence download interrupted');
-    }
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/evidence/:sha256',
+      operationId: 'downloadEvidence',
+      summary: '下载佐证材料',
+      tags,
+      access: 'user',
+      // The file is named by its hash: the handler checks the uploading branches' jurisdiction.
+      scope: null,
+      params: EvidencePath,
+      responses: {
+        200: { description: '文件本身', download: ACCEPTED_TYPES.map((t) => t.contentType) },
+        404: '没有该佐证材料',
+      },
+    },
+    async ({ params: { sha256 } }, req, res) => {
+      const found = await evidenceDownload(deps.db, sha256, actorOf(req).jurisdiction);
+      if (!found.known) throw notFound('没有该佐证材料');
+      if (!found.visible) throw forbidden('该佐证材料不在您的管辖范围内');
+      const stream = await deps.evidence.get(sha256);
+      if (!stream) {
+        req.log.error({ sha256 }, 'evidence metadata without a stored file');
+        throw notFound('该佐证材料的文件已丢失');
+      }
+      res
+        .attachment(found.visible.filename)
+        .type(found.visible.contentType)
+        .set({
+          'content-length': String(found.visible.size),
+          etag: `"${sha256}"`,
+          'cache-control': 'private, max-age=31536000, immutable',
+        });
+      try {
+        await pipeline(stream, res);
+      } catch (err) {
+        // Headers are out: nothing to answer; pipeline() has closed the response.
+        req.log.warn({ err, sha256 }, 'evidence download interrupted');
+      }
+    },
+  );
 
   return r;
 }

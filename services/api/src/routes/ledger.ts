@@ -1,24 +1,21 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { IsoWeek, JurisdictionCode, type Actor, type Viewer } from '@fivestar/contracts';
+import {
+  ENDPOINTS,
+  LedgerQuery,
+  LedgerSnapshotBody,
+  LedgerSummaryQuery,
+  type Actor,
+  type Viewer,
+} from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
 import { actorOf } from '../auth';
+import { XLSX_CONTENT_TYPE } from '../catalogs';
 import type { ApiDeps } from '../deps';
-
-import { parse } from '../validate';
+import { route } from '../routing';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
-
-const RoundId = z.string().min(1, '缺少轮次').max(200);
-/** `scope` defaults to the caller's jurisdiction. */
-const LedgerQuery = z.object({
-  scope: JurisdictionCode.optional(),
-  roundId: RoundId.optional(),
-  format: z.enum(['json', 'xlsx', 'csv']).default('json'),
-});
-const SnapshotBody = z.object({ scope: JurisdictionCode.optional(), roundId: RoundId.optional() });
-const SummaryQuery = SnapshotBody.extend({ week: IsoWeek.optional() });
+const { tasks } = ENDPOINTS;
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
 function contentDisposition(filename: string): string {
@@ -33,6 +30,8 @@ function contentDisposition(filename: string): string {
  */
 export function ledgerRoutes(deps: ApiDeps): Router {
   const r = Router();
+  // The tasks service checks the scope against the caller's jurisdiction.
+  const ledger = { tags: ['ledger'], access: 'user' } as const;
 
   /** The display name of a county or township code (the title row of the workbook). */
   async function scopeName(code: string): Promise<string | undefined> {
@@ -46,57 +45,100 @@ export function ledgerRoutes(deps: ApiDeps): Router {
     return undefined;
   }
 
-  r.get('/ledger', async (req, res) => {
-    const { format, scope: given, roundId } = parse(LedgerQuery, req.query, 'query');
-    const viewer = viewerOf(actorOf(req));
-    const scope = given ?? viewer.jurisdiction;
-    if (format === 'json') {
-      res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId })));
-      return;
-    }
-    const name = await scopeName(scope);
-    const file = await viaService(() =>
-      callEndpoint(
-        deps.nc,
-        'tasks',
-        'ledgerExport',
-        { viewer, scope, roundId, format, ...(name ? { scopeName: name } : {}) },
-        30_000,
-      ),
-    );
-    res.setHeader('content-type', file.contentType);
-    res.setHeader('content-disposition', contentDisposition(file.filename));
-    res.send(Buffer.from(file.base64, 'base64'));
-  });
+  route(
+    r,
+    {
+      ...ledger,
+      method: 'get',
+      path: '/ledger',
+      operationId: 'getLedger',
+      summary: '台账：辖区内的任务行（JSON，或下载 Excel、CSV）',
+      scope: { in: 'query', name: 'scope', level: 'county' },
+      query: LedgerQuery,
+      responses: {
+        200: {
+          description: '台账：format=json 为 JSON，xlsx、csv 为下载',
+          download: ['application/json', XLSX_CONTENT_TYPE, 'text/csv'],
+        },
+      },
+    },
+    async ({ query: { format, scope: given, roundId } }, req, res) => {
+      const viewer = viewerOf(actorOf(req));
+      const scope = given ?? viewer.jurisdiction;
+      if (format === 'json') {
+        res.json(
+          await viaService(() => callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId })),
+        );
+        return;
+      }
+      const name = await scopeName(scope);
+      const file = await viaService(() =>
+        callEndpoint(
+          deps.nc,
+          'tasks',
+          'ledgerExport',
+          { viewer, scope, roundId, format, ...(name ? { scopeName: name } : {}) },
+          30_000,
+        ),
+      );
+      res.setHeader('content-type', file.contentType);
+      res.setHeader('content-disposition', contentDisposition(file.filename));
+      res.send(Buffer.from(file.base64, 'base64'));
+    },
+  );
 
-  r.post('/ledger/snapshot', async (req, res) => {
-    const body = parse(SnapshotBody, req.body ?? {}, 'body');
-    const viewer = viewerOf(actorOf(req));
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'takeLedgerSnapshot', {
-          viewer,
-          scope: body.scope ?? viewer.jurisdiction,
-          roundId: body.roundId,
-        }),
-      ),
-    );
-  });
+  route(
+    r,
+    {
+      ...ledger,
+      method: 'post',
+      path: '/ledger/snapshot',
+      operationId: 'takeLedgerSnapshot',
+      summary: '生成本周台账快照',
+      scope: { in: 'body', name: 'scope', level: 'county' },
+      body: LedgerSnapshotBody,
+      responses: { 200: tasks.takeLedgerSnapshot.result },
+    },
+    async ({ body }, req, res) => {
+      const viewer = viewerOf(actorOf(req));
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', 'takeLedgerSnapshot', {
+            viewer,
+            scope: body.scope ?? viewer.jurisdiction,
+            roundId: body.roundId,
+          }),
+        ),
+      );
+    },
+  );
 
-  r.get('/ledger/summary', async (req, res) => {
-    const q = parse(SummaryQuery, req.query, 'query');
-    const viewer = viewerOf(actorOf(req));
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'ledgerSummary', {
-          viewer,
-          scope: q.scope ?? viewer.jurisdiction,
-          roundId: q.roundId,
-          week: q.week,
-        }),
-      ),
-    );
-  });
+  route(
+    r,
+    {
+      ...ledger,
+      method: 'get',
+      path: '/ledger/summary',
+      operationId: 'getLedgerSummary',
+      summary: '本周与上周台账的对比',
+      scope: { in: 'query', name: 'scope', level: 'county' },
+      query: LedgerSummaryQuery,
+      responses: { 200: tasks.ledgerSummary.result },
+    },
+    async ({ query: q }, req, res) => {
+      const viewer = viewerOf(actorOf(req));
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', 'ledgerSummary', {
+            viewer,
+            scope: q.scope ?? viewer.jurisdiction,
+            roundId: q.roundId,
+            week: q.week,
+          }),
+        ),
+      );
+    },
+  );
 
   return r;
 }

@@ -1,7 +1,8 @@
-import { Router } from 'express';
-import { z } from 'zod';
+import { Router, type Request } from 'express';
 import {
   DeliveriesQuery,
+  DeliveryPath,
+  ENDPOINTS,
   MarkReadBody,
   NotificationPreferences,
   SendDigestsRequest,
@@ -11,13 +12,12 @@ import {
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
-import { actorOf, requireRole } from '../auth';
+import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
-
-import { parse } from '../validate';
+import { route } from '../routing';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
-const DeliveryPath = z.object({ id: z.string().regex(/^\d{1,18}$/, '投递编号应为数字') });
+const { notifications } = ENDPOINTS;
 
 /**
  * Each user's own side of notifications (archive, preferences) and the admin's: webhook robots, the
@@ -25,65 +25,153 @@ const DeliveryPath = z.object({ id: z.string().regex(/^\d{1,18}$/, '投递编号
  */
 export function notificationRoutes(deps: ApiDeps): Router {
   const r = Router();
-  const me = (req: Parameters<typeof actorOf>[0]): Viewer => viewerOf(actorOf(req));
+  const me = (req: Request): Viewer => viewerOf(actorOf(req));
+  const mine = { tags: ['inbox'], access: 'user', scope: null } as const;
+  // Webhooks and deliveries: the administrator's own area (the service filters); digests: everyone's.
+  const admin = { tags: ['admin'], access: ['admin'], scope: null } as const;
 
-  r.post('/inbox/archive', async (req, res) => {
-    const { ids } = parse(MarkReadBody, req.body, 'body');
-    res.json(
-      await viaService(() => callEndpoint(deps.nc, 'notifications', 'archive', { viewer: me(req), ids })),
-    );
-  });
+  route(
+    r,
+    {
+      ...mine,
+      method: 'post',
+      path: '/inbox/archive',
+      operationId: 'archiveInbox',
+      summary: '归档我的通知',
+      body: MarkReadBody,
+      responses: { 200: notifications.archive.result },
+    },
+    async ({ body: { ids } }, req, res) => {
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'notifications', 'archive', { viewer: me(req), ids })),
+      );
+    },
+  );
 
-  r.get('/me/notification-preferences', async (req, res) => {
-    const viewer = me(req);
-    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'preferences', { viewer })));
-  });
+  route(
+    r,
+    {
+      ...mine,
+      method: 'get',
+      path: '/me/notification-preferences',
+      operationId: 'getNotificationPreferences',
+      summary: '我的通知偏好（邮件、短信）',
+      responses: { 200: notifications.preferences.result },
+    },
+    async (_input, req, res) => {
+      const viewer = me(req);
+      res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'preferences', { viewer })));
+    },
+  );
 
-  r.put('/me/notification-preferences', async (req, res) => {
-    const viewer = me(req);
-    const prefs = parse(NotificationPreferences, req.body, 'body');
-    res.json(
-      await viaService(() => callEndpoint(deps.nc, 'notifications', 'setPreferences', { viewer, ...prefs })),
-    );
-  });
+  route(
+    r,
+    {
+      ...mine,
+      method: 'put',
+      path: '/me/notification-preferences',
+      operationId: 'setNotificationPreferences',
+      summary: '设置我的通知偏好',
+      body: NotificationPreferences,
+      responses: { 200: notifications.setPreferences.result },
+    },
+    async ({ body }, req, res) => {
+      const viewer = me(req);
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'notifications', 'setPreferences', { viewer, ...body })),
+      );
+    },
+  );
 
-  /** The caller, who must be an administrator (403 otherwise). */
-  function admin(req: Parameters<typeof actorOf>[0]): Viewer {
-    const a = actorOf(req);
-    requireRole(a, 'admin');
-    return viewerOf(a);
-  }
+  route(
+    r,
+    {
+      ...admin,
+      method: 'get',
+      path: '/admin/deliveries',
+      operationId: 'listDeliveries',
+      summary: '通知投递记录与死信',
+      query: DeliveriesQuery,
+      responses: { 200: notifications.deliveries.result },
+    },
+    async ({ query }, req, res) => {
+      const viewer = me(req);
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'notifications', 'deliveries', { viewer, ...query })),
+      );
+    },
+  );
 
-  r.get('/admin/deliveries', async (req, res) => {
-    const viewer = admin(req);
-    const q = parse(DeliveriesQuery, req.query, 'query');
-    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'deliveries', { viewer, ...q })));
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/deliveries/:id/retry',
+      operationId: 'retryDelivery',
+      summary: '重投一条失败的投递',
+      params: DeliveryPath,
+      responses: { 200: notifications.retryDelivery.result, 404: '投递不存在' },
+    },
+    async ({ params: { id } }, req, res) => {
+      const viewer = me(req);
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'notifications', 'retryDelivery', { viewer, id })),
+      );
+    },
+  );
 
-  r.post('/admin/deliveries/:id/retry', async (req, res) => {
-    const viewer = admin(req);
-    const { id } = parse(DeliveryPath, req.params, 'path');
-    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'retryDelivery', { viewer, id })));
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/digests',
+      operationId: 'sendDigests',
+      summary: '发送某日的每日汇总通知',
+      body: SendDigestsRequest,
+      responses: { 200: notifications.sendDigests.result },
+    },
+    async ({ body: { day } }, _req, res) => {
+      res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'sendDigests', { day })));
+    },
+  );
 
-  r.post('/admin/digests', async (req, res) => {
-    admin(req);
-    const { day } = parse(SendDigestsRequest, req.body, 'body');
-    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'sendDigests', { day })));
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'get',
+      path: '/admin/webhooks',
+      operationId: 'listWebhooks',
+      summary: '通知机器人（Webhook）',
+      responses: { 200: notifications.webhooks.result },
+    },
+    async (_input, req, res) => {
+      const viewer = me(req);
+      res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'webhooks', { viewer })));
+    },
+  );
 
-  r.get('/admin/webhooks', async (req, res) => {
-    const viewer = admin(req);
-    res.json(await viaService(() => callEndpoint(deps.nc, 'notifications', 'webhooks', { viewer })));
-  });
-
-  r.post('/admin/webhooks', async (req, res) => {
-    const viewer = admin(req);
-    const webhook = parse(WebhookBody, req.body, 'body');
-    res.json(
-      await viaService(() => callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook })),
-    );
-  });
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/webhooks',
+      operationId: 'upsertWebhook',
+      summary: '新建或修改通知机器人',
+      scope: { in: 'body', name: 'jurisdiction', level: 'county' },
+      body: WebhookBody,
+      responses: { 200: notifications.upsertWebhook.result },
+    },
+    async ({ body: webhook }, req, res) => {
+      const viewer = me(req);
+      res.json(
+        await viaService(() => callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook })),
+      );
+    },
+  );
 
   return r;
 }

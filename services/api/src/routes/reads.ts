@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import {
+  ENDPOINTS,
   InboxQuery,
   MarkReadBody,
   RankingsQuery,
@@ -12,40 +13,76 @@ import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../problem';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
 
 /** Reads answered by the services over NATS request/reply, scoped to the caller. */
 export function readRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const mine = { tags: ['inbox'], access: 'user', scope: null } as const;
 
   // GET /tasks lives in routes/tasks.ts with the other ledger routes.
-  r.get('/inbox', async (req, res) => {
-    const q = parse(InboxQuery, req.query, 'query');
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(actorOf(req)), ...q }),
-      ),
-    );
-  });
+  route(
+    r,
+    {
+      ...mine,
+      method: 'get',
+      path: '/inbox',
+      operationId: 'getInbox',
+      summary: '我的通知',
+      query: InboxQuery,
+      responses: { 200: ENDPOINTS.notifications.inbox.result },
+    },
+    async ({ query }, req, res) => {
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(actorOf(req)), ...query }),
+        ),
+      );
+    },
+  );
 
-  r.post('/inbox/read', async (req, res) => {
-    const { ids } = parse(MarkReadBody, req.body, 'body');
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(actorOf(req)), ids }),
-      ),
-    );
-  });
+  route(
+    r,
+    {
+      ...mine,
+      method: 'post',
+      path: '/inbox/read',
+      operationId: 'markNoticesRead',
+      summary: '将我的通知标为已读',
+      body: MarkReadBody,
+      responses: { 200: ENDPOINTS.notifications.markRead.result },
+    },
+    async ({ body: { ids } }, req, res) => {
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(actorOf(req)), ids }),
+        ),
+      );
+    },
+  );
 
-  r.get('/rankings', async (req, res) => {
-    const q = parse(RankingsQuery, req.query, 'query');
-    const a = actorOf(req);
-    if (!within(q.countyCode, a.jurisdiction) && !within(a.jurisdiction, q.countyCode))
-      throw forbidden('不在您的管辖范围内');
-    res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'standings', q)));
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rankings',
+      operationId: 'getRankings',
+      summary: '县内各支部的星级排名',
+      tags: ['rankings'],
+      access: 'user',
+      scope: { in: 'query', name: 'countyCode', level: 'county' },
+      query: RankingsQuery,
+      responses: { 200: ENDPOINTS.ranking.standings.result },
+    },
+    async ({ query }, req, res) => {
+      const a = actorOf(req);
+      if (!within(query.countyCode, a.jurisdiction) && !within(a.jurisdiction, query.countyCode))
+        throw forbidden('不在您的管辖范围内');
+      res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'standings', query)));
+    },
+  );
 
   return r;
 }

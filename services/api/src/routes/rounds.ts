@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { RoundPath, RoundProgressRequest, StartRoundRequest, within } from '@fivestar/contracts';
+import {
+  ENDPOINTS,
+  RoundPath,
+  RoundProgressQuery,
+  RoundStarted,
+  StartRoundRequest,
+  within,
+} from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { serviceProblem } from '../services';
 import {
@@ -11,66 +18,78 @@ import {
   roundWorkflowId,
   type AssessmentRoundInput,
 } from '@fivestar/workflows';
-import { actorOf, requireRole } from '../auth';
+import { actorOf } from '../auth';
 import { catalogsInForce } from '../catalogs';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound } from '../problem';
 import { handle, viaTemporal } from '../temporal';
-import { parse } from '../validate';
-
-/** The HTTP query of GET /rounds/:roundId/progress: optional county / township narrowing. */
-const ProgressQuery = RoundProgressRequest.pick({ countyCode: true, townshipCode: true });
+import { route } from '../routing';
 
 export function roundRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const tags = ['rounds'];
+  const inPath = { in: 'path', name: 'roundId', level: 'round' } as const;
 
   /**
    * A coordinator starts the county's round. The catalogs in force now (the latest stored version, one per
    * branch type: see catalogsInForce) are pinned: the workflow input carries them whole, the round row
    * records their {id, version}; later imports never reach a running round.
    */
-  r.post('/rounds', async (req, res) => {
-    const actor = actorOf(req);
-    requireRole(actor, 'coordinator');
-    const body = parse(StartRoundRequest, req.body, 'body');
-    if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
-    const county = await deps.db
-      .selectFrom('counties')
-      .select('code')
-      .where('code', '=', body.countyCode)
-      .executeTakeFirst();
-    if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
-    const workflowId = roundWorkflowId(body.roundId);
-    const catalogs = await catalogsInForce(deps.db);
-    const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
-    const input: AssessmentRoundInput = { ...body, catalogs };
-    try {
-      await deps.temporal.workflow.start('assessmentRound', {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([{ key: RoundIdKey, value: body.roundId }]),
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`轮次 ${body.roundId} 已存在`);
-      throw err;
-    }
-    await deps.db
-      .insertInto('rounds')
-      .values({
-        round_id: body.roundId,
-        county_code: body.countyCode,
-        year: body.year,
-        title: body.title,
-        workflow_id: workflowId,
-        started_by: actor.userId,
-        catalogs: JSON.stringify(pinned),
-      })
-      .onConflict((oc) => oc.column('round_id').doNothing())
-      .execute();
-    req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
-    res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned });
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/rounds',
+      operationId: 'startRound',
+      summary: '启动本县的创建轮次（锁定当前生效的星级目录）',
+      tags,
+      access: ['coordinator'],
+      scope: { in: 'body', name: 'countyCode', level: 'county' },
+      body: StartRoundRequest,
+      responses: { 201: RoundStarted, 404: '县级代码不在目录中', 409: '轮次已存在' },
+    },
+    async ({ body }, req, res) => {
+      const actor = actorOf(req);
+      if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
+      const county = await deps.db
+        .selectFrom('counties')
+        .select('code')
+        .where('code', '=', body.countyCode)
+        .executeTakeFirst();
+      if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
+      const workflowId = roundWorkflowId(body.roundId);
+      const catalogs = await catalogsInForce(deps.db);
+      const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
+      const input: AssessmentRoundInput = { ...body, catalogs };
+      try {
+        await deps.temporal.workflow.start('assessmentRound', {
+          taskQueue: deps.taskQueue,
+          workflowId,
+          args: [input],
+          typedSearchAttributes: new TypedSearchAttributes([{ key: RoundIdKey, value: body.roundId }]),
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw conflict(`轮次 ${body.roundId} 已存在`);
+        throw err;
+      }
+      await deps.db
+        .insertInto('rounds')
+        .values({
+          round_id: body.roundId,
+          county_code: body.countyCode,
+          year: body.year,
+          title: body.title,
+          workflow_id: workflowId,
+          started_by: actor.userId,
+          catalogs: JSON.stringify(pinned),
+        })
+        .onConflict((oc) => oc.column('round_id').doNothing())
+        .execute();
+      req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
+      res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned });
+    },
+  );
 
   async function roundOf(roundId: string, actorJurisdiction: string) {
     const round = await deps.db
@@ -85,50 +104,88 @@ export function roundRoutes(deps: ApiDeps): Router {
     return round;
   }
 
-  r.get('/rounds/:roundId', async (req, res) => {
-    const { roundId } = parse(RoundPath, req.params, 'path');
-    const round = await roundOf(roundId, actorOf(req).jurisdiction);
-    const progress = await viaTemporal(() =>
-      handle(deps.temporal, round.workflow_id).query(roundProgressQuery),
-    );
-    res.json({
-      roundId,
-      countyCode: round.county_code,
-      year: round.year,
-      title: round.title,
-      catalogs: round.catalogs,
-      progress,
-    });
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rounds/:roundId',
+      operationId: 'getRound',
+      summary: '轮次的启动进度与锁定的目录',
+      tags,
+      access: 'user',
+      scope: inPath,
+      params: RoundPath,
+      responses: { 200: '轮次、锁定的目录与启动进度', 404: '轮次不存在' },
+    },
+    async ({ params: { roundId } }, req, res) => {
+      const round = await roundOf(roundId, actorOf(req).jurisdiction);
+      const progress = await viaTemporal(() =>
+        handle(deps.temporal, round.workflow_id).query(roundProgressQuery),
+      );
+      res.json({
+        roundId,
+        countyCode: round.county_code,
+        year: round.year,
+        title: round.title,
+        catalogs: round.catalogs,
+        progress,
+      });
+    },
+  );
 
   /**
    * Round progress by step, status and township (the tasks service's read model, kept from events), with
    * each township's overdue step tasks. Only what lies inside the caller's jurisdiction counts;
    * `countyCode` / `townshipCode` narrow it (a code off the caller's path is 403).
    */
-  r.get('/rounds/:roundId/progress', async (req, res) => {
-    const actor = actorOf(req);
-    const { roundId } = parse(RoundPath, req.params, 'path');
-    const q = parse(ProgressQuery, req.query, 'query');
-    await roundOf(roundId, actor.jurisdiction);
-    const viewer = { userId: actor.userId, role: actor.role, jurisdiction: actor.jurisdiction };
-    try {
-      res.json(await callEndpoint(deps.nc, 'tasks', 'progress', { viewer, roundId, ...q }));
-    } catch (err) {
-      throw serviceProblem(err);
-    }
-  });
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rounds/:roundId/progress',
+      operationId: 'getRoundProgress',
+      summary: '轮次进度：按环节、状态与乡镇（限调用者辖区）',
+      tags,
+      access: 'user',
+      scope: inPath,
+      params: RoundPath,
+      query: RoundProgressQuery,
+      responses: { 200: ENDPOINTS.tasks.progress.result, 404: '轮次不存在' },
+    },
+    async ({ params: { roundId }, query: q }, req, res) => {
+      const actor = actorOf(req);
+      await roundOf(roundId, actor.jurisdiction);
+      const viewer = { userId: actor.userId, role: actor.role, jurisdiction: actor.jurisdiction };
+      try {
+        res.json(await callEndpoint(deps.nc, 'tasks', 'progress', { viewer, roundId, ...q }));
+      } catch (err) {
+        throw serviceProblem(err);
+      }
+    },
+  );
 
-  r.post('/rounds/:roundId/close', async (req, res) => {
-    const actor = actorOf(req);
-    requireRole(actor, 'coordinator');
-    const { roundId } = parse(RoundPath, req.params, 'path');
-    const round = await roundOf(roundId, actor.jurisdiction);
-    const progress = await viaTemporal(() =>
-      handle(deps.temporal, round.workflow_id).executeUpdate(closeRoundUpdate, { args: [{ actor }] }),
-    );
-    res.json({ roundId, progress });
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/rounds/:roundId/close',
+      operationId: 'closeRound',
+      summary: '结束轮次',
+      tags,
+      access: ['coordinator'],
+      scope: inPath,
+      params: RoundPath,
+      responses: { 200: '轮次与结束时的进度', 404: '轮次不存在', 409: '轮次不能结束' },
+    },
+    async ({ params: { roundId } }, req, res) => {
+      const actor = actorOf(req);
+      const round = await roundOf(roundId, actor.jurisdiction);
+      const progress = await viaTemporal(() =>
+        handle(deps.temporal, round.workflow_id).executeUpdate(closeRoundUpdate, { args: [{ actor }] }),
+      );
+      res.json({ roundId, progress });
+    },
+  );
 
   return r;
 }

@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import {
-  HumanStep,
-  Light,
-  TasksQuery,
-  TaskView,
-  TownshipCode,
+  ENDPOINTS,
+  TaskBulkBody,
+  TaskCcBody,
+  TaskHistoryQuery,
+  TaskKeyBody,
+  TaskListQuery,
+  TaskTargetBody,
   type Actor,
   type TaskTarget,
   type Viewer,
@@ -15,26 +16,10 @@ import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest } from '../problem';
-import { parse } from '../validate';
+import { route } from '../routing';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
-
-/** Task keys contain slashes, so they travel in the body or the query, never in the path. */
-const Key = z.string().min(1, '缺少任务编号').max(500);
-const Note = z.string().max(500, '备注不能超过500字').optional();
-const UserId = z.string().min(1, '缺少用户').max(100);
-
-const TaskListQuery = TasksQuery.extend({
-  view: TaskView.optional(),
-  step: HumanStep.optional(),
-  townshipCode: TownshipCode.optional(),
-  light: Light.optional(),
-});
-const KeyBody = z.object({ key: Key, note: Note });
-const TargetBody = KeyBody.extend({ userId: UserId });
-const CcBody = KeyBody.extend({ userIds: z.array(UserId).min(1).max(50) });
-const BulkBody = z.object({ keys: z.array(Key).min(1).max(200), note: Note });
-const HistoryQuery = z.object({ key: Key });
+const { tasks } = ENDPOINTS;
 
 /**
  * The task ledger (台账) over HTTP: lists by view, the ledger actions and a task's history, answered by
@@ -43,6 +28,8 @@ const HistoryQuery = z.object({ key: Key });
  */
 export function taskRoutes(deps: ApiDeps): Router {
   const r = Router();
+  // The tasks service scopes every list and action to the caller's own work.
+  const mine = { tags: ['tasks'], access: 'user', scope: null } as const;
 
   /** Active users of the directory by id; an unknown id is a 400 naming its field. */
   async function users(ids: string[], field: (i: number) => string): Promise<TaskTarget[]> {
@@ -71,66 +58,119 @@ export function taskRoutes(deps: ApiDeps): Router {
     return { viewer: viewerOf(a), name: a.name };
   };
 
-  r.get('/tasks', async (req, res) => {
-    const q = parse(TaskListQuery, req.query, 'query');
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...q }),
-      ),
-    );
-  });
-
-  r.get('/tasks/history', async (req, res) => {
-    const { key } = parse(HistoryQuery, req.query, 'query');
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(actorOf(req)), key }),
-      ),
-    );
-  });
-
-  const simple = [
-    ['claim', 'claim'],
-    ['unclaim', 'unclaim'],
-    ['return', 'returnDelegated'],
-  ] as const;
-  for (const [path, endpoint] of simple) {
-    r.post(`/tasks/${path}`, async (req, res) => {
-      const body = parse(KeyBody, req.body, 'body');
-      res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body })));
-    });
-  }
-
-  for (const endpoint of ['reassign', 'delegate'] as const) {
-    r.post(`/tasks/${endpoint}`, async (req, res) => {
-      const { userId, ...body } = parse(TargetBody, req.body, 'body');
-      const [to] = await users([userId], () => 'body.userId');
+  route(
+    r,
+    {
+      ...mine,
+      method: 'get',
+      path: '/tasks',
+      operationId: 'listTasks',
+      summary: '我的任务（待办、已办、逾期、抄送）',
+      query: TaskListQuery,
+      responses: { 200: tasks.list.result },
+    },
+    async ({ query }, req, res) => {
       res.json(
         await viaService(() =>
-          callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body, to: to! }),
+          callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...query }),
         ),
       );
-    });
+    },
+  );
+
+  route(
+    r,
+    {
+      ...mine,
+      method: 'get',
+      path: '/tasks/history',
+      operationId: 'taskHistory',
+      summary: '一项任务的办理记录',
+      query: TaskHistoryQuery,
+      responses: { 200: tasks.history.result, 404: '任务不存在' },
+    },
+    async ({ query: { key } }, req, res) => {
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(actorOf(req)), key }),
+        ),
+      );
+    },
+  );
+
+  const action = {
+    ...mine,
+    method: 'post',
+    responses: { 200: tasks.claim.result, 404: '任务不存在', 409: '任务状态不允许此操作' },
+  } as const;
+  const simple = [
+    ['claim', 'claim', 'claimTask', '认领任务'],
+    ['unclaim', 'unclaim', 'unclaimTask', '放弃认领'],
+    ['return', 'returnDelegated', 'returnTask', '退回委派的任务'],
+  ] as const;
+  for (const [path, endpoint, operationId, summary] of simple) {
+    route(
+      r,
+      { ...action, path: `/tasks/${path}`, operationId, summary, body: TaskKeyBody },
+      async ({ body }, req, res) => {
+        res.json(
+          await viaService(() => callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body })),
+        );
+      },
+    );
   }
 
-  r.post('/tasks/cc', async (req, res) => {
-    const { userIds, ...body } = parse(CcBody, req.body, 'body');
-    const to = (await users(userIds, (i) => `body.userIds.${i}`)).map((u) => ({
-      userId: u.userId,
-      name: u.name,
-    }));
-    res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', 'cc', { ...acting(req), ...body, to })));
-  });
-
-  r.post('/tasks/bulk-claim', async (req, res) => {
-    const body = parse(BulkBody, req.body, 'body');
-    // Many rows, each in its own transaction: a longer timeout than a single action.
-    res.json(
-      await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'bulkClaim', { ...acting(req), ...body }, 30_000),
-      ),
+  const targeted = [
+    ['reassign', 'reassignTask', '转办任务'],
+    ['delegate', 'delegateTask', '委派任务'],
+  ] as const;
+  for (const [endpoint, operationId, summary] of targeted) {
+    route(
+      r,
+      { ...action, path: `/tasks/${endpoint}`, operationId, summary, body: TaskTargetBody },
+      async ({ body: { userId, ...body } }, req, res) => {
+        const [to] = await users([userId], () => 'body.userId');
+        res.json(
+          await viaService(() =>
+            callEndpoint(deps.nc, 'tasks', endpoint, { ...acting(req), ...body, to: to! }),
+          ),
+        );
+      },
     );
-  });
+  }
+
+  route(
+    r,
+    { ...action, path: '/tasks/cc', operationId: 'ccTask', summary: '抄送任务', body: TaskCcBody },
+    async ({ body: { userIds, ...body } }, req, res) => {
+      const to = (await users(userIds, (i) => `body.userIds.${i}`)).map((u) => ({
+        userId: u.userId,
+        name: u.name,
+      }));
+      res.json(await viaService(() => callEndpoint(deps.nc, 'tasks', 'cc', { ...acting(req), ...body, to })));
+    },
+  );
+
+  route(
+    r,
+    {
+      ...mine,
+      method: 'post',
+      path: '/tasks/bulk-claim',
+      operationId: 'bulkClaimTasks',
+      summary: '批量认领任务（逐项结果）',
+      body: TaskBulkBody,
+      responses: { 200: tasks.bulkClaim.result },
+    },
+    async ({ body }, req, res) => {
+      // Many rows, each in its own transaction: a longer timeout than a single action.
+      res.json(
+        await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', 'bulkClaim', { ...acting(req), ...body }, 30_000),
+        ),
+      );
+    },
+  );
 
   return r;
 }

@@ -5,6 +5,7 @@ import { branchProgress } from './0003_branch_progress';
 import { ledgerActions } from './0004_ledger_actions';
 import { ledgerSnapshots } from './0005_ledger_snapshots';
 import { openRounds } from './0006_open_rounds';
+import { taskStar } from './0007_task_star';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_ledger_actions': ledgerActions,
   '0005_ledger_snapshots': ledgerSnapshots,
   '0006_open_rounds': openRounds,
+  '0007_task_star': taskStar,
 };

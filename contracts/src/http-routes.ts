@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { HumanStep } from './cycle';
+import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './directory';
+import { TasksQuery } from './http';
+import { Period } from './monthly-ranking';
+import { ApiTokenInfo, UserInfo } from './identity';
+import { IsoWeek, Light, RoundProgressRequest, TaskView } from './requests';
+import { RoundId } from './round';
+import { StarCode } from './task-star';
+
+/**
+ * Path, query and body schemas of the HTTP routes that have no counterpart on NATS, and the problem
+ * (RFC 9457) every error answer carries. The routes' own declarations (services/api/src/routes) name them.
+ */
+
+/** Every HTTP error answer (application/problem+json); `errors` names each offending field. */
+export const HttpProblem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type HttpProblem = z.infer<typeof HttpProblem>;
+
+// Identity: the caller's own account.
+export const PasswordChanged = z.object({ revokedSessions: z.number().int() });
+export const ApiTokenList = z.object({ items: z.array(ApiTokenInfo) });
+export const UserList = z.object({ items: z.array(UserInfo) });
+
+/** POST /rounds: the round's workflow and the catalog versions it pinned. */
+export const RoundStarted = z.object({
+  roundId: RoundId,
+  workflowId: z.string(),
+  catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+});
+
+/** GET /rounds/:roundId/progress: optional county / township narrowing. */
+export const RoundProgressQuery = RoundProgressRequest.pick({ countyCode: true, townshipCode: true });
+
+// Tasks. Task keys contain slashes, so they travel in the body or the query, never in the path.
+const TaskKey = z.string().min(1, '缺少任务编号').max(500);
+const TaskNote = z.string().max(500, '备注不能超过500字').optional();
+const TaskUserId = z.string().min(1, '缺少用户').max(100);
+export const TaskListQuery = TasksQuery.extend({
+  view: TaskView.optional(),
+  step: HumanStep.optional(),
+  townshipCode: TownshipCode.optional(),
+  light: Light.optional(),
+  star: StarCode.optional(),
+});
+export const TaskKeyBody = z.object({ key: TaskKey, note: TaskNote });
+export const TaskTargetBody = TaskKeyBody.extend({ userId: TaskUserId });
+export const TaskCcBody = TaskKeyBody.extend({ userIds: z.array(TaskUserId).min(1).max(50) });
+export const TaskBulkBody = z.object({ keys: z.array(TaskKey).min(1).max(200), note: TaskNote });
+export const TaskHistoryQuery = z.object({ key: TaskKey });
+
+// The ledger report. `scope` defaults to the caller's jurisdiction.
+const LedgerRoundId = z.string().min(1, '缺少轮次').max(200);
+export const LedgerQuery = z.object({
+  scope: JurisdictionCode.optional(),
+  roundId: LedgerRoundId.optional(),
+  format: z.enum(['json', 'xlsx', 'csv']).default('json'),
+});
+const LedgerScope = z.object({ scope: JurisdictionCode.optional(), roundId: LedgerRoundId.optional() });
+/** The body may be left out: the caller's whole jurisdiction. */
+export const LedgerSnapshotBody = LedgerScope.default({});
+export const LedgerSummaryQuery = LedgerScope.extend({ week: IsoWeek.optional() });
+
+// Monthly ranking snapshots and bulletins.
+export const BulletinSnapshotBody = z.object({
+  countyCode: CountyCode,
+  period: Period,
+  roundId: RoundId.optional(),
+});
+export const BulletinPath = z.object({ countyCode: CountyCode, period: Period });
+export const BulletinQuery = z.object({ format: z.enum(['json', 'html', 'xlsx']).default('json') });
+
+// Catalogs.
+export const CatalogPath = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, '目录标识应为1到40位小写字母、数字或连字符'),
+  version: z.coerce
+    .number()
+    .int('版本号必须是正整数')
+    .positive('版本号必须是正整数')
+    .max(2_147_483_647, '版本号过大'),
+});
+export const CatalogExportQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') });
+export const CatalogTemplateQuery = z.object({ branchType: BranchType });
+export const CatalogImportQuery = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+// Evidence files.
+export const EvidenceUploadQuery = z.object({
+  filename: z
+    .string({ error: '请用查询参数 filename 给出文件名' })
+    .trim()
+    .min(1, '文件名不能为空')
+    .max(200, '文件名至多200字')
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^/\\\u0000-\u001f\u007f]+$/, '文件名不能含有斜杠或控制字符')
+    .refine((f) => f !== '.' && f !== '..', '文件名无效'),
+});
+export const EvidencePath = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '应为64位小写十六进制的sha256'),
+});
+
+/** A notice delivery (webhook post, email, SMS) by its number. */
+export const DeliveryPath = z.object({ id: z.string().regex(/^\d{1,18}$/, '投递编号应为数字') });

@@ -1,0 +1,391 @@
+/**
+ * The authorisation matrix (issue 5): every operation of the OpenAPI document × every role × the caller's
+ * own jurisdiction and one outside it, plus a caller without a token, each answered with exactly the
+ * status the document's `x-fivestar-access` / `x-fivestar-scope` promise (see test/authz-doc.ts) and the
+ * fixture's answer for an allowed caller (test/authz-fixtures.ts). Generated from the served document, so
+ * a new route without a fixture fails here.
+ *
+ * "Own" is a branch of county 411099 (each state-changing operation has a branch of its own), its
+ * township, the county and its round. "Other" is a second county (411098) with a round of its own, and,
+ * for a secretary and a township reviewer, a branch (and township) of another township of 411099 in its
+ * own round, for the county roles the second county's.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { catalogTasks, defaultCatalogFor, ROLES, type Role, type RoundSchedule } from '@fivestar/contracts';
+import { connectNats, createDb, jetstreamClient, mapLimited } from '@fivestar/platform';
+import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory } from '@fivestar/api';
+import { ApiUser, eventually, startStack, type Stack } from './harness';
+import {
+  accessTable,
+  expectedStatus,
+  operationsOf,
+  tableCells,
+  type OpenApiDocument,
+  type Operation,
+  type Side,
+} from './authz-doc';
+import { FIXTURES, type Call, type Fixture, type Target, type World } from './authz-fixtures';
+
+const COUNTY = '411099';
+const OTHER_COUNTY = '411098';
+/**
+ * Branches of the two rural townships (not the weak village, whose 整顿 item is a second open task): the
+ * first is shared by the operations that change nothing.
+ */
+const OWN_BRANCHES = ['100', '200']
+  .flatMap((t) => Array.from({ length: 10 }, (_, i) => `${COUNTY}${t}${201 + i}`))
+  .filter((b) => b !== `${COUNTY}200210`);
+/** Outside a secretary's and a township reviewer's jurisdiction, inside the county. */
+const NEAR_BRANCH = `${COUNTY}001001`;
+/** In the second county (its demo directory has one branch per township). */
+const FAR_BRANCH = `${OTHER_COUNTY}100201`;
+/** A robot of the second county's township of FAR_BRANCH (its posts fail: nothing listens on port 9). */
+const HOOK = 'authz-matrix-hook';
+/** Requests in flight at once (operations run side by side, the cases of one in order). */
+const CONCURRENCY = 6;
+
+const seconds = (n: number) => ({ seconds: n });
+/** Long enough that nothing falls due while the matrix runs. */
+const schedule: RoundSchedule = {
+  steps: {
+    SELF_CHECK: seconds(3600),
+    TOWNSHIP_REVIEW: seconds(3600),
+    COUNTY_PRE_REVIEW: seconds(3600),
+    ON_SITE_OBSERVATION: seconds(3600),
+    AWARD: seconds(3600),
+  },
+  rectification: seconds(3600),
+  reminderBefore: seconds(60),
+  urgeIntervalSeconds: 3600,
+  unsignedPolicy: { SELF_CHECK: 'wait' },
+  escalation: [
+    { level: 'blue', after: seconds(3600), notify: { role: 'township_reviewer', scope: 'township' } },
+  ],
+  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
+  publicNotice: seconds(3600),
+  revocation: { proposeAtLastRung: true },
+  award: { capstoneRequiresAllOthers: true },
+};
+
+const townshipOf = (branch: string) => branch.slice(0, 9);
+const countyOf = (branch: string) => branch.slice(0, 6);
+
+let stack: Stack;
+let world: World;
+let operations: Operation[];
+const roundIds: Record<string, string> = {};
+/** Per branch: its secretary's open self-check task and an evidence file of its own. */
+const branchData = new Map<string, { taskKey: string; sha256: string }>();
+const sessions = new Map<string, Promise<ApiUser>>();
+const tokens = new Map<string, Promise<string>>();
+
+/** One signed-in session per user for preparing the round, and one per user for the cases. */
+const session = (username: string) => {
+  if (!sessions.has(username)) sessions.set(username, ApiUser.login(stack.baseUrl, username));
+  return sessions.get(username)!;
+};
+const token = (username: string) => {
+  if (!tokens.has(username))
+    tokens.set(
+      username,
+      login(username).then((s) => s.token),
+    );
+  return tokens.get(username)!;
+};
+
+async function login(username: string): Promise<{ token: string; refreshToken: string }> {
+  const res = await fetch(`${stack.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  return (await res.json()) as { token: string; refreshToken: string };
+}
+
+/** The second county, written and announced as the harness does the first. */
+async function loadOtherCounty(): Promise<void> {
+  const db = createDb<never>(stack.config.databaseUrl, 'api', 1);
+  const nc = await connectNats(stack.config.natsUrl, 'authz-loader');
+  try {
+    const hash = await hashPassword(DEMO_PASSWORD);
+    await loadDirectory(db as never, jetstreamClient(nc), demoCounty(OTHER_COUNTY, 1), async () => hash);
+  } finally {
+    await nc.close();
+    await db.destroy();
+  }
+}
+
+async function startRound(county: string, roundId: string, branches: number): Promise<void> {
+  const coordinator = await session(`coord-${county}`);
+  const started = await coordinator.post('/api/rounds', {
+    roundId,
+    countyCode: county,
+    year: 2026,
+    title: '权限矩阵',
+    schedule,
+  });
+  if (started.status !== 201)
+    throw new Error(`start ${roundId}: ${started.status} ${JSON.stringify(started.body)}`);
+  await eventually(
+    () => coordinator.get(`/api/rounds/${roundId}`),
+    (r) => r.body?.progress?.launchDone === true && r.body.progress.launched === branches,
+    60_000,
+  );
+}
+
+/** The branch's open self-check task (as its secretary sees it) and a file uploaded for it. */
+async function prepareBranch(branch: string): Promise<void> {
+  const secretary = await session(`sec-${branch}`);
+  const roundId = roundIds[countyOf(branch)]!;
+  const selfCheck = (r: { body: any }) =>
+    r.body?.items?.find((t: { step: string | null }) => t.step === 'SELF_CHECK') as
+      { key: string } | undefined;
+  const tasks = await eventually(
+    () => secretary.get(`/api/tasks?roundId=${roundId}`),
+    (r) => selfCheck(r) !== undefined,
+  );
+  const uploaded = await secretary.upload(
+    `/api/rounds/${roundId}/branches/${branch}/evidence?filename=a.pdf`,
+    Buffer.from(`%PDF-1.4\n% ${branch}\n%%EOF\n`),
+    'application/pdf',
+  );
+  if (uploaded.status !== 201) throw new Error(`upload ${branch}: ${uploaded.status}`);
+  branchData.set(branch, { taskKey: selfCheck(tasks)!.key, sha256: uploaded.body.sha256 });
+}
+
+function target(branch: string, round: string): Target {
+  const county = countyOf(branch);
+  return {
+    county,
+    township: townshipOf(branch),
+    branch,
+    branchRound: roundIds[county]!,
+    round,
+    ...branchData.get(branch)!,
+    secretaryId: `u-sec-${branch}`,
+    username: `obs-${county}-3`,
+  };
+}
+
+/** Who plays each role for an operation acting on `branch`. */
+function username(role: Role, branch: string): string {
+  switch (role) {
+    case 'village_secretary':
+      return `sec-${branch}`;
+    case 'township_reviewer':
+      return `twp-${townshipOf(branch)}-1`;
+    case 'coordinator':
+      return `coord-${COUNTY}`;
+    case 'admin':
+      return `admin-${COUNTY}`;
+    case 'county_reviewer':
+      return `cty-${COUNTY}-1`;
+    case 'observer':
+      return `obs-${COUNTY}-1`;
+  }
+}
+
+/** Outside the role's jurisdiction: the nearest branch that is, and another county with its round. */
+function otherTarget(role: Role): Target {
+  const near = role === 'village_secretary' || role === 'township_reviewer';
+  const t = target(near ? NEAR_BRANCH : FAR_BRANCH, roundIds[OTHER_COUNTY]!);
+  return { ...t, county: OTHER_COUNTY, username: `obs-${OTHER_COUNTY}-3` };
+}
+
+function url(op: Operation, call: Call): string {
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = call.params?.[name];
+    if (value === undefined) throw new Error(`fixture gives no path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  const query = call.query ? `?${new URLSearchParams(call.query)}` : '';
+  return `/api${path}${query}`;
+}
+
+async function send(op: Operation, call: Call, token: string | undefined) {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let body: Buffer | string | undefined;
+  if (call.raw) {
+    headers['content-type'] = call.raw.type;
+    body = call.raw.bytes;
+  } else if (call.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(call.body);
+  }
+  const res = await fetch(`${stack.baseUrl}${url(op, call)}`, { method: op.method, headers, body });
+  const text = await res.text();
+  let detail = '';
+  if (res.headers.get('content-type')?.startsWith('application/problem+json')) {
+    const problem = JSON.parse(text) as { title?: string; detail?: string };
+    detail = [problem.title, problem.detail].filter(Boolean).join('：');
+  }
+  return { status: res.status, detail };
+}
+
+interface Case {
+  op: Operation;
+  fixture: Fixture;
+  role: Role | null;
+  side: Side;
+  branch: string;
+}
+interface Outcome extends Case {
+  expected: number;
+  actual: number | string;
+  detail: string;
+}
+
+function allowedStatus(c: Case): number {
+  const { status } = c.fixture;
+  if (typeof status === 'number') return status;
+  const byRole = c.role === null ? undefined : status[c.role];
+  if (byRole === undefined) throw new Error(`fixture has no status for ${c.role ?? 'anonymous'}`);
+  return byRole;
+}
+
+async function run(c: Case): Promise<Outcome> {
+  const { op, fixture, role, side } = c;
+  try {
+    const t = role === null || side === 'own' ? target(c.branch, roundIds[COUNTY]!) : otherTarget(role);
+    const expected = expectedStatus(op, role, side, () => allowedStatus(c), fixture.other);
+    const call = await fixture.request(t, world);
+    const name = role && username(role, c.branch);
+    const bearer = !name ? undefined : fixture.freshSession ? (await login(name)).token : await token(name);
+    const { status, detail } = await send(op, call, bearer);
+    return { ...c, expected, actual: status, detail };
+  } catch (err) {
+    return { ...c, expected: NaN, actual: 'error', detail: String(err) };
+  }
+}
+
+/** One operation's cases in a fixed order: anonymous, then each role on its own target, then the other. */
+function casesOf(op: Operation, fixture: Fixture, branch: string): Case[] {
+  const sides: Side[] = op.scope ? ['own', 'other'] : ['own'];
+  return [
+    { op, fixture, role: null, side: 'own', branch },
+    ...sides.flatMap((side) => ROLES.map((role): Case => ({ op, fixture, role, side, branch }))),
+  ];
+}
+
+function table(rows: Outcome[]): string {
+  const lines = rows.map(
+    (o) =>
+      `| ${o.op.operationId} | ${o.op.method} ${o.op.path} | ${o.role ?? 'anonymous'} | ${o.side} | ${o.expected} | ${o.actual} | ${o.detail.slice(0, 120)} |`,
+  );
+  return [
+    '| operation | route | caller | target | expected | actual | answer |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...lines,
+  ].join('\n');
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  await loadOtherCounty();
+  roundIds[COUNTY] = `authz-${stack.runId}`;
+  roundIds[OTHER_COUNTY] = `authz-${stack.runId}-x`;
+  const doc = await fetch(`${stack.baseUrl}/api/openapi.json`);
+  if (doc.status !== 200) throw new Error(`GET /api/openapi.json: ${doc.status}`);
+  operations = operationsOf((await doc.json()) as OpenApiDocument);
+
+  // Before the rounds: the notice opening FAR_BRANCH's self-check reaches it.
+  const hook = await (
+    await session(`admin-${OTHER_COUNTY}`)
+  ).post('/api/admin/webhooks', {
+    id: HOOK,
+    jurisdiction: townshipOf(FAR_BRANCH),
+    kind: 'wecom',
+    url: 'http://127.0.0.1:9/authz',
+  });
+  if (hook.status !== 200) throw new Error(`webhook: ${hook.status}`);
+  await Promise.all([
+    startRound(COUNTY, roundIds[COUNTY], 30),
+    startRound(OTHER_COUNTY, roundIds[OTHER_COUNTY], 3),
+  ]);
+  await mapLimited([...OWN_BRANCHES, NEAR_BRANCH, FAR_BRANCH], CONCURRENCY, prepareBranch);
+
+  const rural = defaultCatalogFor('rural')!;
+  world = {
+    runId: stack.runId,
+    // The shipped catalog, seeded at start: importing it again changes nothing.
+    catalog: { id: rural.id, version: rural.version, file: rural },
+    requirements: catalogTasks(rural).flatMap((t) => t.evidence.map((e) => e.code)),
+    selfCheck: {
+      scores: Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points])),
+      targetStars: rural.stars.map((s) => s.code),
+    },
+    refreshToken: async () => (await login(`obs-${COUNTY}-2`)).refreshToken,
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('every operation of the document has a fixture, and every fixture an operation', () => {
+  const documented = new Set(operations.map((o) => o.operationId));
+  const undocumented = operations.filter((o) => !FIXTURES[o.operationId]);
+  expect(undocumented.map((o) => `${o.operationId} (${o.method} ${o.path})`)).toEqual([]);
+  expect(Object.keys(FIXTURES).filter((id) => !documented.has(id))).toEqual([]);
+});
+
+test("the roles × actions table in docs/security.md is the served document's", async () => {
+  const documented = tableCells(await readFile(path.resolve(__dirname, '../docs/security.md'), 'utf8'));
+  // Stale: run `npx tsx scripts/authz-table.ts` (after `npm run openapi`).
+  expect(documented).toEqual(tableCells(accessTable(operations)));
+});
+
+test('every role × operation × own or other jurisdiction answers exactly the status the document promises', async () => {
+  const known = operations.filter((o) => FIXTURES[o.operationId]);
+  const dedicated = OWN_BRANCHES.slice(1);
+  const branchOf = new Map<string, string>();
+  for (const op of known) {
+    const branch = FIXTURES[op.operationId]!.dedicated ? dedicated.shift() : OWN_BRANCHES[0];
+    if (!branch) throw new Error('more dedicated fixtures than branches: add branches');
+    branchOf.set(op.operationId, branch);
+  }
+  const runOperations = (ops: Operation[]) =>
+    mapLimited(ops, CONCURRENCY, async (op) => {
+      const out: Outcome[] = [];
+      for (const c of casesOf(op, FIXTURES[op.operationId]!, branchOf.get(op.operationId)!))
+        out.push(await run(c));
+      return out;
+    });
+  const first = await runOperations(known.filter((o) => !FIXTURES[o.operationId]!.last));
+  const last = await runOperations(known.filter((o) => FIXTURES[o.operationId]!.last));
+  const outcomes = [...first, ...last].flat();
+  const mismatches = outcomes.filter((o) => o.actual !== o.expected);
+  // The whole picture at once: every case that answered otherwise, as a table.
+  expect(
+    mismatches.length ? `${mismatches.length} of ${outcomes.length} cases:\n${table(mismatches)}` : '',
+  ).toBe('');
+  // Anonymous and six roles on their own target; six more on another where the operation is scoped.
+  expect(outcomes).toHaveLength(known.reduce((n, o) => n + (o.scope ? 13 : 7), 0));
+}, 120_000);
+
+test('an administrator sees and changes only the webhooks and deliveries of its own county', async () => {
+  const own = await session(`admin-${OTHER_COUNTY}`);
+  const other = await session(`admin-${COUNTY}`);
+  const ids = (r: { body: any }) => r.body.items.map((x: { id: string }) => x.id) as string[];
+  const listed = await eventually(
+    () => own.get('/api/admin/deliveries?limit=500'),
+    (r) => r.body?.items?.some((d: { webhookId: string | null }) => d.webhookId === HOOK),
+  );
+  const delivery = listed.body.items.find((d: { webhookId: string | null }) => d.webhookId === HOOK);
+  expect(ids(await own.get('/api/admin/webhooks'))).toContain(HOOK);
+  expect(ids(await other.get('/api/admin/webhooks'))).not.toContain(HOOK);
+  expect(ids(await other.get('/api/admin/deliveries?limit=500'))).not.toContain(delivery.id);
+  expect((await other.post(`/api/admin/deliveries/${delivery.id}/retry`)).status).toBe(404);
+  // Naming another county's robot does not take it over.
+  const takeover = await other.post('/api/admin/webhooks', {
+    id: HOOK,
+    jurisdiction: COUNTY,
+    kind: 'wecom',
+    url: 'https://127.0.0.1/taken',
+  });
+  expect(takeover.status).toBe(403);
+  const kept = (await own.get('/api/admin/webhooks')).body.items.find((w: { id: string }) => w.id === HOOK);
+  expect(kept).toMatchObject({ jurisdiction: townshipOf(FAR_BRANCH), url: 'http://127.0.0.1:9/authz' });
+});
