@@ -12,10 +12,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { catalogTasks, defaultCatalogFor, ROLES, type Role, type RoundSchedule } from '@fivestar/contracts';
+import { catalogTasks, defaultCatalogFor, ROLES, type Role } from '@fivestar/contracts';
 import { connectNats, createDb, jetstreamClient, mapLimited } from '@fivestar/platform';
 import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory } from '@fivestar/api';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { quietSchedule, seconds } from './round-schedules';
 import {
   accessTable,
   expectedStatus,
@@ -45,28 +46,8 @@ const HOOK = 'authz-matrix-hook';
 /** Requests in flight at once (operations run side by side, the cases of one in order). */
 const CONCURRENCY = 6;
 
-const seconds = (n: number) => ({ seconds: n });
 /** Long enough that nothing falls due while the matrix runs. */
-const schedule: RoundSchedule = {
-  steps: {
-    SELF_CHECK: seconds(3600),
-    TOWNSHIP_REVIEW: seconds(3600),
-    COUNTY_PRE_REVIEW: seconds(3600),
-    ON_SITE_OBSERVATION: seconds(3600),
-    AWARD: seconds(3600),
-  },
-  rectification: seconds(3600),
-  reminderBefore: seconds(60),
-  urgeIntervalSeconds: 3600,
-  unsignedPolicy: { SELF_CHECK: 'wait' },
-  escalation: [
-    { level: 'blue', after: seconds(3600), notify: { role: 'township_reviewer', scope: 'township' } },
-  ],
-  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
-  publicNotice: seconds(3600),
-  revocation: { proposeAtLastRung: true },
-  award: { capstoneRequiresAllOthers: true },
-};
+const schedule = quietSchedule(3600, { publicNotice: seconds(3600) });
 
 const townshipOf = (branch: string) => branch.slice(0, 9);
 const countyOf = (branch: string) => branch.slice(0, 6);

@@ -11,12 +11,12 @@ import {
   type RoundSchedule,
 } from '@fivestar/contracts';
 import { ApiUser, eventually, recordHistory, startStack, type Stack } from './harness';
+import { seconds } from './round-schedules';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
-const seconds = (n: number) => ({ seconds: n });
 const schedule: RoundSchedule = {
   steps: {
     SELF_CHECK: seconds(600),

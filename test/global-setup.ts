@@ -39,7 +39,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_DATABASE_URL = pg.getConnectionUri();
     process.env.TEST_NATS_URL = `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`;
   }
+  // A NATS server of the caller's own (TEST_NATS_URL) may hold a real stream: never reset it.
+  const privateNats = docker || !process.env.TEST_NATS_URL;
   if (!process.env.TEST_NATS_URL) resources.nats = await startPrivateNats();
+  if (privateNats) process.env.FIVESTAR_TEST_PRIVATE_NATS = '1';
   process.env.NATS_URL = process.env.TEST_NATS_URL ?? resources.nats!.url;
   process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/fivestar_test';
   process.env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';

@@ -30,6 +30,7 @@ import {
   type DemoCounty,
 } from '@fivestar/api';
 import { GENEROUS_LIMITS } from './api-support';
+import { freshEventStream } from './support';
 import { migrations as tasksMigrations, startTasksService } from '@fivestar/tasks';
 import { migrations as notificationsMigrations, startNotificationsService } from '@fivestar/notifications';
 import { migrations as rankingMigrations, startRankingService } from '@fivestar/ranking';
@@ -79,7 +80,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runtimeInstalled = true;
   }
 
-  // A clean read model per run; fresh durable consumers replay the (private, per jest run) stream into it.
+  // A clean slate per stack: an empty event stream (see freshEventStream) and fresh read models that
+  // its fresh durable consumers fill from it.
+  const streamNc = await connectNats(config.natsUrl, 'e2e-stream-reset');
+  await freshEventStream(streamNc, log);
+  await streamNc.close();
   for (const [schema, migrations] of Object.entries(SCHEMAS)) {
     const db = createDb<unknown>(config.databaseUrl, schema, 1);
     await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);

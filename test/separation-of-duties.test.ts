@@ -8,7 +8,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { demoCounty } from '@fivestar/api';
-import { catalogTasks, defaultCatalogFor, type Actor, type RoundSchedule } from '@fivestar/contracts';
+import { catalogTasks, defaultCatalogFor, type Actor } from '@fivestar/contracts';
 import {
   branchWorkflowId,
   confirmAwardUpdate,
@@ -19,32 +19,13 @@ import {
   rectificationWorkflowId,
 } from '@fivestar/workflows';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { quietSchedule } from './round-schedules';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
-const seconds = (n: number) => ({ seconds: n });
-const schedule: RoundSchedule = {
-  steps: {
-    SELF_CHECK: seconds(600),
-    TOWNSHIP_REVIEW: seconds(600),
-    COUNTY_PRE_REVIEW: seconds(600),
-    ON_SITE_OBSERVATION: seconds(600),
-    AWARD: seconds(600),
-  },
-  rectification: seconds(600),
-  reminderBefore: seconds(1),
-  urgeIntervalSeconds: 3600,
-  unsignedPolicy: { SELF_CHECK: 'wait' },
-  escalation: [
-    { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
-  ],
-  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
-  publicNotice: null,
-  revocation: { proposeAtLastRung: true },
-  award: { capstoneRequiresAllOthers: true },
-};
+const schedule = quietSchedule(600);
 
 const rural = defaultCatalogFor('rural')!;
 const allStars = rural.stars.map((s) => s.code);

@@ -4,8 +4,8 @@
  * (403 outside the township, 404 unknown, 409 inside the workflow's urge interval), a result per branch.
  */
 import { demoCounty } from '@fivestar/api';
-import type { RoundSchedule } from '@fivestar/contracts';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { quietSchedule } from './round-schedules';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
@@ -16,27 +16,7 @@ const B1 = '411099200201';
 /** Not in the directory. */
 const UNKNOWN = '411099100299';
 
-const seconds = (n: number) => ({ seconds: n });
-const schedule: RoundSchedule = {
-  steps: {
-    SELF_CHECK: seconds(600),
-    TOWNSHIP_REVIEW: seconds(600),
-    COUNTY_PRE_REVIEW: seconds(600),
-    ON_SITE_OBSERVATION: seconds(600),
-    AWARD: seconds(600),
-  },
-  rectification: seconds(600),
-  reminderBefore: seconds(1),
-  urgeIntervalSeconds: 3600,
-  unsignedPolicy: { SELF_CHECK: 'wait' },
-  escalation: [
-    { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
-  ],
-  observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
-  publicNotice: null,
-  revocation: { proposeAtLastRung: true },
-  award: { capstoneRequiresAllOthers: true },
-};
+const schedule = quietSchedule(600);
 
 let stack: Stack;
 let roundId: string;
