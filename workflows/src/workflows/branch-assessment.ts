@@ -66,6 +66,16 @@ interface NewFinding {
 }
 
 /**
+ * A child's outcome awaited only once the steps are done. A child that fails before then (say an
+ * operator terminated it) must not be an unhandled rejection — that fails workflow tasks over and over
+ * — but fail this run plainly where the children are awaited.
+ */
+function handledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
  * One branch through one round: SELF_CHECK → TOWNSHIP_REVIEW → COUNTY_PRE_REVIEW → ON_SITE_OBSERVATION →
  * AWARD → RECTIFICATION → CLOSED. Each human step waits for its Update; reviewers decide per star and may
  * return the branch to an earlier step; an observation team scores until the lead closes it at quorum;
@@ -571,11 +581,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       args: [{ roundId, branch, findingId, title: f.title, star: f.star ?? null, revocable, schedule }],
     });
     // Wrapped: an async function returning the promise itself would wait for the child to finish.
-    return { done: child.result() };
+    return { done: handledLater(child.result()) };
   }
   if (branch.weak) {
     const weak = await startRectification('F0', { title: '软弱涣散党组织整顿', source: 'SELF_CHECK' }, false);
-    children.push(weak.done.then(() => (weakRectificationClosed = true)));
+    children.push(handledLater(weak.done.then(() => (weakRectificationClosed = true))));
   }
 
   let step: Step = 'SELF_CHECK';
