@@ -11,6 +11,8 @@ COPY services/api/package.json services/api/
 COPY services/tasks/package.json services/tasks/
 COPY services/notifications/package.json services/notifications/
 COPY services/ranking/package.json services/ranking/
+COPY cli/package.json cli/
+COPY console/package.json console/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

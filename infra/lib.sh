@@ -216,3 +216,21 @@ npm_build() {
   log "building (npm run build)"
   (cd "$FIVESTAR_ROOT" && npm run --silent build)
 }
+
+# --- browser -----------------------------------------------------------------------------------------
+# ensure_chromium -> Debian's chromium at $CHROMIUM_PATH (default /usr/bin/chromium) for the console's
+# browser tests; installed with apt-get when missing (root, or sudo without a password).
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+ensure_chromium() {
+  # A CJK font too, or the screenshots of the Chinese pages show boxes.
+  [ -x "$CHROMIUM_PATH" ] && fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' && return 0
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  log "installing Debian's chromium and a Chinese font for the browser tests (apt-get install chromium fonts-wqy-microhei)"
+  if ! "${sudo[@]}" apt-get install -y --no-install-recommends chromium fonts-wqy-microhei >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update >/dev/null 2>&1 || true
+    "${sudo[@]}" apt-get install -y --no-install-recommends chromium fonts-wqy-microhei >/dev/null ||
+      die "the browser tests need Chromium: run 'sudo apt-get install chromium fonts-wqy-microhei' (or set CHROMIUM_PATH)"
+  fi
+  [ -x "$CHROMIUM_PATH" ] || die "chromium was installed but $CHROMIUM_PATH is missing; set CHROMIUM_PATH"
+}

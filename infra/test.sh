@@ -35,6 +35,7 @@ trap 'exit 143' TERM
 started_at=$SECONDS
 npm_ci_if_needed
 npm_build
+ensure_chromium
 
 port_open "$t_host" "$t_port" || started_temporal=1
 bash infra/temporal.sh start

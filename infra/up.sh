@@ -100,6 +100,7 @@ read -r t_host _ < <(url_host_port "$TEMPORAL_ADDRESS" 7233)
 cat <<MSG
 
 fivestar is up ($((SECONDS - started_at)) s).
+  Console       http://127.0.0.1:$API_PORT/   (网页控制台: sign in with a demo login)
   API           http://127.0.0.1:$API_PORT   (health: $HEALTH_URL)
   Temporal UI   http://$t_host:$TEMPORAL_UI_PORT/namespaces/$TEMPORAL_NAMESPACE/workflows
   Demo logins   printed above, kept in ${FIVESTAR_VAR}/demo-logins.txt (every demo user's password: demo-password-2026)

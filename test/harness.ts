@@ -63,6 +63,8 @@ export interface StackOptions {
   identity?: ApiServiceOptions['identity'];
   /** The API's rate limits and CORS origins (test/edge.test.ts tests the defaults' shape). */
   edge?: ApiServiceOptions['edge'];
+  /** Serve the web console's build (console/dist, `npm run build -w console` first) at baseUrl. */
+  console?: boolean;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -115,6 +117,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     identity: { accessTtlSeconds: 3600, ...opts.identity },
     // Every test signs in from 127.0.0.1: rate limits out of the way, unless told.
     edge: { ...GENEROUS_LIMITS, ...opts.edge },
+    consoleDir: opts.console ? path.resolve(__dirname, '../console/dist') : undefined,
   });
 
   const nc = await connectNats(config.natsUrl, 'e2e-worker');

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
 import { auditCommands } from './audit';
+import { serveConsole } from './console';
 import { authenticate } from './auth';
 import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
@@ -29,7 +30,8 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // The console's bundle is same-origin; evidence previews are blob: URLs of authorised downloads.
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   const edge = { ...DEFAULT_EDGE, ...deps.edge };
   app.use(corsPolicy(edge.corsOrigins));
   app.use(
@@ -82,6 +84,7 @@ export function createApp(deps: ApiDeps): Express {
     throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);
   });
   app.use('/api', api);
+  if (deps.consoleDir) app.use(serveConsole(deps.consoleDir));
   app.use((req) => {
     throw notFound(`没有该页面：${req.originalUrl}`);
   });

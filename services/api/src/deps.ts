@@ -20,4 +20,6 @@ export interface ApiDeps {
   evidence: EvidenceStore;
   /** Rate limits and CORS origins; each left out takes its default (DEFAULT_EDGE: CORS closed). */
   edge?: Partial<EdgeSettings>;
+  /** The web console's build to serve at / (services/api/src/console.ts); none: API only. */
+  consoleDir?: string;
 }

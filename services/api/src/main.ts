@@ -1,5 +1,6 @@
 import { runProcess } from '@fivestar/platform';
 import { identitySettingsFromEnv } from './identity';
+import { DEFAULT_CONSOLE_DIR } from './console';
 import { edgeSettingsFromEnv } from './limits';
 import { startApiService } from './service';
 
@@ -12,5 +13,7 @@ runProcess('api', (config, log) =>
     jwtSecret: process.env.JWT_SECRET,
     identity: identitySettingsFromEnv(),
     edge: edgeSettingsFromEnv(),
+    // CONSOLE_DIR= (empty) runs the API without the web console.
+    consoleDir: process.env.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
   }),
 );

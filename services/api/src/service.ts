@@ -30,6 +30,8 @@ export interface ApiServiceOptions {
   identity?: Partial<IdentitySettings>;
   /** Rate limits and CORS origins (docs/security.md); each left out takes its default. */
   edge?: Partial<EdgeSettings>;
+  /** The web console's build to serve at / (DEFAULT_CONSOLE_DIR in the process); none: API only. */
+  consoleDir?: string;
 }
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
@@ -59,6 +61,7 @@ export async function startApiService(
     log,
     evidence: opts.evidence ?? localEvidenceStore(),
     edge: opts.edge,
+    consoleDir: opts.consoleDir,
   });
   const endpoints =
     opts.directoryEndpoint === false

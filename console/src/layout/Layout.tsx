@@ -1,0 +1,71 @@
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import type { Role } from '@fivestar/contracts';
+import { logout } from '../api';
+import { setLang, t, useLang } from '../i18n';
+import { useUser } from '../session';
+import { useApi } from '../use-api';
+
+/** Nav entries per role; h13's pages add theirs here. */
+const NAV: { to: string; key: string; roles: Role[] | 'all' }[] = [
+  { to: '/', key: 'nav.home', roles: 'all' },
+  { to: '/tasks', key: 'nav.tasks', roles: 'all' },
+  { to: '/inbox', key: 'nav.inbox', roles: 'all' },
+  { to: '/coordinator', key: 'nav.coordinator', roles: ['coordinator'] },
+  {
+    to: '/rankings',
+    key: 'nav.rankings',
+    roles: ['coordinator', 'county_reviewer', 'township_reviewer', 'admin'],
+  },
+  { to: '/admin', key: 'nav.admin', roles: ['admin'] },
+];
+
+export function Layout() {
+  const user = useUser();
+  const lang = useLang();
+  const navigate = useNavigate();
+  // The badge is a hint: a failed count leaves it out instead of breaking the page.
+  const inbox = useApi<{ unread: number }>(user ? '/inbox' : null, { unreadOnly: 'true', limit: 1 });
+  if (!user) return null;
+  const unread = inbox.data?.unread ?? 0;
+  return (
+    <div className="app">
+      <header className="app-header">
+        <strong className="brand">{t('app.title')}</strong>
+        <nav data-testid="nav">
+          {NAV.filter((n) => n.roles === 'all' || n.roles.includes(user.role)).map((n) => (
+            <NavLink key={n.to} to={n.to} end data-testid={`nav-${n.to.slice(1) || 'home'}`}>
+              {t(n.key)}
+              {n.to === '/inbox' && unread > 0 && (
+                <span className="badge" data-testid="inbox-unread">
+                  {unread}
+                </span>
+              )}
+            </NavLink>
+          ))}
+        </nav>
+        <span className="user" data-testid="current-user" title={user.jurisdiction}>
+          {user.name} · {t(`role.${user.role}`)}
+        </span>
+        <button
+          type="button"
+          className="link"
+          data-testid="lang-switch"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+        >
+          {t('nav.lang')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          data-testid="logout"
+          onClick={() => void logout().then(() => navigate('/login'))}
+        >
+          {t('nav.logout')}
+        </button>
+      </header>
+      <main className="app-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { api, ApiError } from '../../api';
+import { t } from '../../i18n';
+import { useApi } from '../../use-api';
+
+interface CatalogSummary {
+  id: string;
+  branchType: string;
+  latest: { version: number };
+  versions: { version: number }[];
+  inForce: boolean;
+}
+
+/** 星级目录: the stored versions; an import is always checked first (dryRun=true), then confirmed. */
+export function CatalogsPanel() {
+  const catalogs = useApi<{ items: CatalogSummary[] }>('/catalogs');
+  const [file, setFile] = useState<File | null>(null);
+  const [outcome, setOutcome] = useState<{
+    text: string;
+    errors: [string, string][];
+    checked: boolean;
+  } | null>(null);
+  const upload = async (dryRun: boolean) => {
+    if (!file) return;
+    try {
+      const blob = file.type
+        ? file
+        : new Blob([file], { type: file.name.endsWith('.xlsx') ? '' : 'application/json' });
+      const res = await api<{
+        outcome?: string;
+        status?: string;
+        id: string;
+        version: number;
+        message?: string;
+      }>('/catalogs/import', { blob, query: { dryRun: String(dryRun) } });
+      setOutcome({
+        text: `${res.id} v${res.version}: ${res.outcome ?? res.status}${res.message ? ` — ${res.message}` : ''}`,
+        errors: [],
+        checked: dryRun && res.outcome !== 'conflict',
+      });
+      if (!dryRun) catalogs.reload();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setOutcome({ text: e.message, errors: Object.entries(e.fields), checked: false });
+    }
+  };
+  return (
+    <section data-testid="admin-catalogs">
+      <table data-testid="catalogs-table">
+        <thead>
+          <tr>
+            <th>{t('admin.catalogId')}</th>
+            <th>{t('admin.branchType')}</th>
+            <th>{t('admin.version')}</th>
+            <th>{t('admin.inForce')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {catalogs.data?.items.map((c) => (
+            <tr key={c.id}>
+              <td>{c.id}</td>
+              <td>{c.branchType}</td>
+              <td>{c.versions.map((v) => `v${v.version}`).join('、')}</td>
+              <td>{c.inForce ? '✓' : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="panel">
+        <label>
+          {t('admin.catalogFile')}
+          <input
+            type="file"
+            accept=".json,.xlsx"
+            data-testid="catalog-file"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setOutcome(null);
+            }}
+          />
+        </label>
+        <button
+          type="button"
+          disabled={!file}
+          data-testid="catalog-dry-run"
+          onClick={() => void upload(true)}
+        >
+          {t('admin.dryRun')}
+        </button>{' '}
+        <button
+          type="button"
+          className="secondary"
+          disabled={!outcome?.checked}
+          data-testid="catalog-import"
+          onClick={() => void upload(false)}
+        >
+          {t('admin.doImport')}
+        </button>
+        {outcome && (
+          <div data-testid="catalog-outcome">
+            <p className={outcome.errors.length ? 'field-error' : undefined}>{outcome.text}</p>
+            <ul>
+              {outcome.errors.map(([field, message]) => (
+                <li key={field} className="field-error">
+                  {field}: {message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

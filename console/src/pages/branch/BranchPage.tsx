@@ -1,0 +1,62 @@
+import { useParams } from 'react-router';
+import { t } from '../../i18n';
+import { Status } from '../../layout/Status';
+import { useApi } from '../../use-api';
+import { EvidenceList } from './EvidenceList';
+import { Findings } from './Findings';
+import { StepForm } from './forms/StepForm';
+import type { BranchView, EvidenceItem } from './model';
+import { Stars } from './Stars';
+import { Timeline } from './Timeline';
+
+/** One branch in one round: the current step's form for whoever signs it, then stars, timeline, evidence, findings. */
+export function BranchPage() {
+  const { roundId = '', code = '' } = useParams();
+  const base = `/rounds/${roundId}/branches/${code}`;
+  const view = useApi<BranchView>(base);
+  const evidence = useApi<{ items: EvidenceItem[] }>(`${base}/evidence`);
+  // The workflow moves on just after its Update answers: look again shortly, as the read may lag a moment.
+  const reload = () => {
+    for (const ms of [0, 600, 1500, 3000]) {
+      setTimeout(() => {
+        view.reload();
+        evidence.reload();
+      }, ms);
+    }
+  };
+  return (
+    <Status loaded={view}>
+      {({ branch, state }) => (
+        <article data-testid="branch-page">
+          <header className="panel">
+            <h1 className="ellipsis" title={branch.name} data-testid="branch-name">
+              {branch.name}
+            </h1>
+            <p data-testid="branch-step" data-step={state.step}>
+              {t('branch.currentStep', { step: t(`step.${state.step}`), attempt: state.attempt })}
+              {state.deadline &&
+                ` · ${t('branch.deadline', { deadline: new Date(state.deadline).toLocaleString() })}`}
+              {state.level !== null && ` · ${t('branch.level', { level: state.level })}`}
+            </p>
+          </header>
+          <StepForm
+            base={base}
+            roundId={roundId}
+            branch={branch}
+            state={state}
+            evidence={evidence.data?.items ?? []}
+            onDone={reload}
+          />
+          <Stars state={state} />
+          <div className="grid-2">
+            <Timeline entries={state.timeline} />
+            <div>
+              <EvidenceList items={evidence.data?.items ?? []} />
+              <Findings base={base} findings={state.findings} />
+            </div>
+          </div>
+        </article>
+      )}
+    </Status>
+  );
+}

@@ -1,0 +1,28 @@
+import type { TimelineEntry } from '@fivestar/contracts';
+import { t, tOr } from '../../i18n';
+
+/** Every step's events, oldest first: who signed or returned, when, with the decision and reasons. */
+export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  return (
+    <section className="panel" data-testid="timeline">
+      <h2>{t('branch.timeline')}</h2>
+      <ol className="timeline">
+        {entries.map((e, i) => (
+          <li key={i} className={e.action} data-testid="timeline-entry" data-action={e.action}>
+            <strong>{t(`step.${e.step}`)}</strong> · {t(`branch.action.${e.action}`)}
+            {e.actor && ` · ${e.actor.name}`}
+            <div className="muted">{new Date(e.at).toLocaleString()}</div>
+            {e.detail && <div>{tOr(`step.${e.detail}`, tOr(`detail.${e.detail}`, e.detail))}</div>}
+            {e.reasons && (
+              <ul data-testid="timeline-reasons">
+                {e.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

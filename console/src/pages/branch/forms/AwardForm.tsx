@@ -1,0 +1,31 @@
+import { ConfirmAward } from '@fivestar/contracts';
+import { api } from '../../../api';
+import { FieldError, SubmitButton, useCommand } from '../../../forms';
+import { t } from '../../../i18n';
+import type { StepFormProps } from './StepForm';
+
+/** 授星: the coordinator confirms; the workflow computes the award record shown below. */
+export function AwardForm({ base, onDone }: StepFormProps) {
+  const cmd = useCommand(ConfirmAward, (body) => api(`${base}/award`, { json: body }).then(onDone));
+  return (
+    <form
+      className="panel"
+      data-testid="award-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void cmd.submit({ notes: String(new FormData(e.currentTarget).get('notes') ?? '') || undefined });
+      }}
+    >
+      <h2>{t('form.award')}</h2>
+      <label>
+        {t('form.notes')}
+        <textarea name="notes" rows={2} data-testid="award-notes" />
+        <FieldError errors={cmd.errors} name="notes" />
+      </label>
+      <FieldError errors={cmd.errors} name="form" />
+      <SubmitButton pending={cmd.pending} testId="award-submit">
+        {t('form.award')}
+      </SubmitButton>
+    </form>
+  );
+}

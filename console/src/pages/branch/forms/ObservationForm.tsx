@@ -1,0 +1,55 @@
+import { CloseObservation, RecordObservation, type Catalog } from '@fivestar/contracts';
+import { api } from '../../../api';
+import { FieldError, SubmitButton, useCommand } from '../../../forms';
+import { t } from '../../../i18n';
+import { useUser } from '../../../session';
+import { claimedStars } from '../model';
+import { readScores, ScoreInputs } from './ScoreInputs';
+import type { StepFormProps } from './StepForm';
+
+/** 现场观摩: this observer's score sheet (a later one replaces it), and closing once the quorum is in. */
+export function ObservationForm({ base, state, catalog, onDone }: StepFormProps & { catalog: Catalog }) {
+  const user = useUser();
+  const mine = state.observation.sheets.find((s) => s.observer.userId === user?.userId);
+  const record = useCommand(RecordObservation, (body) =>
+    api(`${base}/observation`, { json: body }).then(onDone),
+  );
+  const close = useCommand(CloseObservation, (body) =>
+    api(`${base}/observation/close`, { json: body }).then(onDone),
+  );
+  return (
+    <section className="panel" data-testid="observation">
+      <form
+        noValidate
+        data-testid="observation-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void record.submit({ scores: readScores(new FormData(e.currentTarget)) });
+        }}
+      >
+        <h2>{t('form.observation')}</h2>
+        {claimedStars(catalog, state.targetStars).map((star) => (
+          <fieldset key={star.code}>
+            <legend>{star.name}</legend>
+            <ScoreInputs tasks={star.tasks} errors={record.errors} initial={mine?.scores} />
+          </fieldset>
+        ))}
+        <FieldError errors={record.errors} name="form" />
+        {mine && <p className="ok">{t('form.saved')}</p>}
+        <SubmitButton pending={record.pending} testId="observation-submit" />
+      </form>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void close.submit({});
+        }}
+      >
+        <p className="muted">{t('form.sheets', { count: state.observation.sheets.length })}</p>
+        <FieldError errors={close.errors} name="form" />
+        <SubmitButton pending={close.pending} testId="observation-close">
+          {t('form.closeObservation')}
+        </SubmitButton>
+      </form>
+    </section>
+  );
+}

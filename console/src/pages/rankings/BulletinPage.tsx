@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { beijingDate, type BulletinItem, type BulletinResult } from '@fivestar/contracts';
+import { api, ApiError } from '../../api';
+import { t } from '../../i18n';
+import { useUser } from '../../session';
+import { useApi } from '../../use-api';
+import { MovementArrow } from './Movement';
+import { openFile } from './download';
+import './messages';
+import '../coordinator/tables.css';
+import './rankings.css';
+
+function ItemsTable({ items, testid }: { items: BulletinItem[]; testid: string }) {
+  if (items.length === 0)
+    return (
+      <p className="muted" data-testid={testid}>
+        {t('app.none')}
+      </p>
+    );
+  return (
+    <table data-testid={testid}>
+      <thead>
+        <tr>
+          <th>{t('rank.name')}</th>
+          <th>{t('rank.item')}</th>
+          <th className="num">{t('rank.daysOverdue')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={`${i.kind}-${i.branchCode}-${i.step ?? i.findingId}`}>
+            <td className="wrap">
+              {i.townshipName} · {i.branchName}
+            </td>
+            <td className="wrap">
+              {i.title}
+              {i.escalation && (
+                <span className={`level level-${i.escalation.level}`}>{i.escalation.level}</span>
+              )}
+            </td>
+            <td className="num">{i.daysOverdue}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** /rankings/bulletin: 一月一排名 — take the month's snapshot, read and publish the bulletin, export it. */
+export function BulletinPage() {
+  const user = useUser();
+  const countyCode = (user?.jurisdiction ?? '').slice(0, 6);
+  const [period, setPeriod] = useState(beijingDate(Date.now()).slice(0, 7));
+  const [message, setMessage] = useState('');
+  const path = `/bulletins/${countyCode}/${period}`;
+  const bulletin = useApi<BulletinResult>(/^\d{4}-\d{2}$/.test(period) ? path : null);
+  const coordinator = user?.role === 'coordinator';
+  const act = async (action: () => Promise<unknown>, done: string) => {
+    try {
+      await action();
+      setMessage(done);
+      bulletin.reload();
+    } catch (e) {
+      setMessage(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const b = bulletin.data;
+  return (
+    <div className="rankings" data-testid="bulletin-page">
+      <h1>{t('rank.bulletin')}</h1>
+      <div className="panel toolbar">
+        <label className="inline">
+          {t('rank.period')}
+          <input
+            type="month"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            data-testid="bulletin-period"
+          />
+        </label>
+        {coordinator && (
+          <>
+            <button
+              type="button"
+              data-testid="bulletin-snapshot"
+              onClick={() =>
+                void act(
+                  () => api('/bulletins/snapshot', { json: { countyCode, period } }),
+                  t('rank.takenAt'),
+                )
+              }
+            >
+              {t('rank.snapshot')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="bulletin-publish"
+              disabled={!b}
+              onClick={() => void act(() => api(`${path}/publish`, { json: {} }), t('rank.published'))}
+            >
+              {t('rank.publish')}
+            </button>
+          </>
+        )}
+        <span className="exports">
+          {t('rank.export')}：
+          <button
+            type="button"
+            className="link"
+            disabled={!b}
+            data-testid="bulletin-html"
+            onClick={() => void act(() => openFile(path, { format: 'html' }, 'tab'), '')}
+          >
+            {t('rank.openHtml')}
+          </button>
+          <button
+            type="button"
+            className="link"
+            disabled={!b}
+            data-testid="bulletin-xlsx"
+            onClick={() => void act(() => openFile(path, { format: 'xlsx' }, 'download'), '')}
+          >
+            {t('rank.exportBulletinXlsx')}
+          </button>
+          <button
+            type="button"
+            className="link"
+            data-testid="ledger-xlsx"
+            onClick={() => void act(() => openFile('/ledger', { format: 'xlsx' }, 'download'), '')}
+          >
+            {t('rank.exportLedgerXlsx')}
+          </button>
+          <button
+            type="button"
+            className="link"
+            data-testid="ledger-csv"
+            onClick={() => void act(() => openFile('/ledger', { format: 'csv' }, 'download'), '')}
+          >
+            {t('rank.exportLedgerCsv')}
+          </button>
+        </span>
+        {message && (
+          <span className="muted" role="status" data-testid="bulletin-message">
+            {message}
+          </span>
+        )}
+      </div>
+      {bulletin.error && (
+        <p className="muted" data-testid="bulletin-missing">
+          {bulletin.error.status === 404 ? t('rank.noBulletin') : bulletin.error.message}
+        </p>
+      )}
+      {b && (
+        <article data-testid="bulletin">
+          <h2>{b.title}</h2>
+          <p className="muted">
+            {t('rank.takenAt')} {b.takenAt.slice(0, 16).replace('T', ' ')}
+            {b.previousPeriod && ` · ${t('rank.previous')} ${b.previousPeriod}`}
+          </p>
+          <p>
+            {b.countyName}：{t('rank.totalStars')}{' '}
+            <strong data-testid="bulletin-county-stars">{b.county.totalStars}</strong> · {t('rank.share')}{' '}
+            {b.county.threeStarsOrMoreShare}
+          </p>
+          <section className="panel">
+            <h2>{t('rank.townships')}</h2>
+            <table data-testid="bulletin-townships">
+              <thead>
+                <tr>
+                  <th>{t('rank.rank')}</th>
+                  <th>{t('rank.name')}</th>
+                  <th className="num">{t('rank.totalStars')}</th>
+                  <th className="num">{t('rank.share')}</th>
+                  <th>{t('rank.movement')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {b.townships.map((tw) => (
+                  <tr key={tw.code}>
+                    <td className="num">{tw.rank}</td>
+                    <td className="wrap">{tw.name}</td>
+                    <td className="num">{tw.totalStars}</td>
+                    <td className="num">{tw.threeStarsOrMoreShare}</td>
+                    <td>
+                      <MovementArrow movement={tw.rankMovement} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <div className="two-cols">
+            <section className="panel">
+              <h2>{t('rank.overdue')}</h2>
+              <ItemsTable items={b.overdue} testid="bulletin-overdue" />
+            </section>
+            <section className="panel">
+              <h2>{t('rank.escalated')}</h2>
+              <ItemsTable items={b.escalated} testid="bulletin-escalated" />
+            </section>
+          </div>
+        </article>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+import type { Aggregate, RankingResult } from '@fivestar/contracts';
+import { Link } from 'react-router';
+import { t } from '../../i18n';
+import { useUser } from '../../session';
+import { useApi } from '../../use-api';
+import { BarChartBox } from './charts';
+import { MovementArrow } from './Movement';
+import { starName } from './stars';
+import './messages';
+import '../coordinator/tables.css';
+import './rankings.css';
+
+const LEVELS = [0, 1, 2, 3, 4, 5] as const;
+
+function AreaTable({ rows, testid }: { rows: Aggregate[]; testid: string }) {
+  return (
+    <table data-testid={testid}>
+      <thead>
+        <tr>
+          <th>{t('rank.rank')}</th>
+          <th>{t('rank.name')}</th>
+          <th className="num">{t('rank.branchCount')}</th>
+          <th className="num">{t('rank.totalStars')}</th>
+          <th className="num">{t('rank.average')}</th>
+          <th className="num">{t('rank.share')}</th>
+          <th>{t('rank.movement')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={a.code} data-testid={`${testid}-${a.code}`}>
+            <td className="num">{a.rank}</td>
+            <td className="wrap">{a.name}</td>
+            <td className="num">{a.branches}</td>
+            <td className="num" data-testid={`stars-${a.code}`}>
+              {a.totalStars}
+            </td>
+            <td className="num">{a.averageStars}</td>
+            <td className="num">{a.threeStarsOrMoreShare}</td>
+            <td>
+              <MovementArrow movement={a.rankMovement} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** /rankings: the county's current round, townships and branches with arrows, two charts. */
+export function RankingsPage() {
+  const user = useUser();
+  const countyCode = (user?.jurisdiction ?? '').slice(0, 6);
+  const ranking = useApi<RankingResult>('/rankings', { countyCode });
+  const r = ranking.data;
+  const perStar = new Map<string, number>();
+  for (const b of r?.branches ?? []) for (const s of b.stars) perStar.set(s, (perStar.get(s) ?? 0) + 1);
+  // Awarded branches first; the rest (level 0) fill the bottom of a long table.
+  const branches = (r?.branches ?? []).filter((b) => b.level > 0 || b.withdrawn);
+  return (
+    <div className="rankings" data-testid="rankings-page">
+      <h1>
+        {t('rank.title')}
+        {r?.round && (
+          <span className="muted">
+            {' '}
+            · {r.round.title ?? r.round.id}
+            {r.frozen && t('rank.frozen')}
+          </span>
+        )}
+      </h1>
+      <p>
+        <Link to="/rankings/bulletin" data-testid="bulletin-link">
+          {t('rank.bulletin')}
+        </Link>
+      </p>
+      {ranking.error && <p className="field-error">{ranking.error.message}</p>}
+      {r && (
+        <>
+          <div className="two-cols">
+            <section className="panel">
+              <h2>{t('rank.levels')}</h2>
+              <BarChartBox
+                testid="chart-levels"
+                labels={LEVELS.map((n) => t('rank.levelN', { n }))}
+                values={LEVELS.map((n) => r.county.levelCounts[n])}
+              />
+            </section>
+            <section className="panel">
+              <h2>{t('rank.perStar')}</h2>
+              <BarChartBox
+                testid="chart-stars"
+                labels={[...perStar.keys()].map(starName)}
+                values={[...perStar.values()]}
+              />
+            </section>
+          </div>
+          <p data-testid="county-total">
+            {r.county.name}：{t('rank.totalStars')}{' '}
+            <strong data-testid="county-stars">{r.county.totalStars}</strong> · {t('rank.share')}{' '}
+            {r.county.threeStarsOrMoreShare}
+          </p>
+          <section className="panel">
+            <h2>{t('rank.townships')}</h2>
+            <AreaTable rows={r.townships} testid="township-ranking" />
+          </section>
+          <section className="panel">
+            <h2>{t('rank.branches')}</h2>
+            <table data-testid="branch-ranking">
+              <thead>
+                <tr>
+                  <th>{t('rank.rank')}</th>
+                  <th>{t('rank.name')}</th>
+                  <th className="num">{t('rank.level')}</th>
+                  <th>{t('rank.stars')}</th>
+                  <th>{t('rank.movement')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {branches.map((b) => (
+                  <tr key={b.code} data-testid={`branch-ranking-${b.code}`}>
+                    <td className="num">{b.rank}</td>
+                    <td className="wrap">
+                      {b.name}
+                      {b.withdrawn && <span className="muted"> （{t('rank.withdrawn')}）</span>}
+                    </td>
+                    <td className="num">{b.level}</td>
+                    <td className="wrap">{b.stars.map(starName).join('、')}</td>
+                    <td>
+                      <MovementArrow movement={b.movement} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {branches.length === 0 && <p className="muted">{t('app.none')}</p>}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+import { DEFAULT_CATALOGS } from '@fivestar/contracts';
+
+// Star codes as the default catalogs name them (the first catalog naming a shared code wins).
+const NAMES = new Map<string, string>();
+for (const catalog of DEFAULT_CATALOGS)
+  for (const s of catalog.stars) if (!NAMES.has(s.code)) NAMES.set(s.code, s.name);
+
+export const starName = (code: string): string => NAMES.get(code) ?? code;

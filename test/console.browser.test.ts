@@ -1,0 +1,292 @@
+/**
+ * The web console in a real browser (Debian's chromium via playwright-core) on the whole stack: a
+ * branch goes from self-check to award entirely through the UI — a return with reasons included — and
+ * the branch page ends with the stars and the award's explanation. Screenshots of each page go to
+ * var/screenshots/console/. Needs the console built first (`npm run build -w console`).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '@fivestar/api';
+import { launchChromium } from './browser';
+import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { quietSchedule } from './round-schedules';
+
+const COUNTY = '411099';
+const TOWNSHIP = '411099100';
+const BRANCH = '411099100201';
+const SHOTS = path.resolve(__dirname, '../var/screenshots/console');
+/** A small solid PNG: evidence the API sniffs as an image, so the branch page previews it. */
+function png(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.from([0, ...Array.from({ length: width }, () => rgb).flat()]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+const PNG = png(96, 64, [179, 38, 30]);
+/** A star that is not the capstone (支部过硬星 needs all the others). */
+const STAR = 'civility';
+const REASON = '会议记录照片不清晰，请重新上传';
+
+let stack: Stack;
+let browser: Browser;
+let roundId: string;
+let shot = 0;
+/** Uncaught errors in any page: the test fails on them at the end. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack({ console: true });
+  roundId = `console-${stack.runId}`;
+  const coordinator = await ApiUser.login(stack.baseUrl, `coord-${COUNTY}`);
+  const started = await coordinator.post('/api/rounds', {
+    roundId,
+    countyCode: COUNTY,
+    year: 2026,
+    title: '2026年度五星支部创建',
+    // Nothing falls due during the test; no 公示, so the award publishes at once.
+    schedule: quietSchedule(1800, { publicNotice: null }),
+  });
+  expect(started.status).toBe(201);
+  await eventually(
+    () => coordinator.get(`/api/rounds/${roundId}/branches/${BRANCH}`),
+    (r) => r.body?.state?.step === 'SELF_CHECK',
+  );
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({
+    path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** A fresh browser context (its own localStorage) signed in as `username` through the login page. */
+async function signIn(username: string, shotName?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
+  await page.goto(`${stack.baseUrl}/login`);
+  await page.fill('[data-testid=login-username]', username);
+  await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
+  if (shotName) await screenshot(page, shotName);
+  await page.click('[data-testid=login-submit]');
+  await page.waitForSelector('[data-testid=current-user]');
+  return page;
+}
+
+const branchPath = () => `/rounds/${roundId}/branches/${BRANCH}`;
+const atStep = (page: Page, step: string) =>
+  page.waitForSelector(`[data-testid=branch-step][data-step=${step}]`, { timeout: 20_000 });
+
+/** Task lists are read models fed by events: reload until `selector` shows up. */
+async function reloadUntil(page: Page, selector: string): Promise<void> {
+  await eventually(
+    async () => {
+      await page.reload();
+      return page.waitForSelector(selector, { timeout: 2000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    (found) => found,
+  );
+}
+
+async function openTaskOf(page: Page, step: string, shotName?: string, claim = false): Promise<void> {
+  const row = `[data-testid=task-row][data-branch="${BRANCH}"][data-step=${step}]`;
+  await reloadUntil(page, row);
+  if (claim) {
+    // Bulk claim answers per item; the row then names the claimant.
+    await page.check(`${row} [data-testid=task-select]`);
+    await page.click('[data-testid=bulk-claim]');
+    expect(await (await page.waitForSelector(`${row} [data-testid=task-result]`)).textContent()).toBe('成功');
+    await eventually(
+      () => page.textContent(`${row} [data-testid=task-assignee]`),
+      (name) => !!name && name !== '—',
+    );
+  }
+  if (shotName) await screenshot(page, shotName);
+  await page.click(`${row} [data-testid=task-open]`);
+  await atStep(page, step);
+}
+
+async function fillScores(page: Page, form: string, score: (max: number) => number): Promise<void> {
+  await page.waitForSelector(`${form} input[data-testid^=score-]`);
+  for (const input of await page.locator(`${form} input[data-testid^=score-]`).all()) {
+    await input.fill(String(score(Number(await input.getAttribute('max')))));
+  }
+}
+
+async function review(
+  username: string,
+  step: string,
+  decide: (page: Page) => Promise<void>,
+  shotName: string,
+  claim = false,
+) {
+  const page = await signIn(username);
+  await page.goto(`${stack.baseUrl}/tasks`);
+  await openTaskOf(page, step, `${shotName}-tasks`, claim);
+  await decide(page);
+  await screenshot(page, shotName);
+  await page.click('[data-testid=review-submit]');
+  await page.waitForSelector(`[data-testid=branch-step]:not([data-step=${step}])`, { timeout: 20_000 });
+  await page.context().close();
+}
+
+test('a branch goes from self-check to award in the browser', async () => {
+  // The secretary signs in, finds the branch from the home page and fills the self-check.
+  const secretary = await signIn(`sec-${BRANCH}`, 'login');
+  await reloadUntil(secretary, '[data-testid=my-branch-link]');
+  await screenshot(secretary, 'secretary-home');
+  await secretary.click('[data-testid=my-branch-link]');
+  await secretary.waitForSelector('[data-testid=self-check-form]');
+
+  // Client-side validation with the API's schema: the message is Chinese, next to the field.
+  await secretary.click('[data-testid=self-check-submit]');
+  expect(await secretary.textContent('[data-testid=error-targetStars]')).toBe('至少申报一颗星');
+
+  await secretary.check(`[data-testid=star-${STAR}]`);
+  await fillScores(secretary, '[data-testid=self-check-form]', (max) => max);
+  const files = secretary.locator(`[data-testid=self-check-star-${STAR}] [data-testid=evidence-file]`);
+  const requirements = await files.count();
+  // Every required requirement of the claimed star is listed as missing until a file answers it.
+  expect(await secretary.locator('[data-testid=missing-item]').count()).toBeGreaterThan(0);
+  const attached = secretary.locator(
+    `[data-testid=self-check-star-${STAR}] [data-testid=evidence-requirement] .ok`,
+  );
+  for (let i = 0; i < requirements; i++) {
+    await files.nth(i).setInputFiles({ name: `记录${i + 1}.png`, mimeType: 'image/png', buffer: PNG });
+    await eventually(
+      () => attached.count(),
+      (n) => n === i + 1,
+    );
+  }
+  expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
+  await screenshot(secretary, 'self-check');
+  await secretary.click('[data-testid=self-check-submit]');
+  await atStep(secretary, 'TOWNSHIP_REVIEW');
+
+  // The township reviewer returns it; a return without reasons is refused next to the field first.
+  await review(
+    `twp-${TOWNSHIP}-1`,
+    'TOWNSHIP_REVIEW',
+    async (page) => {
+      await page.check('[data-testid=decision-return]');
+      await page.click('[data-testid=review-submit]');
+      expect(await page.textContent('[data-testid=error-reasons]')).toBe('退回时必须填写理由');
+      await page.fill('[data-testid=return-reasons]', REASON);
+    },
+    'township-return',
+    true,
+  );
+
+  // The secretary sees the reasons, fixes a file and resubmits (the form keeps the first submission).
+  await secretary.reload();
+  await atStep(secretary, 'SELF_CHECK');
+  expect(await secretary.locator('[data-testid=timeline-reasons]').allTextContents()).toContain(REASON);
+  expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
+  await screenshot(secretary, 'secretary-returned');
+  await files.first().setInputFiles({ name: '会议记录-清晰.png', mimeType: 'image/png', buffer: PNG });
+  await secretary.waitForSelector('text=会议记录-清晰.png');
+  await secretary.click('[data-testid=self-check-submit]');
+  await atStep(secretary, 'TOWNSHIP_REVIEW');
+  await secretary.waitForSelector('[data-testid=evidence-preview]');
+
+  // Both review levels approve every claimed star.
+  await review(`twp-${TOWNSHIP}-1`, 'TOWNSHIP_REVIEW', async () => undefined, 'township-approve');
+  await review(`cty-${COUNTY}-1`, 'COUNTY_PRE_REVIEW', async () => undefined, 'county-approve');
+
+  // Two observers score; the second closes the observation at quorum.
+  for (const [n, close] of [
+    [1, false],
+    [2, true],
+  ] as const) {
+    const observer = await signIn(`obs-${COUNTY}-${n}`);
+    await openTaskOf(observer, 'ON_SITE_OBSERVATION', `observer-${n}-home`);
+    await fillScores(observer, '[data-testid=observation-form]', (max) => max - n + 1);
+    await observer.click('[data-testid=observation-submit]');
+    await observer.waitForSelector(`text=已收到评分表 ${n} 份`);
+    if (close) {
+      await screenshot(observer, 'observation');
+      await observer.click('[data-testid=observation-close]');
+      await atStep(observer, 'AWARD');
+    }
+    await observer.context().close();
+  }
+
+  // The coordinator confirms the award; the branch page shows the stars and the explanation.
+  const coordinator = await signIn(`coord-${COUNTY}`);
+  await coordinator.goto(`${stack.baseUrl}${branchPath()}`);
+  await atStep(coordinator, 'AWARD');
+  await screenshot(coordinator, 'award-form');
+  await coordinator.click('[data-testid=award-submit]');
+  await coordinator.waitForSelector('[data-testid=award-why]', { timeout: 20_000 });
+  await screenshot(coordinator, 'branch-awarded');
+  const awarded = coordinator.locator(`[data-testid=star-card][data-star=${STAR}]`);
+  expect(await awarded.getAttribute('class')).toContain('awarded');
+  expect(await awarded.locator('[data-testid=star-why]').textContent()).toContain('授予');
+  expect(await coordinator.textContent('[data-testid=branch-step]')).toContain('1星');
+
+  // The secretary's view of the same page agrees.
+  await secretary.reload();
+  await secretary.waitForSelector('[data-testid=award-why]');
+  expect(await secretary.locator('[data-testid=star-card].awarded').count()).toBe(1);
+  await screenshot(secretary, 'secretary-awarded');
+
+  // The English switch: the same page in English, kept across a reload.
+  await secretary.click('[data-testid=lang-switch]');
+  await secretary.reload();
+  await secretary.waitForSelector('[data-testid=award-why]');
+  expect(await secretary.textContent('[data-testid=nav-tasks]')).toBe('My tasks');
+  await screenshot(secretary, 'secretary-awarded-en');
+  expect(pageErrors).toEqual([]);
+});
+
+test('the API serves the console: SPA fallback, cached assets, API paths untouched', async () => {
+  const page = await fetch(`${stack.baseUrl}/rounds/x/branches/y`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('cache-control')).toBe('no-cache');
+  const html = await page.text();
+  expect(html).toContain('<div id="root"></div>');
+  // helmet's CSP allows the bundle: same-origin script files, no inline script.
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+
+  const asset = html.match(/\/assets\/[\w.-]+\.js/)![0];
+  const js = await fetch(`${stack.baseUrl}${asset}`);
+  expect(js.status).toBe(200);
+  expect(js.headers.get('cache-control')).toContain('immutable');
+  expect((await fetch(`${stack.baseUrl}/assets/missing.js`)).status).toBe(404);
+
+  // An unknown API path stays the API's (signed out: 401), never the console's index.html.
+  const api = await fetch(`${stack.baseUrl}/api/no-such-route`);
+  expect(api.status).toBe(401);
+  expect(api.headers.get('content-type')).toContain('application/problem+json');
+  expect((await fetch(`${stack.baseUrl}/login`, { method: 'POST' })).status).toBe(404);
+});
