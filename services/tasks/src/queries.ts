@@ -74,6 +74,20 @@ export async function listTasks(
   req: ListTasksQuery,
   opts: ListOptions = {},
 ): Promise<ListTasksResult> {
+  // A page reads the overdue group and the rest with separate queries: one snapshot for all of them,
+  // or a task changing in between (signed, say) would stand in the page twice, once in each state.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => listTasksIn(trx, req, opts));
+}
+
+async function listTasksIn(
+  db: Kysely<TasksDb>,
+  req: ListTasksQuery,
+  opts: ListOptions,
+): Promise<ListTasksResult> {
   const now = opts.now ?? new Date();
   const cursor = req.cursor === undefined ? null : decodeCursor(req.cursor);
   if (req.cursor !== undefined && !cursor)
