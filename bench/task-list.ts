@@ -584,7 +584,8 @@ async function main(): Promise<void> {
         cursor: deepCursors.get(w),
       });
       await listTasks(spy, req);
-      const query = captured[captured.length - 1]!;
+      // The page's last query (the listing runs in a transaction: skip its begin/commit).
+      const query = captured.filter((q) => /^\s*select/i.test(q.sql)).pop()!;
       const plan = await pool.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`,
         query.parameters as unknown[],

@@ -6,6 +6,7 @@
  */
 import {
   STEPS,
+  WEAK_BRANCH_FINDING_ID,
   type CandidateGroup,
   type FivestarEvent,
   type HumanStep,
@@ -1057,8 +1058,17 @@ describe('round progress', () => {
   it('counts branches by step, status and township from scripted events, with overdue step tasks', async () => {
     // Made in order: each event's occurredAt is later than the one made before it.
     await publish(
-      // T1 — A1: self-check, past its deadline.
+      // T1 — A1: self-check, past its deadline; a weak branch, whose 整顿 runs beside it.
       opened(A1, 'SELF_CHECK', 1, past),
+      pev(
+        'rectification.opened',
+        {
+          findingId: WEAK_BRANCH_FINDING_ID,
+          title: '软弱涣散党组织整顿',
+          work: { ...evidenceWork(A1, future), key: pkey(A1, 'F0/e1') },
+        },
+        { branchId: A1 },
+      ),
       // A2: self-check signed, township review returned it: self-check again (attempt 2).
       opened(A2, 'SELF_CHECK', 1, future),
       signed(A2, 'SELF_CHECK', 1),

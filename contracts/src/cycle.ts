@@ -15,6 +15,12 @@ export const Step = z.enum(STEPS);
 export type Step = z.infer<typeof Step>;
 
 /** Steps that wait for a person's sign-off. */
+/**
+ * The finding of a weak and lax branch's 整顿: it opens with the branch's cycle and runs beside its steps
+ * (the stars wait for its close-out), so it does not move the branch into 限期整改.
+ */
+export const WEAK_BRANCH_FINDING_ID = 'F0';
+
 export const HUMAN_STEPS = [
   'SELF_CHECK',
   'TOWNSHIP_REVIEW',

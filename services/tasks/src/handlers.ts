@@ -1,4 +1,4 @@
-import type { FivestarEvent, Step, WorkItem } from '@fivestar/contracts';
+import { WEAK_BRANCH_FINDING_ID, type FivestarEvent, type Step, type WorkItem } from '@fivestar/contracts';
 import { sql, type Kysely } from 'kysely';
 import { applyToRounds } from './rounds';
 import type { BranchProgressTable, TasksDb, TasksTable } from './schema';
@@ -203,7 +203,8 @@ function progressChange(event: FivestarEvent): ProgressChange | null {
     case 'branch.notice_started':
       return enteredStep('PUBLIC_NOTICE', 'active', { level: event.data.level });
     case 'rectification.opened':
-      return enteredStep('RECTIFICATION', 'active');
+      // A weak branch's 整顿 opens beside its self-check: the branch is not in rectification yet.
+      return event.data.findingId === WEAK_BRANCH_FINDING_ID ? null : enteredStep('RECTIFICATION', 'active');
     case 'branch.awarded':
       // Awarded once the notice (if any) is over; a branch first seen here has at least reached AWARD.
       return {

@@ -22,6 +22,7 @@ import {
   groupFor,
   scopeCode,
   stepIndex,
+  WEAK_BRANCH_FINDING_ID,
   type Actor,
   type BranchState,
   type HumanStep,
@@ -584,7 +585,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     return { done: handledLater(child.result()) };
   }
   if (branch.weak) {
-    const weak = await startRectification('F0', { title: '软弱涣散党组织整顿', source: 'SELF_CHECK' }, false);
+    const weak = await startRectification(
+      WEAK_BRANCH_FINDING_ID,
+      { title: '软弱涣散党组织整顿', source: 'SELF_CHECK' },
+      false,
+    );
     children.push(handledLater(weak.done.then(() => (weakRectificationClosed = true))));
   }
 
