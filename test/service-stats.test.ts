@@ -93,7 +93,14 @@ describe('service stats', () => {
       eventSubject('branch.step_opened'),
       JSON.stringify({ id: `poison-${run}`, type: 'branch.step_opened' }),
     );
-    const after = await until(stats, (s) => s.deadLetters.total === before.deadLetters.total + 1);
+    // The dead-letter row is written before the handler counts it: wait for both, then check them.
+    const after = await until(
+      stats,
+      (s) =>
+        s.deadLetters.total === before.deadLetters.total + 1 &&
+        s.consumers[0]!.handler.deadLettered > before.consumers[0]!.handler.deadLettered,
+    );
+    expect(after.deadLetters.total).toBe(before.deadLetters.total + 1);
     expect(after.consumers[0]!.handler.deadLettered).toBe(before.consumers[0]!.handler.deadLettered + 1);
     expect(after.deadLetters.lastError).toMatchObject({ eventId: `poison-${run}` });
     expect(after.deadLetters.lastError!.message).toMatch(/occurredAt|invalid|expected/i);
