@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './digest';
 import { BranchCode } from './directory';
 import { RoundId } from './round';
 
@@ -32,7 +33,7 @@ export const AuditQuery = AuditFilter.extend({
 /** The whole filtered log, oldest first, streamed as CSV or JSON lines. */
 export const AuditExportQuery = AuditFilter.extend({ format: z.enum(['csv', 'jsonl']).default('jsonl') });
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const Sha256 = sha256Hex();
 
 /** One entry of the hash-chained audit log. `hash` = sha256(prevHash ‖ canonical JSON of the rest). */
 export const AuditEntry = z.object({

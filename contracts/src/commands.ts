@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './digest';
 import { HumanStep } from './cycle';
 import { Actor } from './directory';
 
@@ -9,7 +10,7 @@ const NewFinding = z.object({ title: z.string().trim().min(1).max(200), star: z.
 const EvidenceRef = z.object({
   /** The catalog's evidence requirement this file answers. */
   requirement: z.string().regex(/^[A-Z][A-Z0-9.-]{0,23}$/),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, '应为上传后返回的sha256'),
+  sha256: sha256Hex('应为上传后返回的sha256'),
   filename: z.string().trim().min(1).max(200),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;

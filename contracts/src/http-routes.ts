@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './digest';
 import { HumanStep } from './cycle';
 import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './directory';
 import { TasksQuery } from './http';
@@ -109,7 +110,7 @@ export const EvidenceUploadQuery = z.object({
     .refine((f) => f !== '.' && f !== '..', '文件名无效'),
 });
 export const EvidencePath = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, '应为64位小写十六进制的sha256'),
+  sha256: sha256Hex(),
 });
 
 /** A notice delivery (webhook post, email, SMS) by its number. */

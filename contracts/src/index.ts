@@ -15,6 +15,7 @@ export * from './http-routes';
 export * from './calendar';
 export * from './award-record';
 export * from './periods';
+export * from './digest';
 export * from './stats';
 export * from './weekly-snapshots';
 export * from './bulk-urge';

@@ -16,6 +16,17 @@ export function isoWeekOfDate(date: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** The ISO week before `week` (`YYYY-Www`). */
+export function previousIsoWeek(week: string): string {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m) throw new RangeError(`周次格式应为YYYY-Www：${week}`);
+  // Monday of week 1 is the Monday of the week holding 4 January.
+  const jan4 = Date.UTC(Number(m[1]), 0, 4);
+  const monday1 = jan4 - ((new Date(jan4).getUTCDay() || 7) - 1) * DAY_MS;
+  const monday = monday1 + (Number(m[2]) - 1) * 7 * DAY_MS;
+  return isoWeekOfDate(new Date(monday - 7 * DAY_MS).toISOString().slice(0, 10));
+}
+
 /** The ISO week (`YYYY-Www`) an instant falls in, by its date in China. */
 export function beijingIsoWeek(ms: number): string {
   return isoWeekOfDate(beijingDate(ms));

@@ -147,3 +147,28 @@ export const StartRoundRequest = z.object({
   pagesPerRun: z.number().int().min(1).max(100).default(10),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
+
+/** The round launcher's progress (the round workflow's query and its continue-as-new carry-over). */
+export const RoundProgress = z.object({
+  /** The directory page to launch next (a branch code), null at the start. */
+  cursor: z.string().nullable(),
+  pages: z.number().int(),
+  launched: z.number().int(),
+  skipped: z.number().int(),
+  launchDone: z.boolean(),
+  closed: z.boolean(),
+  eventSeq: z.number().int(),
+  runs: z.number().int(),
+});
+export type RoundProgress = z.infer<typeof RoundProgress>;
+
+/** GET /api/rounds/:roundId: the round, the catalog versions it pinned and its launcher's progress. */
+export const RoundView = z.object({
+  roundId: z.string(),
+  countyCode: z.string(),
+  year: z.number().int(),
+  title: z.string(),
+  catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+  progress: RoundProgress,
+});
+export type RoundView = z.infer<typeof RoundView>;

@@ -17,6 +17,7 @@ import type {
   RecordObservation,
   RectificationState,
   Review,
+  RoundProgress,
   RoundSchedule,
   Signed,
   SubmitRectificationEvidence,
@@ -69,16 +70,7 @@ export interface AssessmentRoundInput {
   progress?: RoundProgress;
 }
 
-export interface RoundProgress {
-  cursor: string | null;
-  pages: number;
-  launched: number;
-  skipped: number;
-  launchDone: boolean;
-  closed: boolean;
-  eventSeq: number;
-  runs: number;
-}
+export type { RoundProgress };
 
 /** What a sign-off Update answers: where the branch stands after it. */
 export interface StepResult {

@@ -4,6 +4,7 @@ import {
   StartRoundRequest,
   type RankingResult,
   type RoundProgressResult,
+  type RoundView,
   type Step,
 } from '@fivestar/contracts';
 import { InvalidArgumentError, Option } from 'commander';
@@ -12,16 +13,6 @@ import type { Register } from '../context';
 import { readJson, validate } from '../files';
 import { table } from '../output';
 import { progressBar } from '../progress';
-
-/** GET /api/rounds/:roundId: the round's row and its launcher's progress (the workflow's query). */
-export interface RoundView {
-  roundId: string;
-  countyCode: string;
-  year: number;
-  title: string;
-  catalogs: { id: string; version: number }[];
-  progress: { launched: number; skipped: number; launchDone: boolean; closed: boolean };
-}
 
 /** A whole number argument (commander hands strings). */
 export function intArg(value: string): number {

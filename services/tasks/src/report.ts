@@ -1,6 +1,7 @@
 import {
   beijingDate,
   beijingIsoWeek,
+  previousIsoWeek,
   ROLE_LABELS,
   STEP_LABELS,
   within,
@@ -33,23 +34,9 @@ export interface ReportOptions {
 
 // ---- weeks ----------------------------------------------------------------------------------------
 
-const DAY_MS = 86_400_000;
-
 /** The ISO week (`YYYY-Www`) of an instant, by the calendar date in China. */
 export const isoWeek = (at: Date): string => beijingIsoWeek(at.getTime());
-
-/** The week before an ISO week. */
-export function previousIsoWeek(week: string): string {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!m) throw new RequestError('invalid', `周次格式应为YYYY-Www：${week}`);
-  const year = Number(m[1]);
-  // Monday of week 1 is the Monday of the week holding 4 January.
-  const jan4 = Date.UTC(year, 0, 4);
-  const monday1 = jan4 - ((new Date(jan4).getUTCDay() || 7) - 1) * DAY_MS;
-  const monday = monday1 + (Number(m[2]) - 1) * 7 * DAY_MS;
-  // Noon (China) of the Monday a week earlier.
-  return isoWeek(new Date(monday - 7 * DAY_MS + 4 * 3_600_000));
-}
+export { previousIsoWeek };
 
 // ---- rows -----------------------------------------------------------------------------------------
 

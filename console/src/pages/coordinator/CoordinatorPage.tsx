@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { RankingResult, RoundProgressResult } from '@fivestar/contracts';
+import type { RankingResult, RoundProgressResult, RoundView } from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
@@ -53,7 +53,7 @@ export function CoordinatorPage() {
 export function RoundDashboardPage() {
   const { roundId = '' } = useParams();
   const user = useUser();
-  const round = useApi<{ progress?: { launched: number; launchDone: boolean } }>(`/rounds/${roundId}`);
+  const round = useApi<RoundView>(`/rounds/${roundId}`);
   const progress = useApi<RoundProgressResult>(`/rounds/${roundId}/progress`);
   // Township names only (the directory's); the round's own standings may not be there yet.
   const ranking = useApi<RankingResult>('/rankings', { countyCode: countyOf(user?.jurisdiction ?? '') });

@@ -4,7 +4,6 @@ export {
   localEvidenceStore,
   LocalDiskEvidenceStore,
   sha256Of,
-  SHA256_HEX,
   type EvidenceStore,
 } from './store';
 export {

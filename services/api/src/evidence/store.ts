@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { SHA256_HEX } from '@fivestar/contracts';
 
 /**
  * Where evidence files (佐证材料) live: content-addressed by sha256, so the same bytes are stored once
@@ -16,8 +17,6 @@ export interface EvidenceStore {
   get(sha256: string): Promise<Readable | null>;
   has(sha256: string): Promise<boolean>;
 }
-
-export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

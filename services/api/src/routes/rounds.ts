@@ -6,6 +6,7 @@ import {
   RoundPath,
   RoundProgressQuery,
   RoundStarted,
+  RoundView,
   StartRoundRequest,
   within,
 } from '@fivestar/contracts';
@@ -115,7 +116,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       access: 'user',
       scope: inPath,
       params: RoundPath,
-      responses: { 200: '轮次、锁定的目录与启动进度', 404: '轮次不存在' },
+      responses: { 200: RoundView, 404: '轮次不存在' },
     },
     async ({ params: { roundId } }, req, res) => {
       const round = await roundOf(roundId, actorOf(req).jurisdiction);
