@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
 import { auditCommands } from './audit';
 import { serveConsole } from './console';
 import { authenticate } from './auth';
-import { isRawBodyRoute } from './body';
 import type { ApiDeps } from './deps';
 import { corsPolicy, DEFAULT_EDGE, edgeLimiters, URGE_PATHS } from './limits';
 import { openApiRoutes } from './openapi';
 import { refuseDeepJson, rejectNul } from './body-guard';
 import { notFound, problemHandler } from './problem';
+import { readsRawBody } from './routing';
 import { adminStatsRoutes } from './routes/admin-stats';
 import { adminUserRoutes } from './routes/admin-users';
 import { auditRoutes } from './routes/audit';
@@ -47,10 +47,11 @@ export function createApp(deps: ApiDeps): Express {
   );
   // Every command is audited before its answer leaves, refusals included (docs/audit.md).
   app.use('/api', auditCommands(deps.db, deps.log));
-  // Uploads (catalog import, evidence) read their raw body themselves, after authorisation, with their
-  // own limits; every other body is JSON of at most 256 kB.
+  // Uploads (routes declared with `rawBody`: catalog import, evidence) read their raw body themselves,
+  // after authorisation, with their own limits; every other body is JSON of at most 256 kB.
   const json = express.json({ limit: '256kb', verify: refuseDeepJson });
-  app.use((req, res, next) => (isRawBodyRoute(req) ? next() : json(req, res, next)));
+  const raw = (req: Request) => req.path.startsWith('/api/') && readsRawBody(req.method, req.path.slice(4));
+  app.use((req, res, next) => (raw(req) ? next() : json(req, res, next)));
   app.use(rejectNul);
 
   app.get('/health', async (_req, res) => {

@@ -1,15 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { badRequest, Problem, tooLarge, unsupportedType } from './problem';
 
-/** Routes that read their body raw (uploads); the app-wide JSON parser leaves them alone. */
-export const RAW_BODY_ROUTES = [
-  /^\/api\/catalogs\/import\/?$/,
-  /^\/api\/rounds\/[^/]+\/branches\/[^/]+\/evidence\/?$/,
-];
-
-export const isRawBodyRoute = (req: Request) =>
-  req.method === 'POST' && RAW_BODY_ROUTES.some((re) => re.test(req.path));
-
 const MB = 1024 * 1024;
 export const formatMb = (bytes: number) => `${Number((bytes / MB).toFixed(1))} MB`;
 

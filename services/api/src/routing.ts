@@ -61,11 +61,27 @@ const registry = new Map<string, AnyRouteSpec>();
 
 export const declaredRoutes = (): AnyRouteSpec[] => [...registry.values()];
 
+/** Method and path pattern of each route that reads its body raw (uploads), from the declarations. */
+const rawBodyRoutes = new Map<string, { method: string; pattern: RegExp }>();
+
 function register(spec: AnyRouteSpec): void {
   const known = registry.get(spec.operationId);
   if (known && (known.method !== spec.method || known.path !== spec.path))
     throw new Error(`operationId ${spec.operationId} names both ${known.path} and ${spec.path}`);
   registry.set(spec.operationId, spec);
+  if (spec.rawBody) {
+    const pattern = new RegExp(`^${spec.path.replace(/:[A-Za-z]\w*/g, '[^/]+')}/?$`);
+    rawBodyRoutes.set(spec.operationId, { method: spec.method.toUpperCase(), pattern });
+  }
+}
+
+/**
+ * Whether a request (its method and path below the router's mount point) goes to a route declared
+ * with `rawBody`: the app-wide JSON parser leaves those bodies for the route to read itself.
+ */
+export function readsRawBody(method: string, path: string): boolean {
+  for (const r of rawBodyRoutes.values()) if (r.method === method && r.pattern.test(path)) return true;
+  return false;
 }
 
 function enforce(access: Access, req: Request): void {
