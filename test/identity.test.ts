@@ -400,8 +400,22 @@ describe('user administration', () => {
         { ...demo.users.find((u) => u.username === admin), active: false },
       ],
     };
+    // The dry run judges every row as the import will, and stores nothing.
+    const dry = await call('POST', '/admin/users/import?dryRun=true', token, file);
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      published: 0,
+      summary: { created: 1, updated: 1, unchanged: 1, rejected: 4 },
+      branches: { created: 0, existing: demo.branches.length },
+    });
+    expect((await login('imp-sec-1', 'imported-pass-1')).status).toBe(401);
+    expect((await signIn(secretary.username)).user).toMatchObject({ name: secretary.name });
+
     const first = await call('POST', '/admin/users/import', token, file);
     expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ dryRun: false, summary: dry.body.summary });
+    expect(first.body.results).toEqual(dry.body.results);
     expect(first.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
       'created',
       'updated',

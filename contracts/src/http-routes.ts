@@ -5,7 +5,7 @@ import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './direct
 import { TasksQuery } from './http';
 import { Period } from './monthly-ranking';
 import { ApiTokenInfo, UserInfo } from './identity';
-import { IsoWeek, Light, RoundProgressRequest, TaskView } from './requests';
+import { IsoWeek, Light, ListTasksResult, RoundProgressRequest, Task, TaskView } from './requests';
 import { RoundId } from './round';
 import { StarCode } from './task-star';
 
@@ -58,6 +58,11 @@ export const TaskTargetBody = TaskKeyBody.extend({ userId: TaskUserId });
 export const TaskCcBody = TaskKeyBody.extend({ userIds: z.array(TaskUserId).min(1).max(50) });
 export const TaskBulkBody = z.object({ keys: z.array(TaskKey).min(1).max(200), note: TaskNote });
 export const TaskHistoryQuery = z.object({ key: TaskKey });
+/** GET /tasks: the ledger's rows with the branch's name from the API's directory (null: no branch). */
+export const TaskRow = Task.extend({ branchName: z.string().nullable() });
+export type TaskRow = z.infer<typeof TaskRow>;
+export const TaskPage = ListTasksResult.extend({ items: z.array(TaskRow) });
+export type TaskPage = z.infer<typeof TaskPage>;
 
 // The ledger report. `scope` defaults to the caller's jurisdiction.
 const LedgerRoundId = z.string().min(1, '缺少轮次').max(200);
@@ -91,7 +96,8 @@ export const CatalogPath = z.object({
 });
 export const CatalogExportQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') });
 export const CatalogTemplateQuery = z.object({ branchType: BranchType });
-export const CatalogImportQuery = z.object({
+/** `?dryRun=true`: an import checked in full (and answered row by row) but not stored. */
+export const DryRunQuery = z.object({
   dryRun: z
     .enum(['true', 'false'])
     .default('false')

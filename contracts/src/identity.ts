@@ -161,3 +161,26 @@ export const ImportRowResult = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 export type ImportRowResult = z.infer<typeof ImportRowResult>;
+
+const ImportOutcomeCounts = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+});
+
+/** New and already known townships or branches of a directory file. */
+const PlaceCounts = z.object({ created: z.number().int(), existing: z.number().int() });
+
+/** The answer to a directory import, or to its dry run (`dryRun`: checked in full, nothing stored). */
+export const DirectoryImportResult = z.object({
+  dryRun: z.boolean(),
+  county: z.string(),
+  townships: PlaceCounts,
+  branches: PlaceCounts,
+  results: z.array(ImportRowResult),
+  summary: ImportOutcomeCounts,
+  /** Events published: none in a dry run. */
+  published: z.number().int(),
+});
+export type DirectoryImportResult = z.infer<typeof DirectoryImportResult>;

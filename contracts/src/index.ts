@@ -23,3 +23,6 @@ export * from './notification-preferences';
 export * from './task-star';
 export * from './audit';
 export * from './identity';
+export * from './table-cells';
+export * from './directory-tables';
+export * from './csv';

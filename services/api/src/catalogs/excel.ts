@@ -1,7 +1,11 @@
 import * as ExcelJS from 'exceljs';
 import {
+  BRANCH_TYPE_LABELS,
   BranchType,
+  branchTypeFromText,
   defaultCatalogFor,
+  parseYesNo,
+  yesNo,
   type Catalog,
   type CatalogTask,
   type EvidenceRequirement,
@@ -90,30 +94,6 @@ const KIND_ALIASES: Record<string, Kind> = {
   video: 'video',
 };
 
-const BRANCH_TYPE_ALIASES: Record<string, BranchType> = {
-  农村: 'rural',
-  村: 'rural',
-  城市社区: 'urban',
-  社区: 'urban',
-  机关: 'organ',
-  企业: 'enterprise',
-};
-const BRANCH_TYPE_LABEL: Record<BranchType, string> = {
-  rural: '农村',
-  urban: '城市社区',
-  organ: '机关',
-  enterprise: '企业',
-};
-
-const yesNo = (b: boolean) => (b ? '是' : '否');
-
-function parseYesNo(text: string): boolean | undefined {
-  const t = text.trim().toLowerCase();
-  if (['是', 'y', 'yes', 'true', '1', '√'].includes(t)) return true;
-  if (['否', 'n', 'no', 'false', '0', '×'].includes(t)) return false;
-  return undefined;
-}
-
 /** Rows with data validation in the written sheets beyond the last filled row, for the office to add to. */
 const SPARE_ROWS = 300;
 
@@ -191,7 +171,7 @@ function writeGuide(wb: ExcelJS.Workbook, draft: Draft): void {
     '6. 否决条件：单元格内每行一项，格式“代码|描述”。任一否决条件成立，该任务所属星级不予授予（一票否决）。例：R-SAF-1-V1|发生刑事案件',
     '7. 所有代码（星级、任务、佐证材料、否决条件）在整个目录中不得重复。',
     '8. 导入时逐项校验，错误会指明表名、单元格和原因（如“任务!D7: 分值必须是1到100之间的整数”），全部改正后才会导入。',
-    `9. 支部类型对照：${BranchType.options.map((t) => `${t}=${BRANCH_TYPE_LABEL[t]}`).join('，')}。`,
+    `9. 支部类型对照：${BranchType.options.map((t) => `${t}=${BRANCH_TYPE_LABELS[t]}`).join('，')}。`,
   ];
   for (const line of lines) {
     const row = ws.addRow([line]);
@@ -536,7 +516,7 @@ export async function parseCatalogWorkbook(
     if (m.key === 'version') raw.version = cellNumber(value);
     else if (m.key === 'branchType') {
       const t = text.replace(/[（(].*$/, '').trim();
-      raw.branchType = BRANCH_TYPE_ALIASES[t] ?? t;
+      raw.branchType = branchTypeFromText(t);
     } else if (m.key === 'example') {
       const b = parseYesNo(text);
       if (b === undefined) report(['example'], ref, `示例应填“是”或“否”，不能是“${text}”`);

@@ -6,7 +6,7 @@ import {
   type Actor,
   type CreateUserRequest,
   type DirectoryImportRequest,
-  type ImportOutcome,
+  type DirectoryImportResult,
   type ImportRowResult,
   type Role,
   type UpdateUserRequest,
@@ -164,11 +164,43 @@ function fileErrors(admin: Actor, body: DirectoryImportRequest): { field: string
   ];
 }
 
-export interface ImportResult {
-  county: string;
-  results: ImportRowResult[];
-  summary: Record<ImportOutcome, number>;
-  published: number;
+/** Thrown inside a dry run's transaction to roll it back with the rows' results. */
+class DryRunRollback extends Error {
+  constructor(readonly value: Pick<DirectoryImportResult, 'results' | 'townships' | 'branches'>) {
+    super('dry run');
+  }
+}
+
+/** Stands in for password hashes in a dry run: hashing is slow and the rows are rolled back. */
+const DRY_RUN_HASH = 'dry-run';
+
+/** How many of `codes` the table has already, and how many are new. */
+async function placeCounts(db: Db, table: 'townships' | 'branches', codes: string[]) {
+  const unique = [...new Set(codes)];
+  const existing = unique.length
+    ? (await db.selectFrom(table).select('code').where('code', 'in', unique).execute()).length
+    : 0;
+  return { created: unique.length - existing, existing };
+}
+
+/** A branch's township must be in the file or known already: named as a field, not a foreign-key 500. */
+async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promise<void> {
+  const codes = [...new Set(body.branches.map((b) => b.townshipCode))];
+  if (!codes.length) return;
+  const known = new Set(
+    (await db.selectFrom('townships').select('code').where('code', 'in', codes).execute()).map((t) => t.code),
+  );
+  const errors = body.branches.flatMap((b, i) =>
+    known.has(b.townshipCode)
+      ? []
+      : [
+          {
+            field: `body.branches.${i}.townshipCode`,
+            message: `乡镇 ${b.townshipCode} 不在文件中，也不在目录中`,
+          },
+        ],
+  );
+  if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
 /**
@@ -176,34 +208,58 @@ export interface ImportResult {
  * its own (a bad row is rejected with its errors, the others go in). Idempotent: a re-import changes
  * nothing; a password is set for new users only, unless `resetPasswords`. Re-scoped, disabled or
  * re-passworded users lose their sessions. The county is then announced as loadDirectory does.
+ * A dry run does all of it in a transaction it rolls back, so its rows are judged exactly as an import's.
  */
 export async function importDirectory(
   deps: AdminDeps,
   admin: Actor,
   body: DirectoryImportRequest,
-): Promise<ImportResult> {
+  { dryRun = false }: { dryRun?: boolean } = {},
+): Promise<DirectoryImportResult> {
   const errors = fileErrors(admin, body);
   if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  const hash = dryRun ? async () => DRY_RUN_HASH : hashPassword;
   // One hash for every row without a password of its own, as loadDirectory does.
-  const initialHash = body.initialPassword ? await hashPassword(body.initialPassword) : undefined;
-  const results = await deps.db.transaction().execute(async (trx) => {
+  const initialHash = body.initialPassword ? await hash(body.initialPassword) : undefined;
+  const run = async (trx: Db) => {
+    const townships = await placeCounts(
+      trx,
+      'townships',
+      body.townships.map((t) => t.code),
+    );
+    const branches = await placeCounts(
+      trx,
+      'branches',
+      body.branches.map((b) => b.code),
+    );
     await upsertCounty(trx, body.county);
     for (const t of body.townships) await upsertTownship(trx, t);
+    await checkBranchTownships(trx, body);
     for (const b of body.branches) await upsertBranch(trx, b);
-    const out: ImportRowResult[] = [];
+    const results: ImportRowResult[] = [];
     for (const [row, raw] of body.users.entries()) {
-      out.push(await importUser(trx, admin, body, row, raw, initialHash));
+      results.push(await importUser(trx, admin, body, row, raw, initialHash, hash));
     }
-    return out;
-  });
+    if (dryRun) throw new DryRunRollback({ results, townships, branches });
+    return { results, townships, branches };
+  };
+  const done = await deps.db
+    .transaction()
+    .execute(run)
+    .catch((err: unknown) => {
+      if (err instanceof DryRunRollback) return err.value;
+      throw err;
+    });
   const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-  for (const r of results) summary[r.outcome] += 1;
+  for (const r of done.results) summary[r.outcome] += 1;
+  const answer = { dryRun, county: body.county.code, ...done, summary, published: 0 };
+  if (dryRun) return answer;
   const js = jetstreamClient(deps.nc);
   let published = await publishDirectory(deps.db, js, body.county.code);
   // Content-keyed ids would let a change back to an earlier state pass for a duplicate: changed users
   // are announced once more under this import's moment.
   const revision = new Date().toISOString();
-  const changed = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
+  const changed = done.results.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
   for (const r of changed) {
     const row = await deps.db
       .selectFrom('users')
@@ -213,7 +269,7 @@ export async function importDirectory(
     await publishUser(js, row, revision);
     published += 1;
   }
-  return { county: body.county.code, results, summary, published };
+  return { ...answer, published };
 }
 
 async function importUser(
@@ -223,6 +279,7 @@ async function importUser(
   row: number,
   raw: unknown,
   initialHash: string | undefined,
+  hash: (password: string) => Promise<string>,
 ): Promise<ImportRowResult> {
   const at = `body.users.${row}`;
   const parsed = DirectoryFileUser.safeParse(raw);
@@ -264,7 +321,7 @@ async function importUser(
     return reject([{ field: `${at}.id`, message: '不能停用自己的账号或改变自己的角色与辖区' }]);
   // Hashing is slow: only for a password that will be stored.
   const setPassword = !existing || body.resetPasswords;
-  const passwordHash = setPassword && u.password ? await hashPassword(u.password) : initialHash;
+  const passwordHash = setPassword && u.password ? await hash(u.password) : initialHash;
   if (!existing && !passwordHash)
     return reject([{ field: `${at}.password`, message: '新用户需要密码（或请求中的 initialPassword）' }]);
   const { password: _password, ...fields } = u;

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import {
   CreateUserRequest,
   DirectoryImportRequest,
+  DirectoryImportResult,
+  DryRunQuery,
   UpdateUserRequest,
   UserInfo,
   UserList,
@@ -61,14 +63,18 @@ export function adminUserRoutes(deps: ApiDeps): Router {
       method: 'post',
       path: '/admin/users/import',
       operationId: 'importDirectory',
-      summary: '导入目录文件（县、乡镇、支部与用户，逐行结果）',
+      summary: '导入目录文件（县、乡镇、支部与用户，逐行结果）；dryRun=true 时完整检查但不保存',
       scope: { in: 'body', name: 'county.code', level: 'county' },
+      query: DryRunQuery,
       body: DirectoryImportRequest,
-      responses: { 200: '每行用户的导入结果与汇总' },
+      responses: { 200: DirectoryImportResult },
     },
-    async ({ body }, req, res) => {
-      const result = await importDirectory(deps, actorOf(req), body);
-      req.log.info({ county: result.county, ...result.summary }, 'directory imported');
+    async ({ query: { dryRun }, body }, req, res) => {
+      const result = await importDirectory(deps, actorOf(req), body, { dryRun });
+      req.log.info(
+        { county: result.county, dryRun, ...result.summary },
+        dryRun ? 'directory import checked' : 'directory imported',
+      );
       res.json(result);
     },
   );

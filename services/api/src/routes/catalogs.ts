@@ -2,9 +2,9 @@ import { Router, type Response } from 'express';
 import {
   Catalog,
   CatalogExportQuery,
-  CatalogImportQuery,
   CatalogPath,
   CatalogTemplateQuery,
+  DryRunQuery,
 } from '@fivestar/contracts';
 import { actorOf } from '../auth';
 import { readRawBody } from '../body';
@@ -128,7 +128,7 @@ export function catalogRoutes(deps: ApiDeps): Router {
       access: ['admin'],
       // Catalogs are the province's, not a jurisdiction's.
       scope: null,
-      query: CatalogImportQuery,
+      query: DryRunQuery,
       rawBody: IMPORT_TYPES,
       responses: {
         201: '已保存为新版本',

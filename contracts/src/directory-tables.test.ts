@@ -1,0 +1,162 @@
+import { decodeCsvBytes, parseCsv, toCsv } from './csv';
+import { directoryFromTables, templateHeader, type SourceTable } from './directory-tables';
+
+const county: SourceTable = { source: '县.csv', rows: [templateHeader('county'), ['411099', '示范县']] };
+const townships: SourceTable = {
+  source: '乡镇.csv',
+  rows: [
+    ['乡镇名称', '乡镇代码', '备注'],
+    ['城关镇', '411099100', '列的顺序与多余的列都无妨'],
+  ],
+};
+const branches: SourceTable = {
+  source: '支部.csv',
+  rows: [
+    templateHeader('branches'),
+    ['411099100201', '东关村党支部', '农村', '411099100', '否'],
+    ['411099100202', '西关社区党支部', 'urban', '411099100', ''],
+  ],
+};
+const users: SourceTable = {
+  source: '用户.csv',
+  rows: [
+    ['用户名', '姓名', '角色', '辖区代码', '启用', '初始密码'],
+    ['sec-1', '张书记', '村（社区）党支部书记', '411099100201', '', 'secret-pass-1'],
+    [],
+    ['coord-1', '李专班', 'coordinator', '411099', '是', ''],
+  ],
+};
+
+describe('directory tables', () => {
+  it('reads the four tables by their headers into the import request', () => {
+    const r = directoryFromTables([users, branches, county, townships]);
+    expect(r.errors).toEqual([]);
+    expect(r.request).toEqual({
+      county: { code: '411099', name: '示范县' },
+      townships: [{ code: '411099100', name: '城关镇', countyCode: '411099' }],
+      branches: [
+        {
+          code: '411099100201',
+          name: '东关村党支部',
+          type: 'rural',
+          townshipCode: '411099100',
+          countyCode: '411099',
+          weak: false,
+        },
+        {
+          code: '411099100202',
+          name: '西关社区党支部',
+          type: 'urban',
+          townshipCode: '411099100',
+          countyCode: '411099',
+          weak: false,
+        },
+      ],
+      users: [
+        {
+          username: 'sec-1',
+          name: '张书记',
+          role: 'village_secretary',
+          jurisdiction: '411099100201',
+          active: true,
+          password: 'secret-pass-1',
+        },
+        { username: 'coord-1', name: '李专班', role: 'coordinator', jurisdiction: '411099', active: true },
+      ],
+      resetPasswords: false,
+    });
+    // The blank line is skipped; each user keeps its spreadsheet row.
+    expect(r.userRows).toEqual([
+      { source: '用户.csv', row: 2 },
+      { source: '用户.csv', row: 4 },
+    ]);
+  });
+
+  it('names the source, row and column of every problem', () => {
+    const r = directoryFromTables([
+      county,
+      {
+        source: '支部.csv',
+        rows: [
+          templateHeader('branches'),
+          ['41109910020', '短代码村', '农村', '411099100', '否'],
+          ['411099100203', '南街村', '乡村', '411099100', '也许'],
+          ['411099100203', '重复村', '农村', '411099100', ''],
+        ],
+      },
+      {
+        source: '用户.csv',
+        rows: [
+          ['用户名', '姓名', '角色', '辖区代码'],
+          ['sec-2', '王书记', '村（社区）党支部书记', '411099'],
+          ['sec-2', '同名', '观摩评分员', '411099'],
+        ],
+      },
+    ]);
+    const at = r.errors.map((e) => `${e.source}:${e.row}:${e.column}`);
+    expect(at).toEqual([
+      '支部.csv:2:支部代码',
+      '支部.csv:3:软弱涣散',
+      '支部.csv:3:支部类型',
+      '支部.csv:4:支部代码',
+      '用户.csv:2:辖区代码',
+      '用户.csv:3:用户名',
+    ]);
+    expect(r.errors[1]!.message).toBe('应填“是”或“否”，不能是“也许”');
+    expect(r.errors[3]!.message).toBe('与第 3 行重复');
+    expect(r.errors[4]!.message).toBe('辖区层级与角色不符');
+  });
+
+  it('reports missing tables and columns, and tables it cannot recognise', () => {
+    const r = directoryFromTables([
+      { source: 'a.csv', rows: [['名称', '地址']] },
+      { source: '用户.csv', rows: [['用户名', '姓名']] },
+    ]);
+    expect(r.request).toBeUndefined();
+    expect(r.errors.map((e) => [e.source, e.column])).toEqual([
+      ['a.csv', ''],
+      ['用户.csv', '角色'],
+      ['用户.csv', '辖区代码'],
+      ['县', ''],
+    ]);
+    expect(r.errors[3]!.message).toBe('缺少县表（表头含“县代码”）');
+  });
+
+  it('refuses a second table of the same kind and a county table of two rows', () => {
+    const r = directoryFromTables([
+      { ...county, rows: [...county.rows, ['411098', '邻县']] },
+      users,
+      { ...users, source: 'users2.csv' },
+    ]);
+    expect(r.request).toBeUndefined();
+    expect(r.errors.map((e) => e.message)).toEqual([
+      '与 用户.csv 同为用户表，只能有一张',
+      '县表应恰好有一行，现有 2 行',
+    ]);
+  });
+});
+
+describe('csv', () => {
+  it('reads quotes, doubled quotes, line breaks inside quotes and CRLF', () => {
+    expect(parseCsv('a,"b,1","say ""hi"""\r\n"two\nlines",,x\n')).toEqual([
+      ['a', 'b,1', 'say "hi"'],
+      ['two\nlines', '', 'x'],
+    ]);
+  });
+
+  it('writes what it reads back, with a BOM for Excel', () => {
+    const rows = [
+      ['支部名称', '备注'],
+      ['东关村, 一组', '他说"好"'],
+    ];
+    const text = toCsv(rows);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(parseCsv(decodeCsvBytes(new TextEncoder().encode(text)))).toEqual(rows);
+  });
+
+  it('decodes GB18030 files as Excel on Chinese Windows saves them', () => {
+    // 县代码 in GB18030.
+    const gbk = Uint8Array.from([0xcf, 0xd8, 0xb4, 0xfa, 0xc2, 0xeb]);
+    expect(decodeCsvBytes(gbk)).toBe('县代码');
+  });
+});

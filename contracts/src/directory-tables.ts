@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import { ROLE_LABELS, ROLES } from './cycle';
+import { Branch, County, Township } from './directory';
+import { DirectoryFileUser, type DirectoryImportRequest } from './identity';
+import { branchTypeFromText, parseYesNo } from './table-cells';
+
+/*
+ * The directory as tables a county office keeps in Excel or CSV: 县 (one row), 乡镇, 支部 and 用户,
+ * as sheets of one workbook or as one CSV file each. A table is known by its header row (columns in
+ * any order, extra columns ignored, `（…）` hints after a header allowed), so file and sheet names
+ * don't matter. The console and the CLI turn the tables into the import request; the server then
+ * judges it (a dry run first).
+ */
+
+export type DirectoryTableKey = 'county' | 'townships' | 'branches' | 'users';
+
+interface Column {
+  key: string;
+  header: string;
+  required: boolean;
+  /** Shown in the template's header after the name, as `（…）`. */
+  hint?: string;
+}
+
+const column = (key: string, header: string, hint?: string, required = true): Column => ({
+  key,
+  header,
+  required,
+  hint,
+});
+
+export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; columns: Column[] }> = {
+  county: { title: '县', columns: [column('code', '县代码', '6位'), column('name', '县名称')] },
+  townships: {
+    title: '乡镇',
+    columns: [column('code', '乡镇代码', '9位'), column('name', '乡镇名称')],
+  },
+  branches: {
+    title: '支部',
+    columns: [
+      column('code', '支部代码', '12位'),
+      column('name', '支部名称'),
+      column('type', '支部类型', '农村/城市社区/机关/企业'),
+      column('townshipCode', '所属乡镇代码'),
+      column('weak', '软弱涣散', '是/否，默认否', false),
+    ],
+  },
+  users: {
+    title: '用户',
+    columns: [
+      column('username', '用户名'),
+      column('name', '姓名'),
+      column('role', '角色', Object.values(ROLE_LABELS).join('/')),
+      column('jurisdiction', '辖区代码', '县6位/乡镇9位/支部12位'),
+      column('active', '启用', '是/否，默认是', false),
+      column('password', '初始密码', '新用户必填，至少10位', false),
+      column('id', '用户编号', '可不填', false),
+    ],
+  },
+};
+
+/** Tables in the order they are recognised and written: the most specific header first. */
+const TABLE_ORDER: DirectoryTableKey[] = ['users', 'branches', 'townships', 'county'];
+/** The column that tells each table apart. */
+const KEY_HEADER: Record<DirectoryTableKey, string> = {
+  users: '用户名',
+  branches: '支部代码',
+  townships: '乡镇代码',
+  county: '县代码',
+};
+/** A workbook sheet of instructions, not data. */
+export const GUIDE_SHEET = '说明';
+
+/** A table as read from a file: its source (file or sheet name) and its rows of cell texts. */
+export interface SourceTable {
+  source: string;
+  rows: string[][];
+}
+
+/** Where a problem is: the source, its row (1-based; 0 for the table as a whole) and column header. */
+export interface TableError {
+  source: string;
+  row: number;
+  column: string;
+  message: string;
+}
+
+/** Where a user row of the request came from, for the server's per-row answers. */
+export interface SourceRow {
+  source: string;
+  row: number;
+}
+
+export interface DirectoryTablesResult {
+  /** Absent when the file cannot make a request at all (no county, no users, broken tables). */
+  request?: DirectoryImportRequest;
+  /** `users[i]` of the request came from `userRows[i]`. */
+  userRows: SourceRow[];
+  errors: TableError[];
+}
+
+const headerName = (cell: string) =>
+  cell
+    .replace(/[（(].*$/s, '')
+    .replace(/[*＊]/g, '')
+    .trim();
+
+/** The header row of every table in the template, hints included. */
+export function templateHeader(key: DirectoryTableKey): string[] {
+  return DIRECTORY_TABLES[key].columns.map((c) => (c.hint ? `${c.header}（${c.hint}）` : c.header));
+}
+
+/** Role codes from their code or Chinese name (`县级专班`, `coordinator`). */
+const ROLE_BY_TEXT = new Map<string, string>([
+  ...ROLES.map((r) => [r, r] as const),
+  ...Object.entries(ROLE_LABELS).map(([r, label]) => [label, r] as const),
+]);
+
+const zhCN = { error: z.locales.zhCN().localeError };
+
+interface Located {
+  source: string;
+  /** The header row's index in `rows`. */
+  headerAt: number;
+  columns: Map<string, number>;
+  rows: { row: number; cells: string[] }[];
+}
+
+function locate(
+  table: SourceTable,
+  errors: TableError[],
+): { key: DirectoryTableKey; located: Located } | undefined {
+  const headerAt = table.rows.findIndex((r) => r.some((c) => c.trim() !== ''));
+  if (headerAt < 0) {
+    errors.push({ source: table.source, row: 0, column: '', message: '表是空的' });
+    return undefined;
+  }
+  const headers = table.rows[headerAt]!.map(headerName);
+  const key = TABLE_ORDER.find((k) => headers.includes(KEY_HEADER[k]));
+  if (!key) {
+    const expected = TABLE_ORDER.map((k) => `${DIRECTORY_TABLES[k].title}（${KEY_HEADER[k]}）`).join('、');
+    errors.push({
+      source: table.source,
+      row: headerAt + 1,
+      column: '',
+      message: `认不出是哪张表：表头应含 ${expected} 之一的代码列`,
+    });
+    return undefined;
+  }
+  const columns = new Map<string, number>();
+  for (const c of DIRECTORY_TABLES[key].columns) {
+    const at = headers.indexOf(c.header);
+    if (at >= 0) columns.set(c.key, at);
+    else if (c.required)
+      errors.push({ source: table.source, row: headerAt + 1, column: c.header, message: '缺少这一列' });
+  }
+  const rows = table.rows
+    .map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) }))
+    .slice(headerAt + 1)
+    .filter((r) => r.cells.some((c) => c !== ''));
+  return { key, located: { source: table.source, headerAt, columns, rows } };
+}
+
+/** The row's cells by column key; blank cells are left out. */
+function record(t: Located, cells: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, at] of t.columns) if (cells[at]) out[key] = cells[at]!;
+  return out;
+}
+
+/** Turns one table's rows into values, reporting each problem at its row and column. */
+function readRows<T>(
+  key: DirectoryTableKey,
+  t: Located,
+  errors: TableError[],
+  convert: (cells: Record<string, string>, fail: (field: string, message: string) => void) => unknown,
+  schema: z.ZodType<T>,
+): { value: T; raw: unknown; row: number }[] {
+  const headerOf = (field: string) =>
+    DIRECTORY_TABLES[key].columns.find((c) => c.key === field)?.header ?? field;
+  const out: { value: T; raw: unknown; row: number }[] = [];
+  const firstRowOfCode = new Map<string, number>();
+  for (const { row, cells } of t.rows) {
+    const at = (field: string, message: string) =>
+      errors.push({ source: t.source, row, column: headerOf(field), message });
+    let failed = false;
+    const raw = convert(record(t, cells), (field, message) => {
+      failed = true;
+      at(field, message);
+    });
+    const parsed = schema.safeParse(raw, zhCN);
+    if (!parsed.success) {
+      failed = true;
+      for (const issue of parsed.error.issues) at(String(issue.path[0] ?? ''), issue.message);
+    }
+    const code =
+      (raw as { code?: string; username?: string }).code ?? (raw as { username?: string }).username;
+    if (code !== undefined) {
+      const first = firstRowOfCode.get(code);
+      if (first !== undefined) {
+        failed = true;
+        at(key === 'users' ? 'username' : 'code', `与第 ${first} 行重复`);
+      } else firstRowOfCode.set(code, row);
+    }
+    if (!failed) out.push({ value: parsed.data as T, raw, row });
+  }
+  return out;
+}
+
+function yesNoCell(
+  cells: Record<string, string>,
+  field: string,
+  fail: (field: string, message: string) => void,
+): boolean | undefined {
+  const text = cells[field];
+  if (text === undefined) return undefined;
+  const b = parseYesNo(text);
+  if (b === undefined) fail(field, `应填“是”或“否”，不能是“${text}”`);
+  return b;
+}
+
+/**
+ * The import request of a directory given as tables, with every problem found in them. User rows are
+ * checked here as the server will check them; the server alone knows existing users and places, so
+ * its dry run has the last word.
+ */
+export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTablesResult {
+  const errors: TableError[] = [];
+  const found = new Map<DirectoryTableKey, Located>();
+  for (const table of tables) {
+    const hit = locate(table, errors);
+    if (!hit) continue;
+    const earlier = found.get(hit.key);
+    if (earlier) {
+      errors.push({
+        source: table.source,
+        row: 0,
+        column: '',
+        message: `与 ${earlier.source} 同为${DIRECTORY_TABLES[hit.key].title}表，只能有一张`,
+      });
+      continue;
+    }
+    found.set(hit.key, hit.located);
+  }
+  for (const key of ['county', 'users'] as const)
+    if (!found.has(key))
+      errors.push({
+        source: DIRECTORY_TABLES[key].title,
+        row: 0,
+        column: '',
+        message: `缺少${DIRECTORY_TABLES[key].title}表（表头含“${KEY_HEADER[key]}”）`,
+      });
+  const countyTable = found.get('county');
+  const usersTable = found.get('users');
+  if (!countyTable || !usersTable) return { userRows: [], errors };
+
+  const counties = readRows('county', countyTable, errors, (c) => c, County);
+  if (countyTable.rows.length !== 1)
+    errors.push({
+      source: countyTable.source,
+      row: 0,
+      column: '',
+      message: `县表应恰好有一行，现有 ${countyTable.rows.length} 行`,
+    });
+  const county = counties.length === 1 && countyTable.rows.length === 1 ? counties[0]!.value : undefined;
+  // Without the county, townships and branches cannot be placed; their own cells are still checked.
+  const countyCode = county?.code ?? '000000';
+  const townshipsTable = found.get('townships');
+  const townships = townshipsTable
+    ? readRows('townships', townshipsTable, errors, (c) => ({ ...c, countyCode }), Township)
+    : [];
+  const branchesTable = found.get('branches');
+  const branches = branchesTable
+    ? readRows(
+        'branches',
+        branchesTable,
+        errors,
+        (c, fail) => ({
+          ...c,
+          type: c.type === undefined ? undefined : branchTypeFromText(c.type),
+          countyCode,
+          weak: yesNoCell(c, 'weak', fail) ?? false,
+        }),
+        Branch,
+      )
+    : [];
+  const users = readRows(
+    'users',
+    usersTable,
+    errors,
+    (c, fail) => ({
+      ...c,
+      role: c.role === undefined ? undefined : (ROLE_BY_TEXT.get(c.role) ?? c.role),
+      active: yesNoCell(c, 'active', fail) ?? true,
+    }),
+    DirectoryFileUser,
+  );
+  if (!county || users.length === 0) return { userRows: [], errors };
+  return {
+    request: {
+      county,
+      townships: townships.map((t) => t.value),
+      branches: branches.map((b) => b.value),
+      users: users.map((u) => u.raw),
+      resetPasswords: false,
+    },
+    userRows: users.map((u) => ({ source: usersTable.source, row: u.row })),
+    errors,
+  };
+}
