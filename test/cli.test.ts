@@ -9,7 +9,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Workbook } from 'exceljs';
 import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
+import { directoryTemplate, templateHeader, toCsv } from '@fivestar/contracts';
 import { run } from '../cli/src';
 import { credentialsPath } from '../cli/src/credentials';
 import { memoryIo } from '../cli/src/testing/memory-io';
@@ -34,10 +36,13 @@ interface Ran {
 }
 
 /** Runs the tool as a script would: FIVESTAR_SERVER, a token unless told otherwise, a home of its own. */
-async function cli(argv: string[], opts: { token?: string | null; stdin?: string } = {}): Promise<Ran> {
+async function cli(
+  argv: string[],
+  opts: { token?: string | null; stdin?: string; env?: Record<string, string> } = {},
+): Promise<Ran> {
   const token = opts.token === undefined ? coordToken : opts.token;
   const io = memoryIo(
-    { HOME: dir, FIVESTAR_SERVER: stack.baseUrl, ...(token ? { FIVESTAR_TOKEN: token } : {}) },
+    { HOME: dir, FIVESTAR_SERVER: stack.baseUrl, ...(token ? { FIVESTAR_TOKEN: token } : {}), ...opts.env },
     opts.stdin,
   );
   const code = await run(argv, io);
@@ -178,11 +183,35 @@ describe('directory import', () => {
     });
     const county = await cli(['directory', 'import', badCounty, '--json'], { token: adminToken });
     expect(county.code).toBe(2);
-    expect(county.json().errors).toEqual([{ field: 'county.code', message: '县级代码应为6位数字' }]);
+    expect(county.json().errors).toEqual([
+      { field: 'directory-county.json:county.code', message: '县级代码应为6位数字' },
+    ]);
+
+    // CSV tables: a bad branch row and a missing column, each named by file, row and column.
+    const countyCsv = await file('县.csv', toCsv([templateHeader('county'), ['411099', '示范县']]));
+    const branchesCsv = await file(
+      '支部.csv',
+      toCsv([templateHeader('branches'), ['411099100299', '新村', '乡村', '411099100', '否']]),
+    );
+    const usersCsv = await file(
+      '用户.csv',
+      toCsv([
+        ['用户名', '姓名', '辖区代码'],
+        ['cli-sec-a', '新书记', '411099100299'],
+      ]),
+    );
+    const tables = await cli(['directory', 'import', countyCsv, branchesCsv, usersCsv, '--json'], {
+      token: adminToken,
+    });
+    expect(tables.code).toBe(2);
+    expect(tables.json().errors.map((e: { field: string }) => e.field)).toEqual([
+      '用户.csv:1:角色',
+      '支部.csv:2:支部类型',
+    ]);
     expect(await exists('cli-sec-a')).toBe(false);
   });
 
-  it('a dry run checks each row and imports nothing; the import takes the good rows', async () => {
+  it('a dry run judges each row on the server and imports nothing; the import takes the good rows', async () => {
     const f = await file(
       'directory.json',
       directoryFile([user('cli-sec-b', '411099100201'), user('cli-sec-c', '411099')]),
@@ -191,13 +220,14 @@ describe('directory import', () => {
     expect(dry.code).toBe(1);
     expect(dry.json()).toMatchObject({
       dryRun: true,
-      summary: { valid: 1, rejected: 1 },
+      summary: { created: 1, rejected: 1 },
       results: [
-        { row: 0, username: 'cli-sec-b', errors: [] },
+        { row: 0, username: 'cli-sec-b', outcome: 'created' },
         {
           row: 1,
           username: 'cli-sec-c',
-          errors: [{ field: 'users.1.jurisdiction', message: '辖区层级与角色不符' }],
+          outcome: 'rejected',
+          errors: [{ field: 'body.users.1.jurisdiction', message: '辖区层级与角色不符' }],
         },
       ],
     });
@@ -205,13 +235,47 @@ describe('directory import', () => {
 
     const done = await cli(['directory', 'import', f], { token: adminToken });
     expect(done.code).toBe(1);
-    expect(done.out).toMatch(/users\.0\s+cli-sec-b\s+新建/);
-    expect(done.out).toMatch(/users\.1\s+cli-sec-c\s+拒绝\s+users\.1\.jurisdiction：辖区层级与角色不符/);
+    expect(done.out).toMatch(/directory\.json:1\s+cli-sec-b\s+新建/);
+    expect(done.out).toMatch(/directory\.json:2\s+cli-sec-c\s+拒绝\s+辖区代码：辖区层级与角色不符/);
     expect(await exists('cli-sec-b')).toBe(true);
     expect(await exists('cli-sec-c')).toBe(false);
 
     const again = await cli(['directory', 'import', f, '--json'], { token: adminToken });
     expect(again.json().summary).toEqual({ created: 0, updated: 0, unchanged: 1, rejected: 1 });
+  });
+
+  it('imports an Excel workbook of the four tables, a new branch and its secretary included', async () => {
+    const workbook = new Workbook();
+    for (const sheet of directoryTemplate())
+      workbook.addWorksheet(sheet.name).addRows(sheet.rows.slice(0, 1));
+    const rows: Record<string, string[][]> = {
+      县: [['411099', '示范县']],
+      乡镇: [],
+      支部: [['411099100298', '新建村党支部', '农村', '411099100', '否']],
+      用户: [['cli-sec-x', '新书记', '村（社区）党支部书记', '411099100298', '是', '', '']],
+    };
+    for (const [name, data] of Object.entries(rows)) workbook.getWorksheet(name)!.addRows(data);
+    const xlsx = path.join(dir, '名册.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    const run = (extra: string[]) =>
+      cli(['directory', 'import', xlsx, ...extra], {
+        token: adminToken,
+        env: { FIVESTAR_INITIAL_PASSWORD: 'cli-initial-2026' },
+      });
+    const dry = await run(['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/名册\.xlsx「用户」:2\s+cli-sec-x\s+新建/);
+    expect(dry.out).toContain('新增乡镇 0 个、支部 1 个');
+    expect(await exists('cli-sec-x')).toBe(false);
+    const done = await run(['--json']);
+    expect(done.code).toBe(0);
+    expect(done.json()).toMatchObject({ dryRun: false, branches: { created: 1 }, summary: { created: 1 } });
+    const signIn = await fetch(`${stack.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'cli-sec-x', password: 'cli-initial-2026' }),
+    });
+    expect(signIn.status).toBe(200);
   });
 });
 

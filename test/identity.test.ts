@@ -466,5 +466,17 @@ describe('user administration', () => {
     expect(fields(res)).toEqual(['body.county.code']);
     const empty = await call('POST', '/admin/users/import', token, { county: other.county, users: [] });
     expect(fields(empty)).toEqual(['body.users']);
+    // A branch of a township neither in the file nor in the directory: named, nothing stored.
+    const demo = demoCounty(COUNTY);
+    const orphan = { ...demo.branches[0]!, code: `${COUNTY}900201`, townshipCode: `${COUNTY}900` };
+    const res2 = await call('POST', '/admin/users/import?dryRun=false', token, {
+      county: demo.county,
+      branches: [demo.branches[1], orphan],
+      users: [{ username: 'imp-orphan', name: '孤支部', role: 'observer', jurisdiction: COUNTY }],
+      initialPassword: 'orphan-pass-123',
+    });
+    expect(res2.status).toBe(400);
+    expect(fields(res2)).toEqual(['body.branches.1.townshipCode']);
+    expect((await login('imp-orphan', 'orphan-pass-123')).status).toBe(401);
   });
 });

@@ -1,4 +1,3 @@
-import { checkUserRows } from './commands/directory';
 import { verifyLines } from './commands/audit';
 import { CliError, Exit } from './exit';
 import { displayWidth, Output, table } from './output';
@@ -40,19 +39,6 @@ describe('output', () => {
       message: '日程文件有误',
       errors: [{ field: 'steps.SELF_CHECK', message: '无效' }],
     });
-  });
-
-  it('checks directory user rows one by one, naming the row and field', () => {
-    const rows = checkUserRows([
-      { username: 'sec-1', name: '张三', role: 'village_secretary', jurisdiction: '411099100201' },
-      { username: 'sec-2', name: '李四', role: 'village_secretary', jurisdiction: '411099' },
-      'not a row',
-    ]);
-    expect(rows.map((r) => [r.row, r.username, r.errors.map((e) => e.field)])).toEqual([
-      [0, 'sec-1', []],
-      [1, 'sec-2', ['users.1.jurisdiction']],
-      [2, null, ['users.2']],
-    ]);
   });
 
   it('names the first bad entry of a broken audit chain', () => {

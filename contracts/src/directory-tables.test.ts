@@ -1,5 +1,13 @@
 import { decodeCsvBytes, parseCsv, toCsv } from './csv';
-import { directoryFromTables, templateHeader, type SourceTable } from './directory-tables';
+import {
+  directoryFromTables,
+  directoryTemplate,
+  sheetTables,
+  templateHeader,
+  type SheetLike,
+  type SourceTable,
+  userColumn,
+} from './directory-tables';
 
 const county: SourceTable = { source: '县.csv', rows: [templateHeader('county'), ['411099', '示范县']] };
 const townships: SourceTable = {
@@ -99,12 +107,20 @@ describe('directory tables', () => {
       '支部.csv:3:软弱涣散',
       '支部.csv:3:支部类型',
       '支部.csv:4:支部代码',
-      '用户.csv:2:辖区代码',
       '用户.csv:3:用户名',
     ]);
     expect(r.errors[1]!.message).toBe('应填“是”或“否”，不能是“也许”');
     expect(r.errors[3]!.message).toBe('与第 3 行重复');
-    expect(r.errors[4]!.message).toBe('辖区层级与角色不符');
+    expect(r.errors[4]!.message).toBe('与第 2 行重复');
+    // A user row the schema refuses still goes to the server, which rejects that row alone.
+    expect(r.request?.users).toEqual([
+      { username: 'sec-2', name: '王书记', role: 'village_secretary', jurisdiction: '411099', active: true },
+    ]);
+  });
+
+  it("names a server answer's user field by its column", () => {
+    expect(userColumn('body.users.3.jurisdiction')).toBe('辖区代码');
+    expect(userColumn('body.county.code')).toBe('county.code');
   });
 
   it('reports missing tables and columns, and tables it cannot recognise', () => {
@@ -132,6 +148,40 @@ describe('directory tables', () => {
     expect(r.errors.map((e) => e.message)).toEqual([
       '与 用户.csv 同为用户表，只能有一张',
       '县表应恰好有一行，现有 2 行',
+    ]);
+  });
+});
+
+/** A worksheet over rows of texts, as exceljs reads one. */
+const sheet = (name: string, rows: string[][]): SheetLike => ({
+  name,
+  rowCount: rows.length,
+  columnCount: Math.max(...rows.map((r) => r.length)),
+  getRow: (r) => ({ getCell: (c) => ({ text: rows[r - 1]?.[c - 1] ?? '' }) }),
+});
+
+describe('directory workbook', () => {
+  it('reads its own template back (the 说明 sheet left out) into a valid request', () => {
+    const tables = sheetTables(
+      directoryTemplate().map((s) => sheet(s.name, s.rows)),
+      '名册.xlsx',
+    );
+    expect(tables.map((t) => t.source)).toEqual([
+      '名册.xlsx「县」',
+      '名册.xlsx「乡镇」',
+      '名册.xlsx「支部」',
+      '名册.xlsx「用户」',
+    ]);
+    const r = directoryFromTables(tables);
+    expect(r.errors).toEqual([]);
+    expect(r.request?.users).toEqual([
+      {
+        username: 'sec-411099100201',
+        name: '张三',
+        role: 'village_secretary',
+        jurisdiction: '411099100201',
+        active: true,
+      },
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLE_LABELS, ROLES } from './cycle';
 import { Branch, County, Township } from './directory';
-import { DirectoryFileUser, type DirectoryImportRequest } from './identity';
+import type { DirectoryImportRequest } from './identity';
 import { branchTypeFromText, parseYesNo } from './table-cells';
 
 /*
@@ -161,6 +161,12 @@ function locate(
   return { key, located: { source: table.source, headerAt, columns, rows } };
 }
 
+/** `body.users.3.role` (a server's answer on a user row) → that column's header, `角色`. */
+export function userColumn(field: string): string {
+  const key = /^body\.users\.\d+\.(\w+)$/.exec(field)?.[1];
+  return DIRECTORY_TABLES.users.columns.find((c) => c.key === key)?.header ?? field.replace(/^body\./, '');
+}
+
 /** The row's cells by column key; blank cells are left out. */
 function record(t: Located, cells: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -168,13 +174,17 @@ function record(t: Located, cells: string[]): Record<string, string> {
   return out;
 }
 
-/** Turns one table's rows into values, reporting each problem at its row and column. */
+/**
+ * Turns one table's rows into values, reporting each problem at its row and column. Without a schema
+ * the rows are taken as converted: user rows are the server's to judge one by one (it rejects a bad one
+ * and takes the others), so only what blocks the whole file is reported here.
+ */
 function readRows<T>(
   key: DirectoryTableKey,
   t: Located,
   errors: TableError[],
   convert: (cells: Record<string, string>, fail: (field: string, message: string) => void) => unknown,
-  schema: z.ZodType<T>,
+  schema?: z.ZodType<T>,
 ): { value: T; raw: unknown; row: number }[] {
   const headerOf = (field: string) =>
     DIRECTORY_TABLES[key].columns.find((c) => c.key === field)?.header ?? field;
@@ -188,7 +198,7 @@ function readRows<T>(
       failed = true;
       at(field, message);
     });
-    const parsed = schema.safeParse(raw, zhCN);
+    const parsed = schema ? schema.safeParse(raw, zhCN) : { success: true as const, data: raw };
     if (!parsed.success) {
       failed = true;
       for (const issue of parsed.error.issues) at(String(issue.path[0] ?? ''), issue.message);
@@ -220,9 +230,8 @@ function yesNoCell(
 }
 
 /**
- * The import request of a directory given as tables, with every problem found in them. User rows are
- * checked here as the server will check them; the server alone knows existing users and places, so
- * its dry run has the last word.
+ * The import request of a directory given as tables, with every problem that keeps it from being sent.
+ * User rows are judged by the server's dry run, which alone knows the existing users and places.
  */
 export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTablesResult {
   const errors: TableError[] = [];
@@ -284,17 +293,11 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
         Branch,
       )
     : [];
-  const users = readRows(
-    'users',
-    usersTable,
-    errors,
-    (c, fail) => ({
-      ...c,
-      role: c.role === undefined ? undefined : (ROLE_BY_TEXT.get(c.role) ?? c.role),
-      active: yesNoCell(c, 'active', fail) ?? true,
-    }),
-    DirectoryFileUser,
-  );
+  const users = readRows('users', usersTable, errors, (c, fail) => ({
+    ...c,
+    role: c.role === undefined ? undefined : (ROLE_BY_TEXT.get(c.role) ?? c.role),
+    active: yesNoCell(c, 'active', fail) ?? true,
+  }));
   if (!county || users.length === 0) return { userRows: [], errors };
   return {
     request: {
@@ -307,4 +310,48 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
     userRows: users.map((u) => ({ source: usersTable.source, row: u.row })),
     errors,
   };
+}
+
+/** What is read of a worksheet (exceljs's shape; contracts does not depend on exceljs). */
+export interface SheetLike {
+  name: string;
+  rowCount: number;
+  columnCount: number;
+  getRow(row: number): { getCell(column: number): { text: string } };
+}
+
+/** A workbook's sheets as tables, its 说明 sheet left out. */
+export function sheetTables(sheets: readonly SheetLike[], file: string): SourceTable[] {
+  return sheets
+    .filter((s) => s.name !== GUIDE_SHEET)
+    .map((s) => ({
+      source: `${file}「${s.name}」`,
+      rows: Array.from({ length: s.rowCount }, (_, r) =>
+        Array.from({ length: s.columnCount }, (_, c) => s.getRow(r + 1).getCell(c + 1).text ?? ''),
+      ),
+    }));
+}
+
+const EXAMPLE_ROWS: Record<DirectoryTableKey, string[][]> = {
+  county: [['411099', '示范县']],
+  townships: [['411099100', '城关镇']],
+  branches: [['411099100201', '东关村党支部', '农村', '411099100', '否']],
+  users: [['sec-411099100201', '张三', ROLE_LABELS.village_secretary, '411099100201', '是', '', '']],
+};
+
+/** The directory template: a sheet of instructions, then each table's header and an example row. */
+export function directoryTemplate(): { name: string; rows: string[][] }[] {
+  const guide = [
+    ['名册导入说明'],
+    ['1. 县、乡镇、支部、用户四张表；县表只有一行。表凭表头认出，列的顺序可以调整，多余的列不读。'],
+    ['2. 也可以把每张表另存为一个 CSV 文件，一起选中导入（UTF-8 或 Excel 默认的中文编码均可）。'],
+    ['3. 导入前先试运行：逐行列出将新建、更新、不变或被拒绝的用户，确认后再导入。'],
+    ['4. 已有用户的密码不会被改动；新用户没有初始密码时使用导入页面填写的统一初始密码。'],
+    ['5. 请删除示例行后填写本县数据。'],
+  ];
+  const keys: DirectoryTableKey[] = ['county', 'townships', 'branches', 'users'];
+  return [
+    { name: GUIDE_SHEET, rows: guide },
+    ...keys.map((k) => ({ name: DIRECTORY_TABLES[k].title, rows: [templateHeader(k), ...EXAMPLE_ROWS[k]] })),
+  ];
 }

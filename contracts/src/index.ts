@@ -26,3 +26,4 @@ export * from './identity';
 export * from './table-cells';
 export * from './directory-tables';
 export * from './csv';
+export * from './directory-files';

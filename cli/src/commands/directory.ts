@@ -1,12 +1,17 @@
+import path from 'node:path';
+import { Workbook } from 'exceljs';
 import {
-  DirectoryFileUser,
-  DirectoryImportRequest,
+  readDirectoryFiles,
+  userColumn,
+  type DirectoryImportResult,
+  type DirectoryTablesResult,
   type ImportOutcome,
-  type ImportRowResult,
+  type SheetLike,
+  type TableError,
 } from '@fivestar/contracts';
 import type { Register } from '../context';
-import { Exit, type FieldError } from '../exit';
-import { fieldErrors, readJson, validate } from '../files';
+import { CliError, Exit, type FieldError } from '../exit';
+import { parseJson, readInput } from '../files';
 import { table } from '../output';
 
 const OUTCOME_LABELS: Record<ImportOutcome, string> = {
@@ -16,42 +21,36 @@ const OUTCOME_LABELS: Record<ImportOutcome, string> = {
   rejected: '拒绝',
 };
 
-/** A dry run's verdict on one user row: `errors` empty when the row would be taken. */
-export interface RowCheck {
-  row: number;
-  username: string | null;
-  errors: FieldError[];
+async function loadWorkbook(bytes: Uint8Array): Promise<readonly SheetLike[]> {
+  const workbook = new Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  return workbook.worksheets;
 }
 
-/** Checks each user row with the contracts' row schema (the API has no dry run for the directory). */
-export function checkUserRows(users: readonly unknown[]): RowCheck[] {
-  return users.map((raw, row) => {
-    const r = DirectoryFileUser.safeParse(raw);
-    const username = (raw as { username?: unknown } | null)?.username;
-    return {
-      row,
-      username: typeof username === 'string' ? username : null,
-      errors: r.success
-        ? []
-        : fieldErrors(r.error.issues.map((i) => ({ ...i, path: ['users', row, ...i.path] }))),
-    };
-  });
-}
+/** `支部.csv:3:支部类型`: where a problem is, as compilers name places. */
+const place = (e: TableError) =>
+  [e.source, e.row || null, e.column || null].filter((p) => p !== null).join(':');
 
-/** Per-row results as a table; rows are named as the server names them (`users.<index>`). */
-export function rowLines(
-  rows: readonly { row: number; username: string | null; result: string; errors?: FieldError[] }[],
-): string[] {
-  return table([
-    ['行', '用户名', '结果', '问题'],
-    ...rows.map((r) => [
-      `users.${r.row}`,
-      r.username ?? '—',
-      r.result,
-      // The server names the request's fields (`body.users.3.role`); the file has no `body`.
-      (r.errors ?? []).map((e) => `${e.field.replace(/^body\./, '')}：${e.message}`).join('；'),
+/** The server's answer per user row, each named by the file and row it came from. */
+export function resultLines(result: DirectoryImportResult, read: DirectoryTablesResult): string[] {
+  const s = result.summary;
+  return [
+    ...table([
+      ['来源', '用户名', '结果', '问题'],
+      ...result.results.map((r) => {
+        const from = read.userRows[r.row];
+        return [
+          from ? `${from.source}:${from.row}` : `users.${r.row}`,
+          r.username ?? '—',
+          OUTCOME_LABELS[r.outcome],
+          (r.errors ?? []).map((e) => `${userColumn(e.field)}：${e.message}`).join('；'),
+        ];
+      }),
     ]),
-  ]);
+    result.dryRun
+      ? `试运行（未保存）：县 ${result.county}，新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户将新建 ${s.created}、更新 ${s.updated}、不变 ${s.unchanged}，${s.rejected} 行将被拒绝。`
+      : `已导入县 ${result.county}：新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户新建 ${s.created}，更新 ${s.updated}，未变 ${s.unchanged}，拒绝 ${s.rejected}。`,
+  ];
 }
 
 export const registerDirectory: Register = (program, act) => {
@@ -59,51 +58,35 @@ export const registerDirectory: Register = (program, act) => {
     .command('directory')
     .description('目录（县、乡镇、支部、用户）')
     .command('import')
-    .description('导入目录文件（JSON：{county, townships, branches, users}），逐行显示结果')
-    .argument('<file>', '目录文件')
-    .option('--dry-run', '只在本地检查，不导入')
+    .description(
+      '导入目录：一个 Excel 工作簿（县、乡镇、支部、用户四张表），或每表一个 CSV 文件，或接口格式的 JSON 文件；逐行显示结果',
+    )
+    .argument('<files...>', '.xlsx、.csv（可多个）或 .json 文件')
+    .option('--dry-run', '由服务器逐行完整检查，不保存')
+    .addHelpText('after', '\n新用户没有密码时，用环境变量 FIVESTAR_INITIAL_PASSWORD 给出统一初始密码。')
     .action(
-      act(async ({ out, api }, opts, file) => {
-        const body = validate(
-          DirectoryImportRequest,
-          await readJson(file!),
-          `目录文件 ${file} 有误，未导入任何数据`,
+      act(async ({ io, out, api }, opts, ...args) => {
+        const names = args.flat();
+        const files = await Promise.all(
+          names.map(async (name) => ({ name: path.basename(name), bytes: await readInput(name) })),
         );
-        if (opts.dryRun) {
-          const results = checkUserRows(body.users);
-          const rejected = results.filter((r) => r.errors.length).length;
-          out.result(
-            [
-              ...rowLines(results.map((r) => ({ ...r, result: r.errors.length ? '有误' : '可导入' }))),
-              `试运行：${body.townships.length} 个乡镇，${body.branches.length} 个支部，${results.length} 个用户，其中 ${rejected} 行有误。`,
-              '未导入任何数据（接口没有试运行，已按接口的合同在本地检查；辖区归属与已有用户由服务器在导入时检查）。',
-            ],
-            {
-              dryRun: true,
-              county: body.county.code,
-              results,
-              summary: { valid: results.length - rejected, rejected },
-            },
-          );
-          return rejected ? Exit.checkFailed : Exit.ok;
+        // A JSON syntax error is named with its line and column.
+        for (const [i, f] of files.entries())
+          if (f.name.toLowerCase().endsWith('.json')) parseJson(f.bytes.toString('utf8'), names[i]!);
+        const read = await readDirectoryFiles(files, loadWorkbook);
+        if (!read.request || read.errors.length) {
+          const errors: FieldError[] = read.errors.map((e) => ({ field: place(e), message: e.message }));
+          throw new CliError(Exit.badInput, `目录文件有误，未导入任何数据（${errors.length} 处）`, errors);
         }
+        const initialPassword = io.env.FIVESTAR_INITIAL_PASSWORD || undefined;
         const result = await (
           await api()
-        ).json<{
-          county: string;
-          results: ImportRowResult[];
-          summary: Record<ImportOutcome, number>;
-          published: number;
-        }>('POST', '/api/admin/users/import', { json: body });
-        const s = result.summary;
-        out.result(
-          [
-            ...rowLines(result.results.map((r) => ({ ...r, result: OUTCOME_LABELS[r.outcome] }))),
-            `已导入县 ${result.county}：新建 ${s.created}，更新 ${s.updated}，未变 ${s.unchanged}，拒绝 ${s.rejected}。`,
-          ],
-          result,
-        );
-        return s.rejected ? Exit.checkFailed : Exit.ok;
+        ).json<DirectoryImportResult>('POST', '/api/admin/users/import', {
+          query: { dryRun: opts.dryRun ? 'true' : 'false' },
+          json: { ...read.request, ...(initialPassword ? { initialPassword } : {}) },
+        });
+        out.result(resultLines(result, read), result);
+        return result.summary.rejected ? Exit.checkFailed : Exit.ok;
       }),
     );
 };

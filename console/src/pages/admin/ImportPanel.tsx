@@ -1,24 +1,33 @@
 import { useState } from 'react';
-import type { DirectoryImportRequest, ImportRowResult } from '@fivestar/contracts';
+import {
+  readDirectoryFiles,
+  type DirectoryImportResult,
+  type DirectoryTablesResult,
+  type TableError,
+  userColumn,
+} from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
-import { t } from '../../i18n';
-import { previewDirectory, type RowError } from './directory-preview';
+import { label, t } from '../../i18n';
+import { directoryTemplateFile, loadWorkbook } from './workbook';
+import './import-messages';
 
-function ErrorsTable({ errors, testid }: { errors: RowError[]; testid: string }) {
+function ErrorsTable({ errors }: { errors: TableError[] }) {
   return (
-    <table className="compact" data-testid={testid}>
+    <table className="compact" data-testid="directory-errors">
       <thead>
         <tr>
+          <th>{t('import.source')}</th>
           <th>{t('admin.row')}</th>
-          <th>{t('admin.field')}</th>
+          <th>{t('import.column')}</th>
           <th>{t('admin.message')}</th>
         </tr>
       </thead>
       <tbody>
         {errors.map((e, i) => (
           <tr key={i}>
+            <td className="wrap">{e.source}</td>
             <td className="num">{e.row || '—'}</td>
-            <td>{e.field}</td>
+            <td>{e.column || '—'}</td>
             <td className="wrap">{e.message}</td>
           </tr>
         ))}
@@ -27,85 +36,198 @@ function ErrorsTable({ errors, testid }: { errors: RowError[]; testid: string })
   );
 }
 
-/** 名册导入: the file is checked here first (per-row errors), then sent; the API answers per row. */
+/** The server's answer per user row, each named by the file and row it came from. */
+function ResultsTable({ result, read }: { result: DirectoryImportResult; read: DirectoryTablesResult }) {
+  return (
+    <table className="compact" data-testid="directory-results">
+      <thead>
+        <tr>
+          <th>{t('import.source')}</th>
+          <th>{t('admin.row')}</th>
+          <th>{t('admin.username')}</th>
+          <th>{t('admin.outcome')}</th>
+          <th>{t('admin.message')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.results.map((r) => {
+          const from = read.userRows[r.row];
+          return (
+            <tr key={r.row} data-testid="directory-result" data-outcome={r.outcome}>
+              <td className="wrap">{from?.source ?? '—'}</td>
+              <td className="num">{from?.row ?? r.row + 1}</td>
+              <td>{r.username ?? '—'}</td>
+              <td className={r.outcome === 'rejected' ? 'field-error' : undefined}>
+                {label('importOutcome', r.outcome)}
+              </td>
+              <td className="wrap">
+                {r.errors?.map((e) => `${userColumn(e.field)}：${e.message}`).join('；')}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Summary({ result }: { result: DirectoryImportResult }) {
+  const s = result.summary;
+  return (
+    <p className={s.rejected ? 'field-error' : 'ok'} data-testid="directory-summary">
+      {t(result.dryRun ? 'import.dryRunSummary' : 'import.doneSummary', {
+        townships: result.townships.created,
+        branches: result.branches.created,
+        created: s.created,
+        updated: s.updated,
+        unchanged: s.unchanged,
+        rejected: s.rejected,
+      })}
+    </p>
+  );
+}
+
+async function saveTemplate(): Promise<void> {
+  const url = URL.createObjectURL(await directoryTemplateFile());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = t('import.templateName');
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * 名册导入: an Excel workbook, CSV files (one per table) or a JSON file, checked here table by table
+ * first; a clean file is then dry-run on the server (every row judged as the import will judge it), and
+ * imported only when the administrator confirms.
+ */
 export function ImportPanel() {
-  const [preview, setPreview] = useState<{ body?: DirectoryImportRequest; errors: RowError[] } | null>(null);
-  const [results, setResults] = useState<ImportRowResult[] | null>(null);
+  const [read, setRead] = useState<DirectoryTablesResult | null>(null);
+  const [initialPassword, setInitialPassword] = useState('');
+  const [dryRun, setDryRun] = useState<DirectoryImportResult | null>(null);
+  const [imported, setImported] = useState<DirectoryImportResult | null>(null);
   const [error, setError] = useState('');
   const [pending, setPending] = useState(false);
-  const send = async (body: DirectoryImportRequest) => {
+
+  const send = async (tables: DirectoryTablesResult, dry: boolean) => {
+    if (!tables.request) return;
     setPending(true);
+    setError('');
     try {
-      setResults((await api<{ results: ImportRowResult[] }>('/admin/users/import', { json: body })).results);
-      setError('');
+      const body = { ...tables.request, initialPassword: initialPassword || undefined };
+      const result = await api<DirectoryImportResult>('/admin/users/import', {
+        json: body,
+        query: { dryRun: String(dry) },
+      });
+      if (dry) setDryRun(result);
+      else setImported(result);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      const fields = e instanceof ApiError ? Object.entries(e.fields) : [];
+      setError(
+        fields.length
+          ? fields.map(([f, m]) => `${f}：${m}`).join('；')
+          : e instanceof Error
+            ? e.message
+            : String(e),
+      );
     } finally {
       setPending(false);
     }
   };
+
+  const choose = async (list: FileList | null) => {
+    setRead(null);
+    setDryRun(null);
+    setImported(null);
+    setError('');
+    const files = await Promise.all(
+      [...(list ?? [])].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+    );
+    if (!files.length) return;
+    const tables = await readDirectoryFiles(files, loadWorkbook);
+    setRead(tables);
+    if (tables.request && !tables.errors.length) await send(tables, true);
+  };
+
+  const clean = read?.request && !read.errors.length;
   return (
     <section className="panel" data-testid="admin-import">
-      <label>
-        {t('admin.file')}
-        <input
-          type="file"
-          accept=".json,application/json"
-          data-testid="directory-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            setResults(null);
-            if (f) void f.text().then((text) => setPreview(previewDirectory(text)));
-          }}
-        />
-      </label>
-      {preview && (
+      <p className="muted">{t('import.help')}</p>
+      <p>
+        <button
+          type="button"
+          className="link"
+          data-testid="directory-template"
+          onClick={() => void saveTemplate()}
+        >
+          {t('import.template')}
+        </button>
+      </p>
+      <div className="form-row">
+        <label>
+          {t('import.files')}
+          <input
+            type="file"
+            multiple
+            accept=".xlsx,.csv,.json"
+            data-testid="directory-file"
+            onChange={(e) => void choose(e.target.files)}
+          />
+        </label>
+        <label>
+          {t('import.initialPassword')}
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={initialPassword}
+            data-testid="directory-initial-password"
+            onChange={(e) => {
+              setInitialPassword(e.target.value);
+              setDryRun(null);
+            }}
+          />
+        </label>
+      </div>
+      {read && (
         <>
           <h3>{t('admin.preview')}</h3>
-          {preview.errors.length > 0 ? (
-            <ErrorsTable errors={preview.errors} testid="directory-errors" />
-          ) : (
-            <p className="ok" data-testid="directory-ok">
-              {t('admin.previewOk', {
-                users: preview.body!.users.length,
-                branches: preview.body!.branches.length,
-              })}
-            </p>
-          )}
-          {preview.body && (
+          {read.errors.length > 0 && <ErrorsTable errors={read.errors} />}
+          {clean && !dryRun && (
             <button
               type="button"
               disabled={pending}
-              data-testid="directory-import"
-              onClick={() => void send(preview.body!)}
+              data-testid="directory-dry-run"
+              onClick={() => void send(read, true)}
             >
-              {t('admin.doImport')}
+              {t('import.dryRun')}
             </button>
           )}
         </>
       )}
-      {error && <p className="field-error">{error}</p>}
-      {results && (
-        <table className="compact" data-testid="directory-results">
-          <thead>
-            <tr>
-              <th>{t('admin.row')}</th>
-              <th>{t('admin.username')}</th>
-              <th>{t('admin.outcome')}</th>
-              <th>{t('admin.message')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.map((r) => (
-              <tr key={r.row}>
-                <td className="num">{r.row}</td>
-                <td>{r.username}</td>
-                <td>{r.outcome}</td>
-                <td className="wrap">{r.errors?.map((e) => `${e.field}: ${e.message}`).join('；')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {error && (
+        <p className="field-error" data-testid="directory-error">
+          {error}
+        </p>
+      )}
+      {read && dryRun && !imported && (
+        <>
+          <Summary result={dryRun} />
+          <ResultsTable result={dryRun} read={read} />
+          <button
+            type="button"
+            disabled={pending}
+            data-testid="directory-import"
+            onClick={() => void send(read, false)}
+          >
+            {t(dryRun.summary.rejected ? 'import.importValid' : 'admin.doImport')}
+          </button>
+        </>
+      )}
+      {read && imported && (
+        <>
+          <Summary result={imported} />
+          <ResultsTable result={imported} read={read} />
+        </>
       )}
     </section>
   );
