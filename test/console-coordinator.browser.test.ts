@@ -3,7 +3,7 @@
  * days, due dates previewed, a bad round id refused next to the field), follow its progress; the
  * reviewers take a branch to the award step over the HTTP API and the coordinator confirms the award on
  * the branch page; the rankings show the stars, the month's bulletin is snapshotted, read and published;
- * the inbox, the admin's users and the directory import's dry run load. A screenshot of every page in
+ * the inbox loads. A screenshot of every page in
  * var/screenshots/console-coordinator/.
  */
 import { mkdirSync } from 'node:fs';
@@ -175,31 +175,4 @@ test('the coordinator starts a round, follows it, and sees the ranking and the b
   await page.getByTestId('nav-inbox').click();
   await page.getByTestId('inbox-page').waitFor();
   await screenshot(page, 'inbox');
-
-  // An administrator's users page loads, scoped to the county.
-  const admin = await signIn(`admin-${COUNTY}`);
-  await admin.getByTestId('nav-admin').click();
-  await textOf(admin, `user-coord-${COUNTY}`, (row) => row.includes('县级专班'));
-  await screenshot(admin, 'admin-users');
-
-  // The directory import checks the file in the browser first: a bad row is shown, nothing is sent.
-  await admin.getByTestId('admin-tab-import').click();
-  const directory = {
-    county: { code: COUNTY, name: '示范县' },
-    users: [
-      { username: 'new-coord', name: '新专班', role: 'coordinator', jurisdiction: COUNTY },
-      { username: 'bad-scope', name: '错辖区', role: 'village_secretary', jurisdiction: COUNTY },
-    ],
-  };
-  await admin.getByTestId('directory-file').setInputFiles({
-    name: 'directory.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify(directory)),
-  });
-  await textOf(
-    admin,
-    'directory-errors',
-    (rows) => rows.includes('辖区层级与角色不符') && rows.includes('2'),
-  );
-  await screenshot(admin, 'admin-import');
 });

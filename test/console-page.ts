@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '@fivestar/api';
+import { eventually } from './harness';
+
+/** What the browser tests do with the console: sign in at 1366×768 in Chinese, read texts, screenshot. */
+export interface ConsolePages {
+  /** A fresh browser context (its own localStorage) signed in as `username` through the login page. */
+  signIn(username: string): Promise<Page>;
+  /** The text of a test id once `ok` holds (pages fetch after they render). */
+  textOf(page: Page, testId: string, ok: (text: string) => boolean): Promise<string>;
+  /** A full-page screenshot, numbered in the order taken, into var/screenshots/<name>/. */
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Uncaught errors of every page so far: a test ends by expecting none. */
+  pageErrors: string[];
+}
+
+export function consolePages(browser: Browser, baseUrl: string, shots: string): ConsolePages {
+  const dir = path.resolve(__dirname, '../var/screenshots', shots);
+  mkdirSync(dir, { recursive: true });
+  let taken = 0;
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    async signIn(username) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
+      await page.goto(`${baseUrl}/login`);
+      await page.getByTestId('login-username').fill(username);
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('current-user').waitFor();
+      return page;
+    },
+    textOf: (page, testId, ok) =>
+      eventually(
+        async () => (await page.getByTestId(testId).textContent({ timeout: 10_000 })) ?? '',
+        ok,
+        20_000,
+      ),
+    async screenshot(page, name) {
+      taken += 1;
+      await page.screenshot({
+        path: path.join(dir, `${String(taken).padStart(2, '0')}-${name}.png`),
+        fullPage: true,
+      });
+    },
+  };
+}
