@@ -454,6 +454,17 @@ describe('user administration', () => {
     expect((await login(secretary.username, 'not-applied-pass')).status).toBe(200);
   });
 
+  it('dry-runs a whole county of a thousand branches in one file (beyond the 256 kB default)', async () => {
+    const big = demoCounty(COUNTY, 340);
+    const body = { ...big, initialPassword: 'big-county-pass-1' };
+    expect(JSON.stringify(body).length).toBeGreaterThan(256 * 1024);
+    const res = await call('POST', '/admin/users/import?dryRun=true', token, body);
+    expect(res.status).toBe(200);
+    expect(res.body.branches.created + res.body.branches.existing).toBe(big.branches.length);
+    expect(res.body.summary.rejected).toBe(0);
+    expect(res.body.results).toHaveLength(big.users.length);
+  });
+
   it('refuses a file of another county, naming the field', async () => {
     const other = demoCounty('411098');
     const res = await call('POST', '/admin/users/import', token, {

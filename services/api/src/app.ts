@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router, type Express, type Request } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
@@ -11,7 +11,7 @@ import { corsPolicy, DEFAULT_EDGE, edgeLimiters, URGE_PATHS } from './limits';
 import { openApiRoutes } from './openapi';
 import { refuseDeepJson, rejectNul } from './body-guard';
 import { notFound, problemHandler } from './problem';
-import { readsRawBody } from './routing';
+import { bodyOf } from './routing';
 import { adminStatsRoutes } from './routes/admin-stats';
 import { adminUserRoutes } from './routes/admin-users';
 import { auditRoutes } from './routes/audit';
@@ -19,6 +19,7 @@ import { authRoutes, publicAuthRoutes } from './routes/auth';
 import { branchRoutes } from './routes/branches';
 import { bulletinRoutes } from './routes/bulletins';
 import { catalogRoutes } from './routes/catalogs';
+import { directoryRoutes } from './routes/directory';
 import { evidenceRoutes } from './routes/evidence';
 import { ledgerRoutes } from './routes/ledger';
 import { notificationRoutes } from './routes/notifications';
@@ -48,10 +49,18 @@ export function createApp(deps: ApiDeps): Express {
   // Every command is audited before its answer leaves, refusals included (docs/audit.md).
   app.use('/api', auditCommands(deps.db, deps.log));
   // Uploads (routes declared with `rawBody`: catalog import, evidence) read their raw body themselves,
-  // after authorisation, with their own limits; every other body is JSON of at most 256 kB.
-  const json = express.json({ limit: '256kb', verify: refuseDeepJson });
-  const raw = (req: Request) => req.path.startsWith('/api/') && readsRawBody(req.method, req.path.slice(4));
-  app.use((req, res, next) => (raw(req) ? next() : json(req, res, next)));
+  // after authorisation, with their own limits; every other body is JSON of at most 256 kB, or of the
+  // limit its route declares (the directory import).
+  const parsers = new Map<string, RequestHandler>();
+  const jsonParser = (limit: string) => {
+    if (!parsers.has(limit)) parsers.set(limit, express.json({ limit, verify: refuseDeepJson }));
+    return parsers.get(limit)!;
+  };
+  app.use((req, res, next) => {
+    const body = req.path.startsWith('/api/') ? bodyOf(req.method, req.path.slice(4)) : undefined;
+    if (body === 'raw') return next();
+    return jsonParser(body?.limit ?? '256kb')(req, res, next);
+  });
   app.use(rejectNul);
 
   app.get('/health', async (_req, res) => {
@@ -72,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(adminUserRoutes(deps));
   api.use(catalogRoutes(deps));
   api.use(roundRoutes(deps));
+  api.use(directoryRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(branchRoutes(deps));
   api.use(taskRoutes(deps));

@@ -42,6 +42,8 @@ export interface RouteSpec<
   body?: B;
   /** An upload: the handler reads the raw body itself (see body.ts), in one of these content types. */
   rawBody?: readonly string[];
+  /** A JSON body larger than the app's default (a county's whole directory): an express size, `8mb`. */
+  jsonLimit?: string;
   responses: Readonly<Record<number, RouteResponse>>;
 }
 
@@ -61,27 +63,29 @@ const registry = new Map<string, AnyRouteSpec>();
 
 export const declaredRoutes = (): AnyRouteSpec[] => [...registry.values()];
 
-/** Method and path pattern of each route that reads its body raw (uploads), from the declarations. */
-const rawBodyRoutes = new Map<string, { method: string; pattern: RegExp }>();
+/** Method and path pattern of the routes whose body the app-wide JSON parser leaves or sizes apart. */
+const bodyRoutes = new Map<string, { method: string; pattern: RegExp; body: 'raw' | { limit: string } }>();
 
 function register(spec: AnyRouteSpec): void {
   const known = registry.get(spec.operationId);
   if (known && (known.method !== spec.method || known.path !== spec.path))
     throw new Error(`operationId ${spec.operationId} names both ${known.path} and ${spec.path}`);
   registry.set(spec.operationId, spec);
-  if (spec.rawBody) {
+  const body = spec.rawBody ? 'raw' : spec.jsonLimit ? { limit: spec.jsonLimit } : undefined;
+  if (body) {
     const pattern = new RegExp(`^${spec.path.replace(/:[A-Za-z]\w*/g, '[^/]+')}/?$`);
-    rawBodyRoutes.set(spec.operationId, { method: spec.method.toUpperCase(), pattern });
+    bodyRoutes.set(spec.operationId, { method: spec.method.toUpperCase(), pattern, body });
   }
 }
 
 /**
- * Whether a request (its method and path below the router's mount point) goes to a route declared
- * with `rawBody`: the app-wide JSON parser leaves those bodies for the route to read itself.
+ * How the route a request goes to (its method and path below the router's mount point) takes its
+ * body: `raw` (declared with `rawBody`: the app-wide JSON parser leaves it for the route to read),
+ * JSON of a declared larger limit, or undefined for the app's default.
  */
-export function readsRawBody(method: string, path: string): boolean {
-  for (const r of rawBodyRoutes.values()) if (r.method === method && r.pattern.test(path)) return true;
-  return false;
+export function bodyOf(method: string, path: string): 'raw' | { limit: string } | undefined {
+  for (const r of bodyRoutes.values()) if (r.method === method && r.pattern.test(path)) return r.body;
+  return undefined;
 }
 
 function enforce(access: Access, req: Request): void {

@@ -67,6 +67,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
       scope: { in: 'body', name: 'county.code', level: 'county' },
       query: DryRunQuery,
       body: DirectoryImportRequest,
+      // A county of a thousand branches and their users runs to several hundred kB.
+      jsonLimit: '8mb',
       responses: { 200: DirectoryImportResult },
     },
     async ({ query: { dryRun }, body }, req, res) => {
