@@ -159,6 +159,7 @@ export const FIXTURES: Record<string, Fixture> = {
     status: 409,
   },
   getRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
+  listCountyTownships: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
   getRoundProgress: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
   closeRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200, last: true },
   // Answers per branch: a branch outside the caller's jurisdiction is a 403 item of a 200 answer.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Role, Scope } from './cycle';
-import { CountyCode } from './directory';
+import { BranchType, CountyCode, TownshipCode } from './directory';
 
 export const EscalationLevel = z.enum(['blue', 'yellow', 'red']);
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
@@ -83,7 +83,7 @@ export const RoundSchedule = z.object({
   /** Rungs in one unit, strictly increasing. */
   escalation: z
     .array(EscalationRung)
-    .min(1)
+    .min(1, '至少保留一级督办')
     .refine(
       (rs) =>
         rs.every((r, i) => {
@@ -131,6 +131,13 @@ export const DEFAULT_SCHEDULE: RoundSchedule = {
   award: { capstoneRequiresAllOthers: true },
 };
 
+/** A stored catalog version a round pins, by id and version (see GET /api/catalogs). */
+export const CatalogPick = z.object({
+  id: z.string().min(1, '缺少目录标识').max(40),
+  version: z.number().int().positive('版本号必须是正整数'),
+});
+export type CatalogPick = z.infer<typeof CatalogPick>;
+
 export const RoundId = z
   .string()
   .regex(/^[a-z0-9-]{3,40}$/, '轮次编号只能包含小写字母、数字和连字符（3–40位）');
@@ -138,15 +145,44 @@ export const RoundId = z
 export const StartRoundRequest = z.object({
   roundId: RoundId,
   countyCode: CountyCode,
-  year: z.number().int().min(2022).max(2100),
-  title: z.string().min(1).max(100),
+  year: z.number().int().min(2022, '年度须在2022至2100之间').max(2100, '年度须在2022至2100之间'),
+  title: z.string().min(1, '轮次名称不能为空').max(100, '轮次名称至多100字'),
   schedule: RoundSchedule.default(DEFAULT_SCHEDULE),
   /** Branches started per launcher page (the round continues-as-new between pages). */
   pageSize: z.number().int().min(1).max(1000).default(200),
   /** Launcher pages per workflow run before it continues as new. */
   pagesPerRun: z.number().int().min(1).max(100).default(10),
+  /**
+   * Catalog versions to pin instead of the ones in force, at most one per branch type (the API checks
+   * that each is stored and that no type repeats); a type left out keeps its catalog in force.
+   */
+  catalogs: z
+    .array(CatalogPick)
+    .min(1, '至少选择一个目录')
+    .max(BranchType.options.length, '每类支部只能选一个目录')
+    .optional(),
+  /** Only these townships' branches take part (each must be a township of the county); omitted: all. */
+  townshipCodes: z
+    .array(TownshipCode)
+    .min(1, '至少选择一个乡镇')
+    .max(500, '乡镇至多500个')
+    .superRefine((codes, ctx) =>
+      codes.forEach((code, i) => {
+        if (codes.indexOf(code) < i)
+          ctx.addIssue({ code: 'custom', path: [i], message: `乡镇 ${code} 重复` });
+      }),
+    )
+    .optional(),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
+
+/** GET /counties/:countyCode/townships: the county's townships with their branch counts (the round form's picker). */
+export const CountyTownships = z.object({
+  countyCode: CountyCode,
+  items: z.array(z.object({ code: TownshipCode, name: z.string(), branches: z.number().int() })),
+});
+export type CountyTownships = z.infer<typeof CountyTownships>;
+export const CountyPath = z.object({ countyCode: CountyCode });
 
 /** The round launcher's progress (the round workflow's query and its continue-as-new carry-over). */
 export const RoundProgress = z.object({

@@ -66,6 +66,8 @@ export interface AssessmentRoundInput {
   pageSize: number;
   /** Launcher pages per run before continuing as new (keeps every history small). */
   pagesPerRun: number;
+  /** Only these townships' branches are launched; absent (every round before it existed): the whole county. */
+  townshipCodes?: string[];
   /** Carried across continue-as-new. */
   progress?: RoundProgress;
 }

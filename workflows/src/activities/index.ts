@@ -38,6 +38,8 @@ export interface LaunchPageInput {
   countyCode: string;
   after: string | null;
   limit: number;
+  /** Launch only these townships' branches; absent: every branch of the county. */
+  townshipCodes?: string[];
   catalogs: Catalog[];
   schedule: RoundSchedule;
 }
@@ -102,8 +104,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Starts one page of branch workflows (those whose type has a catalog in the round). Idempotent:
-     * a retried page starts nothing twice.
+     * Starts one page of branch workflows: those of the round's townships whose type has a catalog in the
+     * round (`skipped` counts the round's townships' others; other townships' branches count nowhere).
+     * Idempotent: a retried page starts nothing twice.
      */
     async launchBranchPage(input: LaunchPageInput): Promise<LaunchPageResult> {
       const page = await callEndpoint(deps.nc, 'directory', 'branches', {
@@ -111,7 +114,9 @@ export function createActivities(deps: ActivityDeps) {
         after: input.after ?? undefined,
         limit: input.limit,
       });
-      const startable = page.branches.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
+      const townships = input.townshipCodes && new Set(input.townshipCodes);
+      const inRound = townships ? page.branches.filter((b) => townships.has(b.townshipCode)) : page.branches;
+      const startable = inRound.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
       let done = 0;
       await mapLimited(startable, LAUNCH_CONCURRENCY, async (branch) => {
         await startBranch(deps, input, branch);
@@ -119,7 +124,7 @@ export function createActivities(deps: ActivityDeps) {
         Context.current().heartbeat(done);
       });
       const started = startable.length;
-      const skipped = page.branches.length - started;
+      const skipped = inRound.length - started;
       return { started, skipped, next: page.next };
     },
 

@@ -85,6 +85,7 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
       countyCode: input.countyCode,
       after: progress.cursor,
       limit: input.pageSize,
+      townshipCodes: input.townshipCodes,
       catalogs: input.catalogs,
       schedule: input.schedule,
     });

@@ -1,46 +1,88 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { HUMAN_STEPS, StartRoundRequest, type HumanStep, type RankingResult } from '@fivestar/contracts';
-import { api } from '../../api';
+import {
+  HUMAN_STEPS,
+  ROLES,
+  Scope,
+  StartRoundRequest,
+  type BranchType,
+  type CountyTownships,
+  type HumanStep,
+} from '@fivestar/contracts';
+import { api, type FieldErrors } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
-import { t } from '../../i18n';
+import { label, t } from '../../i18n';
 import { useApi } from '../../use-api';
-import { defaultScheduleForm, previewDueDates, toSchedule, type ScheduleForm } from './schedule';
+import {
+  defaultScheduleForm,
+  previewDueDates,
+  rungIndex,
+  toSchedule,
+  type LadderRung,
+  type ScheduleForm,
+} from './schedule';
+import {
+  branchesIn,
+  catalogRows,
+  chosenCatalog,
+  errorUnder,
+  keysUnder,
+  pickKey,
+  toCatalogPicks,
+  toggleTownship,
+  toTownshipCodes,
+  type CatalogListItem,
+  type CatalogRow,
+  type Township,
+} from './schedule-scope';
 
-interface CatalogSummary {
-  id: string;
-  branchType: string;
-  latest: { version: number; title?: string };
-  inForce: boolean;
+const num = (value: number, onChange: (n: number) => void, testid: string, min = 0) => (
+  <input
+    type="number"
+    min={min}
+    className="num"
+    value={value}
+    data-testid={testid}
+    onChange={(e) => onChange(Number(e.target.value))}
+  />
+);
+
+/** A message found under a request path (the server's and the contract's share their keys). */
+function ErrorUnder({ errors, prefix }: { errors: FieldErrors; prefix: string }) {
+  const message = errorUnder(errors, prefix);
+  return message ? (
+    <span className="field-error" data-testid={`error-${prefix}`}>
+      {message}
+    </span>
+  ) : null;
 }
 
-/** 发起轮次: the schedule in working days with each step's due date previewed by the contracts' calendar. */
+/**
+ * 发起轮次: the catalog version per branch type (the one in force by default), the townships taking part,
+ * the schedule in working days with each step's due date previewed by the contracts' calendar, the
+ * escalation ladder and the policies.
+ */
 export function StartRoundForm({ countyCode }: { countyCode: string }) {
   const navigate = useNavigate();
   const year = new Date().getFullYear();
   const [roundId, setRoundId] = useState(`${countyCode}-${year}`);
   const [title, setTitle] = useState(`${year}年度五星支部创建`);
   const [form, setForm] = useState<ScheduleForm>(defaultScheduleForm);
-  const { errors, pending, submit } = useCommand(StartRoundRequest, async (body) => {
+  const [picked, setPicked] = useState<Partial<Record<BranchType, string>>>({});
+  const [ticked, setTicked] = useState<ReadonlySet<string> | null>(null);
+  const { errors, pending, submit, clear } = useCommand(StartRoundRequest, async (body) => {
     await api('/rounds', { json: body });
     navigate(`/coordinator/rounds/${body.roundId}`);
   });
-  const catalogs = useApi<{ items: CatalogSummary[] }>('/catalogs');
-  const ranking = useApi<RankingResult>('/rankings', { countyCode });
+  /** A field's messages go once the user changes it. */
+  const clearUnder = (prefix: string) => keysUnder(errors, prefix).forEach(clear);
+  const catalogs = useApi<{ items: CatalogListItem[] }>('/catalogs');
+  const townships = useApi<CountyTownships>(`/counties/${countyCode}/townships`);
+  const rows = useMemo(() => catalogRows(catalogs.data?.items ?? []), [catalogs.data]);
+  const allTownships = townships.data?.items ?? [];
   const preview = useMemo(() => previewDueDates(form, Date.now()), [form]);
   const set = (patch: Partial<ScheduleForm>) => setForm((f) => ({ ...f, ...patch }));
   const setStep = (step: HumanStep, days: number) => set({ steps: { ...form.steps, [step]: days } });
-
-  const num = (value: number, onChange: (n: number) => void, testid: string, min = 0) => (
-    <input
-      type="number"
-      min={min}
-      className="num"
-      value={value}
-      data-testid={testid}
-      onChange={(e) => onChange(Number(e.target.value))}
-    />
-  );
 
   return (
     <form
@@ -49,7 +91,16 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
         e.preventDefault();
         // A deadline the calendar cannot compute would stall the round: the preview shows which.
         if (preview.some((p) => 'error' in p)) return;
-        void submit({ roundId, countyCode, year, title, schedule: toSchedule(form) });
+        void submit({
+          roundId,
+          countyCode,
+          year,
+          title,
+          schedule: toSchedule(form),
+          // What the coordinator saw is pinned, even if a version is imported meanwhile.
+          catalogs: toCatalogPicks(rows, picked),
+          townshipCodes: toTownshipCodes(allTownships, ticked),
+        });
       }}
       data-testid="start-round-form"
       noValidate
@@ -74,30 +125,25 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
       <div className="two-cols">
         <section>
           <h3>{t('coord.catalogs')}</h3>
-          <ul className="plain" data-testid="catalogs-in-force">
-            {catalogs.data?.items
-              .filter((c) => c.inForce)
-              .map((c) => (
-                <li key={c.id}>
-                  <label className="inline">
-                    <input type="checkbox" checked readOnly /> {c.id} · v{c.latest.version} ({c.branchType})
-                  </label>
-                </li>
-              ))}
-          </ul>
+          <CatalogPicker
+            rows={rows}
+            picked={picked}
+            onPick={(type, key, row) => {
+              setPicked((p) => ({ ...p, [type]: key }));
+              clearUnder(`catalogs.${row}`);
+            }}
+            errors={errors}
+          />
           <h3>{t('coord.branches')}</h3>
-          <table className="compact" data-testid="branches-by-township">
-            <tbody>
-              {ranking.data?.townships.map((tw) => (
-                <tr key={tw.code}>
-                  <td className="name" title={tw.name}>
-                    {tw.name}
-                  </td>
-                  <td className="num">{tw.branches}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TownshipPicker
+            all={allTownships}
+            ticked={ticked}
+            onChange={(next) => {
+              setTicked(next);
+              clearUnder('townshipCodes');
+            }}
+            errors={errors}
+          />
         </section>
         <section>
           <h3>{t('coord.schedule')}</h3>
@@ -173,6 +219,35 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
               <FieldError errors={errors} name="schedule.observation.quorum" />
             </label>
           </div>
+          <h3>{t('start.ladder')}</h3>
+          <LadderEditor
+            ladder={form.escalation}
+            onChange={(escalation) => {
+              set({ escalation });
+              clearUnder('schedule.escalation');
+            }}
+            errors={errors}
+          />
+          <div className="policies">
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={form.proposeRevocation}
+                data-testid="policy-revocation"
+                onChange={(e) => set({ proposeRevocation: e.target.checked })}
+              />{' '}
+              {t('start.policy.revocation')}
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={form.capstoneRequiresAllOthers}
+                data-testid="policy-capstone"
+                onChange={(e) => set({ capstoneRequiresAllOthers: e.target.checked })}
+              />{' '}
+              {t('start.policy.capstone')}
+            </label>
+          </div>
         </section>
       </div>
       {errors.form && (
@@ -189,5 +264,167 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
         {t('coord.startSubmit')}
       </SubmitButton>
     </form>
+  );
+}
+
+/** One select per branch type: every stored version, the one in force marked and chosen by default. */
+function CatalogPicker(props: {
+  rows: CatalogRow[];
+  picked: Partial<Record<BranchType, string>>;
+  onPick: (type: BranchType, key: string, row: number) => void;
+  errors: FieldErrors;
+}) {
+  return (
+    <ul className="plain catalog-picker" data-testid="catalogs-in-force">
+      {props.rows.map((row, i) => (
+        <li key={row.branchType}>
+          <label className="inline">
+            {label('branchType', row.branchType)}
+            <select
+              value={pickKey(chosenCatalog(row, props.picked))}
+              data-testid={`catalog-${row.branchType}`}
+              onChange={(e) => props.onPick(row.branchType, e.target.value, i)}
+            >
+              {row.choices.map((c) => (
+                <option key={pickKey(c)} value={pickKey(c)}>
+                  {t(c.inForce ? 'start.catalogInForce' : 'start.catalogVersion', {
+                    title: c.title,
+                    version: c.version,
+                  })}
+                </option>
+              ))}
+            </select>
+          </label>
+          <ErrorUnder errors={props.errors} prefix={`catalogs.${i}`} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A checkbox per township with its branch count; "all" and "none" at the top. */
+function TownshipPicker(props: {
+  all: Township[];
+  ticked: ReadonlySet<string> | null;
+  onChange: (ticked: ReadonlySet<string> | null) => void;
+  errors: FieldErrors;
+}) {
+  const { all, ticked, onChange } = props;
+  const chosen = all.filter((tw) => !ticked || ticked.has(tw.code)).length;
+  return (
+    <div data-testid="township-picker">
+      <div className="toolbar">
+        <button type="button" onClick={() => onChange(null)} data-testid="townships-all">
+          {t('start.all')}
+        </button>
+        <button type="button" onClick={() => onChange(new Set())} data-testid="townships-none">
+          {t('start.none')}
+        </button>
+        <span data-testid="townships-summary">
+          {t('start.townshipsChosen', { townships: chosen, branches: branchesIn(all, ticked) })}
+        </span>
+      </div>
+      <ErrorUnder errors={props.errors} prefix="townshipCodes" />
+      <table className="compact" data-testid="branches-by-township">
+        <tbody>
+          {all.map((tw) => (
+            <tr key={tw.code}>
+              <td className="name" title={tw.name}>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    checked={!ticked || ticked.has(tw.code)}
+                    data-testid={`township-${tw.code}`}
+                    onChange={() => onChange(toggleTownship(all, ticked, tw.code))}
+                  />{' '}
+                  {tw.name}
+                </label>
+              </td>
+              <td className="num">{t('start.branchCount', { n: tw.branches })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** 督办层级: per rung on/off, working days after the deadline, and who is notified at which level. */
+function LadderEditor(props: {
+  ladder: LadderRung[];
+  onChange: (l: LadderRung[]) => void;
+  errors: FieldErrors;
+}) {
+  const { ladder, onChange } = props;
+  const setRung = (row: number, patch: Partial<LadderRung>) =>
+    onChange(ladder.map((r, i) => (i === row ? { ...r, ...patch } : r)));
+  return (
+    <>
+      <table className="compact" data-testid="ladder-editor">
+        <thead>
+          <tr>
+            <th>{t('start.rung')}</th>
+            <th>{t('start.rungAfter')}</th>
+            <th>{t('start.rungRole')}</th>
+            <th>{t('start.rungScope')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ladder.map((rung, row) => {
+            const index = rungIndex(ladder, row);
+            return (
+              <tr key={rung.level}>
+                <td>
+                  <label className="inline">
+                    <input
+                      type="checkbox"
+                      checked={rung.enabled}
+                      data-testid={`rung-${rung.level}-enabled`}
+                      onChange={(e) => setRung(row, { enabled: e.target.checked })}
+                    />{' '}
+                    {t(`level.${rung.level}`)}
+                  </label>
+                </td>
+                <td>
+                  {num(rung.days, (days) => setRung(row, { days }), `rung-${rung.level}-days`)}
+                  {index !== null && (
+                    <ErrorUnder errors={props.errors} prefix={`schedule.escalation.${index}`} />
+                  )}
+                </td>
+                <td>
+                  <select
+                    value={rung.role}
+                    disabled={!rung.enabled}
+                    data-testid={`rung-${rung.level}-role`}
+                    onChange={(e) => setRung(row, { role: e.target.value as LadderRung['role'] })}
+                  >
+                    {ROLES.map((role) => (
+                      <option key={role} value={role}>
+                        {t(`role.${role}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <select
+                    value={rung.scope}
+                    disabled={!rung.enabled}
+                    data-testid={`rung-${rung.level}-scope`}
+                    onChange={(e) => setRung(row, { scope: e.target.value as LadderRung['scope'] })}
+                  >
+                    {Scope.options.map((scope) => (
+                      <option key={scope} value={scope}>
+                        {t(`start.scope.${scope}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FieldError errors={props.errors} name="schedule.escalation" />
+    </>
   );
 }

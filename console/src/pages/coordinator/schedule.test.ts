@@ -1,5 +1,14 @@
-import { beijingStartOfDay, RoundSchedule } from '@fivestar/contracts';
-import { defaultScheduleForm, previewDueDates, toSchedule } from './schedule';
+import { beijingStartOfDay, DEFAULT_SCHEDULE, RoundSchedule, StartRoundRequest } from '@fivestar/contracts';
+import { defaultScheduleForm, previewDueDates, rungIndex, toSchedule } from './schedule';
+import {
+  branchesIn,
+  catalogRows,
+  errorUnder,
+  toCatalogPicks,
+  toggleTownship,
+  toTownshipCodes,
+  type CatalogListItem,
+} from './schedule-scope';
 
 describe('the start-round schedule form', () => {
   test('the default form gives back a valid schedule in working days', () => {
@@ -45,5 +54,145 @@ describe('the start-round schedule form', () => {
     const preview = previewDueDates(defaultScheduleForm(), beijingStartOfDay('2099-06-01'));
     expect(preview[0]).toHaveProperty('error');
     expect('error' in preview[0]! && preview[0].error).toContain('2099');
+  });
+});
+
+describe('the escalation ladder and policies', () => {
+  test('the default form gives back the default ladder and policies', () => {
+    const schedule = toSchedule(defaultScheduleForm());
+    expect(schedule.escalation).toEqual(DEFAULT_SCHEDULE.escalation);
+    expect(schedule.revocation).toEqual({ proposeAtLastRung: true });
+    expect(schedule.award).toEqual({ capstoneRequiresAllOthers: true });
+  });
+
+  test('an edited rung, a rung left off and the policies are carried', () => {
+    const form = defaultScheduleForm();
+    form.escalation[0] = { ...form.escalation[0]!, enabled: false };
+    form.escalation[2] = { ...form.escalation[2]!, days: 8, role: 'coordinator', scope: 'county' };
+    form.proposeRevocation = false;
+    form.capstoneRequiresAllOthers = false;
+    const schedule = RoundSchedule.parse(toSchedule(form));
+    expect(schedule.escalation).toEqual([
+      { level: 'yellow', after: { workingDays: 3 }, notify: { role: 'coordinator', scope: 'county' } },
+      { level: 'red', after: { workingDays: 8 }, notify: { role: 'coordinator', scope: 'county' } },
+    ]);
+    expect(schedule.revocation.proposeAtLastRung).toBe(false);
+    expect(schedule.award.capstoneRequiresAllOthers).toBe(false);
+    // The red row is the request's rung 1 now; the blue row is in no request at all.
+    expect([0, 1, 2].map((row) => rungIndex(form.escalation, row))).toEqual([null, 0, 1]);
+  });
+
+  test('rungs out of order or none at all are refused in Chinese', () => {
+    const form = defaultScheduleForm();
+    form.escalation[1] = { ...form.escalation[1]!, days: 9 };
+    const disordered = RoundSchedule.safeParse(toSchedule(form));
+    expect(disordered.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['escalation'],
+        message: '督办层级须使用同一计时单位，且时限逐级递增',
+      }),
+    ]);
+    form.escalation = form.escalation.map((r) => ({ ...r, enabled: false }));
+    const none = RoundSchedule.safeParse(toSchedule(form));
+    expect(none.error?.issues[0]).toMatchObject({ path: ['escalation'], message: '至少保留一级督办' });
+  });
+});
+
+describe('the catalog picker', () => {
+  const items: CatalogListItem[] = [
+    {
+      id: 'rural-default',
+      branchType: 'rural',
+      versions: [{ version: 1, title: '农村示例' }],
+      inForce: false,
+    },
+    {
+      id: 'rural-411099',
+      branchType: 'rural',
+      versions: [
+        { version: 2, title: '示范县农村（第2版）' },
+        { version: 1, title: '示范县农村（第1版）' },
+      ],
+      inForce: true,
+    },
+    {
+      id: 'urban-default',
+      branchType: 'urban',
+      versions: [{ version: 1, title: '社区示例' }],
+      inForce: true,
+    },
+  ];
+
+  test('one row per branch type with every version, the latest of the catalog in force marked', () => {
+    const rows = catalogRows(items);
+    expect(rows.map((r) => r.branchType)).toEqual(['rural', 'urban']);
+    expect(rows[0]!.choices.map((c) => [`${c.id}@${c.version}`, c.inForce])).toEqual([
+      ['rural-default@1', false],
+      ['rural-411099@2', true],
+      ['rural-411099@1', false],
+    ]);
+  });
+
+  test('the picks default to the ones in force (none before the list loads), and a pick replaces its type only', () => {
+    const rows = catalogRows(items);
+    expect(toCatalogPicks(rows, {})).toEqual([
+      { id: 'rural-411099', version: 2 },
+      { id: 'urban-default', version: 1 },
+    ]);
+    expect(toCatalogPicks([], {})).toBeUndefined();
+    expect(toCatalogPicks(rows, { rural: 'rural-411099@1' })).toEqual([
+      { id: 'rural-411099', version: 1 },
+      { id: 'urban-default', version: 1 },
+    ]);
+  });
+
+  test('a server message at catalogs.<i>.version lands on row i', () => {
+    const errors = { 'catalogs.1.version': '目录 urban-default 没有第 9 版', title: '轮次名称不能为空' };
+    expect(errorUnder(errors, 'catalogs.1')).toBe('目录 urban-default 没有第 9 版');
+    expect(errorUnder(errors, 'catalogs.0')).toBeUndefined();
+    expect(errorUnder(errors, 'catalogs.10')).toBeUndefined();
+  });
+});
+
+describe('the township picker', () => {
+  const all = [
+    { code: '411099001', name: '新华街道', branches: 10 },
+    { code: '411099100', name: '城关镇', branches: 10 },
+    { code: '411099200', name: '黄河乡', branches: 12 },
+  ];
+  const request = (townshipCodes: string[] | undefined) =>
+    StartRoundRequest.safeParse({
+      roundId: 'r-2026',
+      countyCode: '411099',
+      year: 2026,
+      title: '2026年度',
+      townshipCodes,
+    });
+
+  test('all ticked (the default) sends no list: the whole county', () => {
+    expect(toTownshipCodes(all, null)).toBeUndefined();
+    expect(toTownshipCodes(all, new Set(all.map((tw) => tw.code)))).toBeUndefined();
+    expect(branchesIn(all, null)).toBe(32);
+  });
+
+  test('unticking from all sends the others, in directory order', () => {
+    const ticked = toggleTownship(all, null, '411099100');
+    expect(toTownshipCodes(all, ticked)).toEqual(['411099001', '411099200']);
+    expect(branchesIn(all, ticked)).toBe(22);
+    expect(toTownshipCodes(all, toggleTownship(all, ticked, '411099100'))).toBeUndefined();
+  });
+
+  test('none ticked is refused by the contract, next to the field', () => {
+    const parsed = request(toTownshipCodes(all, new Set()));
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['townshipCodes'], message: '至少选择一个乡镇' }),
+    ]);
+  });
+
+  test('a township twice is refused at its second place', () => {
+    const parsed = request(['411099100', '411099200', '411099100']);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['townshipCodes', 2], message: '乡镇 411099100 重复' }),
+    ]);
   });
 });

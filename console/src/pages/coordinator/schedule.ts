@@ -5,10 +5,23 @@ import {
   DEFAULT_SCHEDULE,
   HUMAN_STEPS,
   type Duration,
+  type EscalationLevel,
   type HumanStep,
   type ObservationRule,
+  type Role,
   type RoundSchedule,
+  type Scope,
 } from '@fivestar/contracts';
+
+/** One rung of the escalation ladder as the form edits it: a rung left off is not in the schedule. */
+export interface LadderRung {
+  level: EscalationLevel;
+  enabled: boolean;
+  /** Working days after the deadline. */
+  days: number;
+  role: Role;
+  scope: Scope;
+}
 
 /** The start-round form counts every span in working days; the rest of the schedule is the default's. */
 export interface ScheduleForm {
@@ -21,6 +34,11 @@ export interface ScheduleForm {
   unsignedSelfCheck: 'wait' | 'withdraw';
   observationRule: ObservationRule['rule'];
   quorum: number;
+  escalation: LadderRung[];
+  /** 摘星: the last rung of a failing rectification proposes revoking a star. */
+  proposeRevocation: boolean;
+  /** 支部过硬星 only with every other star. */
+  capstoneRequiresAllOthers: boolean;
 }
 
 const days = (d: Duration | { until: string } | null): number =>
@@ -39,7 +57,20 @@ export function defaultScheduleForm(): ScheduleForm {
     unsignedSelfCheck: s.unsignedPolicy.SELF_CHECK,
     observationRule: s.observation.rule,
     quorum: s.observation.quorum,
+    escalation: s.escalation.map((r) => ({
+      level: r.level,
+      enabled: true,
+      days: days(r.after),
+      ...r.notify,
+    })),
+    proposeRevocation: s.revocation.proposeAtLastRung,
+    capstoneRequiresAllOthers: s.award.capstoneRequiresAllOthers,
   };
+}
+
+/** Where a rung's problems land in the request: its place among the rungs left on (null when off). */
+export function rungIndex(ladder: LadderRung[], row: number): number | null {
+  return ladder[row]!.enabled ? ladder.slice(0, row).filter((r) => r.enabled).length : null;
 }
 
 export function toSchedule(form: ScheduleForm): RoundSchedule {
@@ -54,6 +85,11 @@ export function toSchedule(form: ScheduleForm): RoundSchedule {
     publicNotice: form.publicNotice > 0 ? wd(form.publicNotice) : null,
     unsignedPolicy: { SELF_CHECK: form.unsignedSelfCheck },
     observation: { ...DEFAULT_SCHEDULE.observation, rule: form.observationRule, quorum: form.quorum },
+    escalation: form.escalation
+      .filter((r) => r.enabled)
+      .map((r) => ({ level: r.level, after: wd(r.days), notify: { role: r.role, scope: r.scope } })),
+    revocation: { proposeAtLastRung: form.proposeRevocation },
+    award: { capstoneRequiresAllOthers: form.capstoneRequiresAllOthers },
   };
 }
 

@@ -1,8 +1,11 @@
 import { Router } from 'express';
+import type { Kysely } from 'kysely';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   ENDPOINTS,
+  type Catalog,
+  type CatalogPick,
   RoundPath,
   RoundProgressQuery,
   RoundStarted,
@@ -20,11 +23,76 @@ import {
   type AssessmentRoundInput,
 } from '@fivestar/workflows';
 import { actorOf } from '../auth';
-import { catalogsInForce } from '../catalogs';
+import { catalogsInForce, getCatalog } from '../catalogs';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, notFound } from '../problem';
+import { badRequest, conflict, forbidden, notFound, type Problem } from '../problem';
+import type { ApiDatabase } from '../schema';
 import { handle, viaTemporal } from '../temporal';
 import { route } from '../routing';
+
+type Db = Kysely<ApiDatabase>;
+type FieldErrors = NonNullable<Problem['errors']>;
+
+/**
+ * The catalogs a round pins: those in force, each branch type's replaced by the picked version when the
+ * request picks one. A pick that is not stored, or a second pick of one branch type, is a field error.
+ */
+async function catalogsToPin(
+  db: Db,
+  picks: CatalogPick[] | undefined,
+  errors: FieldErrors,
+): Promise<Catalog[]> {
+  const byType = new Map((await catalogsInForce(db)).map((c) => [c.branchType, c]));
+  const pickedBy = new Map<string, string>();
+  for (const [i, pick] of (picks ?? []).entries()) {
+    const field = `body.catalogs.${i}`;
+    const catalog = await getCatalog(db, pick.id, pick.version);
+    if (!catalog) {
+      const known = await db.selectFrom('catalogs').select('id').where('id', '=', pick.id).executeTakeFirst();
+      errors.push(
+        known
+          ? { field: `${field}.version`, message: `目录 ${pick.id} 没有第 ${pick.version} 版` }
+          : { field: `${field}.id`, message: `目录 ${pick.id} 不存在` },
+      );
+      continue;
+    }
+    const earlier = pickedBy.get(catalog.branchType);
+    if (earlier) {
+      errors.push({
+        field: `${field}.id`,
+        message: `目录 ${pick.id} 与 ${earlier} 适用于同一类支部，每类支部只能选一个目录`,
+      });
+      continue;
+    }
+    pickedBy.set(catalog.branchType, pick.id);
+    byType.set(catalog.branchType, catalog);
+  }
+  return [...byType.values()];
+}
+
+/** Each picked township must be one of the county's (its own townships only, never a neighbour's). */
+async function checkTownships(
+  db: Db,
+  countyCode: string,
+  codes: string[] | undefined,
+  errors: FieldErrors,
+): Promise<void> {
+  if (!codes) return;
+  const rows = await db
+    .selectFrom('townships')
+    .select('code')
+    .where('county_code', '=', countyCode)
+    .where('code', 'in', codes)
+    .execute();
+  const known = new Set(rows.map((r) => r.code));
+  codes.forEach((code, i) => {
+    if (!known.has(code))
+      errors.push({
+        field: `body.townshipCodes.${i}`,
+        message: `乡镇 ${code} 不是本县（${countyCode}）的乡镇`,
+      });
+  });
+}
 
 export function roundRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -33,8 +101,9 @@ export function roundRoutes(deps: ApiDeps): Router {
 
   /**
    * A coordinator starts the county's round. The catalogs in force now (the latest stored version, one per
-   * branch type: see catalogsInForce) are pinned: the workflow input carries them whole, the round row
-   * records their {id, version}; later imports never reach a running round.
+   * branch type: see catalogsInForce), or the versions `catalogs` picks, are pinned: the workflow input
+   * carries them whole, the round row records their {id, version}; later imports never reach a running
+   * round. `townshipCodes` limits the round to those townships' branches (docs/rounds.md).
    */
   route(
     r,
@@ -42,12 +111,17 @@ export function roundRoutes(deps: ApiDeps): Router {
       method: 'post',
       path: '/rounds',
       operationId: 'startRound',
-      summary: '启动本县的创建轮次（锁定当前生效的星级目录）',
+      summary: '启动本县的创建轮次（锁定所选或当前生效的星级目录，可限定乡镇）',
       tags,
       access: ['coordinator'],
       scope: { in: 'body', name: 'countyCode', level: 'county' },
       body: StartRoundRequest,
-      responses: { 201: RoundStarted, 404: '县级代码不在目录中', 409: '轮次已存在' },
+      responses: {
+        201: RoundStarted,
+        400: '请求参数无效，或所选目录版本不存在、同类支部重复选目录、乡镇不属于本县（errors 逐项指出字段）',
+        404: '县级代码不在目录中',
+        409: '轮次已存在',
+      },
     },
     async ({ body }, req, res) => {
       const actor = actorOf(req);
@@ -58,8 +132,11 @@ export function roundRoutes(deps: ApiDeps): Router {
         .where('code', '=', body.countyCode)
         .executeTakeFirst();
       if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
+      const errors: FieldErrors = [];
+      const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
+      await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
+      if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
       const workflowId = roundWorkflowId(body.roundId);
-      const catalogs = await catalogsInForce(deps.db);
       const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
       const input: AssessmentRoundInput = { ...body, catalogs };
       try {

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { sql } from 'kysely';
+import { CountyPath, CountyTownships, within } from '@fivestar/contracts';
+import { actorOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { forbidden, notFound } from '../problem';
+import { route } from '../routing';
+
+/** Reads of the directory the console needs beside the rounds (the directory itself is imported by admins). */
+export function directoryRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  /**
+   * The county's townships with their branch counts, from the directory a round launches from (not from a
+   * read model that may lag it): the start-round form picks townships from it.
+   */
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/counties/:countyCode/townships',
+      operationId: 'listCountyTownships',
+      summary: '本县各乡镇及其支部数（发起轮次时选择乡镇）',
+      tags: ['rounds'],
+      access: ['coordinator'],
+      scope: { in: 'path', name: 'countyCode', level: 'county' },
+      params: CountyPath,
+      responses: { 200: CountyTownships, 404: '县级代码不在目录中' },
+    },
+    async ({ params: { countyCode } }, req, res) => {
+      if (!within(actorOf(req).jurisdiction, countyCode)) throw forbidden('只能查看本县的乡镇');
+      const county = await deps.db
+        .selectFrom('counties')
+        .select('code')
+        .where('code', '=', countyCode)
+        .executeTakeFirst();
+      if (!county) throw notFound(`县级代码 ${countyCode} 不在目录中`);
+      const rows = await deps.db
+        .selectFrom('townships as t')
+        .leftJoin('branches as b', 'b.township_code', 't.code')
+        .select(['t.code', 't.name', sql<number>`count(b.code)::int`.as('branches')])
+        .where('t.county_code', '=', countyCode)
+        .groupBy(['t.code', 't.name'])
+        .orderBy('t.code')
+        .execute();
+      const body: CountyTownships = { countyCode, items: rows };
+      res.json(body);
+    },
+  );
+
+  return r;
+}
