@@ -352,6 +352,24 @@ describe('rounds, ledger, rankings, bulletins', () => {
     ]);
     expect(badId.code).toBe(2);
     expect(badId.err).toContain('--round-id：');
+    const good = await file('schedule.json', quietSchedule(600));
+    const badCatalog = await cli([...args, '--schedule', good, '--round-id', roundId, '--catalog', 'rural']);
+    expect(badCatalog.code).toBe(2);
+    expect(badCatalog.err).toContain('应为 目录标识@版本号');
+    // The server refuses a township of another county, naming it; nothing starts.
+    const outside = await cli([
+      ...args,
+      '--schedule',
+      good,
+      '--round-id',
+      roundId,
+      '--townships',
+      `${COUNTY}100,411098100`,
+      '--catalog',
+      'rural-default@1',
+    ]);
+    expect(outside.code).toBe(2);
+    expect(outside.err).toContain('body.townshipCodes.1');
     expect((await coordinator.get(`/api/rounds/${roundId}`)).status).toBe(404);
   });
 
@@ -383,12 +401,18 @@ describe('rounds, ledger, rankings, bulletins', () => {
     // Not a terminal: no progress bar, stderr stays empty.
     expect(watched.err).toBe('');
     const { round, progress } = watched.json();
-    expect(round.progress).toMatchObject({ launchDone: true, launched: demo.branches.length });
+    // The demo's branches and the one the directory import above added.
+    const branches = (
+      (await coordinator.get(`/api/counties/${COUNTY}/townships`)).body.items as { branches: number }[]
+    ).reduce((n, t) => n + t.branches, 0);
+    expect(branches).toBe(demo.branches.length + 1);
+    expect(round.progress).toMatchObject({ launchDone: true, launched: branches });
     expect(progress).toMatchObject({ roundId, byStatus: expect.any(Object) });
     const human = await cli(['rounds', 'progress', roundId]);
     expect(human.out).toContain(
-      `命令行测试（${roundId}，${COUNTY}，2026年）：启动完成，已启动 ${demo.branches.length} 个支部`,
+      `命令行测试（${roundId}，${COUNTY}，2026年）：启动完成，已启动 ${branches} 个支部`,
     );
+    expect(human.out).toContain('范围：全县；目录：rural-default 第1版');
     expect((await cli(['rounds', 'progress', 'no-such-round'])).code).toBe(2);
   });
 

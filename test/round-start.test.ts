@@ -153,6 +153,7 @@ test('a round of one township pins the picked version and launches that township
     60_000,
   );
   expect(round.body.catalogs).toEqual(pinned);
+  expect(round.body.townshipCodes).toEqual([TOWNSHIP]);
   // 30 branches read in 10 pages; the 10 of 城关镇 started, the others neither started nor skipped.
   expect(round.body.progress).toMatchObject({ pages: 10, launched: 10, skipped: 0 });
   expect(round.body.progress.runs).toBeGreaterThan(1);

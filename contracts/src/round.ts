@@ -205,6 +205,8 @@ export const RoundView = z.object({
   year: z.number().int(),
   title: z.string(),
   catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+  /** The townships the round covers; null: the whole county. */
+  townshipCodes: z.array(z.string()).nullable(),
   progress: RoundProgress,
 });
 export type RoundView = z.infer<typeof RoundView>;

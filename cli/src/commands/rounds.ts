@@ -2,7 +2,7 @@ import {
   RoundSchedule,
   STEP_LABELS,
   StartRoundRequest,
-  type RankingResult,
+  type CountyTownships,
   type RoundProgressResult,
   type RoundView,
   type Step,
@@ -20,12 +20,21 @@ export function intArg(value: string): number {
   return Number(value);
 }
 
+/** `rural-411099@2`: a catalog version to pin (commander hands strings; repeated flags collect). */
+export function catalogArg(value: string, earlier: { id: string; version: number }[] = []) {
+  const m = /^([a-z0-9-]{1,40})@(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('应为 目录标识@版本号，如 rural-411099@2');
+  return [...earlier, { id: m[1]!, version: Number(m[2]) }];
+}
+
 /** Request fields as the flags that give them, so an error names what the user typed. */
 const FLAG_OF: Record<string, string> = {
   roundId: '--round-id',
   countyCode: '--county',
   year: '--year',
   title: '--title',
+  townshipCodes: '--townships',
+  catalogs: '--catalog',
 };
 
 export function progressLines(round: RoundView, p: RoundProgressResult): string[] {
@@ -33,6 +42,7 @@ export function progressLines(round: RoundView, p: RoundProgressResult): string[
   const steps = Object.entries(p.byStep).filter(([, n]) => n > 0) as [Step, number][];
   return [
     `${round.title}（${round.roundId}，${round.countyCode}，${round.year}年）：${launch}，已启动 ${round.progress.launched} 个支部${round.progress.skipped ? `，跳过 ${round.progress.skipped} 个` : ''}`,
+    `范围：${round.townshipCodes ? `乡镇 ${round.townshipCodes.join('、')}` : '全县'}；目录：${round.catalogs.map((c) => `${c.id} 第${c.version}版`).join('，')}`,
     `支部 ${p.total} 个：进行中 ${p.byStatus.active}，已办结 ${p.byStatus.closed}，退出 ${p.byStatus.withdrawn}`,
     ...table([['环节', '支部数'], ...steps.map(([s, n]) => [STEP_LABELS[s], String(n)])]),
     ...table([
@@ -48,10 +58,12 @@ export function progressLines(round: RoundView, p: RoundProgressResult): string[
   ];
 }
 
-/** Branches the launcher will start: the county's count as the rankings know it (null if unknown). */
-async function branchesOf(api: Api, countyCode: string): Promise<number | null> {
+/** Branches the launcher will start: those of the round's townships in the directory (null if unknown). */
+async function branchesOf(api: Api, round: RoundView): Promise<number | null> {
   try {
-    return (await api.json<RankingResult>('GET', '/api/rankings', { query: { countyCode } })).county.branches;
+    const { items } = await api.json<CountyTownships>('GET', `/api/counties/${round.countyCode}/townships`);
+    const inRound = round.townshipCodes && new Set(round.townshipCodes);
+    return items.filter((t) => !inRound || inRound.has(t.code)).reduce((n, t) => n + t.branches, 0);
   } catch {
     return null;
   }
@@ -68,6 +80,8 @@ export const registerRounds: Register = (program, act) => {
     .requiredOption('--title <title>', '轮次名称')
     .requiredOption('--schedule <file>', '日程文件（JSON，RoundSchedule）')
     .option('--round-id <id>', '轮次编号（默认 <县级代码>-<年度>）')
+    .option('--townships <codes>', '只含这些乡镇的支部（逗号分隔的9位代码；默认全县）')
+    .option('--catalog <id@version>', '锁定这一版目录，替换同类支部的现行目录（可重复）', catalogArg)
     .action(
       act(async ({ out, api }, opts) => {
         const file: string = opts.schedule;
@@ -80,6 +94,8 @@ export const registerRounds: Register = (program, act) => {
             year: opts.year,
             title: opts.title,
             schedule,
+            townshipCodes: opts.townships?.split(',').map((c: string) => c.trim()),
+            catalogs: opts.catalog,
           },
           '参数有误，未启动轮次',
           FLAG_OF,
@@ -114,7 +130,7 @@ export const registerRounds: Register = (program, act) => {
         const path = `/api/rounds/${encodeURIComponent(roundId!)}`;
         let round = await client.json<RoundView>('GET', path);
         if (opts.watch && !round.progress.launchDone) {
-          const total = await branchesOf(client, round.countyCode);
+          const total = await branchesOf(client, round);
           const bar = progressBar(io, '启动支部');
           try {
             while (!round.progress.launchDone && !round.progress.closed) {

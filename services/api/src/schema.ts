@@ -46,6 +46,8 @@ export interface ApiDatabase {
     started_at: Generated<Date>;
     /** The catalogs pinned at the start, one per branch type (migration 0002). */
     catalogs: ColumnType<CatalogRef[], string | undefined, never>;
+    /** The townships the round covers; null: the whole county (migration 0006). */
+    township_codes: ColumnType<string[] | null, string | null | undefined, never>;
   };
   /** One row per catalog version; rows are never updated (a trigger refuses it). */
   catalogs: {

@@ -122,4 +122,10 @@ export const migrations: Record<string, Migration> = {
   },
   '0004_audit_log': auditLogMigration,
   '0005_identity': identity,
+  '0006_round_townships': {
+    async up(db: Kysely<unknown>) {
+      // null: the whole county (every round started before townships could be chosen).
+      await db.schema.alterTable('rounds').addColumn('township_codes', 'jsonb').execute();
+    },
+  },
 };

@@ -161,6 +161,7 @@ export function roundRoutes(deps: ApiDeps): Router {
           workflow_id: workflowId,
           started_by: actor.userId,
           catalogs: JSON.stringify(pinned),
+          township_codes: body.townshipCodes ? JSON.stringify(body.townshipCodes) : null,
         })
         .onConflict((oc) => oc.column('round_id').doNothing())
         .execute();
@@ -206,6 +207,7 @@ export function roundRoutes(deps: ApiDeps): Router {
         year: round.year,
         title: round.title,
         catalogs: round.catalogs,
+        townshipCodes: round.township_codes,
         progress,
       });
     },
