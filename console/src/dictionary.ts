@@ -1,4 +1,21 @@
-import { register } from './i18n';
+import type { Step } from '@fivestar/contracts';
+import { register, type Dictionary } from './i18n';
+
+/** `{group.key: text}` for a table of labels. */
+export const prefixed = (group: string, labels: Dictionary): Dictionary =>
+  Object.fromEntries(Object.entries(labels).map(([key, text]) => [`${group}.${key}`, text]));
+
+/** The cycle's steps (also the coordinator's `coord.step.*`). */
+export const STEP_LABELS: Record<Step, { zh: string; en: string }> = {
+  SELF_CHECK: { zh: '村自评', en: 'Self-check' },
+  TOWNSHIP_REVIEW: { zh: '乡镇审核', en: 'Township review' },
+  COUNTY_PRE_REVIEW: { zh: '县级预审', en: 'County pre-review' },
+  ON_SITE_OBSERVATION: { zh: '现场观摩', en: 'On-site observation' },
+  AWARD: { zh: '授星', en: 'Award' },
+  PUBLIC_NOTICE: { zh: '公示', en: 'Public notice' },
+  RECTIFICATION: { zh: '限期整改', en: 'Rectification' },
+  CLOSED: { zh: '已办结', en: 'Closed' },
+};
 
 /** Shared keys and the foundation's pages (login, layout, tasks, branch, forms). */
 register({
@@ -12,6 +29,9 @@ register({
   'nav.home': { zh: '首页', en: 'Home' },
   'nav.tasks': { zh: '我的待办', en: 'My tasks' },
   'nav.inbox': { zh: '通知', en: 'Inbox' },
+  'nav.coordinator': { zh: '专班工作台', en: 'Dashboard' },
+  'nav.rankings': { zh: '排名通报', en: 'Rankings' },
+  'nav.admin': { zh: '系统管理', en: 'Admin' },
   'nav.logout': { zh: '退出', en: 'Log out' },
   'nav.lang': { zh: 'English', en: '中文' },
   'login.title': { zh: '登录', en: 'Sign in' },
@@ -28,14 +48,7 @@ register({
 });
 
 register({
-  'step.SELF_CHECK': { zh: '村自评', en: 'Self-check' },
-  'step.TOWNSHIP_REVIEW': { zh: '乡镇审核', en: 'Township review' },
-  'step.COUNTY_PRE_REVIEW': { zh: '县级预审', en: 'County pre-review' },
-  'step.ON_SITE_OBSERVATION': { zh: '现场观摩', en: 'On-site observation' },
-  'step.AWARD': { zh: '授星', en: 'Award' },
-  'step.PUBLIC_NOTICE': { zh: '公示', en: 'Public notice' },
-  'step.RECTIFICATION': { zh: '限期整改', en: 'Rectification' },
-  'step.CLOSED': { zh: '已办结', en: 'Closed' },
+  ...prefixed('step', STEP_LABELS),
   'light.green': { zh: '绿灯', en: 'Green' },
   'light.yellow': { zh: '黄灯', en: 'Yellow' },
   'light.red': { zh: '红灯', en: 'Red' },
@@ -96,6 +109,13 @@ register({
   'form.selfCheck': { zh: '支部自评', en: 'Self-check' },
   'form.targetStars': { zh: '拟创星级', en: 'Stars claimed' },
   'form.points': { zh: '满分 {points}', en: 'max {points}' },
+  'form.score.notNumber': { zh: '请填写数字', en: 'Enter a number' },
+  'form.score.notInteger': { zh: '得分应为整数', en: 'Enter a whole number' },
+  'form.score.negative': { zh: '得分不能小于0', en: 'The score cannot be below 0' },
+  'form.score.tooHigh': {
+    zh: '得分不能超过该项满分 {points} 分',
+    en: 'The score cannot exceed the task’s {points} points',
+  },
   'form.upload': { zh: '上传', en: 'Upload' },
   'form.missing': { zh: '尚缺材料', en: 'Still missing' },
   'form.noneMissing': { zh: '材料已齐全', en: 'Nothing missing' },
@@ -106,6 +126,10 @@ register({
   'form.decision': { zh: '审核结论', en: 'Decision' },
   'form.returnTo': { zh: '退回到', en: 'Return to' },
   'form.reasons': { zh: '理由（每行一条）', en: 'Reasons (one per line)' },
+  'form.findings': {
+    zh: '发现的问题（授星后限期整改，每行一条，可不填）',
+    en: 'Findings to rectify after the award (one per line, optional)',
+  },
   'form.starApproved': { zh: '通过', en: 'Approved' },
   'form.observation': { zh: '观摩评分', en: 'Observation sheet' },
   'form.closeObservation': { zh: '结束观摩', en: 'Close observation' },
@@ -113,7 +137,10 @@ register({
   'form.rectification': { zh: '提交整改材料', en: 'Submit rectification' },
   'form.verify': { zh: '核验整改', en: 'Verify rectification' },
   'form.description': { zh: '整改情况', en: 'What was done' },
-  'form.accepted': { zh: '核验通过', en: 'Accepted' },
+  'form.accepted': { zh: '整改到位，予以销号', en: 'Done: close it out' },
+  'form.rejected': { zh: '整改不到位，退回重新整改', en: 'Not done: send it back' },
+  'form.closeOut': { zh: '销号', en: 'Close out' },
+  'form.sendBack': { zh: '退回整改', en: 'Send back' },
   'form.saved': { zh: '已提交', en: 'Submitted' },
 });
 
@@ -121,6 +148,16 @@ register({
   'finding.awaiting_evidence': { zh: '待提交整改材料', en: 'Awaiting evidence' },
   'finding.awaiting_verification': { zh: '待核验', en: 'Awaiting verification' },
   'finding.closed': { zh: '已销号', en: 'Closed' },
+  'finding.source': { zh: '{step}时提出', en: 'Raised at {step}' },
+  'finding.history.evidence': { zh: '提交整改材料', en: 'Evidence submitted' },
+  'finding.history.rejected': { zh: '核验未通过', en: 'Refused' },
+  'finding.history.closed': { zh: '核验通过，已销号', en: 'Accepted and closed out' },
+  'finding.files': {
+    zh: '整改照片或材料（可多选，上传后列入本页佐证材料）',
+    en: 'Photos or files (several allowed; listed with the evidence on this page)',
+  },
+  'finding.describe': { zh: '请写明整改情况', en: 'Describe what was done' },
+  'finding.attached': { zh: '附件：{files}', en: 'Files: {files}' },
 });
 
 register({
@@ -128,8 +165,96 @@ register({
   'detail.approved': { zh: '通过', en: 'approved' },
   'detail.observed': { zh: '观摩结束', en: 'observation closed' },
   'detail.awarded': { zh: '已确认评定', en: 'award confirmed' },
-  'detail.blue': { zh: '蓝色督办', en: 'blue escalation' },
-  'detail.yellow': { zh: '黄色督办', en: 'yellow escalation' },
-  'detail.red': { zh: '红色督办', en: 'red escalation' },
   'form.sheets': { zh: '已收到评分表 {count} 份', en: '{count} score sheets in' },
+});
+
+/**
+ * Codes the server sends, as the console shows them (read them with `label(group, value)` from i18n.ts;
+ * the admin's directory import shows its row outcomes with `label('importOutcome', outcome)`).
+ */
+register({
+  ...prefixed('branchType', {
+    rural: { zh: '农村', en: 'Rural' },
+    urban: { zh: '城市社区', en: 'Urban community' },
+    organ: { zh: '机关', en: 'Organ' },
+    enterprise: { zh: '企业', en: 'Enterprise' },
+  }),
+  ...prefixed('importOutcome', {
+    created: { zh: '新建', en: 'Created' },
+    updated: { zh: '已更新', en: 'Updated' },
+    unchanged: { zh: '无变化', en: 'Unchanged' },
+    rejected: { zh: '未导入', en: 'Rejected' },
+  }),
+  ...prefixed('catalogOutcome', {
+    new: { zh: '可导入为新版本', en: 'Can be imported as a new version' },
+    created: { zh: '已导入为新版本', en: 'Imported as a new version' },
+    unchanged: { zh: '与已存版本相同，无需导入', en: 'Same as the stored version' },
+    conflict: { zh: '与已存版本冲突', en: 'Conflicts with a stored version' },
+  }),
+  ...prefixed('webhookKind', {
+    wecom: { zh: '企业微信', en: 'WeCom' },
+    dingtalk: { zh: '钉钉', en: 'DingTalk' },
+  }),
+  ...prefixed('deliveryStatus', {
+    pending: { zh: '待发送', en: 'Pending' },
+    sent: { zh: '已送达', en: 'Sent' },
+    failed: { zh: '发送失败（将重试）', en: 'Failed (will retry)' },
+    dead: { zh: '已放弃', en: 'Given up' },
+  }),
+  ...prefixed('channel', {
+    webhook: { zh: '群机器人', en: 'Webhook' },
+    email: { zh: '邮件', en: 'Email' },
+    sms: { zh: '短信', en: 'SMS' },
+  }),
+  ...prefixed('notice', {
+    step_opened: { zh: '新待办', en: 'New task' },
+    reminder: { zh: '到期提醒', en: 'Reminder' },
+    overdue: { zh: '逾期', en: 'Overdue' },
+    escalation: { zh: '督办', en: 'Escalation' },
+    urge: { zh: '催办', en: 'Urged' },
+    extension_requested: { zh: '延期申请', en: 'Extension requested' },
+    extension_decided: { zh: '延期审批', en: 'Extension decided' },
+    withdrawn: { zh: '不参与', en: 'Withdrawn' },
+    public_notice: { zh: '公示', en: 'Public notice' },
+    revocation_proposed: { zh: '摘星建议', en: 'Revocation proposed' },
+    star_revoked: { zh: '摘星', en: 'Star revoked' },
+    award_published: { zh: '授星结果', en: 'Award published' },
+    bulletin: { zh: '通报', en: 'Bulletin' },
+  }),
+  ...prefixed('taskKind', {
+    step: { zh: '环节办理', en: 'Step' },
+    rectification_evidence: { zh: '提交整改材料', en: 'Rectification evidence' },
+    rectification_verify: { zh: '核验整改', en: 'Verify a rectification' },
+    extension_decision: { zh: '延期审批', en: 'Extension decision' },
+    revocation_decision: { zh: '摘星审批', en: 'Revocation decision' },
+  }),
+});
+
+// The coordinator's start-round form: catalog versions, townships, the escalation ladder, policies.
+register({
+  'start.catalogVersion': { zh: '{title} · 第{version}版', en: '{title} · v{version}' },
+  'start.catalogInForce': { zh: '{title} · 第{version}版（现行）', en: '{title} · v{version} (in force)' },
+  'start.all': { zh: '全选', en: 'All' },
+  'start.none': { zh: '全不选', en: 'None' },
+  'start.townshipsChosen': {
+    zh: '已选 {townships} 个乡镇，共 {branches} 个支部',
+    en: '{townships} townships chosen, {branches} branches',
+  },
+  'start.branchCount': { zh: '{n} 个支部', en: '{n} branches' },
+  'start.ladder': { zh: '逾期督办层级与政策', en: 'Escalation ladder and policies' },
+  'start.rung': { zh: '督办级别', en: 'Level' },
+  'start.rungAfter': { zh: '逾期后（工作日）', en: 'Working days overdue' },
+  'start.rungRole': { zh: '通知角色', en: 'Notify role' },
+  'start.rungScope': { zh: '通知范围', en: 'At' },
+  'start.scope.branch': { zh: '本支部', en: 'The branch' },
+  'start.scope.township': { zh: '所属乡镇', en: 'Its township' },
+  'start.scope.county': { zh: '所属县', en: 'Its county' },
+  'start.policy.revocation': {
+    zh: '整改末级督办仍未完成时，向专班提出摘星建议',
+    en: 'At the last rung of a failing rectification, propose revoking a star',
+  },
+  'start.policy.capstone': {
+    zh: '支部过硬星须同时获得其他各星',
+    en: 'The branch star only together with every other star',
+  },
 });

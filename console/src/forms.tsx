@@ -11,17 +11,18 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /**
- * One command form's life: validate with the contract's schema, send once (the button is disabled while
- * pending), keep the client's or the server's field messages.
+ * One command form's life: validate with the contract's schema (and the form's own checks, `refused`:
+ * messages by field for what the schema cannot know), send once (the button is disabled while pending),
+ * keep the client's or the server's field messages.
  */
 export function useCommand<S extends z.ZodType>(schema: S, send: (body: z.output<S>) => Promise<unknown>) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState(false);
-  async function submit(input: unknown): Promise<boolean> {
+  async function submit(input: unknown, refused: FieldErrors = {}): Promise<boolean> {
     if (pending) return false;
     const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error));
+    if (!parsed.success || Object.keys(refused).length > 0) {
+      setErrors({ ...(parsed.success ? {} : fieldErrors(parsed.error)), ...refused });
       return false;
     }
     setErrors({});

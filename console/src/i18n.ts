@@ -28,6 +28,12 @@ export function tOr(key: string, fallback: string): string {
   return key in dictionary ? t(key) : fallback;
 }
 
+/**
+ * The label of a code the server sends (an enum value registered as `group.value`: `level.red`,
+ * `role.admin`, `importOutcome.created`…); a value without a label shows as it is.
+ */
+export const label = (group: string, value: string): string => tOr(`${group}.${value}`, value);
+
 export function setLang(next: Lang): void {
   lang = next;
   localStorage.setItem(LANG_KEY, next);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError } from '../../api';
-import { t } from '../../i18n';
+import { label, t } from '../../i18n';
 import { useApi } from '../../use-api';
 
 interface CatalogSummary {
@@ -34,7 +34,7 @@ export function CatalogsPanel() {
         message?: string;
       }>('/catalogs/import', { blob, query: { dryRun: String(dryRun) } });
       setOutcome({
-        text: `${res.id} v${res.version}: ${res.outcome ?? res.status}${res.message ? ` — ${res.message}` : ''}`,
+        text: `${res.id} v${res.version}：${label('catalogOutcome', res.outcome ?? res.status ?? '')}${res.message ? ` — ${res.message}` : ''}`,
         errors: [],
         checked: dryRun && res.outcome !== 'conflict',
       });
@@ -59,7 +59,7 @@ export function CatalogsPanel() {
           {catalogs.data?.items.map((c) => (
             <tr key={c.id}>
               <td>{c.id}</td>
-              <td>{c.branchType}</td>
+              <td>{label('branchType', c.branchType)}</td>
               <td>{c.versions.map((v) => `v${v.version}`).join('、')}</td>
               <td>{c.inForce ? '✓' : ''}</td>
             </tr>

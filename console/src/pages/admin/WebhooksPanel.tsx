@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { WebhookBody, WebhookKind, type Delivery, type Webhook } from '@fivestar/contracts';
+import { DeliveryStatus, WebhookBody, WebhookKind, type Delivery, type Webhook } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
-import { t } from '../../i18n';
+import { label, t } from '../../i18n';
 import { useApi } from '../../use-api';
 
 /** 群机器人: the list, and one form that creates (no id) or replaces (an id) a webhook. */
@@ -36,7 +36,7 @@ export function WebhooksPanel() {
                 </button>
               </td>
               <td>{h.jurisdiction}</td>
-              <td>{h.kind}</td>
+              <td>{label('webhookKind', h.kind)}</td>
               <td className="wrap">{h.url}</td>
               <td>{h.active ? t('admin.enabled') : t('admin.disabled')}</td>
             </tr>
@@ -70,7 +70,9 @@ export function WebhooksPanel() {
           {t('admin.kind')}
           <select value={values.kind} onChange={(e) => setValues({ ...values, kind: e.target.value })}>
             {WebhookKind.options.map((k) => (
-              <option key={k}>{k}</option>
+              <option key={k} value={k}>
+                {label('webhookKind', k)}
+              </option>
             ))}
           </select>
         </label>
@@ -118,9 +120,11 @@ export function DeliveriesPanel() {
       <label className="inline">
         {t('admin.status')}
         <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="delivery-status">
-          <option value="" />
-          {['pending', 'sent', 'failed', 'dead'].map((s) => (
-            <option key={s}>{s}</option>
+          <option value="">{t('admin.anyStatus')}</option>
+          {DeliveryStatus.options.map((s) => (
+            <option key={s} value={s}>
+              {label('deliveryStatus', s)}
+            </option>
           ))}
         </select>
       </label>
@@ -140,8 +144,8 @@ export function DeliveriesPanel() {
           {deliveries.data?.items.map((d) => (
             <tr key={d.id}>
               <td className="wrap">{d.title}</td>
-              <td>{d.channel}</td>
-              <td>{d.status}</td>
+              <td>{label('channel', d.channel)}</td>
+              <td>{label('deliveryStatus', d.status)}</td>
               <td className="num">{d.attempts}</td>
               <td className="wrap">{d.lastError}</td>
               <td>

@@ -49,6 +49,7 @@ register({
   'admin.status': { zh: '状态', en: 'Status' },
   'admin.attempts': { zh: '尝试次数', en: 'Attempts' },
   'admin.lastError': { zh: '最近错误', en: 'Last error' },
+  'admin.anyStatus': { zh: '全部状态', en: 'Any status' },
   'admin.retry': { zh: '重试', en: 'Retry' },
   'admin.channel': { zh: '渠道', en: 'Channel' },
   'admin.titleCol': { zh: '标题', en: 'Title' },

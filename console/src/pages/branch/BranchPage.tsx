@@ -52,7 +52,7 @@ export function BranchPage() {
             <Timeline entries={state.timeline} />
             <div>
               <EvidenceList items={evidence.data?.items ?? []} />
-              <Findings base={base} findings={state.findings} />
+              <Findings base={base} findings={state.findings} onChanged={reload} />
             </div>
           </div>
         </article>

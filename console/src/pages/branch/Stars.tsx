@@ -1,5 +1,6 @@
 import type { BranchState } from '@fivestar/contracts';
 import { t } from '../../i18n';
+import { starName } from '../../stars';
 
 /**
  * Each star's status: before the award, the claim and every review level's verdict; after it, the award
@@ -39,7 +40,7 @@ export function Stars({ state }: { state: BranchState }) {
             ))
           : state.targetStars.map((star) => (
               <div key={star} className="star-card" data-testid="star-card" data-star={star}>
-                <strong>{star}</strong> · {t('branch.claimed')}
+                <strong>{starName(star)}</strong> · {t('branch.claimed')}
                 {Object.entries(state.reviews).map(([level, verdicts]) => {
                   const v = verdicts?.find((x) => x.star === star);
                   return (

@@ -1,5 +1,8 @@
 import type { TimelineEntry } from '@fivestar/contracts';
-import { t, tOr } from '../../i18n';
+import { label, t, tOr } from '../../i18n';
+
+/** A step returned to, an escalation level, a decision, or the workflow's own words. */
+const detailText = (d: string) => tOr(`step.${d}`, tOr(`level.${d}`, label('detail', d)));
 
 /** Every step's events, oldest first: who signed or returned, when, with the decision and reasons. */
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
@@ -12,7 +15,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
             <strong>{t(`step.${e.step}`)}</strong> · {t(`branch.action.${e.action}`)}
             {e.actor && ` · ${e.actor.name}`}
             <div className="muted">{new Date(e.at).toLocaleString()}</div>
-            {e.detail && <div>{tOr(`step.${e.detail}`, tOr(`detail.${e.detail}`, e.detail))}</div>}
+            {e.detail && <div>{detailText(e.detail)}</div>}
             {e.reasons && (
               <ul data-testid="timeline-reasons">
                 {e.reasons.map((r) => (

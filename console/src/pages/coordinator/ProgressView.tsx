@@ -19,7 +19,7 @@ export function ProgressView({
             const n = progress.byStep[step] ?? 0;
             return (
               <li key={step} data-testid={`funnel-${step}`}>
-                <span className="funnel-label">{t(`coord.step.${step}`)}</span>
+                <span className="funnel-label">{t(`step.${step}`)}</span>
                 <span className="funnel-bar" style={{ width: `${(n / widest) * 100}%` }} />
                 <span className="num">{n}</span>
               </li>
@@ -35,7 +35,7 @@ export function ProgressView({
               <tr>
                 <th>{t('coord.township')}</th>
                 {STEPS.map((s) => (
-                  <th key={s}>{t(`coord.step.${s}`)}</th>
+                  <th key={s}>{t(`step.${s}`)}</th>
                 ))}
                 <th>{t('coord.total')}</th>
                 <th>{t('coord.overdueCount')}</th>

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { LedgerResult, LedgerRow, Task } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { t } from '../../i18n';
+import { LevelBadge } from '../../layout/LevelBadge';
 import { useApi } from '../../use-api';
 
 /** The branch (or its finding) a piece of work belongs to, as an API path. */
@@ -59,9 +60,7 @@ function ItemsTable({ rows, testid }: { rows: LedgerRow[]; testid: string }) {
             <td className="wrap">{r.title}</td>
             <td>{when(r.deadline)}</td>
             <td>
-              {r.escalationLevel && (
-                <span className={`level level-${r.escalationLevel}`}>{r.escalationLevel}</span>
-              )}
+              <LevelBadge level={r.escalationLevel} />
             </td>
             <td>
               {outcome[r.key] ?? (

@@ -1,3 +1,4 @@
+import { prefixed, STEP_LABELS } from '../../dictionary';
 import { register } from '../../i18n';
 
 register({
@@ -6,7 +7,7 @@ register({
   'coord.roundId': { zh: '轮次编号', en: 'Round id' },
   'coord.year': { zh: '年度', en: 'Year' },
   'coord.roundTitle': { zh: '轮次名称', en: 'Title' },
-  'coord.catalogs': { zh: '将锁定的现行目录', en: 'Catalogs in force (pinned)' },
+  'coord.catalogs': { zh: '锁定的星级目录（每类支部一个）', en: 'Catalogs to pin (one per branch type)' },
   'coord.branches': { zh: '参与支部（按乡镇）', en: 'Branches by township' },
   'coord.schedule': { zh: '时限（工作日）与到期预览', en: 'Schedule (working days) and due dates' },
   'coord.step': { zh: '环节', en: 'Step' },
@@ -55,25 +56,6 @@ register({
   'coord.keepStar': { zh: '保留星级', en: 'Keep the star' },
   'coord.reasons': { zh: '理由', en: 'Reasons' },
   'coord.done': { zh: '已处理', en: 'Done' },
-  ...Object.fromEntries(
-    (
-      [
-        ['SELF_CHECK', '村自评', 'Self-check'],
-        ['TOWNSHIP_REVIEW', '乡镇审核', 'Township review'],
-        ['COUNTY_PRE_REVIEW', '县级预审', 'County pre-review'],
-        ['ON_SITE_OBSERVATION', '现场观摩', 'On-site observation'],
-        ['AWARD', '授星', 'Award'],
-        ['PUBLIC_NOTICE', '公示', 'Public notice'],
-        ['RECTIFICATION', '限期整改', 'Rectification'],
-        ['CLOSED', '已办结', 'Closed'],
-      ] as const
-    ).map(([step, zh, en]) => [`coord.step.${step}`, { zh, en }]),
-  ),
-});
-
-// The header's entries to these pages (layout/Layout.tsx lists them).
-register({
-  'nav.coordinator': { zh: '专班工作台', en: 'Dashboard' },
-  'nav.rankings': { zh: '排名通报', en: 'Rankings' },
-  'nav.admin': { zh: '系统管理', en: 'Admin' },
+  // StartRoundForm names its steps by these.
+  ...prefixed('coord.step', STEP_LABELS),
 });

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { ListTasksResult } from '@fivestar/contracts';
+import type { TaskPage } from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
@@ -29,7 +29,7 @@ export function HomePage() {
 /** The secretary's branch in the rounds it has tasks in (its jurisdiction is the branch code). */
 function MyBranch() {
   const user = useUser();
-  const tasks = useApi<ListTasksResult>('/tasks', { status: 'all', limit: 50 });
+  const tasks = useApi<TaskPage>('/tasks', { status: 'all', limit: 50 });
   const rounds = [
     ...new Set((tasks.data?.items ?? []).map((i) => i.roundId).filter((r): r is string => !!r)),
   ];

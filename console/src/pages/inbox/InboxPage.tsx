@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { InboxResult, Notice } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
-import { t } from '../../i18n';
+import { label, t } from '../../i18n';
+import { LevelBadge } from '../../layout/LevelBadge';
 import { useApi } from '../../use-api';
 import './messages';
 import '../coordinator/tables.css';
@@ -107,10 +108,11 @@ export function InboxPage() {
               />
             )}
             <div className="notice-body">
+              <span className="tag" data-testid="notice-kind">
+                {label('notice', n.kind)}
+              </span>
               <strong className="wrap">{n.title}</strong>
-              {n.escalationLevel && (
-                <span className={`level level-${n.escalationLevel}`}>{n.escalationLevel}</span>
-              )}
+              <LevelBadge level={n.escalationLevel} />
               <p className="wrap">{n.body}</p>
               <span className="muted">{n.createdAt.slice(0, 16).replace('T', ' ')}</span>{' '}
               <NoticeLinks notice={n} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { beijingDate, type BulletinItem, type BulletinResult } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { t } from '../../i18n';
+import { LevelBadge } from '../../layout/LevelBadge';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { MovementArrow } from './Movement';
@@ -34,9 +35,7 @@ function ItemsTable({ items, testid }: { items: BulletinItem[]; testid: string }
             </td>
             <td className="wrap">
               {i.title}
-              {i.escalation && (
-                <span className={`level level-${i.escalation.level}`}>{i.escalation.level}</span>
-              )}
+              <LevelBadge level={i.escalation?.level} />
             </td>
             <td className="num">{i.daysOverdue}</td>
           </tr>
@@ -65,6 +64,20 @@ export function BulletinPage() {
     }
   };
   const b = bulletin.data;
+  const missing = bulletin.error?.status === 404;
+  // One button (the same test id) where it is needed: in the explanation when the month has none yet.
+  const snapshotButton = coordinator && (
+    <button
+      type="button"
+      className={b ? 'secondary' : undefined}
+      data-testid="bulletin-snapshot"
+      onClick={() =>
+        void act(() => api('/bulletins/snapshot', { json: { countyCode, period } }), t('rank.snapshotTaken'))
+      }
+    >
+      {t(b ? 'rank.retake' : 'rank.snapshot', { period })}
+    </button>
+  );
   return (
     <div className="rankings" data-testid="bulletin-page">
       <h1>{t('rank.bulletin')}</h1>
@@ -78,20 +91,9 @@ export function BulletinPage() {
             data-testid="bulletin-period"
           />
         </label>
-        {coordinator && (
+        {coordinator && b && (
           <>
-            <button
-              type="button"
-              data-testid="bulletin-snapshot"
-              onClick={() =>
-                void act(
-                  () => api('/bulletins/snapshot', { json: { countyCode, period } }),
-                  t('rank.takenAt'),
-                )
-              }
-            >
-              {t('rank.snapshot')}
-            </button>
+            {snapshotButton}
             <button
               type="button"
               className="secondary"
@@ -146,9 +148,17 @@ export function BulletinPage() {
           </span>
         )}
       </div>
-      {bulletin.error && (
-        <p className="muted" data-testid="bulletin-missing">
-          {bulletin.error.status === 404 ? t('rank.noBulletin') : bulletin.error.message}
+      {missing && (
+        <section className="panel" data-testid="bulletin-missing">
+          <h2>{t('rank.noBulletin', { period })}</h2>
+          <p>{t('rank.whatSnapshot')}</p>
+          <p>{t(coordinator ? 'rank.takeIt' : 'rank.askCoordinator')}</p>
+          {snapshotButton}
+        </section>
+      )}
+      {bulletin.error && !missing && (
+        <p className="field-error" role="alert">
+          {bulletin.error.message}
         </p>
       )}
       {b && (

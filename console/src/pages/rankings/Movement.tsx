@@ -1,13 +1,14 @@
 import type { Movement } from '@fivestar/contracts';
+import { t } from '../../i18n';
 
-const ARROWS: Record<Movement, string> = { up: '↑', down: '↓', same: '→', new: '新' };
+const ARROWS: Record<Exclude<Movement, 'new'>, string> = { up: '↑', down: '↓', same: '→' };
 
 /** ↑ better than before, ↓ worse; nothing without a previous round or period. */
 export function MovementArrow({ movement }: { movement: Movement | null }) {
   if (!movement) return <span className="muted">–</span>;
   return (
     <span className={`move move-${movement}`} data-movement={movement}>
-      {ARROWS[movement]}
+      {movement === 'new' ? t('rank.new') : ARROWS[movement]}
     </span>
   );
 }

@@ -5,7 +5,7 @@ import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { BarChartBox } from './charts';
 import { MovementArrow } from './Movement';
-import { starName } from './stars';
+import { starName } from '../../stars';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';

@@ -21,11 +21,24 @@ register({
   'rank.levelN': { zh: '{n}星', en: '{n} stars' },
   'rank.bulletin': { zh: '月度通报', en: 'Monthly bulletin' },
   'rank.period': { zh: '月份', en: 'Month' },
-  'rank.snapshot': { zh: '生成本月排名快照', en: 'Take the snapshot' },
+  'rank.snapshot': { zh: '生成 {period} 的排名快照', en: 'Take the snapshot of {period}' },
+  'rank.retake': { zh: '重新生成快照', en: 'Take it again' },
   'rank.publish': { zh: '发布通报', en: 'Publish' },
   'rank.published': { zh: '已发布', en: 'Published' },
   'rank.snapshotTaken': { zh: '已生成快照', en: 'Snapshot taken' },
-  'rank.noBulletin': { zh: '该月尚无排名快照', en: 'No snapshot for this month yet' },
+  'rank.noBulletin': { zh: '{period} 还没有排名快照', en: 'No ranking snapshot for {period} yet' },
+  'rank.whatSnapshot': {
+    zh: '月度通报依据排名快照生成：快照记下生成那一刻各乡镇、各支部的星级和名次，以及逾期、督办事项，并与上月快照比较升降。生成后即可查看、发布和导出通报；当月可重新生成，以最后一次为准。',
+    en: 'The monthly bulletin is made from a ranking snapshot: the stars and ranks of every township and branch, and the overdue and escalated items, as they stand when it is taken, compared with the previous month. Once taken, the bulletin can be read, published and exported; retaking it within the month replaces it.',
+  },
+  'rank.takeIt': {
+    zh: '请点击下方按钮生成快照（通常在月末或通报会前生成）。',
+    en: 'Take the snapshot with the button below (usually at the end of the month).',
+  },
+  'rank.askCoordinator': {
+    zh: '快照由县级专班生成，请联系专班。',
+    en: 'The county coordinators take the snapshot; ask them.',
+  },
   'rank.takenAt': { zh: '快照时间', en: 'Taken at' },
   'rank.previous': { zh: '对比月份', en: 'Compared with' },
   'rank.openHtml': { zh: '查看网页版通报', en: 'Open the HTML bulletin' },
@@ -36,5 +49,6 @@ register({
   'rank.overdue': { zh: '逾期事项', en: 'Overdue items' },
   'rank.escalated': { zh: '督办事项', en: 'Escalated items' },
   'rank.daysOverdue': { zh: '逾期天数', en: 'Days overdue' },
+  'rank.new': { zh: '新', en: 'new' },
   'rank.item': { zh: '事项', en: 'Item' },
 });

@@ -4,12 +4,14 @@ import type {
   BulkClaimResult,
   BulkUrgeResult,
   Light,
-  ListTasksResult,
   Task,
+  TaskPage,
+  TaskRow,
   TaskView,
 } from '@fivestar/contracts';
 import { api } from '../../api';
-import { t } from '../../i18n';
+import { label, t } from '../../i18n';
+import { LevelBadge } from '../../layout/LevelBadge';
 import { Status } from '../../layout/Status';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
@@ -24,24 +26,36 @@ export interface TaskFilters {
 
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
 /** Overdue (red) first, then the nearest deadline. */
-const byUrgency = (a: Task, b: Task) =>
+const byUrgency = (a: TaskRow, b: TaskRow) =>
   LIGHT_ORDER[a.light] - LIGHT_ORDER[b.light] || a.deadline.localeCompare(b.deadline);
 
 export const branchLink = (task: Pick<Task, 'roundId' | 'branchId'>) =>
   task.roundId && task.branchId ? `/rounds/${task.roundId}/branches/${task.branchId}` : null;
+
+/** The village's name on one line (the whole name in its title), its code small beside it. */
+function BranchName({ task }: { task: TaskRow }) {
+  if (!task.branchId) return <>—</>;
+  const name = task.branchName ?? task.branchId;
+  return (
+    <span className="branch-cell" title={`${name}（${task.branchId}）`} data-testid="task-branch">
+      <span className="ellipsis branch-name">{name}</span>
+      {task.branchName && <small className="muted">{task.branchId}</small>}
+    </span>
+  );
+}
 
 type ItemResult = { ok: boolean; message?: string };
 
 /** A view of the caller's tasks as a table, with selection for bulk claim and (for those who may) bulk urge. */
 export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilters }) {
   const user = useUser();
-  const loaded = useApi<ListTasksResult>('/tasks', { view, limit: 200, ...filters });
+  const loaded = useApi<TaskPage>('/tasks', { view, limit: 200, ...filters });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [results, setResults] = useState<Record<string, ItemResult>>({});
   const [pending, setPending] = useState(false);
   const canUrge = user?.role === 'coordinator' || user?.role === 'township_reviewer';
 
-  async function bulk(action: 'claim' | 'urge', items: Task[]) {
+  async function bulk(action: 'claim' | 'urge', items: TaskRow[]) {
     setPending(true);
     try {
       const out: Record<string, ItemResult> = {};
@@ -152,7 +166,7 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
                             data-testid="task-select"
                           />
                         </td>
-                        <td>
+                        <td className="nowrap">
                           <span className={`light light-${task.light}`} />
                           {t(`light.${task.light}`)}
                         </td>
@@ -170,10 +184,14 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
                             </div>
                           )}
                         </td>
-                        <td>{task.step ? t(`step.${task.step}`) : '—'}</td>
-                        <td>{task.branchId ?? '—'}</td>
+                        <td>{task.step ? t(`step.${task.step}`) : label('taskKind', task.kind)}</td>
+                        <td>
+                          <BranchName task={task} />
+                        </td>
                         <td>{new Date(task.deadline).toLocaleString()}</td>
-                        <td>{task.escalationLevel ? t(`level.${task.escalationLevel}`) : '—'}</td>
+                        <td>
+                          <LevelBadge level={task.escalationLevel} />
+                        </td>
                         <td data-testid="task-assignee">{task.assignee?.name ?? '—'}</td>
                       </tr>
                     );

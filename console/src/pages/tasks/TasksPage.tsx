@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router';
 import { HUMAN_STEPS, type TaskView } from '@fivestar/contracts';
 import { t } from '../../i18n';
+import { STAR_CODES, starName } from '../../stars';
 import { TaskList, type TaskFilters } from './TaskList';
 
 const VIEWS: TaskView[] = ['todo', 'done', 'overdue', 'cc'];
@@ -71,11 +72,18 @@ export function TasksPage() {
         </label>
         <label>
           {t('tasks.star')}
-          <input
-            defaultValue={filters.star}
-            onBlur={(e) => set('star', e.target.value.trim())}
+          <select
+            value={filters.star ?? ''}
+            onChange={(e) => set('star', e.target.value)}
             data-testid="filter-star"
-          />
+          >
+            <option value="">{t('tasks.all')}</option>
+            {STAR_CODES.map((code) => (
+              <option key={code} value={code}>
+                {starName(code)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t('tasks.light')}

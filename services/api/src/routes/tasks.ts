@@ -6,8 +6,11 @@ import {
   TaskHistoryQuery,
   TaskKeyBody,
   TaskListQuery,
+  TaskPage,
   TaskTargetBody,
   type Actor,
+  type Task,
+  type TaskRow,
   type TaskTarget,
   type Viewer,
 } from '@fivestar/contracts';
@@ -53,6 +56,17 @@ export function taskRoutes(deps: ApiDeps): Router {
     });
   }
 
+  /** The page's branch names from the directory, in one query (the ledger keeps codes only). */
+  async function withBranchNames(items: Task[]): Promise<TaskRow[]> {
+    const codes = [...new Set(items.flatMap((i) => (i.branchId ? [i.branchId] : [])))];
+    const rows =
+      codes.length === 0
+        ? []
+        : await deps.db.selectFrom('branches').select(['code', 'name']).where('code', 'in', codes).execute();
+    const names = new Map(rows.map((b) => [b.code, b.name]));
+    return items.map((i) => ({ ...i, branchName: (i.branchId && names.get(i.branchId)) || null }));
+  }
+
   const acting = (req: Request) => {
     const a = actorOf(req);
     return { viewer: viewerOf(a), name: a.name };
@@ -67,14 +81,13 @@ export function taskRoutes(deps: ApiDeps): Router {
       operationId: 'listTasks',
       summary: '我的任务（待办、已办、逾期、抄送）',
       query: TaskListQuery,
-      responses: { 200: tasks.list.result },
+      responses: { 200: TaskPage },
     },
     async ({ query }, req, res) => {
-      res.json(
-        await viaService(() =>
-          callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...query }),
-        ),
+      const page = await viaService(() =>
+        callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...query }),
       );
+      res.json({ ...page, items: await withBranchNames(page.items) });
     },
   );
 

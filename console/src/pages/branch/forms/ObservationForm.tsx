@@ -5,6 +5,7 @@ import { t } from '../../../i18n';
 import { useUser } from '../../../session';
 import { claimedStars } from '../model';
 import { readScores, ScoreInputs } from './ScoreInputs';
+import { FindingsInput, readFindings } from './FindingsInput';
 import type { StepFormProps } from './StepForm';
 
 /** 现场观摩: this observer's score sheet (a later one replaces it), and closing once the quorum is in. */
@@ -24,7 +25,8 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
         data-testid="observation-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void record.submit({ scores: readScores(new FormData(e.currentTarget)) });
+          const { scores, errors } = readScores(e.currentTarget);
+          void record.submit({ scores, findings: readFindings(new FormData(e.currentTarget)) }, errors);
         }}
       >
         <h2>{t('form.observation')}</h2>
@@ -34,6 +36,7 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
             <ScoreInputs tasks={star.tasks} errors={record.errors} initial={mine?.scores} />
           </fieldset>
         ))}
+        <FindingsInput errors={record.errors} />
         <FieldError errors={record.errors} name="form" />
         {mine && <p className="ok">{t('form.saved')}</p>}
         <SubmitButton pending={record.pending} testId="observation-submit" />

@@ -3,6 +3,8 @@ import { HUMAN_STEPS, Review } from '@fivestar/contracts';
 import { api } from '../../../api';
 import { FieldError, lines, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
+import { starName } from '../../../stars';
+import { FindingsInput, readFindings } from './FindingsInput';
 import type { StepFormProps } from './StepForm';
 
 /** 乡镇审核 / 县级预审: approve with a verdict per claimed star, or return to an earlier step with reasons. */
@@ -24,6 +26,7 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
             ? { decision, returnTo: form.get('returnTo') || undefined, reasons: lines(form.get('reasons')) }
             : {
                 decision,
+                findings: readFindings(form),
                 stars: state.targetStars.map((star) => {
                   const approved = form.get(`approved:${star}`) === 'on';
                   return {
@@ -53,25 +56,28 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
         ))}
       </fieldset>
       {decision === 'approve' ? (
-        state.targetStars.map((star, i) => (
-          <fieldset key={star} data-testid="star-verdict" data-star={star}>
-            <legend>{star}</legend>
-            <label className="inline">
-              <input
-                type="checkbox"
-                name={`approved:${star}`}
-                defaultChecked
-                data-testid={`approve-${star}`}
-              />
-              {t('form.starApproved')}
-            </label>
-            <label>
-              {t('form.reasons')}
-              <textarea name={`reasons:${star}`} rows={2} data-testid={`star-reasons-${star}`} />
-              <FieldError errors={cmd.errors} name={`stars.${i}.reasons`} />
-            </label>
-          </fieldset>
-        ))
+        <>
+          {state.targetStars.map((star, i) => (
+            <fieldset key={star} data-testid="star-verdict" data-star={star}>
+              <legend>{starName(star)}</legend>
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  name={`approved:${star}`}
+                  defaultChecked
+                  data-testid={`approve-${star}`}
+                />
+                {t('form.starApproved')}
+              </label>
+              <label>
+                {t('form.reasons')}
+                <textarea name={`reasons:${star}`} rows={2} data-testid={`star-reasons-${star}`} />
+                <FieldError errors={cmd.errors} name={`stars.${i}.reasons`} />
+              </label>
+            </fieldset>
+          ))}
+          <FindingsInput errors={cmd.errors} />
+        </>
       ) : (
         <>
           <label>

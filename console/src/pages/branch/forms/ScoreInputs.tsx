@@ -2,6 +2,7 @@ import type { CatalogTask } from '@fivestar/contracts';
 import { FieldError } from '../../../forms';
 import type { FieldErrors } from '../../../api';
 import { t } from '../../../i18n';
+import { scoreProblem } from './scores';
 
 const PREFIX = 'score:';
 
@@ -44,10 +45,19 @@ export function ScoreInputs({
   );
 }
 
-/** The filled score inputs as numbers (left empty: not sent; not a number: NaN, which the schema refuses). */
-export function readScores(form: FormData): Record<string, number> {
+/**
+ * The filled score inputs as numbers (left empty: not sent), and a message for each one refused here:
+ * not a whole number, or outside 0 to the task's points (the input's `max`).
+ */
+export function readScores(form: HTMLFormElement): { scores: Record<string, number>; errors: FieldErrors } {
   const scores: Record<string, number> = {};
-  for (const [name, value] of form.entries())
-    if (name.startsWith(PREFIX) && value !== '') scores[name.slice(PREFIX.length)] = Number(value);
-  return scores;
+  const errors: FieldErrors = {};
+  for (const input of form.querySelectorAll<HTMLInputElement>(`input[name^="${PREFIX}"]`)) {
+    const code = input.name.slice(PREFIX.length);
+    const points = Number(input.max);
+    const problem = scoreProblem(input.value, points, input.validity.badInput);
+    if (problem) errors[`scores.${code}`] = t(`form.score.${problem}`, { points });
+    else if (input.value.trim() !== '') scores[code] = Number(input.value);
+  }
+  return { scores, errors };
 }

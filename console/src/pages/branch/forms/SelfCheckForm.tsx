@@ -4,6 +4,7 @@ import { api } from '../../../api';
 import { FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import { claimedStars, missingEvidence } from '../model';
+import { uploadEvidence } from '../upload';
 import { ScoreInputs, readScores } from './ScoreInputs';
 import type { StepFormProps } from './StepForm';
 
@@ -18,10 +19,7 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
 
   async function upload(requirement: string, file: File) {
     try {
-      const saved = await api<{ sha256: string; filename: string }>(`${base}/evidence`, {
-        blob: file,
-        query: { filename: file.name },
-      });
+      const saved = await uploadEvidence(base, file);
       setAttached((list) => [
         ...list.filter((e) => e.requirement !== requirement),
         { requirement, sha256: saved.sha256, filename: saved.filename },
@@ -40,15 +38,19 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
+        const { scores, errors } = readScores(e.currentTarget);
         const wanted = new Set(
           claimedStars(catalog, stars).flatMap((s) => s.tasks.flatMap((t) => t.evidence.map((r) => r.code))),
         );
-        void cmd.submit({
-          scores: readScores(form),
-          targetStars: stars,
-          notes: String(form.get('notes') ?? '') || undefined,
-          evidence: attached.filter((a) => wanted.has(a.requirement)),
-        });
+        void cmd.submit(
+          {
+            scores,
+            targetStars: stars,
+            notes: String(form.get('notes') ?? '') || undefined,
+            evidence: attached.filter((a) => wanted.has(a.requirement)),
+          },
+          errors,
+        );
       }}
     >
       <h2>{t('form.selfCheck')}</h2>

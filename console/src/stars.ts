@@ -6,3 +6,6 @@ for (const catalog of DEFAULT_CATALOGS)
   for (const s of catalog.stars) if (!NAMES.has(s.code)) NAMES.set(s.code, s.name);
 
 export const starName = (code: string): string => NAMES.get(code) ?? code;
+
+/** Every star code of the default catalogs, in their order (the task list's star filter). */
+export const STAR_CODES = [...NAMES.keys()];

@@ -1,0 +1,284 @@
+/**
+ * The console's lists and a rectification in a real browser on the whole stack. 我的待办: the 已办, 逾期
+ * and 抄送 tabs each show their rows (a long village name stays on one line at 1366×768), and a township
+ * reviewer urges two copied tasks at once, each row with its own outcome. A finding raised at the
+ * township review becomes a rectification after the award: the secretary submits evidence with a photo,
+ * the reviewer refuses it once with a reason, then closes it out (销号). Score sheets refuse a score
+ * above the task's points next to the field. The steps not under test go over the HTTP API. Screenshots
+ * in var/screenshots/console-rectification/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { catalogTasks, defaultCatalogFor } from '@fivestar/contracts';
+import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
+import { launchChromium } from './browser';
+import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { quietSchedule, seconds } from './round-schedules';
+
+const COUNTY = '411099';
+const TOWNSHIP = '411099100';
+const BRANCH = '411099100201';
+/** Two branches that leave their self-check overdue. */
+const LATE = '411099100202';
+const LATER = '411099100203';
+const LONG_NAME = '城关镇李庄村与王营村联合党支部（乡村振兴示范片区第一网格）';
+const FINDING = '三会一课记录不全';
+const SHOTS = path.resolve(__dirname, '../var/screenshots/console-rectification');
+/** The self-checks fall due this long after the round starts; nothing else does during the test. */
+const SELF_CHECK_SECONDS = 25;
+
+const rural = defaultCatalogFor('rural')!;
+const allStars = rural.stars.map((s) => s.code);
+const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
+const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
+/** A tiny valid PNG (1×1), which the API sniffs as an image. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+let stack: Stack;
+let browser: Browser;
+let roundId: string;
+let shot = 0;
+const pageErrors: string[] = [];
+const login = (username: string) => ApiUser.login(stack.baseUrl, username);
+const branchUrl = () => `/api/rounds/${roundId}/branches/${BRANCH}`;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const directory = demoCounty();
+  directory.branches = directory.branches.map((b) => (b.code === LATE ? { ...b, name: LONG_NAME } : b));
+  [stack, browser] = await Promise.all([startStack({ console: true, directory }), launchChromium()]);
+  roundId = `rectify-${stack.runId}`;
+  const quiet = quietSchedule(1800);
+  const started = await (
+    await login(`coord-${COUNTY}`)
+  ).post('/api/rounds', {
+    roundId,
+    countyCode: COUNTY,
+    year: 2026,
+    title: '2026年度五星支部创建',
+    schedule: { ...quiet, steps: { ...quiet.steps, SELF_CHECK: seconds(SELF_CHECK_SECONDS) } },
+  });
+  expect(started.status).toBe(201);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
+  await page.goto(`${stack.baseUrl}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({
+    path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** A 我的待办 tab, reloaded until `selector` shows (the lists are read models fed by events). */
+async function openTab(page: Page, view: string, selector: string): Promise<void> {
+  await eventually(
+    async () => {
+      await page.goto(`${stack.baseUrl}/tasks?view=${view}`);
+      return page.waitForSelector(selector, { timeout: 2000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    (found) => found,
+    40_000,
+  );
+}
+
+const row = (branch: string, step = 'SELF_CHECK') =>
+  `[data-testid=task-row][data-branch="${branch}"][data-step="${step}"]`;
+
+/** The finding card once its status is `status` (the page reads the rectification after it renders). */
+async function findingAt(page: Page, status: string): Promise<void> {
+  await eventually(
+    async () => {
+      await page.reload();
+      return page.waitForSelector(`[data-testid=finding][data-status=${status}]`, { timeout: 3000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    (found) => found,
+  );
+}
+
+async function openBranch(username: string): Promise<Page> {
+  const page = await signIn(username);
+  await page.goto(`${stack.baseUrl}/rounds/${roundId}/branches/${BRANCH}`);
+  await page.getByTestId('branch-page').waitFor();
+  return page;
+}
+
+test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per task', async () => {
+  // The branch's self-check goes in over the API before it falls due; the secretary finds it under 已办.
+  const secretary = await login(`sec-${BRANCH}`);
+  await eventually(
+    () => secretary.get(branchUrl()),
+    (r) => r.body?.state?.step === 'SELF_CHECK',
+  );
+  const file = await secretary.upload(
+    `${branchUrl()}/evidence?filename=records.pdf`,
+    Buffer.from('%PDF-1.4\n%%EOF\n'),
+    'application/pdf',
+  );
+  const evidence = catalogTasks(rural).flatMap((t) =>
+    t.evidence.map((e) => ({ requirement: e.code, sha256: file.body.sha256, filename: 'records.pdf' })),
+  );
+  const submitted = await secretary.post(`${branchUrl()}/self-check`, {
+    scores: fullScores,
+    targetStars: allStars,
+    evidence,
+  });
+  expect(submitted.status).toBe(200);
+  const done = await signIn(`sec-${BRANCH}`);
+  await openTab(done, 'done', row(BRANCH));
+  expect(await done.getByTestId('task-row').count()).toBe(1);
+  await screenshot(done, 'tasks-done');
+
+  // The other branches let theirs fall due: 逾期, red, with the village's name (a long one on one line).
+  const late = await signIn(`sec-${LATE}`);
+  await openTab(late, 'overdue', row(LATE));
+  const lateRow = late.locator(row(LATE));
+  expect(await lateRow.locator('.light-red').count()).toBe(1);
+  const name = lateRow.getByTestId('task-branch');
+  expect(await name.getAttribute('title')).toBe(`${LONG_NAME}（${LATE}）`);
+  expect(await name.textContent()).toContain(LATE);
+  expect((await name.boundingBox())!.height).toBeLessThan(30);
+  // No horizontal scrolling: the page is no wider than the window.
+  expect(await late.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
+  await screenshot(late, 'tasks-overdue');
+
+  // Both late secretaries copy their task to the township reviewer; one branch was urged a moment ago.
+  const reviewerId = `u-twp-${TOWNSHIP}-1`;
+  for (const code of [LATE, LATER]) {
+    const sec = await login(`sec-${code}`);
+    const [task] = (await sec.get(`/api/tasks?roundId=${roundId}&view=overdue`)).body.items;
+    expect((await sec.post('/api/tasks/cc', { key: task.key, userIds: [reviewerId] })).status).toBe(200);
+  }
+  const township = await login(`twp-${TOWNSHIP}-1`);
+  expect((await township.post(`/api/rounds/${roundId}/branches/${LATER}/urge`, {})).status).toBe(200);
+
+  // 抄送我的 lists both; urging them at once answers per task: one urged, one refused as too soon.
+  const reviewer = await signIn(`twp-${TOWNSHIP}-1`);
+  await openTab(reviewer, 'cc', row(LATER));
+  await reviewer.waitForSelector(row(LATE));
+  for (const code of [LATE, LATER]) await reviewer.locator(`${row(code)} [data-testid=task-select]`).check();
+  await reviewer.getByTestId('bulk-urge').click();
+  const outcome = (code: string) => reviewer.locator(`${row(code)} [data-testid=task-result]`);
+  await outcome(LATE).waitFor();
+  expect(await outcome(LATE).textContent()).toBe('成功');
+  expect(await outcome(LATER).getAttribute('class')).toBe('error');
+  expect(await outcome(LATER).textContent()).toMatch(/[\u4e00-\u9fa5]/);
+  await screenshot(reviewer, 'tasks-cc-urged');
+
+  // The coordinator's bulletin page before any snapshot explains what one is and offers to take it.
+  const coordinator = await signIn(`coord-${COUNTY}`);
+  await coordinator.goto(`${stack.baseUrl}/rankings/bulletin`);
+  await coordinator.getByTestId('bulletin-missing').waitFor();
+  expect(await coordinator.getByTestId('bulletin-missing').textContent()).toContain('排名快照');
+  await coordinator.getByTestId('bulletin-snapshot').waitFor();
+  await screenshot(coordinator, 'bulletin-empty');
+  expect(pageErrors).toEqual([]);
+});
+
+test('a finding is rectified: evidence with a photo, refused once with a reason, then closed out', async () => {
+  // The township reviewer approves in the console and raises a finding with the approval.
+  const reviewer = await openBranch(`twp-${TOWNSHIP}-1`);
+  await reviewer.getByTestId('review-form').waitFor();
+  await reviewer.getByTestId('findings-input').fill(FINDING);
+  await screenshot(reviewer, 'review-with-finding');
+  await reviewer.getByTestId('review-submit').click();
+  await reviewer.waitForSelector('[data-testid=branch-step][data-step=COUNTY_PRE_REVIEW]');
+
+  // The county approves over the API; an observer's sheet refuses a score above the task's points.
+  expect((await (await login(`cty-${COUNTY}-1`)).post(`${branchUrl()}/review`, approveAll)).status).toBe(200);
+  const observer = await openBranch(`obs-${COUNTY}-1`);
+  const first = observer.locator('[data-testid=observation-form] input[data-testid^=score-]').first();
+  await first.waitFor();
+  for (const input of await observer
+    .locator('[data-testid=observation-form] input[data-testid^=score-]')
+    .all())
+    await input.fill((await input.getAttribute('max')) as string);
+  const max = Number(await first.getAttribute('max'));
+  const code = (await first.getAttribute('data-testid'))!.slice('score-'.length);
+  await first.fill(String(max + 1));
+  await observer.getByTestId('observation-submit').click();
+  expect(await observer.getByTestId(`error-scores.${code}`).textContent()).toBe(
+    `得分不能超过该项满分 ${max} 分`,
+  );
+  expect(await observer.textContent('[data-testid=observation]')).toContain('已收到评分表 0 份');
+  await screenshot(observer, 'observation-score-refused');
+  await first.fill(String(max));
+  await observer.getByTestId('observation-submit').click();
+  await observer.waitForSelector('text=已收到评分表 1 份');
+
+  // The second sheet, the close and the award over the API: the finding becomes a rectification.
+  const observer2 = await login(`obs-${COUNTY}-2`);
+  expect((await observer2.post(`${branchUrl()}/observation`, { scores: fullScores })).status).toBe(200);
+  expect((await observer2.post(`${branchUrl()}/observation/close`, {})).status).toBe(200);
+  expect((await (await login(`coord-${COUNTY}`)).post(`${branchUrl()}/award`, {})).status).toBe(200);
+
+  // The secretary: an empty description is refused in Chinese; then the text and a photo.
+  const secretary = await openBranch(`sec-${BRANCH}`);
+  await findingAt(secretary, 'awaiting_evidence');
+  await secretary.getByTestId('rectification-submit').click();
+  expect(await secretary.getByTestId('error-description').textContent()).toBe('请写明整改情况');
+  await secretary.getByTestId('rectification-file').setInputFiles({
+    name: '会议记录整改.png',
+    mimeType: 'image/png',
+    buffer: PNG,
+  });
+  await secretary.getByTestId('rectification-files').waitFor();
+  await secretary.getByTestId('rectification-description').fill('已补齐2026年三会一课记录');
+  await secretary.getByTestId('rectification-submit').click();
+  await secretary.waitForSelector('[data-testid=finding][data-status=awaiting_verification]');
+  await secretary.waitForSelector('[data-testid=evidence-preview]');
+  expect(await secretary.getByTestId('history-evidence').textContent()).toContain('附件：会议记录整改.png');
+  await screenshot(secretary, 'rectification-submitted');
+
+  // The reviewer refuses it: a refusal needs its reason, next to the field.
+  await findingAt(reviewer, 'awaiting_verification');
+  await reviewer.getByTestId('verify-rejected').check();
+  await reviewer.getByTestId('verify-submit').click();
+  expect(await reviewer.getByTestId('error-reasons').textContent()).toBe('不予销号时必须填写理由');
+  await reviewer.getByTestId('verify-reasons').fill('缺少第三季度记录');
+  await screenshot(reviewer, 'verify-refuse');
+  await reviewer.getByTestId('verify-submit').click();
+  await reviewer.waitForSelector('[data-testid=finding][data-status=awaiting_evidence]');
+  expect(await reviewer.getByTestId('history-rejected').textContent()).toContain('缺少第三季度记录');
+
+  // The secretary sees why and submits again; the reviewer closes it out, and the branch closes.
+  await findingAt(secretary, 'awaiting_evidence');
+  await secretary.getByTestId('rectification-description').fill('已补第三季度记录');
+  await secretary.getByTestId('rectification-submit').click();
+  await secretary.waitForSelector('[data-testid=finding][data-status=awaiting_verification]');
+  await findingAt(reviewer, 'awaiting_verification');
+  await reviewer.getByTestId('verify-accepted').check();
+  await reviewer.getByTestId('verify-submit').click();
+  await reviewer.waitForSelector('[data-testid=finding][data-status=closed]');
+  await reviewer.waitForSelector('[data-testid=branch-step][data-step=CLOSED]', { timeout: 20_000 });
+  expect(await reviewer.locator('[data-testid=rectification-history] li').count()).toBe(4);
+  await reviewer.getByTestId('history-closed').waitFor();
+  await screenshot(reviewer, 'rectification-closed');
+  expect(pageErrors).toEqual([]);
+});
