@@ -17,6 +17,7 @@ import { launchChromium } from '../test/browser';
 import { ApiUser, eventually, startStack } from '../test/harness';
 import { startPrivateNats } from '../test/private-nats';
 import { quietSchedule } from '../test/round-schedules';
+import { runBench } from './run';
 
 const { values } = parseArgs({
   options: {
@@ -100,7 +101,7 @@ async function contextFor(browser: Browser, baseUrl: string, user: string): Prom
   return page;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<object> {
   const databaseUrl =
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fivestar_bench_console';
   await ensureDatabase(databaseUrl, createLogger('bench', 'warn'));
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
       latencyMs: Number(values['latency-ms']),
       pages,
     };
-    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    return figures;
   } finally {
     await browser.close();
     await stack.stop();
@@ -159,10 +160,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${String(err?.stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -13,12 +13,13 @@ import { demoCounty } from '@fivestar/api';
 import { createLogger, ensureDatabase } from '@fivestar/platform';
 import { ApiUser, startStack } from '../test/harness';
 import { startPrivateNats } from '../test/private-nats';
+import { runBench } from './run';
 
 const { values } = parseArgs({ options: { branches: { type: 'string', default: '1000' } } });
 const branches = Number(values.branches);
 const COUNTY = '419998';
 
-async function main(): Promise<void> {
+async function main(): Promise<object> {
   const databaseUrl =
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fivestar_bench_directory';
   await ensureDatabase(databaseUrl, createLogger('bench', 'warn'));
@@ -62,17 +63,11 @@ async function main(): Promise<void> {
       firstImport: first,
       reImport: again,
     };
-    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    return figures;
   } finally {
     await stack.stop();
     await nats.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${String(err?.stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -14,6 +14,7 @@ import { createDb, createLogger, ensureDatabase } from '@fivestar/platform';
 import { roundWorkflowId } from '@fivestar/workflows';
 import { ApiUser, eventually, startStack } from '../test/harness';
 import { startPrivateNats } from '../test/private-nats';
+import { runBench } from './run';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +28,7 @@ const pageSize = Number(values['page-size']);
 const pagesPerRun = Number(values['pages-per-run']);
 const COUNTY = '419999';
 
-async function main(): Promise<void> {
+async function main(): Promise<object> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fivestar_bench';
   await ensureDatabase(databaseUrl, createLogger('bench', 'warn'));
   const nats = await startPrivateNats();
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       roundRuns: launched.body.progress.runs,
       roundHistoryEventsThisRun: round.historyLength,
     };
-    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    return figures;
   } finally {
     await db.destroy();
     await stack.stop();
@@ -97,10 +98,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${String(err?.stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -54,6 +54,7 @@ import {
 } from '@fivestar/tasks';
 import { caughtUp } from '../test/support';
 import { startPrivateNats } from '../test/private-nats';
+import { runBench } from './run';
 
 const { values } = parseArgs({
   options: {
@@ -603,10 +604,4 @@ async function main(): Promise<void> {
   if (failed) throw new Error('a walk skipped, repeated or misplaced a stable row (see check above)');
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${String(err?.stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
