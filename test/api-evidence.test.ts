@@ -240,14 +240,14 @@ describe('a self-check cites only files the branch uploaded in the round', () =>
     expect(refused.status).toBe(400);
     expect(refused.type).toContain('application/problem+json');
     expect(refused.body.errors).toEqual([
-      { field: 'body.evidence[1].sha256', message: expect.stringContaining('没有上传过该文件') },
+      { field: 'body.evidence.1.sha256', message: expect.stringContaining('没有上传过该文件') },
     ]);
     // The neighbour's upload does not count for this branch.
     const theirs = await neighbourSecretary.post(
       `/rounds/${ROUND}/branches/${NEIGHBOUR}/self-check`,
       body(sha256Of(pdf)),
     );
-    expect(theirs.body.errors).toEqual([expect.objectContaining({ field: 'body.evidence[0].sha256' })]);
+    expect(theirs.body.errors).toEqual([expect.objectContaining({ field: 'body.evidence.0.sha256' })]);
     // Files it did upload pass the check and go on to the workflow (which this test never started).
     const passed = await secretary.post(url, body(sha256Of(photo), sha256Of(pdf)));
     expect(passed.status).toBe(404);

@@ -2,8 +2,9 @@
  * The console's lists and a rectification in a real browser on the whole stack. 我的待办: the 已办, 逾期
  * and 抄送 tabs each show their rows (a long village name stays on one line at 1366×768), and a township
  * reviewer urges two copied tasks at once, each row with its own outcome. A finding raised at the
- * township review becomes a rectification after the award: the secretary submits evidence with a photo,
- * the reviewer refuses it once with a reason, then closes it out (销号). Score sheets refuse a score
+ * township review becomes a rectification after the award: the secretary submits evidence with a photo
+ * attached to it, the reviewer sees the photo's thumbnail inside the finding, refuses it once with a
+ * reason, then closes it out (销号). Score sheets refuse a score
  * above the task's points next to the field. The steps not under test go over the HTTP API. Screenshots
  * in var/screenshots/console-rectification/.
  */
@@ -238,26 +239,34 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   expect((await observer2.post(`${branchUrl()}/observation/close`, {})).status).toBe(200);
   expect((await (await login(`coord-${COUNTY}`)).post(`${branchUrl()}/award`, {})).status).toBe(200);
 
-  // The secretary: an empty description is refused in Chinese; then the text and a photo.
+  // The secretary: neither text nor a file is refused in Chinese; then the text and a photo.
   const secretary = await openBranch(`sec-${BRANCH}`);
   await findingAt(secretary, 'awaiting_evidence');
   await secretary.getByTestId('rectification-submit').click();
-  expect(await secretary.getByTestId('error-description').textContent()).toBe('请写明整改情况');
+  expect(await secretary.getByTestId('error-description').textContent()).toBe('请写明整改情况或上传整改材料');
   await secretary.getByTestId('rectification-file').setInputFiles({
     name: '会议记录整改.png',
     mimeType: 'image/png',
     buffer: PNG,
   });
-  await secretary.getByTestId('rectification-files').waitFor();
+  expect(await secretary.getByTestId('rectification-files').textContent()).toContain('会议记录整改.png');
   await secretary.getByTestId('rectification-description').fill('已补齐2026年三会一课记录');
   await secretary.getByTestId('rectification-submit').click();
   await secretary.waitForSelector('[data-testid=finding][data-status=awaiting_verification]');
-  await secretary.waitForSelector('[data-testid=evidence-preview]');
-  expect(await secretary.getByTestId('history-evidence').textContent()).toContain('附件：会议记录整改.png');
+  // The photo belongs to the submission: a thumbnail and a download inside the finding's history.
+  const submitted = secretary.getByTestId('history-evidence');
+  await submitted.getByTestId('evidence-preview').waitFor();
+  expect(await submitted.getByTestId('evidence-item').textContent()).toContain('会议记录整改.png');
+  expect(await submitted.textContent()).not.toContain('附件：');
   await screenshot(secretary, 'rectification-submitted');
 
-  // The reviewer refuses it: a refusal needs its reason, next to the field.
+  // The reviewer sees the photo inside the finding before deciding, and refuses it: a refusal needs its
+  // reason, next to the field.
   await findingAt(reviewer, 'awaiting_verification');
+  const toVerify = reviewer.locator('[data-testid=finding] [data-testid=history-evidence]');
+  await toVerify.getByTestId('evidence-preview').waitFor();
+  expect(await toVerify.getByTestId('evidence-preview').getAttribute('alt')).toBe('会议记录整改.png');
+  await screenshot(reviewer, 'verify-sees-photo');
   await reviewer.getByTestId('verify-rejected').check();
   await reviewer.getByTestId('verify-submit').click();
   expect(await reviewer.getByTestId('error-reasons').textContent()).toBe('不予销号时必须填写理由');
@@ -277,7 +286,7 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   await reviewer.getByTestId('verify-submit').click();
   await reviewer.waitForSelector('[data-testid=finding][data-status=closed]');
   await reviewer.waitForSelector('[data-testid=branch-step][data-step=CLOSED]', { timeout: 20_000 });
-  expect(await reviewer.locator('[data-testid=rectification-history] li').count()).toBe(4);
+  expect(await reviewer.locator('[data-testid=rectification-history] > li').count()).toBe(4);
   await reviewer.getByTestId('history-closed').waitFor();
   await screenshot(reviewer, 'rectification-closed');
   expect(pageErrors).toEqual([]);

@@ -174,7 +174,7 @@ test('a branch goes through the whole cycle', async () => {
     evidence: [stranger],
   });
   expect(notUploaded.status).toBe(400);
-  expect(notUploaded.body.errors[0].field).toBe('body.evidence[0].sha256');
+  expect(notUploaded.body.errors[0].field).toBe('body.evidence.0.sha256');
   evidence = requirements.map((requirement) => ({
     requirement,
     sha256: uploaded.body.sha256,

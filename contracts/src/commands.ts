@@ -72,7 +72,21 @@ export type CloseObservation = z.infer<typeof CloseObservation>;
 export const ConfirmAward = z.object({ notes: z.string().max(2000).optional() });
 export type ConfirmAward = z.infer<typeof ConfirmAward>;
 
-export const SubmitRectificationEvidence = z.object({ description: z.string().trim().min(1).max(4000) });
+/** An uploaded file cited for no particular requirement (a rectification's photos and documents). */
+const EvidenceFile = EvidenceRef.omit({ requirement: true });
+export type EvidenceFile = z.infer<typeof EvidenceFile>;
+
+/** 整改材料: what was done, the files showing it, or both. */
+export const SubmitRectificationEvidence = z
+  .object({
+    description: z.string().trim().max(4000, '整改情况不能超过4000字').default(''),
+    /** Files this branch uploaded in this round (see the evidence upload route). */
+    evidence: z.array(EvidenceFile).max(20, '一次最多提交20个文件').default([]),
+  })
+  .refine((c) => c.description !== '' || c.evidence.length > 0, {
+    path: ['description'],
+    message: '请写明整改情况或上传整改材料',
+  });
 export type SubmitRectificationEvidence = z.infer<typeof SubmitRectificationEvidence>;
 
 export const VerifyRectification = z

@@ -1,5 +1,5 @@
 import type { AwardDecision, Person } from './award-record';
-import type { EvidenceRef } from './commands';
+import type { EvidenceFile, EvidenceRef } from './commands';
 import type { HumanStep, Step } from './cycle';
 import type { Actor } from './directory';
 import type { EscalationLevel } from './round';
@@ -69,7 +69,8 @@ export interface RectificationState {
   round: number;
   deadline: string;
   escalationLevel: EscalationLevel | null;
-  evidence: { description: string; at: string; by: string }[];
+  /** Each submission, oldest first, with its files (none in submissions made before files existed). */
+  evidence: { description: string; files: EvidenceFile[]; at: string; by: string }[];
   rejections: { reasons: string[]; at: string; by: string }[];
   closedAt: string | null;
 }

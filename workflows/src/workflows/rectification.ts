@@ -72,16 +72,21 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     submitEvidenceUpdate,
     async (cmd) => {
       const closes = work().current().key;
-      state.evidence.push({
-        description: cmd.description,
-        at: new Date().toISOString(),
-        by: cmd.actor.userId,
-      });
+      // The command as sent, defaults unapplied: Updates recorded before files existed carry none.
+      const description = cmd.description ?? '';
+      const files = cmd.evidence ?? [];
+      state.evidence.push({ description, files, at: new Date().toISOString(), by: cmd.actor.userId });
       // Status changes before the await, so the validator refuses a concurrent duplicate.
       state.status = 'awaiting_verification';
       await emitter.emit(
         'rectification.evidence_submitted',
-        { findingId, closes, description: cmd.description, work: work().current() },
+        {
+          findingId,
+          closes,
+          // The verifier's notice quotes this: name the files when they are all that was sent.
+          description: description || files.map((f) => f.filename).join('、'),
+          work: work().current(),
+        },
         cmd.actor,
       );
       return sync();

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { EvidenceFile } from '@fivestar/contracts';
 import { apiResponse } from '../../api';
 import { t } from '../../i18n';
 import type { EvidenceItem } from './model';
@@ -8,7 +9,10 @@ async function blobUrl(sha256: string): Promise<string> {
   return URL.createObjectURL(await (await apiResponse(`/evidence/${sha256}`)).blob());
 }
 
-function Preview({ item }: { item: EvidenceItem }) {
+/** A file as cited (sha256 and name), with what its upload recorded when that is known. */
+type Shown = EvidenceFile & Partial<Pick<EvidenceItem, 'kind' | 'size'>>;
+
+function Preview({ item }: { item: Shown }) {
   const [src, setSrc] = useState<string>();
   useEffect(() => {
     let url: string | undefined;
@@ -25,7 +29,7 @@ function Preview({ item }: { item: EvidenceItem }) {
   ) : null;
 }
 
-async function download(item: EvidenceItem) {
+async function download(item: Shown) {
   const url = await blobUrl(item.sha256);
   const a = document.createElement('a');
   a.href = url;
@@ -34,13 +38,12 @@ async function download(item: EvidenceItem) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function EvidenceList({ items }: { items: EvidenceItem[] }) {
+/** Thumbnails of the images, then every file with its download link. */
+export function EvidenceFiles({ items }: { items: Shown[] }) {
   // The same bytes may answer several requirements: one preview per file.
   const images = [...new Map(items.filter((i) => i.kind === 'image').map((i) => [i.sha256, i])).values()];
   return (
-    <section className="panel" data-testid="evidence-list">
-      <h2>{t('branch.evidence')}</h2>
-      {items.length === 0 && <p className="muted">{t('app.none')}</p>}
+    <>
       <div className="thumbs">
         {images.map((i) => (
           <Preview key={i.sha256} item={i} />
@@ -52,7 +55,7 @@ export function EvidenceList({ items }: { items: EvidenceItem[] }) {
             <span className="ellipsis" title={i.filename}>
               {i.filename}
             </span>{' '}
-            <span className="muted">{Math.ceil(i.size / 1024)} KB</span>{' '}
+            {i.size !== undefined && <span className="muted">{Math.ceil(i.size / 1024)} KB</span>}{' '}
             <button
               type="button"
               className="link"
@@ -64,6 +67,16 @@ export function EvidenceList({ items }: { items: EvidenceItem[] }) {
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+export function EvidenceList({ items }: { items: EvidenceItem[] }) {
+  return (
+    <section className="panel" data-testid="evidence-list">
+      <h2>{t('branch.evidence')}</h2>
+      {items.length === 0 && <p className="muted">{t('app.none')}</p>}
+      <EvidenceFiles items={items} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   SubmitRectificationEvidence,
   VerifyRectification,
+  type EvidenceFile,
   type RectificationState,
   type RectificationSummary,
 } from '@fivestar/contracts';
@@ -11,6 +12,9 @@ import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
+import { EvidenceFiles } from './EvidenceList';
+import type { EvidenceItem } from './model';
+import './rectification-messages';
 import { uploadEvidence } from './upload';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -26,6 +30,13 @@ export function Findings({
   /** The branch moves on (to 已办结) when its last finding is closed out. */
   onChanged: () => void;
 }) {
+  // What the uploads recorded (image or not, size) for the files a submission cites.
+  const uploads = useApi<{ items: EvidenceItem[] }>(findings.length ? `${base}/evidence` : null);
+  const known = new Map(uploads.data?.items.map((i) => [i.sha256, i]));
+  const changed = () => {
+    uploads.reload();
+    onChanged();
+  };
   return (
     <section className="panel" data-testid="findings">
       <h2>{t('branch.findings')}</h2>
@@ -36,22 +47,27 @@ export function Findings({
           base={base}
           path={`${base}/findings/${f.findingId}`}
           summary={f}
-          onChanged={onChanged}
+          known={known}
+          onChanged={changed}
         />
       ))}
     </section>
   );
 }
 
+type Known = Map<string, EvidenceItem>;
+
 function Finding({
   base,
   path,
   summary,
+  known,
   onChanged,
 }: {
   base: string;
   path: string;
   summary: RectificationSummary;
+  known: Known;
   onChanged: () => void;
 }) {
   const user = useUser();
@@ -78,7 +94,7 @@ function Finding({
             {t(`finding.${s.status}`)} · {t('branch.deadline', { deadline: when(s.deadline) })}
             <LevelBadge level={s.escalationLevel} />
           </div>
-          <History state={s} />
+          <History state={s} known={known} />
           {s.status === 'awaiting_evidence' && user?.role === 'village_secretary' && (
             <RectificationForm base={base} path={path} onDone={done} />
           )}
@@ -91,12 +107,20 @@ function Finding({
   );
 }
 
-/** Each submission and refusal and the close-out, oldest first, so the reviewer sees what was fixed after which reason. */
-function History({ state }: { state: RectificationState }) {
+/**
+ * Each submission (with its files) and refusal and the close-out, oldest first, so the reviewer sees what
+ * was fixed after which reason.
+ */
+function History({ state, known }: { state: RectificationState; known: Known }) {
   const entries = [
-    ...state.evidence.map((e) => ({ at: e.at, kind: 'evidence' as const, text: [e.description] })),
-    ...state.rejections.map((r) => ({ at: r.at, kind: 'rejected' as const, text: r.reasons })),
-    ...(state.closedAt ? [{ at: state.closedAt, kind: 'closed' as const, text: [] }] : []),
+    ...state.evidence.map((e) => ({
+      at: e.at,
+      kind: 'evidence' as const,
+      text: [e.description],
+      files: e.files,
+    })),
+    ...state.rejections.map((r) => ({ at: r.at, kind: 'rejected' as const, text: r.reasons, files: [] })),
+    ...(state.closedAt ? [{ at: state.closedAt, kind: 'closed' as const, text: [], files: [] }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
   if (entries.length === 0) return null;
   return (
@@ -105,11 +129,14 @@ function History({ state }: { state: RectificationState }) {
         <li key={`${e.kind}-${e.at}`} data-testid={`history-${e.kind}`}>
           <span className={e.kind === 'rejected' ? 'error' : 'ok'}>{t(`finding.history.${e.kind}`)}</span>{' '}
           <span className="muted">{when(e.at)}</span>
-          {e.text.map((line, i) => (
+          {e.text.filter(Boolean).map((line, i) => (
             <p key={i} className="wrap">
               {line}
             </p>
           ))}
+          {e.files.length > 0 && (
+            <EvidenceFiles items={e.files.map((f) => ({ ...known.get(f.sha256), ...f }))} />
+          )}
         </li>
       ))}
     </ol>
@@ -117,24 +144,26 @@ function History({ state }: { state: RectificationState }) {
 }
 
 /**
- * 提交整改材料: what was done, with photos or files. The files go to the branch's evidence (shown with
- * previews on this page) and the description names them, as the rectification itself holds text only.
+ * 提交整改材料: what was done, with photos or files. Each file is uploaded as the branch's evidence as soon
+ * as it is chosen; the submission cites them by sha256, and they stay with it in the finding's history.
  */
 function RectificationForm({ base, path, onDone }: { base: string; path: string; onDone: () => void }) {
-  const [files, setFiles] = useState<string[]>([]);
+  const [files, setFiles] = useState<EvidenceFile[]>([]);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState('');
   const cmd = useCommand(SubmitRectificationEvidence, (body) =>
     api(`${path}/evidence`, { json: body }).then(onDone),
   );
-  async function upload(list: FileList) {
+  async function upload(list: File[]) {
     setUploading(true);
     try {
       for (const file of list) {
-        const saved = await uploadEvidence(base, file);
-        setFiles((names) => [...new Set([...names, saved.filename])]);
+        const { sha256, filename } = await uploadEvidence(base, file);
+        // The same file chosen twice is cited once.
+        setFiles((all) => [...all.filter((f) => f.sha256 !== sha256), { sha256, filename }]);
       }
       setUploadError('');
+      cmd.clear('description');
     } catch (err) {
       setUploadError((err as Error).message);
     } finally {
@@ -147,10 +176,8 @@ function RectificationForm({ base, path, onDone }: { base: string; path: string;
       data-testid="rectification-form"
       onSubmit={(e) => {
         e.preventDefault();
-        const text = String(new FormData(e.currentTarget).get('description') ?? '').trim();
-        const attached = files.length ? `\n${t('finding.attached', { files: files.join('、') })}` : '';
-        // The schema's own message for an empty text is not the user's language.
-        void cmd.submit({ description: text + attached }, text ? {} : { description: t('finding.describe') });
+        const description = String(new FormData(e.currentTarget).get('description') ?? '');
+        void cmd.submit({ description, evidence: files });
       }}
     >
       <label>
@@ -169,17 +196,36 @@ function RectificationForm({ base, path, onDone }: { base: string; path: string;
           type="file"
           multiple
           onChange={(e) => {
-            if (e.target.files?.length) void upload(e.target.files);
+            const chosen = [...(e.target.files ?? [])];
+            // Cleared, so choosing a removed file again uploads it again.
+            e.target.value = '';
+            if (chosen.length) void upload(chosen);
           }}
           data-testid="rectification-file"
         />
-        {files.length > 0 && (
-          <span className="ok" data-testid="rectification-files">
-            ✓ {files.join('、')}
-          </span>
-        )}
         {uploadError && <span className="field-error">{uploadError}</span>}
+        <FieldError errors={cmd.errors} name="evidence" />
       </label>
+      {files.length > 0 && (
+        <ul data-testid="rectification-files">
+          {files.map((f) => (
+            <li key={f.sha256} className="ok">
+              ✓{' '}
+              <span className="ellipsis" title={f.filename}>
+                {f.filename}
+              </span>{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => setFiles((all) => all.filter((x) => x.sha256 !== f.sha256))}
+                data-testid="rectification-file-remove"
+              >
+                {t('rectification.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <FieldError errors={cmd.errors} name="form" />
       <SubmitButton pending={cmd.pending || uploading} testId="rectification-submit">
         {t('form.rectification')}

@@ -108,7 +108,7 @@ export async function missingEvidenceUploads(
 }
 
 /**
- * The self-check route's precheck: every `body.evidence[i].sha256` must be a file this branch uploaded
+ * The self-check route's precheck: every `body.evidence.<i>.sha256` must be a file this branch uploaded
  * in this round, or the submission is a 400 naming each offending item.
  */
 export function selfCheckEvidencePrecheck(db: Db) {
@@ -122,7 +122,7 @@ export function selfCheckEvidencePrecheck(db: Db) {
       missing.has(sha)
         ? [
             {
-              field: `body.evidence[${i}].sha256`,
+              field: `body.evidence.${i}.sha256`,
               message: `本支部在本轮次中没有上传过该文件（${sha}），请先上传`,
             },
           ]

@@ -144,6 +144,8 @@ export function branchRoutes(deps: ApiDeps): Router {
   const findingWf = (t: Target) => rectificationWorkflowId(t.roundId, t.code, t.findingId!);
   const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
   const base = '/rounds/:roundId/branches/:code';
+  // A self-check or a rectification cites files by sha256: each must be this branch's upload in this round.
+  const citedUploads = selfCheckEvidencePrecheck(deps.db);
 
   signOff(
     {
@@ -155,7 +157,7 @@ export function branchRoutes(deps: ApiDeps): Router {
     signer('SELF_CHECK'),
     submitSelfCheckUpdate,
     branchWf,
-    selfCheckEvidencePrecheck(deps.db),
+    citedUploads,
   );
   signOff(
     { path: `${base}/review`, operationId: 'review', summary: '乡镇审核或县级预审', body: Review },
@@ -226,6 +228,7 @@ export function branchRoutes(deps: ApiDeps): Router {
     [{ role: 'village_secretary', scope: 'branch' }],
     submitEvidenceUpdate,
     findingWf,
+    citedUploads,
   );
   signOff(
     {
