@@ -159,6 +159,9 @@ export const FIXTURES: Record<string, Fixture> = {
     status: 409,
   },
   getRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
+  // The caller's own county's rounds: nothing to name, so no other side.
+  listRounds: { request: () => ({}), status: 200 },
+  // Every user of the county reads its townships (the task filters); another county's are 403.
   listCountyTownships: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
   getRoundProgress: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
   closeRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200, last: true },

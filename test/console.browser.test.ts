@@ -43,6 +43,13 @@ const PNG = png(96, 64, [179, 38, 30]);
 /** A star that is not the capstone (支部过硬星 needs all the others). */
 const STAR = 'civility';
 const REASON = '会议记录照片不清晰，请重新上传';
+const TITLE = '2026年度五星支部创建';
+/** What 事项 says of each reviewer's task (the village is named in its own column). */
+const STEP_NAMES: Record<string, string> = {
+  TOWNSHIP_REVIEW: '乡镇审核',
+  COUNTY_PRE_REVIEW: '县级预审',
+  ON_SITE_OBSERVATION: '现场观摩',
+};
 
 let stack: Stack;
 let browser: Browser;
@@ -60,7 +67,7 @@ beforeAll(async () => {
     roundId,
     countyCode: COUNTY,
     year: 2026,
-    title: '2026年度五星支部创建',
+    title: TITLE,
     // Nothing falls due during the test; no 公示, so the award publishes at once.
     schedule: quietSchedule(1800, { publicNotice: null }),
   });
@@ -130,6 +137,7 @@ async function openTaskOf(page: Page, step: string, shotName?: string, claim = f
       (name) => !!name && name !== '—',
     );
   }
+  expect(await page.textContent(`${row} [data-testid=task-open]`)).toBe(STEP_NAMES[step]);
   if (shotName) await screenshot(page, shotName);
   await page.click(`${row} [data-testid=task-open]`);
   await atStep(page, step);
@@ -151,6 +159,16 @@ async function review(
 ) {
   const page = await signIn(username);
   await page.goto(`${stack.baseUrl}/tasks`);
+  // Drop-downs, nothing to type: the round by its title; a township reviewer has no township to pick.
+  await page
+    .locator('[data-testid=filter-roundId] option', { hasText: TITLE })
+    .waitFor({ state: 'attached' });
+  if (step === 'TOWNSHIP_REVIEW')
+    expect(await page.locator('[data-testid=filter-townshipCode]').count()).toBe(0);
+  else
+    await page
+      .locator('[data-testid=filter-townshipCode] option', { hasText: '城关镇' })
+      .waitFor({ state: 'attached' });
   await openTaskOf(page, step, `${shotName}-tasks`, claim);
   await decide(page);
   await screenshot(page, shotName);
@@ -163,6 +181,11 @@ test('a branch goes from self-check to award in the browser', async () => {
   // The secretary signs in, finds the branch from the home page and fills the self-check.
   const secretary = await signIn(`sec-${BRANCH}`, 'login');
   await reloadUntil(secretary, '[data-testid=my-branch-link]');
+  // The round by its title, not its id.
+  await eventually(
+    () => secretary.textContent('[data-testid=my-branch-link]'),
+    (text) => !!text?.includes(TITLE),
+  );
   await screenshot(secretary, 'secretary-home');
   await secretary.click('[data-testid=my-branch-link]');
   await secretary.waitForSelector('[data-testid=self-check-form]');
@@ -172,7 +195,19 @@ test('a branch goes from self-check to award in the browser', async () => {
   expect(await secretary.textContent('[data-testid=error-targetStars]')).toBe('至少申报一颗星');
 
   await secretary.check(`[data-testid=star-${STAR}]`);
+  expect(await secretary.locator('[data-testid=error-targetStars]').count()).toBe(0);
   await fillScores(secretary, '[data-testid=self-check-form]', (max) => max);
+  // A score above the task's points is refused next to it; corrected, the message goes at once.
+  const firstScore = secretary.locator('[data-testid=self-check-form] input[data-testid^=score-]').first();
+  const max = Number(await firstScore.getAttribute('max'));
+  const scoreError = `[data-testid="error-scores.${(await firstScore.getAttribute('data-testid'))!.slice(6)}"]`;
+  await firstScore.fill(String(max + 1));
+  await secretary.click('[data-testid=self-check-submit]');
+  expect(await secretary.textContent(scoreError)).toBe(`得分不能超过该项满分 ${max} 分`);
+  await firstScore.fill(String(max));
+  expect(await secretary.locator(scoreError).count()).toBe(0);
+  // Leave the field now: its change event at a later blur would scroll the page under a click.
+  await firstScore.blur();
   const files = secretary.locator(`[data-testid=self-check-star-${STAR}] [data-testid=evidence-file]`);
   const requirements = await files.count();
   // Every required requirement of the claimed star is listed as missing until a file answers it.
@@ -201,6 +236,7 @@ test('a branch goes from self-check to award in the browser', async () => {
       await page.click('[data-testid=review-submit]');
       expect(await page.textContent('[data-testid=error-reasons]')).toBe('退回时必须填写理由');
       await page.fill('[data-testid=return-reasons]', REASON);
+      expect(await page.locator('[data-testid=error-reasons]').count()).toBe(0);
     },
     'township-return',
     true,
@@ -229,6 +265,11 @@ test('a branch goes from self-check to award in the browser', async () => {
   ] as const) {
     const observer = await signIn(`obs-${COUNTY}-${n}`);
     await openTaskOf(observer, 'ON_SITE_OBSERVATION', `observer-${n}-home`);
+    // Scored independently: nothing prefilled from the self-check, and the form says so.
+    expect(await observer.textContent('[data-testid=observation-hint]')).toContain('独立打分');
+    expect(
+      await observer.inputValue('[data-testid=observation-form] input[data-testid^=score-] >> nth=0'),
+    ).toBe('');
     await fillScores(observer, '[data-testid=observation-form]', (max) => max - n + 1);
     await observer.click('[data-testid=observation-submit]');
     await observer.waitForSelector(`text=已收到评分表 ${n} 份`);

@@ -5,7 +5,16 @@ import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './direct
 import { TasksQuery } from './http';
 import { Period } from './monthly-ranking';
 import { ApiTokenInfo, UserInfo } from './identity';
-import { IsoWeek, Light, ListTasksResult, RoundProgressRequest, Task, TaskView } from './requests';
+import {
+  IsoWeek,
+  LedgerResult,
+  LedgerRow,
+  Light,
+  ListTasksResult,
+  RoundProgressRequest,
+  Task,
+  TaskView,
+} from './requests';
 import { RoundId } from './round';
 import { StarCode } from './task-star';
 
@@ -75,6 +84,11 @@ const LedgerScope = z.object({ scope: JurisdictionCode.optional(), roundId: Ledg
 /** The body may be left out: the caller's whole jurisdiction. */
 export const LedgerSnapshotBody = LedgerScope.default({});
 export const LedgerSummaryQuery = LedgerScope.extend({ week: IsoWeek.optional() });
+/** GET /ledger (JSON): the ledger's rows with the branch's name from the API's directory (null: no branch). */
+export const LedgerReportRow = LedgerRow.extend({ branchName: z.string().nullable() });
+export type LedgerReportRow = z.infer<typeof LedgerReportRow>;
+export const LedgerReport = LedgerResult.extend({ rows: z.array(LedgerReportRow) });
+export type LedgerReport = z.infer<typeof LedgerReport>;
 
 // Monthly ranking snapshots and bulletins.
 export const BulletinSnapshotBody = z.object({

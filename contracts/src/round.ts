@@ -176,7 +176,10 @@ export const StartRoundRequest = z.object({
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
 
-/** GET /counties/:countyCode/townships: the county's townships with their branch counts (the round form's picker). */
+/**
+ * GET /counties/:countyCode/townships: the county's townships with their branch counts (the round form's
+ * picker, the console's township filter and names).
+ */
 export const CountyTownships = z.object({
   countyCode: CountyCode,
   items: z.array(z.object({ code: TownshipCode, name: z.string(), branches: z.number().int() })),
@@ -210,3 +213,18 @@ export const RoundView = z.object({
   progress: RoundProgress,
 });
 export type RoundView = z.infer<typeof RoundView>;
+
+/** One round of GET /api/rounds (the console's round pickers). */
+export const RoundSummary = z.object({
+  roundId: z.string(),
+  title: z.string(),
+  year: z.number().int(),
+  countyCode: z.string(),
+  /** The townships the round covers; null: the whole county. */
+  townshipCodes: z.array(z.string()).nullable(),
+  startedAt: z.string(),
+});
+export type RoundSummary = z.infer<typeof RoundSummary>;
+/** GET /api/rounds: the rounds of the caller's county, newest first. */
+export const RoundList = z.object({ items: z.array(RoundSummary) });
+export type RoundList = z.infer<typeof RoundList>;

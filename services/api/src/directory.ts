@@ -31,6 +31,24 @@ export async function findBranch(db: Db, code: string): Promise<Branch | undefin
   return row && toBranch(row);
 }
 
+/**
+ * Rows of a ledger (tasks, the 台账) with their branch's name from the directory, in one query for the
+ * page: the services keep branch codes only. A row without a branch, or a code no longer in the
+ * directory, gets null.
+ */
+export async function withBranchNames<T extends { branchId: string | null }>(
+  db: Db,
+  rows: T[],
+): Promise<(T & { branchName: string | null })[]> {
+  const codes = [...new Set(rows.flatMap((r) => (r.branchId ? [r.branchId] : [])))];
+  const found =
+    codes.length === 0
+      ? []
+      : await db.selectFrom('branches').select(['code', 'name']).where('code', 'in', codes).execute();
+  const names = new Map(found.map((b) => [b.code, b.name]));
+  return rows.map((r) => ({ ...r, branchName: (r.branchId && names.get(r.branchId)) || null }));
+}
+
 /** Keyset page of a county's branches by code (the round launcher's source). */
 export async function branchPage(
   db: Db,

@@ -1,63 +1,64 @@
-import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import type { RankingResult, RoundProgressResult, RoundView } from '@fivestar/contracts';
+import { useEffect } from 'react';
+import { Link, useParams } from 'react-router';
+import type { RoundProgressResult, RoundView } from '@fivestar/contracts';
 import { t } from '../../i18n';
+import { countyOf, useRounds, useTownships } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { ProgressView } from './ProgressView';
+import { RoundScope } from './RoundScope';
 import { StartRoundForm } from './StartRoundForm';
 import { Decisions, OverdueLists } from './WorkLists';
 import './messages';
 import './tables.css';
 import './coordinator.css';
 
-const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
+const day = (iso: string) => iso.slice(0, 10);
 
-/** /coordinator: start a round, or open the county's current one. */
+/** /coordinator: the county's rounds (newest first) to open, and the form to start one. */
 export function CoordinatorPage() {
   const user = useUser();
-  const navigate = useNavigate();
   const countyCode = countyOf(user?.jurisdiction ?? '');
-  const ranking = useApi<RankingResult>('/rankings', { countyCode });
-  const [roundId, setRoundId] = useState('');
-  const current = ranking.data?.round;
+  const rounds = useRounds();
+  const items = rounds.data?.items ?? [];
   return (
     <div className="coordinator" data-testid="coordinator-page">
       <h1>{t('coord.title')}</h1>
-      <div className="panel form-row">
-        {current && (
-          <Link to={`/coordinator/rounds/${current.id}`} data-testid="current-round">
-            {t('coord.current')}：{current.title ?? current.id}
-          </Link>
-        )}
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (roundId.trim()) navigate(`/coordinator/rounds/${roundId.trim()}`);
-          }}
-        >
-          <input
-            value={roundId}
-            onChange={(e) => setRoundId(e.target.value)}
-            placeholder={t('coord.roundId')}
-          />
-          <button type="submit">{t('coord.open')}</button>
-        </form>
-      </div>
+      <section className="panel">
+        <h2>{t('coord.rounds')}</h2>
+        {rounds.data && items.length === 0 && <p className="muted">{t('coord.noRounds')}</p>}
+        <ul className="plain" data-testid="round-list">
+          {items.map((r) => (
+            <li key={r.roundId}>
+              <Link to={`/coordinator/rounds/${r.roundId}`} data-testid="round-link">
+                {r.title}
+              </Link>{' '}
+              <small className="muted">
+                {t('coord.roundFacts', {
+                  scope: r.townshipCodes
+                    ? t('coord.townshipCount', { n: r.townshipCodes.length })
+                    : t('coord.wholeCounty'),
+                  started: day(r.startedAt),
+                })}
+              </small>
+            </li>
+          ))}
+        </ul>
+      </section>
       <StartRoundForm countyCode={countyCode} />
     </div>
   );
 }
 
-/** /coordinator/rounds/:roundId: launch, funnel and grid, overdue and escalated items, decisions. */
+/** /coordinator/rounds/:roundId: scope and catalogs, launch, funnel and grid, overdue and escalated items, decisions. */
 export function RoundDashboardPage() {
   const { roundId = '' } = useParams();
   const user = useUser();
   const round = useApi<RoundView>(`/rounds/${roundId}`);
   const progress = useApi<RoundProgressResult>(`/rounds/${roundId}/progress`);
-  // Township names only (the directory's); the round's own standings may not be there yet.
-  const ranking = useApi<RankingResult>('/rankings', { countyCode: countyOf(user?.jurisdiction ?? '') });
-  const names = new Map((ranking.data?.townships ?? []).map((tw) => [tw.code, tw.name]));
+  // The directory's names (the round's own standings may not be there yet).
+  const townships = useTownships(countyOf(user?.jurisdiction ?? ''));
+  const names = new Map((townships.data?.items ?? []).map((tw) => [tw.code, tw.name]));
   const { reload: reloadRound } = round;
   const { reload: reloadProgress } = progress;
   // The read models follow the round within seconds: keep the numbers fresh while the page is open.
@@ -72,14 +73,15 @@ export function RoundDashboardPage() {
   const error = round.error ?? progress.error;
   return (
     <div className="coordinator" data-testid="round-dashboard">
-      <h1>
-        {t('coord.progress')} · {roundId}
+      <h1 data-testid="round-title">
+        {round.data?.title ?? t('coord.progress')} <small className="muted">{roundId}</small>
       </h1>
       {error && (
         <p className="field-error" role="alert">
           {error.message}
         </p>
       )}
+      {round.data && <RoundScope round={round.data} townshipNames={names} />}
       {launch && (
         <p data-testid="launch-progress">
           {t('coord.launch', {

@@ -36,12 +36,14 @@ import {
   type Township,
 } from './schedule-scope';
 
-const num = (value: number, onChange: (n: number) => void, testid: string, min = 0) => (
+/** A number input; `field` names its message (the form's onChange clears it). */
+const num = (value: number, onChange: (n: number) => void, testid: string, min = 0, field?: string) => (
   <input
     type="number"
     min={min}
     className="num"
     value={value}
+    data-field={field}
     data-testid={testid}
     onChange={(e) => onChange(Number(e.target.value))}
   />
@@ -70,7 +72,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
   const [form, setForm] = useState<ScheduleForm>(defaultScheduleForm);
   const [picked, setPicked] = useState<Partial<Record<BranchType, string>>>({});
   const [ticked, setTicked] = useState<ReadonlySet<string> | null>(null);
-  const { errors, pending, submit, clear } = useCommand(StartRoundRequest, async (body) => {
+  const { errors, pending, submit, clear, changed } = useCommand(StartRoundRequest, async (body) => {
     await api('/rounds', { json: body });
     navigate(`/coordinator/rounds/${body.roundId}`);
   });
@@ -103,18 +105,29 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
         });
       }}
       data-testid="start-round-form"
+      onChange={changed}
       noValidate
     >
       <h2>{t('coord.start')}</h2>
       <div className="form-row">
         <label>
           {t('coord.roundId')}
-          <input value={roundId} onChange={(e) => setRoundId(e.target.value)} data-testid="round-id" />
+          <input
+            name="roundId"
+            value={roundId}
+            onChange={(e) => setRoundId(e.target.value)}
+            data-testid="round-id"
+          />
           <FieldError errors={errors} name="roundId" />
         </label>
         <label>
           {t('coord.roundTitle')}
-          <input value={title} onChange={(e) => setTitle(e.target.value)} data-testid="round-title" />
+          <input
+            name="title"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            data-testid="round-title"
+          />
           <FieldError errors={errors} name="title" />
         </label>
         <label>
@@ -162,7 +175,13 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
                   <tr key={step}>
                     <td>{t(`coord.step.${step}`)}</td>
                     <td>
-                      {num(form.steps[step], (n) => setStep(step, n), `days-${step}`, 1)}
+                      {num(
+                        form.steps[step],
+                        (n) => setStep(step, n),
+                        `days-${step}`,
+                        1,
+                        `schedule.steps.${step}`,
+                      )}
                       <FieldError errors={errors} name={`schedule.steps.${step}`} />
                     </td>
                     <td data-testid={`due-${step}`} className={'error' in p ? 'field-error' : undefined}>
@@ -215,7 +234,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
             </label>
             <label>
               {t('coord.quorum')}
-              {num(form.quorum, (n) => set({ quorum: n }), 'quorum', 1)}
+              {num(form.quorum, (n) => set({ quorum: n }), 'quorum', 1, 'schedule.observation.quorum')}
               <FieldError errors={errors} name="schedule.observation.quorum" />
             </label>
           </div>

@@ -99,3 +99,9 @@ export function errorUnder(errors: Record<string, string>, prefix: string): stri
   const [key] = keysUnder(errors, prefix);
   return key === undefined ? undefined : errors[key];
 }
+
+/** A pinned catalog version's title from GET /api/catalogs, else its id and version as they are. */
+export function catalogTitle(items: CatalogListItem[], pick: CatalogPick): string {
+  const title = items.find((c) => c.id === pick.id)?.versions.find((v) => v.version === pick.version)?.title;
+  return title ?? `${pick.id}@${pick.version}`;
+}

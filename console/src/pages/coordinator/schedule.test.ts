@@ -3,6 +3,7 @@ import { defaultScheduleForm, previewDueDates, rungIndex, toSchedule } from './s
 import {
   branchesIn,
   catalogRows,
+  catalogTitle,
   errorUnder,
   toCatalogPicks,
   toggleTownship,
@@ -195,4 +196,21 @@ describe('the township picker', () => {
       expect.objectContaining({ path: ['townshipCodes', 2], message: '乡镇 411099100 重复' }),
     ]);
   });
+});
+
+test('a pinned catalog by its title, or by id and version when the list does not have it', () => {
+  const items: CatalogListItem[] = [
+    {
+      id: 'rural-default',
+      branchType: 'rural',
+      inForce: true,
+      versions: [
+        { version: 2, title: '农村（第二版）' },
+        { version: 1, title: '农村（第一版）' },
+      ],
+    },
+  ];
+  expect(catalogTitle(items, { id: 'rural-default', version: 1 })).toBe('农村（第一版）');
+  expect(catalogTitle(items, { id: 'rural-default', version: 3 })).toBe('rural-default@3');
+  expect(catalogTitle(items, { id: 'urban-default', version: 1 })).toBe('urban-default@1');
 });

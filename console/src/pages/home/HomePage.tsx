@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { TaskPage } from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { useUser } from '../../session';
+import { useRounds } from '../../lists';
 import { useApi } from '../../use-api';
 import { TaskList } from '../tasks/TaskList';
 
@@ -26,10 +27,12 @@ export function HomePage() {
   );
 }
 
-/** The secretary's branch in the rounds it has tasks in (its jurisdiction is the branch code). */
+/** The secretary's branch in the rounds it has tasks in (its jurisdiction is the branch code), by title. */
 function MyBranch() {
   const user = useUser();
   const tasks = useApi<TaskPage>('/tasks', { status: 'all', limit: 50 });
+  const list = useRounds();
+  const titles = new Map((list.data?.items ?? []).map((r) => [r.roundId, r.title]));
   const rounds = [
     ...new Set((tasks.data?.items ?? []).map((i) => i.roundId).filter((r): r is string => !!r)),
   ];
@@ -40,7 +43,7 @@ function MyBranch() {
       {rounds.map((round) => (
         <p key={round}>
           <Link to={`/rounds/${round}/branches/${user?.jurisdiction}`} data-testid="my-branch-link">
-            {t('home.openBranch', { round })}
+            {t('home.openBranch', { round: titles.get(round) ?? round })}
           </Link>
         </p>
       ))}

@@ -12,7 +12,8 @@ export function directoryRoutes(deps: ApiDeps): Router {
 
   /**
    * The county's townships with their branch counts, from the directory a round launches from (not from a
-   * read model that may lag it): the start-round form picks townships from it.
+   * read model that may lag it): the start-round form picks townships from it, and every user of the
+   * county reads their names (task filters, a round's scope). Another county's are 403.
    */
   route(
     r,
@@ -20,15 +21,18 @@ export function directoryRoutes(deps: ApiDeps): Router {
       method: 'get',
       path: '/counties/:countyCode/townships',
       operationId: 'listCountyTownships',
-      summary: '本县各乡镇及其支部数（发起轮次时选择乡镇）',
+      summary: '本县各乡镇及其支部数（发起轮次、筛选待办时选择乡镇）',
       tags: ['rounds'],
-      access: ['coordinator'],
+      access: 'user',
       scope: { in: 'path', name: 'countyCode', level: 'county' },
       params: CountyPath,
       responses: { 200: CountyTownships, 404: '县级代码不在目录中' },
     },
     async ({ params: { countyCode } }, req, res) => {
-      if (!within(actorOf(req).jurisdiction, countyCode)) throw forbidden('只能查看本县的乡镇');
+      const { jurisdiction } = actorOf(req);
+      // The county's own users, at any level below it (a township, a branch), and no one else's.
+      if (!within(jurisdiction, countyCode) && !within(countyCode, jurisdiction))
+        throw forbidden('只能查看本县的乡镇');
       const county = await deps.db
         .selectFrom('counties')
         .select('code')

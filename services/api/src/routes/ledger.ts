@@ -2,6 +2,7 @@ import { Router } from 'express';
 import {
   ENDPOINTS,
   LedgerQuery,
+  type LedgerReport,
   LedgerSnapshotBody,
   LedgerSummaryQuery,
   type Actor,
@@ -12,6 +13,7 @@ import { viaService } from '../services';
 import { actorOf } from '../auth';
 import { XLSX_CONTENT_TYPE } from '../catalogs';
 import type { ApiDeps } from '../deps';
+import { withBranchNames } from '../directory';
 import { route } from '../routing';
 
 const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
@@ -57,7 +59,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
       query: LedgerQuery,
       responses: {
         200: {
-          description: '台账：format=json 为 JSON，xlsx、csv 为下载',
+          description: '台账：format=json 为 JSON（LedgerReport，每行带支部名称），xlsx、csv 为下载',
           download: ['application/json', XLSX_CONTENT_TYPE, 'text/csv'],
         },
       },
@@ -66,9 +68,11 @@ export function ledgerRoutes(deps: ApiDeps): Router {
       const viewer = viewerOf(actorOf(req));
       const scope = given ?? viewer.jurisdiction;
       if (format === 'json') {
-        res.json(
-          await viaService(() => callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId })),
+        const ledger = await viaService(() =>
+          callEndpoint(deps.nc, 'tasks', 'ledger', { viewer, scope, roundId }),
         );
+        const report: LedgerReport = { ...ledger, rows: await withBranchNames(deps.db, ledger.rows) };
+        res.json(report);
         return;
       }
       const name = await scopeName(scope);

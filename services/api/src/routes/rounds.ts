@@ -7,6 +7,7 @@ import {
   type Catalog,
   type CatalogPick,
   RoundPath,
+  RoundList,
   RoundProgressQuery,
   RoundStarted,
   RoundView,
@@ -32,6 +33,8 @@ import { route } from '../routing';
 
 type Db = Kysely<ApiDatabase>;
 type FieldErrors = NonNullable<Problem['errors']>;
+/** Every jurisdiction code (6, 9 or 12 digits) begins with its county's six. */
+const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
 
 /**
  * The catalogs a round pins: those in force, each branch type's replaced by the picked version when the
@@ -167,6 +170,41 @@ export function roundRoutes(deps: ApiDeps): Router {
         .execute();
       req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
       res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned });
+    },
+  );
+
+  /** The rounds of the caller's county, newest first: a township or branch user sees its county's. */
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rounds',
+      operationId: 'listRounds',
+      summary: '本县的创建轮次（最新在前）',
+      tags,
+      access: 'user',
+      scope: null,
+      responses: { 200: RoundList },
+    },
+    async (_input, req, res) => {
+      const rows = await deps.db
+        .selectFrom('rounds')
+        .select(['round_id', 'title', 'year', 'county_code', 'township_codes', 'started_at'])
+        .where('county_code', '=', countyOf(actorOf(req).jurisdiction))
+        .orderBy('started_at', 'desc')
+        .orderBy('round_id')
+        .execute();
+      const body: RoundList = {
+        items: rows.map((row) => ({
+          roundId: row.round_id,
+          title: row.title,
+          year: row.year,
+          countyCode: row.county_code,
+          townshipCodes: row.township_codes,
+          startedAt: row.started_at.toISOString(),
+        })),
+      };
+      res.json(body);
     },
   );
 

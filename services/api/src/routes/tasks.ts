@@ -9,8 +9,6 @@ import {
   TaskPage,
   TaskTargetBody,
   type Actor,
-  type Task,
-  type TaskRow,
   type TaskTarget,
   type Viewer,
 } from '@fivestar/contracts';
@@ -18,6 +16,7 @@ import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
+import { withBranchNames } from '../directory';
 import { badRequest } from '../problem';
 import { route } from '../routing';
 
@@ -56,17 +55,6 @@ export function taskRoutes(deps: ApiDeps): Router {
     });
   }
 
-  /** The page's branch names from the directory, in one query (the ledger keeps codes only). */
-  async function withBranchNames(items: Task[]): Promise<TaskRow[]> {
-    const codes = [...new Set(items.flatMap((i) => (i.branchId ? [i.branchId] : [])))];
-    const rows =
-      codes.length === 0
-        ? []
-        : await deps.db.selectFrom('branches').select(['code', 'name']).where('code', 'in', codes).execute();
-    const names = new Map(rows.map((b) => [b.code, b.name]));
-    return items.map((i) => ({ ...i, branchName: (i.branchId && names.get(i.branchId)) || null }));
-  }
-
   const acting = (req: Request) => {
     const a = actorOf(req);
     return { viewer: viewerOf(a), name: a.name };
@@ -87,7 +75,7 @@ export function taskRoutes(deps: ApiDeps): Router {
       const page = await viaService(() =>
         callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...query }),
       );
-      res.json({ ...page, items: await withBranchNames(page.items) });
+      res.json({ ...page, items: await withBranchNames(deps.db, page.items) });
     },
   );
 

@@ -11,6 +11,7 @@ export function AwardForm({ base, onDone }: StepFormProps) {
     <form
       className="panel"
       data-testid="award-form"
+      onChange={cmd.changed}
       onSubmit={(e) => {
         e.preventDefault();
         void cmd.submit({ notes: String(new FormData(e.currentTarget).get('notes') ?? '') || undefined });

@@ -8,7 +8,11 @@ import { readScores, ScoreInputs } from './ScoreInputs';
 import { FindingsInput, readFindings } from './FindingsInput';
 import type { StepFormProps } from './StepForm';
 
-/** 现场观摩: this observer's score sheet (a later one replaces it), and closing once the quorum is in. */
+/**
+ * 现场观摩: this observer's score sheet, and closing once the quorum is in. Like the self-check, the form
+ * starts empty and shows only the user's own last submission: an observer scores independently, so the
+ * branch's self-check scores are neither prefilled nor shown (the hint says so).
+ */
 export function ObservationForm({ base, state, catalog, onDone }: StepFormProps & { catalog: Catalog }) {
   const user = useUser();
   const mine = state.observation.sheets.find((s) => s.observer.userId === user?.userId);
@@ -23,6 +27,7 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
       <form
         noValidate
         data-testid="observation-form"
+        onChange={record.changed}
         onSubmit={(e) => {
           e.preventDefault();
           const { scores, errors } = readScores(e.currentTarget);
@@ -30,6 +35,9 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
         }}
       >
         <h2>{t('form.observation')}</h2>
+        <p className="hint" data-testid="observation-hint">
+          {t('form.observationHint')}
+        </p>
         {claimedStars(catalog, state.targetStars).map((star) => (
           <fieldset key={star.code}>
             <legend>{star.name}</legend>

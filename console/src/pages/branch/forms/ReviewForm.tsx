@@ -18,6 +18,7 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
       className="panel"
       data-testid="review-form"
       noValidate
+      onChange={cmd.changed}
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
@@ -64,6 +65,7 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
                 <input
                   type="checkbox"
                   name={`approved:${star}`}
+                  data-field={`stars.${i}.reasons`}
                   defaultChecked
                   data-testid={`approve-${star}`}
                 />
@@ -71,7 +73,12 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
               </label>
               <label>
                 {t('form.reasons')}
-                <textarea name={`reasons:${star}`} rows={2} data-testid={`star-reasons-${star}`} />
+                <textarea
+                  name={`reasons:${star}`}
+                  data-field={`stars.${i}.reasons`}
+                  rows={2}
+                  data-testid={`star-reasons-${star}`}
+                />
                 <FieldError errors={cmd.errors} name={`stars.${i}.reasons`} />
               </label>
             </fieldset>

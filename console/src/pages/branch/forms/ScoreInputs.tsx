@@ -6,7 +6,11 @@ import { scoreProblem } from './scores';
 
 const PREFIX = 'score:';
 
-/** One score input per task (name `score:<code>`), its message under it as the API names it: scores.<code>. */
+/**
+ * One score input per task (name `score:<code>`), its message under it as the API names it: scores.<code>
+ * (the input's `data-field`, so the form's onChange clears it). Fixed column widths: every star's table
+ * lines up with the others.
+ */
 export function ScoreInputs({
   tasks,
   errors,
@@ -17,17 +21,28 @@ export function ScoreInputs({
   initial?: Record<string, number>;
 }) {
   return (
-    <table>
+    <table className="score-table">
+      <colgroup>
+        <col />
+        <col className="score-col" />
+      </colgroup>
+      <thead>
+        <tr>
+          <th>{t('form.task')}</th>
+          <th>{t('form.score')}</th>
+        </tr>
+      </thead>
       <tbody>
         {tasks.map((task) => (
           <tr key={task.code}>
             <td>
-              {task.code} {task.title}
+              <span className="muted">{task.code}</span> {task.title}
             </td>
             <td>
               <input
                 className="score"
                 name={`${PREFIX}${task.code}`}
+                data-field={`scores.${task.code}`}
                 type="number"
                 min={0}
                 max={task.points}

@@ -8,7 +8,7 @@ import { uploadEvidence } from '../upload';
 import { ScoreInputs, readScores } from './ScoreInputs';
 import type { StepFormProps } from './StepForm';
 
-/** 村自评: claimed stars, a score per task, a file per evidence requirement; prefilled after a return. */
+/** 村自评: claimed stars, a score per task, a file per evidence requirement; after a return, the last submission. */
 export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & { catalog: Catalog }) {
   const previous = state.selfCheck;
   const [stars, setStars] = useState<string[]>(state.targetStars);
@@ -35,6 +35,7 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
       className="panel"
       data-testid="self-check-form"
       noValidate
+      onChange={cmd.changed}
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
@@ -54,6 +55,7 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
       }}
     >
       <h2>{t('form.selfCheck')}</h2>
+      <p className="hint">{t('form.selfCheckHint')}</p>
       <fieldset data-testid="target-stars">
         <legend>{t('form.targetStars')}</legend>
         {catalog.stars.map((s) => (
@@ -87,6 +89,7 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
                   </span>
                   <input
                     type="file"
+                    data-field="evidence"
                     onChange={(e) => {
                       const f = e.target.files?.[0];
                       if (f) void upload(req.code, f);
