@@ -6,8 +6,11 @@ import { eventually } from './harness';
 
 /** What the browser tests do with the console: sign in at 1366×768 in Chinese, read texts, screenshot. */
 export interface ConsolePages {
-  /** A fresh browser context (its own localStorage) signed in as `username` through the login page. */
-  signIn(username: string): Promise<Page>;
+  /**
+   * A fresh browser context (its own localStorage) signed in as `username` through the login page;
+   * `loginShot` names a screenshot of the filled-in login form.
+   */
+  signIn(username: string, loginShot?: string): Promise<Page>;
   /** The text of a test id once `ok` holds (pages fetch after they render). */
   textOf(page: Page, testId: string, ok: (text: string) => boolean): Promise<string>;
   /** A full-page screenshot, numbered in the order taken, into var/screenshots/<name>/. */
@@ -21,15 +24,21 @@ export function consolePages(browser: Browser, baseUrl: string, shots: string): 
   mkdirSync(dir, { recursive: true });
   let taken = 0;
   const pageErrors: string[] = [];
+  const screenshot = async (page: Page, name: string) => {
+    taken += 1;
+    const file = path.join(dir, `${String(taken).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+  };
   return {
     pageErrors,
-    async signIn(username) {
+    async signIn(username, loginShot) {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
       const page = await context.newPage();
       page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
       await page.goto(`${baseUrl}/login`);
       await page.getByTestId('login-username').fill(username);
       await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      if (loginShot) await screenshot(page, loginShot);
       await page.getByTestId('login-submit').click();
       await page.getByTestId('current-user').waitFor();
       return page;
@@ -40,12 +49,6 @@ export function consolePages(browser: Browser, baseUrl: string, shots: string): 
         ok,
         20_000,
       ),
-    async screenshot(page, name) {
-      taken += 1;
-      await page.screenshot({
-        path: path.join(dir, `${String(taken).padStart(2, '0')}-${name}.png`),
-        fullPage: true,
-      });
-    },
+    screenshot,
   };
 }

@@ -8,12 +8,11 @@
  * above the task's points next to the field. The steps not under test go over the HTTP API. Screenshots
  * in var/screenshots/console-rectification/.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { catalogTasks, defaultCatalogFor } from '@fivestar/contracts';
-import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
+import { demoCounty } from '@fivestar/api';
 import { launchChromium } from './browser';
+import { consolePages, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule, seconds } from './round-schedules';
 
@@ -25,7 +24,6 @@ const LATE = '411099100202';
 const LATER = '411099100203';
 const LONG_NAME = '城关镇李庄村与王营村联合党支部（乡村振兴示范片区第一网格）';
 const FINDING = '三会一课记录不全';
-const SHOTS = path.resolve(__dirname, '../var/screenshots/console-rectification');
 /** The self-checks fall due this long after the round starts; nothing else does during the test. */
 const SELF_CHECK_SECONDS = 25;
 
@@ -42,16 +40,15 @@ const PNG = Buffer.from(
 let stack: Stack;
 let browser: Browser;
 let roundId: string;
-let shot = 0;
-const pageErrors: string[] = [];
+let ui: ConsolePages;
 const login = (username: string) => ApiUser.login(stack.baseUrl, username);
 const branchUrl = () => `/api/rounds/${roundId}/branches/${BRANCH}`;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const directory = demoCounty();
   directory.branches = directory.branches.map((b) => (b.code === LATE ? { ...b, name: LONG_NAME } : b));
   [stack, browser] = await Promise.all([startStack({ console: true, directory }), launchChromium()]);
+  ui = consolePages(browser, stack.baseUrl, 'console-rectification');
   roundId = `rectify-${stack.runId}`;
   const quiet = quietSchedule(1800);
   const started = await (
@@ -70,26 +67,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function signIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  shot += 1;
-  await page.screenshot({
-    path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
-  });
-}
 
 /** A 我的待办 tab, reloaded until `selector` shows (the lists are read models fed by events). */
 async function openTab(page: Page, view: string, selector: string): Promise<void> {
@@ -124,7 +101,7 @@ async function findingAt(page: Page, status: string): Promise<void> {
 }
 
 async function openBranch(username: string): Promise<Page> {
-  const page = await signIn(username);
+  const page = await ui.signIn(username);
   await page.goto(`${stack.baseUrl}/rounds/${roundId}/branches/${BRANCH}`);
   await page.getByTestId('branch-page').waitFor();
   return page;
@@ -151,13 +128,13 @@ test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per
     evidence,
   });
   expect(submitted.status).toBe(200);
-  const done = await signIn(`sec-${BRANCH}`);
+  const done = await ui.signIn(`sec-${BRANCH}`);
   await openTab(done, 'done', row(BRANCH));
   expect(await done.getByTestId('task-row').count()).toBe(1);
-  await screenshot(done, 'tasks-done');
+  await ui.screenshot(done, 'tasks-done');
 
   // The other branches let theirs fall due: 逾期, red, with the village's name (a long one on one line).
-  const late = await signIn(`sec-${LATE}`);
+  const late = await ui.signIn(`sec-${LATE}`);
   await openTab(late, 'overdue', row(LATE));
   const lateRow = late.locator(row(LATE));
   expect(await lateRow.locator('.light-red').count()).toBe(1);
@@ -167,7 +144,7 @@ test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per
   expect((await name.boundingBox())!.height).toBeLessThan(30);
   // No horizontal scrolling: the page is no wider than the window.
   expect(await late.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
-  await screenshot(late, 'tasks-overdue');
+  await ui.screenshot(late, 'tasks-overdue');
 
   // Both late secretaries copy their task to the township reviewer; one branch was urged a moment ago.
   const reviewerId = `u-twp-${TOWNSHIP}-1`;
@@ -180,7 +157,7 @@ test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per
   expect((await township.post(`/api/rounds/${roundId}/branches/${LATER}/urge`, {})).status).toBe(200);
 
   // 抄送我的 lists both; urging them at once answers per task: one urged, one refused as too soon.
-  const reviewer = await signIn(`twp-${TOWNSHIP}-1`);
+  const reviewer = await ui.signIn(`twp-${TOWNSHIP}-1`);
   await openTab(reviewer, 'cc', row(LATER));
   await reviewer.waitForSelector(row(LATE));
   for (const code of [LATE, LATER]) await reviewer.locator(`${row(code)} [data-testid=task-select]`).check();
@@ -190,16 +167,16 @@ test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per
   expect(await outcome(LATE).textContent()).toBe('成功');
   expect(await outcome(LATER).getAttribute('class')).toBe('error');
   expect(await outcome(LATER).textContent()).toMatch(/[\u4e00-\u9fa5]/);
-  await screenshot(reviewer, 'tasks-cc-urged');
+  await ui.screenshot(reviewer, 'tasks-cc-urged');
 
   // The coordinator's bulletin page before any snapshot explains what one is and offers to take it.
-  const coordinator = await signIn(`coord-${COUNTY}`);
+  const coordinator = await ui.signIn(`coord-${COUNTY}`);
   await coordinator.goto(`${stack.baseUrl}/rankings/bulletin`);
   await coordinator.getByTestId('bulletin-missing').waitFor();
   expect(await coordinator.getByTestId('bulletin-missing').textContent()).toContain('排名快照');
   await coordinator.getByTestId('bulletin-snapshot').waitFor();
-  await screenshot(coordinator, 'bulletin-empty');
-  expect(pageErrors).toEqual([]);
+  await ui.screenshot(coordinator, 'bulletin-empty');
+  expect(ui.pageErrors).toEqual([]);
 });
 
 test('a finding is rectified: evidence with a photo, refused once with a reason, then closed out', async () => {
@@ -207,7 +184,7 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   const reviewer = await openBranch(`twp-${TOWNSHIP}-1`);
   await reviewer.getByTestId('review-form').waitFor();
   await reviewer.getByTestId('findings-input').fill(FINDING);
-  await screenshot(reviewer, 'review-with-finding');
+  await ui.screenshot(reviewer, 'review-with-finding');
   await reviewer.getByTestId('review-submit').click();
   await reviewer.waitForSelector('[data-testid=branch-step][data-step=COUNTY_PRE_REVIEW]');
 
@@ -228,7 +205,7 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
     `得分不能超过该项满分 ${max} 分`,
   );
   expect(await observer.textContent('[data-testid=observation]')).toContain('已收到评分表 0 份');
-  await screenshot(observer, 'observation-score-refused');
+  await ui.screenshot(observer, 'observation-score-refused');
   await first.fill(String(max));
   await observer.getByTestId('observation-submit').click();
   await observer.waitForSelector('text=已收到评分表 1 份');
@@ -258,7 +235,7 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   await submitted.getByTestId('evidence-preview').waitFor();
   expect(await submitted.getByTestId('evidence-item').textContent()).toContain('会议记录整改.png');
   expect(await submitted.textContent()).not.toContain('附件：');
-  await screenshot(secretary, 'rectification-submitted');
+  await ui.screenshot(secretary, 'rectification-submitted');
 
   // The reviewer sees the photo inside the finding before deciding, and refuses it: a refusal needs its
   // reason, next to the field.
@@ -266,12 +243,12 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   const toVerify = reviewer.locator('[data-testid=finding] [data-testid=history-evidence]');
   await toVerify.getByTestId('evidence-preview').waitFor();
   expect(await toVerify.getByTestId('evidence-preview').getAttribute('alt')).toBe('会议记录整改.png');
-  await screenshot(reviewer, 'verify-sees-photo');
+  await ui.screenshot(reviewer, 'verify-sees-photo');
   await reviewer.getByTestId('verify-rejected').check();
   await reviewer.getByTestId('verify-submit').click();
   expect(await reviewer.getByTestId('error-reasons').textContent()).toBe('不予销号时必须填写理由');
   await reviewer.getByTestId('verify-reasons').fill('缺少第三季度记录');
-  await screenshot(reviewer, 'verify-refuse');
+  await ui.screenshot(reviewer, 'verify-refuse');
   await reviewer.getByTestId('verify-submit').click();
   await reviewer.waitForSelector('[data-testid=finding][data-status=awaiting_evidence]');
   expect(await reviewer.getByTestId('history-rejected').textContent()).toContain('缺少第三季度记录');
@@ -288,6 +265,6 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   await reviewer.waitForSelector('[data-testid=branch-step][data-step=CLOSED]', { timeout: 20_000 });
   expect(await reviewer.locator('[data-testid=rectification-history] > li').count()).toBe(4);
   await reviewer.getByTestId('history-closed').waitFor();
-  await screenshot(reviewer, 'rectification-closed');
-  expect(pageErrors).toEqual([]);
+  await ui.screenshot(reviewer, 'rectification-closed');
+  expect(ui.pageErrors).toEqual([]);
 });

@@ -4,19 +4,16 @@
  * the branch page ends with the stars and the award's explanation. Screenshots of each page go to
  * var/screenshots/console/. Needs the console built first (`npm run build -w console`).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '@fivestar/api';
 import { launchChromium } from './browser';
+import { consolePages, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
-const SHOTS = path.resolve(__dirname, '../var/screenshots/console');
 /** A small solid PNG: evidence the API sniffs as an image, so the branch page previews it. */
 function png(width: number, height: number, rgb: [number, number, number]): Buffer {
   const chunk = (type: string, data: Buffer) => {
@@ -54,12 +51,9 @@ const STEP_NAMES: Record<string, string> = {
 let stack: Stack;
 let browser: Browser;
 let roundId: string;
-let shot = 0;
-/** Uncaught errors in any page: the test fails on them at the end. */
-const pageErrors: string[] = [];
+let ui: ConsolePages;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await startStack({ console: true });
   roundId = `console-${stack.runId}`;
   const coordinator = await ApiUser.login(stack.baseUrl, `coord-${COUNTY}`);
@@ -77,34 +71,13 @@ beforeAll(async () => {
     (r) => r.body?.state?.step === 'SELF_CHECK',
   );
   browser = await launchChromium();
+  ui = consolePages(browser, stack.baseUrl, 'console');
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  shot += 1;
-  await page.screenshot({
-    path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
-  });
-}
-
-/** A fresh browser context (its own localStorage) signed in as `username` through the login page. */
-async function signIn(username: string, shotName?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.fill('[data-testid=login-username]', username);
-  await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
-  if (shotName) await screenshot(page, shotName);
-  await page.click('[data-testid=login-submit]');
-  await page.waitForSelector('[data-testid=current-user]');
-  return page;
-}
 
 const branchPath = () => `/rounds/${roundId}/branches/${BRANCH}`;
 const atStep = (page: Page, step: string) =>
@@ -138,7 +111,7 @@ async function openTaskOf(page: Page, step: string, shotName?: string, claim = f
     );
   }
   expect(await page.textContent(`${row} [data-testid=task-open]`)).toBe(STEP_NAMES[step]);
-  if (shotName) await screenshot(page, shotName);
+  if (shotName) await ui.screenshot(page, shotName);
   await page.click(`${row} [data-testid=task-open]`);
   await atStep(page, step);
 }
@@ -157,7 +130,7 @@ async function review(
   shotName: string,
   claim = false,
 ) {
-  const page = await signIn(username);
+  const page = await ui.signIn(username);
   await page.goto(`${stack.baseUrl}/tasks`);
   // Drop-downs, nothing to type: the round by its title; a township reviewer has no township to pick.
   await page
@@ -171,7 +144,7 @@ async function review(
       .waitFor({ state: 'attached' });
   await openTaskOf(page, step, `${shotName}-tasks`, claim);
   await decide(page);
-  await screenshot(page, shotName);
+  await ui.screenshot(page, shotName);
   await page.click('[data-testid=review-submit]');
   await page.waitForSelector(`[data-testid=branch-step]:not([data-step=${step}])`, { timeout: 20_000 });
   await page.context().close();
@@ -179,14 +152,14 @@ async function review(
 
 test('a branch goes from self-check to award in the browser', async () => {
   // The secretary signs in, finds the branch from the home page and fills the self-check.
-  const secretary = await signIn(`sec-${BRANCH}`, 'login');
+  const secretary = await ui.signIn(`sec-${BRANCH}`, 'login');
   await reloadUntil(secretary, '[data-testid=my-branch-link]');
   // The round by its title, not its id.
   await eventually(
     () => secretary.textContent('[data-testid=my-branch-link]'),
     (text) => !!text?.includes(TITLE),
   );
-  await screenshot(secretary, 'secretary-home');
+  await ui.screenshot(secretary, 'secretary-home');
   await secretary.click('[data-testid=my-branch-link]');
   await secretary.waitForSelector('[data-testid=self-check-form]');
 
@@ -223,7 +196,7 @@ test('a branch goes from self-check to award in the browser', async () => {
     );
   }
   expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
-  await screenshot(secretary, 'self-check');
+  await ui.screenshot(secretary, 'self-check');
   await secretary.click('[data-testid=self-check-submit]');
   await atStep(secretary, 'TOWNSHIP_REVIEW');
 
@@ -247,7 +220,7 @@ test('a branch goes from self-check to award in the browser', async () => {
   await atStep(secretary, 'SELF_CHECK');
   expect(await secretary.locator('[data-testid=timeline-reasons]').allTextContents()).toContain(REASON);
   expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
-  await screenshot(secretary, 'secretary-returned');
+  await ui.screenshot(secretary, 'secretary-returned');
   await files.first().setInputFiles({ name: '会议记录-清晰.png', mimeType: 'image/png', buffer: PNG });
   await secretary.waitForSelector('text=会议记录-清晰.png');
   await secretary.click('[data-testid=self-check-submit]');
@@ -263,7 +236,7 @@ test('a branch goes from self-check to award in the browser', async () => {
     [1, false],
     [2, true],
   ] as const) {
-    const observer = await signIn(`obs-${COUNTY}-${n}`);
+    const observer = await ui.signIn(`obs-${COUNTY}-${n}`);
     await openTaskOf(observer, 'ON_SITE_OBSERVATION', `observer-${n}-home`);
     // Scored independently: nothing prefilled from the self-check, and the form says so.
     expect(await observer.textContent('[data-testid=observation-hint]')).toContain('独立打分');
@@ -274,7 +247,7 @@ test('a branch goes from self-check to award in the browser', async () => {
     await observer.click('[data-testid=observation-submit]');
     await observer.waitForSelector(`text=已收到评分表 ${n} 份`);
     if (close) {
-      await screenshot(observer, 'observation');
+      await ui.screenshot(observer, 'observation');
       await observer.click('[data-testid=observation-close]');
       await atStep(observer, 'AWARD');
     }
@@ -282,13 +255,13 @@ test('a branch goes from self-check to award in the browser', async () => {
   }
 
   // The coordinator confirms the award; the branch page shows the stars and the explanation.
-  const coordinator = await signIn(`coord-${COUNTY}`);
+  const coordinator = await ui.signIn(`coord-${COUNTY}`);
   await coordinator.goto(`${stack.baseUrl}${branchPath()}`);
   await atStep(coordinator, 'AWARD');
-  await screenshot(coordinator, 'award-form');
+  await ui.screenshot(coordinator, 'award-form');
   await coordinator.click('[data-testid=award-submit]');
   await coordinator.waitForSelector('[data-testid=award-why]', { timeout: 20_000 });
-  await screenshot(coordinator, 'branch-awarded');
+  await ui.screenshot(coordinator, 'branch-awarded');
   const awarded = coordinator.locator(`[data-testid=star-card][data-star=${STAR}]`);
   expect(await awarded.getAttribute('class')).toContain('awarded');
   expect(await awarded.locator('[data-testid=star-why]').textContent()).toContain('授予');
@@ -298,15 +271,15 @@ test('a branch goes from self-check to award in the browser', async () => {
   await secretary.reload();
   await secretary.waitForSelector('[data-testid=award-why]');
   expect(await secretary.locator('[data-testid=star-card].awarded').count()).toBe(1);
-  await screenshot(secretary, 'secretary-awarded');
+  await ui.screenshot(secretary, 'secretary-awarded');
 
   // The English switch: the same page in English, kept across a reload.
   await secretary.click('[data-testid=lang-switch]');
   await secretary.reload();
   await secretary.waitForSelector('[data-testid=award-why]');
   expect(await secretary.textContent('[data-testid=nav-tasks]')).toBe('My tasks');
-  await screenshot(secretary, 'secretary-awarded-en');
-  expect(pageErrors).toEqual([]);
+  await ui.screenshot(secretary, 'secretary-awarded-en');
+  expect(ui.pageErrors).toEqual([]);
 });
 
 test('the API serves the console: SPA fallback, cached assets, API paths untouched', async () => {

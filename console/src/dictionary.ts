@@ -1,21 +1,25 @@
-import type { Step } from '@fivestar/contracts';
+import { STEPS, STEP_LABELS as STEP_NAMES, type Step } from '@fivestar/contracts';
 import { register, type Dictionary } from './i18n';
 
 /** `{group.key: text}` for a table of labels. */
 export const prefixed = (group: string, labels: Dictionary): Dictionary =>
   Object.fromEntries(Object.entries(labels).map(([key, text]) => [`${group}.${key}`, text]));
 
-/** The cycle's steps (also the coordinator's `coord.step.*`). */
-export const STEP_LABELS: Record<Step, { zh: string; en: string }> = {
-  SELF_CHECK: { zh: '村自评', en: 'Self-check' },
-  TOWNSHIP_REVIEW: { zh: '乡镇审核', en: 'Township review' },
-  COUNTY_PRE_REVIEW: { zh: '县级预审', en: 'County pre-review' },
-  ON_SITE_OBSERVATION: { zh: '现场观摩', en: 'On-site observation' },
-  AWARD: { zh: '授星', en: 'Award' },
-  PUBLIC_NOTICE: { zh: '公示', en: 'Public notice' },
-  RECTIFICATION: { zh: '限期整改', en: 'Rectification' },
-  CLOSED: { zh: '已办结', en: 'Closed' },
+const STEP_EN: Record<Step, string> = {
+  SELF_CHECK: 'Self-check',
+  TOWNSHIP_REVIEW: 'Township review',
+  COUNTY_PRE_REVIEW: 'County pre-review',
+  ON_SITE_OBSERVATION: 'On-site observation',
+  AWARD: 'Award',
+  PUBLIC_NOTICE: 'Public notice',
+  RECTIFICATION: 'Rectification',
+  CLOSED: 'Closed',
 };
+
+/** The cycle's steps (also the coordinator's `coord.step.*`): the Chinese is the contracts' own. */
+export const STEP_LABELS = Object.fromEntries(
+  STEPS.map((step) => [step, { zh: STEP_NAMES[step], en: STEP_EN[step] }]),
+) as Record<Step, { zh: string; en: string }>;
 
 /** Shared keys and the foundation's pages (login, layout, tasks, branch, forms). */
 register({
@@ -167,8 +171,6 @@ register({
     zh: '整改照片或材料（可多选，上传后列入本页佐证材料）',
     en: 'Photos or files (several allowed; listed with the evidence on this page)',
   },
-  'finding.describe': { zh: '请写明整改情况', en: 'Describe what was done' },
-  'finding.attached': { zh: '附件：{files}', en: 'Files: {files}' },
 });
 
 register({

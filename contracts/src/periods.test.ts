@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { beijingIsoWeek, beijingMonth, isoWeekOfDate, reportingPeriod } from './periods';
+import {
+  beijingIsoWeek,
+  beijingMonth,
+  formatBeijingTime,
+  formatSpan,
+  isoWeekOfDate,
+  reportingPeriod,
+} from './periods';
 
 const at = (iso: string) => new Date(iso).getTime();
 
@@ -43,4 +50,20 @@ test('consecutive Beijing days are in the same ISO week unless the second is a M
       expect(beijingIsoWeek(next) === beijingIsoWeek(ms)).toBe(!monday);
     }),
   );
+});
+
+describe('formatBeijingTime', () => {
+  it('shows UTC+8 wall time, crossing midnight', () => {
+    expect(formatBeijingTime('2025-06-14T10:00:00.000Z')).toBe('2025-06-14 18:00');
+    expect(formatBeijingTime('2025-12-31T16:30:00Z')).toBe('2026-01-01 00:30');
+  });
+});
+
+describe('formatSpan', () => {
+  it('names days, hours, minutes and seconds, leaving out the zeros', () => {
+    expect(formatSpan(3600)).toBe('1小时');
+    expect(formatSpan(5400)).toBe('1小时30分钟');
+    expect(formatSpan(86_400 + 45)).toBe('1天45秒');
+    expect(formatSpan(0)).toBe('0秒');
+  });
 });

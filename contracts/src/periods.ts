@@ -37,6 +37,28 @@ export function beijingMonth(ms: number): string {
   return beijingDate(ms).slice(0, 7);
 }
 
+/** An instant as wall time in China, `YYYY-MM-DD HH:mm` (UTC+8, no DST): what every user reads. */
+export function formatBeijingTime(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
+}
+
+/** A span of seconds in words: `1小时30分钟`, `45秒`. */
+export function formatSpan(seconds: number): string {
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 86_400), '天'],
+    [Math.floor((seconds % 86_400) / 3600), '小时'],
+    [Math.floor((seconds % 3600) / 60), '分钟'],
+    [Math.floor(seconds % 60), '秒'],
+  ];
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, unit]) => `${n}${unit}`)
+      .join('') || '0秒'
+  );
+}
+
 /** Jobs the platform runs on a calendar: each reports on the period just ended when it runs. */
 export const PERIODIC_JOBS = ['daily-digest', 'weekly-ledger-snapshots', 'monthly-ranking'] as const;
 export type PeriodicJob = (typeof PERIODIC_JOBS)[number];

@@ -17,6 +17,6 @@ export { sendDigests } from './digests';
 export { preferences, setPreferences } from './preferences';
 export * from './channels';
 export { archive, inbox, markRead } from './queries';
-export { noticeFor, formatBeijingTime, type NoticeDraft, type NoticeGroup } from './notices';
+export { noticeFor, type NoticeDraft, type NoticeGroup } from './notices';
 export { migrations } from './migrations';
 export * from './db';

@@ -1,5 +1,5 @@
 import { parseEvent, type FivestarEvent } from '@fivestar/contracts';
-import { formatBeijingTime, noticeFor } from './notices';
+import { noticeFor } from './notices';
 
 const BRANCH = '410102001001';
 const TOWNSHIP = '410102001';
@@ -25,13 +25,6 @@ const work = {
   group: { role: 'township_reviewer', jurisdiction: TOWNSHIP },
   deadline: '2025-06-14T10:00:00.000Z',
 };
-
-describe('formatBeijingTime', () => {
-  it('shows UTC+8 wall time, crossing midnight', () => {
-    expect(formatBeijingTime('2025-06-14T10:00:00.000Z')).toBe('2025-06-14 18:00');
-    expect(formatBeijingTime('2025-12-31T16:30:00Z')).toBe('2026-01-01 00:30');
-  });
-});
 
 describe('noticeFor', () => {
   it('step_opened → a to-do for the work group with the deadline', () => {

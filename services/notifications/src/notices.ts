@@ -1,5 +1,6 @@
 import {
   ESCALATION_LABELS,
+  formatBeijingTime,
   STEP_LABELS,
   type CandidateGroup,
   type EscalationLevel,
@@ -27,15 +28,6 @@ export interface NoticeDraft {
 }
 
 const LEVEL_NAMES = ['零', '一', '二', '三', '四', '五'] as const;
-
-/**
- * Beijing time (UTC+8, no daylight saving) as "YYYY-MM-DD HH:mm". Fixed offset rather than Intl, so the
- * text depends on the event alone and a rebuild writes the same bytes on any machine.
- */
-export function formatBeijingTime(iso: string): string {
-  const shifted = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
-}
 
 interface Supervised {
   workKey: string;

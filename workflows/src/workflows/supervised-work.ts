@@ -1,5 +1,7 @@
 import {
   EXTENSION_APPROVER,
+  formatBeijingTime,
+  formatSpan,
   groupFor,
   mayUrge,
   scopeCode,
@@ -134,7 +136,7 @@ export class SupervisedWork {
     if (this.lastUrgeMs !== null && Date.now() - this.lastUrgeMs < interval) {
       reject(
         'Conflict',
-        `该事项已于${new Date(this.lastUrgeMs).toISOString()}催办，${this.schedule.urgeIntervalSeconds}秒内不能重复催办`,
+        `该事项已于${formatBeijingTime(new Date(this.lastUrgeMs).toISOString())}催办，${formatSpan(this.schedule.urgeIntervalSeconds)}内不能重复催办`,
       );
     }
   }

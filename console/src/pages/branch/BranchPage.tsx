@@ -1,3 +1,4 @@
+import { formatBeijingTime } from '@fivestar/contracts';
 import { useParams } from 'react-router';
 import { t } from '../../i18n';
 import { Status } from '../../layout/Status';
@@ -35,7 +36,7 @@ export function BranchPage() {
             <p data-testid="branch-step" data-step={state.step}>
               {t('branch.currentStep', { step: t(`step.${state.step}`), attempt: state.attempt })}
               {state.deadline &&
-                ` · ${t('branch.deadline', { deadline: new Date(state.deadline).toLocaleString() })}`}
+                ` · ${t('branch.deadline', { deadline: formatBeijingTime(state.deadline) })}`}
               {state.level !== null && ` · ${t('branch.level', { level: state.level })}`}
             </p>
           </header>

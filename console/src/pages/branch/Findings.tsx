@@ -5,6 +5,7 @@ import {
   type EvidenceFile,
   type RectificationState,
   type RectificationSummary,
+  formatBeijingTime,
 } from '@fivestar/contracts';
 import { api } from '../../api';
 import { FieldError, lines, SubmitButton, useCommand } from '../../forms';
@@ -16,8 +17,6 @@ import { EvidenceFiles } from './EvidenceList';
 import type { EvidenceItem } from './model';
 import './rectification-messages';
 import { uploadEvidence } from './upload';
-
-const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** Findings and their rectification: deadline, ladder level, and the secretary's or township's next act. */
 export function Findings({
@@ -91,7 +90,7 @@ function Finding({
       {s && (
         <>
           <div data-testid="finding-status">
-            {t(`finding.${s.status}`)} · {t('branch.deadline', { deadline: when(s.deadline) })}
+            {t(`finding.${s.status}`)} · {t('branch.deadline', { deadline: formatBeijingTime(s.deadline) })}
             <LevelBadge level={s.escalationLevel} />
           </div>
           <History state={s} known={known} />
@@ -128,7 +127,7 @@ function History({ state, known }: { state: RectificationState; known: Known }) 
       {entries.map((e) => (
         <li key={`${e.kind}-${e.at}`} data-testid={`history-${e.kind}`}>
           <span className={e.kind === 'rejected' ? 'error' : 'ok'}>{t(`finding.history.${e.kind}`)}</span>{' '}
-          <span className="muted">{when(e.at)}</span>
+          <span className="muted">{formatBeijingTime(e.at)}</span>
           {e.text.filter(Boolean).map((line, i) => (
             <p key={i} className="wrap">
               {line}

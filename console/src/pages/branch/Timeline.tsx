@@ -1,3 +1,4 @@
+import { formatBeijingTime } from '@fivestar/contracts';
 import type { TimelineEntry } from '@fivestar/contracts';
 import { label, t, tOr } from '../../i18n';
 
@@ -14,7 +15,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
           <li key={i} className={e.action} data-testid="timeline-entry" data-action={e.action}>
             <strong>{t(`step.${e.step}`)}</strong> · {t(`branch.action.${e.action}`)}
             {e.actor && ` · ${e.actor.name}`}
-            <div className="muted">{new Date(e.at).toLocaleString()}</div>
+            <div className="muted">{formatBeijingTime(e.at)}</div>
             {e.detail && <div>{detailText(e.detail)}</div>}
             {e.reasons && (
               <ul data-testid="timeline-reasons">

@@ -1,3 +1,4 @@
+import { formatBeijingTime } from '@fivestar/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { LedgerReport, LedgerReportRow, Task } from '@fivestar/contracts';
@@ -8,8 +9,6 @@ import { BranchName, workLabel } from '../../layout/WorkCells';
 import { useApi } from '../../use-api';
 import { branchLink, workPath } from '../../work';
 import { RowResult, SelectAll, SelectRow, urgeRows, useBulk } from '../tasks/bulk';
-
-const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 /** Ledger items with a tick box each, 批量催办 over the ticked ones and 催办 per row; each row shows its outcome. */
 function ItemsTable({ rows, testid }: { rows: LedgerReportRow[]; testid: string }) {
@@ -61,7 +60,7 @@ function ItemsTable({ rows, testid }: { rows: LedgerReportRow[]; testid: string 
               <td className="nowrap" title={r.title}>
                 {workLabel(r)}
               </td>
-              <td className="nowrap">{when(r.deadline)}</td>
+              <td className="nowrap">{formatBeijingTime(r.deadline)}</td>
               <td>
                 <LevelBadge level={r.escalationLevel} />
               </td>

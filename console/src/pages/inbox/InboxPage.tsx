@@ -1,3 +1,4 @@
+import { formatBeijingTime } from '@fivestar/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { InboxResult, Notice } from '@fivestar/contracts';
@@ -114,8 +115,7 @@ export function InboxPage() {
               <strong className="wrap">{n.title}</strong>
               <LevelBadge level={n.escalationLevel} />
               <p className="wrap">{n.body}</p>
-              <span className="muted">{n.createdAt.slice(0, 16).replace('T', ' ')}</span>{' '}
-              <NoticeLinks notice={n} />
+              <span className="muted">{formatBeijingTime(n.createdAt)}</span> <NoticeLinks notice={n} />
               {!n.readAt && tab !== 'archive' && (
                 <button type="button" className="link" onClick={() => void act('read', [n.id])}>
                   {t('inbox.markRead')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { beijingDate, type BulletinItem, type BulletinResult } from '@fivestar/contracts';
+import { beijingDate, type BulletinItem, type BulletinResult, formatBeijingTime } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
@@ -165,7 +165,7 @@ export function BulletinPage() {
         <article data-testid="bulletin">
           <h2>{b.title}</h2>
           <p className="muted">
-            {t('rank.takenAt')} {b.takenAt.slice(0, 16).replace('T', ' ')}
+            {t('rank.takenAt')} {formatBeijingTime(b.takenAt)}
             {b.previousPeriod && ` · ${t('rank.previous')} ${b.previousPeriod}`}
           </p>
           <p>

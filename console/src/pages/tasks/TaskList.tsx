@@ -1,3 +1,4 @@
+import { formatBeijingTime } from '@fivestar/contracts';
 import { Link } from 'react-router';
 import type { Light, TaskPage, TaskRow, TaskView } from '@fivestar/contracts';
 import { t } from '../../i18n';
@@ -112,7 +113,7 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
                         <td>
                           <BranchName branchId={task.branchId} branchName={task.branchName} />
                         </td>
-                        <td>{new Date(task.deadline).toLocaleString()}</td>
+                        <td>{formatBeijingTime(task.deadline)}</td>
                         <td>
                           <LevelBadge level={task.escalationLevel} />
                         </td>
