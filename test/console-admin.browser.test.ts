@@ -1,5 +1,6 @@
 /**
- * The administrator's console in a real browser on the whole stack: the users of the county, and the
+ * The administrator's console in a real browser on the whole stack: the users of the county (narrowed
+ * to a township), and the
  * directory import — the Excel template downloaded, CSV tables with a blocking mistake named by file,
  * row and column, then a workbook dry-run on the server (each user row's outcome by its sheet row) and
  * imported on confirmation; the new secretary signs in. Screenshots in var/screenshots/console-admin/.
@@ -44,6 +45,11 @@ test('an administrator imports the directory from Excel or CSV, with a dry run f
   const admin = await ui.signIn(`admin-${COUNTY}`);
   await admin.getByTestId('nav-admin').click();
   await ui.textOf(admin, `user-coord-${COUNTY}`, (row) => row.includes('县级专班'));
+  // Narrowed to a township: its reviewers and its villages' secretaries, not the county's users.
+  await admin.getByTestId('users-township').selectOption(TOWNSHIP);
+  await admin.getByTestId(`user-twp-${TOWNSHIP}-1`).waitFor();
+  await admin.getByTestId(`user-sec-${TOWNSHIP}201`).waitFor();
+  expect(await admin.getByTestId(`user-coord-${COUNTY}`).count()).toBe(0);
   await ui.screenshot(admin, 'users');
 
   await admin.getByTestId('admin-tab-import').click();

@@ -3,6 +3,8 @@ import { CreateUserRequest, ROLES, type Role, type UserInfo } from '@fivestar/co
 import { api, ApiError } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
 import { t } from '../../i18n';
+import { countyOf, useTownships } from '../../lists';
+import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 
 function RoleSelect({
@@ -142,10 +144,17 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-/** 用户: list by role, create, disable/enable, re-scope. */
+/** 用户: list by role and township, create, disable/enable, re-scope. */
 export function UsersPanel() {
+  const admin = useUser();
   const [role, setRole] = useState('');
-  const users = useApi<{ items: UserInfo[] }>('/admin/users', { role: role || undefined });
+  const [township, setTownship] = useState('');
+  const users = useApi<{ items: UserInfo[] }>('/admin/users', {
+    role: role || undefined,
+    jurisdiction: township || undefined,
+  });
+  // A county's administrator narrows the list to a township (its branches' users included).
+  const townships = useTownships(admin?.jurisdiction.length === 6 ? countyOf(admin.jurisdiction) : null);
   return (
     <section data-testid="admin-users">
       <CreateUserForm onCreated={users.reload} />
@@ -160,6 +169,18 @@ export function UsersPanel() {
           ))}
         </select>
       </label>
+      {townships.data && (
+        <label className="inline">
+          <select value={township} onChange={(e) => setTownship(e.target.value)} data-testid="users-township">
+            <option value="">{t('admin.wholeCounty')}</option>
+            {townships.data.items.map((tw) => (
+              <option key={tw.code} value={tw.code}>
+                {tw.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <table data-testid="users-table">
         <thead>
           <tr>

@@ -22,6 +22,7 @@ register({
   'admin.create': { zh: '新建用户', en: 'New user' },
   'admin.filter': { zh: '筛选', en: 'Filter' },
   'admin.anyRole': { zh: '全部角色', en: 'Any role' },
+  'admin.wholeCounty': { zh: '全县', en: 'Whole county' },
   'admin.file': { zh: '选择 JSON 文件', en: 'Choose a JSON file' },
   'admin.preview': { zh: '预检结果', en: 'Dry-run preview' },
   'admin.previewOk': {
