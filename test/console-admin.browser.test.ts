@@ -1,9 +1,8 @@
 /**
  * The administrator's console in a real browser on the whole stack: the users of the county (narrowed
- * to a township), and the
- * directory import — the Excel template downloaded, CSV tables with a blocking mistake named by file,
- * row and column, then a workbook dry-run on the server (each user row's outcome by its sheet row) and
- * imported on confirmation; the new secretary signs in. Screenshots in var/screenshots/console-admin/.
+ * to a township), and the directory import — the Excel template downloaded, CSV tables with a blocking
+ * mistake named by file, row and column, then a workbook dry-run on the server (each user row's outcome
+ * by its sheet row) and imported on confirmation; the new secretary signs in. Screenshots in var/screenshots/console-admin/.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
