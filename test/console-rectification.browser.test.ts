@@ -216,6 +216,13 @@ test('a finding is rectified: evidence with a photo, refused once with a reason,
   expect((await observer2.post(`${branchUrl()}/observation/close`, {})).status).toBe(200);
   expect((await (await login(`coord-${COUNTY}`)).post(`${branchUrl()}/award`, {})).status).toBe(200);
 
+  // 我的待办 names the finding a rectification is about, not just 整改.
+  const todo = await ui.signIn(`sec-${BRANCH}`);
+  const rectificationRow = `[data-testid=task-row][data-branch="${BRANCH}"]`;
+  await openTab(todo, 'todo', rectificationRow);
+  expect(await todo.locator(rectificationRow).first().textContent()).toContain(FINDING);
+  await todo.context().close();
+
   // The secretary: neither text nor a file is refused in Chinese; then the text and a photo.
   const secretary = await openBranch(`sec-${BRANCH}`);
   await findingAt(secretary, 'awaiting_evidence');

@@ -196,6 +196,8 @@ test('a branch goes from self-check to award in the browser', async () => {
     );
   }
   expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
+  // The page's evidence list shows the uploads before the form is sent.
+  await secretary.locator('[data-testid=evidence-list] [data-testid=evidence-item]').first().waitFor();
   await ui.screenshot(secretary, 'self-check');
   await secretary.click('[data-testid=self-check-submit]');
   await atStep(secretary, 'TOWNSHIP_REVIEW');

@@ -180,6 +180,7 @@ describe('tasks ledger', () => {
       step: 'TOWNSHIP_REVIEW',
       findingId: null,
       star: null,
+      subject: null,
       status: 'open',
       deadline,
       openedAt: opened.occurredAt,
@@ -603,7 +604,7 @@ describe('star filter', () => {
           title: `整改 ${n}`,
           group: villages(b),
           deadline: iso(now + days * DAY),
-          ...(star === undefined ? {} : { star }),
+          ...(star === undefined ? {} : { star, subject: `问题 ${n}` }),
         },
       },
       { branchId: b },
@@ -679,13 +680,19 @@ describe('star filter', () => {
     await caughtUp(nc, env.durable);
   });
 
-  it('stores the star each task concerns: null for step work and findings naming none', async () => {
+  it('stores the star and the subject each task concerns: null for step work and findings naming none', async () => {
     const all = await starList('village_secretary', TOWNSHIP);
     expect(Object.fromEntries(all.items.map((t) => [t.key, t.star]))).toEqual({
       [ek('party-late')]: 'party',
       [ek('party-far')]: 'party',
       [ek('eco-far')]: 'ecology',
       [ek('eco-soon')]: 'ecology',
+      [ek('none')]: null,
+      [sk('self')]: null,
+    });
+    // What each is about beyond its kind: the finding, when the event names it.
+    expect(Object.fromEntries(all.items.map((t) => [t.key, t.subject]))).toMatchObject({
+      [ek('party-late')]: '问题 party-late',
       [ek('none')]: null,
       [sk('self')]: null,
     });

@@ -25,6 +25,11 @@ export const WorkItem = z.object({
    * and in events published before the field existed.
    */
   star: z.string().nullable().optional(),
+  /**
+   * What the work is about beyond its kind and step, for lists that name the village apart: a
+   * rectification's or a revocation's finding. Absent for step work and in events published before it.
+   */
+  subject: z.string().nullable().optional(),
 });
 export type WorkItem = z.infer<typeof WorkItem>;
 

@@ -27,6 +27,8 @@ export const Task = z.object({
   findingId: z.string().nullable(),
   /** The star the task concerns (WorkItem.star); null for step work and when none was named. */
   star: z.string().nullable(),
+  /** What the task is about beyond its kind (WorkItem.subject): a finding's title; null for step work. */
+  subject: z.string().nullable(),
   status: z.enum(['open', 'done']),
   deadline: z.string(),
   openedAt: z.string(),

@@ -18,10 +18,16 @@ export function BranchName({ branchId, branchName }: { branchId: string | null; 
  * What a piece of work is, from its structured fields (the server's title repeats the village's name,
  * which the 支部 column shows): the step, or the kind with its step, and the star it concerns.
  */
-export function workLabel(w: { kind: Task['kind']; step: HumanStep | null; star?: string | null }): string {
+export function workLabel(w: {
+  kind: Task['kind'];
+  step: HumanStep | null;
+  star?: string | null;
+  subject?: string | null;
+}): string {
   const what =
     w.kind === 'step' && w.step
       ? t(`step.${w.step}`)
       : `${label('taskKind', w.kind)}${w.step ? `（${t(`step.${w.step}`)}）` : ''}`;
-  return w.star ? `${what} · ${starName(w.star)}` : what;
+  const about = w.subject ? `${what}：${w.subject}` : what;
+  return w.star ? `${about} · ${starName(w.star)}` : about;
 }

@@ -99,6 +99,7 @@ async function open(
     branch_id: event.branchId,
     ...ref,
     star: work.star ?? null,
+    subject: work.subject ?? null,
     status: 'open' as const,
     deadline: new Date(work.deadline),
     opened_at: new Date(event.occurredAt),

@@ -218,6 +218,7 @@ export function toTask(r: TaskRow, now: Date, yellow: number | DueSoon): Task {
     step: r.step,
     findingId: r.finding_id,
     star: r.star,
+    subject: r.subject,
     status: r.status,
     deadline: r.deadline.toISOString(),
     openedAt: r.opened_at.toISOString(),

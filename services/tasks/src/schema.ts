@@ -21,6 +21,8 @@ export interface TasksTable {
   finding_id: string | null;
   /** The catalog star the work concerns (WorkItem.star), when it concerns one. */
   star: string | null;
+  /** What the work is about beyond its kind (WorkItem.subject): a finding's title; null for step work. */
+  subject: string | null;
   status: 'open' | 'done';
   deadline: Date;
   opened_at: Date;

@@ -355,6 +355,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         group: groupFor(branch, 'coordinator', 'county'),
         deadline,
         star,
+        subject: title,
       },
     });
   });

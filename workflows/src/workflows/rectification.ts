@@ -56,6 +56,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       title: `${branch.name}：整改${isEvidence ? '' : '核验'}——${title}`,
       group: isEvidence ? owner : verifier,
       star: input.star ?? null,
+      subject: title,
     };
   };
   /** Planned by an activity below; handlers exist from the start so nobody meets a missing query. */

@@ -184,6 +184,7 @@ export class SupervisedWork {
           group: groupFor(this.branch, approver.role, approver.scope),
           deadline: w.deadline,
           star: w.star,
+          subject: w.subject,
         },
       },
       actor,

@@ -47,6 +47,7 @@ export function BranchPage() {
             state={state}
             evidence={evidence.data?.items ?? []}
             onDone={reload}
+            onUploaded={evidence.reload}
           />
           <Stars state={state} />
           <div className="grid-2">

@@ -6,6 +6,7 @@ import { ledgerActions } from './0004_ledger_actions';
 import { ledgerSnapshots } from './0005_ledger_snapshots';
 import { openRounds } from './0006_open_rounds';
 import { taskStar } from './0007_task_star';
+import { taskSubject } from './0008_task_subject';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_ledger_snapshots': ledgerSnapshots,
   '0006_open_rounds': openRounds,
   '0007_task_star': taskStar,
+  '0008_task_subject': taskSubject,
 };

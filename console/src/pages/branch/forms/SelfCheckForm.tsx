@@ -9,7 +9,13 @@ import { ScoreInputs, readScores } from './ScoreInputs';
 import type { StepFormProps } from './StepForm';
 
 /** 村自评: claimed stars, a score per task, a file per evidence requirement; after a return, the last submission. */
-export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & { catalog: Catalog }) {
+export function SelfCheckForm({
+  base,
+  state,
+  catalog,
+  onDone,
+  onUploaded,
+}: StepFormProps & { catalog: Catalog }) {
   const previous = state.selfCheck;
   const [stars, setStars] = useState<string[]>(state.targetStars);
   const [attached, setAttached] = useState<EvidenceRef[]>(previous?.evidence ?? []);
@@ -25,6 +31,7 @@ export function SelfCheckForm({ base, state, catalog, onDone }: StepFormProps & 
         { requirement, sha256: saved.sha256, filename: saved.filename },
       ]);
       setUploadErrors(({ [requirement]: _, ...rest }) => rest);
+      onUploaded();
     } catch (err) {
       setUploadErrors((e) => ({ ...e, [requirement]: (err as Error).message }));
     }

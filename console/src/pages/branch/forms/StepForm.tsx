@@ -14,6 +14,8 @@ export interface StepFormProps {
   state: BranchState;
   evidence: EvidenceItem[];
   onDone: () => void;
+  /** A file was uploaded: the page's evidence list shows it at once. */
+  onUploaded: () => void;
 }
 
 /** The sign-off form of the current step, shown to the role that signs it (the server checks again). */
