@@ -161,8 +161,9 @@ export const FIXTURES: Record<string, Fixture> = {
   getRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
   // The caller's own county's rounds: nothing to name, so no other side.
   listRounds: { request: () => ({}), status: 200 },
-  // Every user of the county reads its townships (the task filters); another county's are 403.
+  // Every user of the county reads its townships and branches (filters, names); another county's are 403.
   listCountyTownships: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
+  listCountyBranches: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
   getRoundProgress: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
   closeRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200, last: true },
   // Answers per branch: a branch outside the caller's jurisdiction is a 403 item of a 200 answer.

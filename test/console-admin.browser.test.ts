@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { Workbook } from 'exceljs';
+import { demoCounty } from '@fivestar/api';
 import { templateHeader, toCsv } from '@fivestar/contracts';
 import { launchChromium } from './browser';
 import { consolePages, type ConsolePages } from './console-page';
@@ -49,6 +50,17 @@ test('an administrator imports the directory from Excel or CSV, with a dry run f
   await admin.getByTestId(`user-twp-${TOWNSHIP}-1`).waitFor();
   await admin.getByTestId(`user-sec-${TOWNSHIP}201`).waitFor();
   expect(await admin.getByTestId(`user-coord-${COUNTY}`).count()).toBe(0);
+  // Jurisdictions read as names: the township and the village beside the code.
+  const village = demoCounty().branches.find((b) => b.code === `${TOWNSHIP}201`)!.name;
+  await ui.textOf(admin, `place-sec-${TOWNSHIP}201`, (p) => p.includes(`城关镇 ${village}`));
+  // A new secretary: the branch's code, named as it is typed (the list offers every place by name).
+  await admin.getByTestId('new-username').fill('ui-sec-form');
+  await admin.getByTestId('new-name').fill('表单书记');
+  await admin.getByTestId('new-jurisdiction').fill(`${TOWNSHIP}201`);
+  await ui.textOf(admin, 'create-user-form', (f) => f.includes(village));
+  await admin.getByTestId('new-password').fill('form-initial-2026');
+  await admin.getByTestId('create-user-submit').click();
+  await ui.textOf(admin, 'place-ui-sec-form', (p) => p.includes(village));
   await ui.screenshot(admin, 'users');
 
   await admin.getByTestId('admin-tab-import').click();

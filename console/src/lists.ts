@@ -1,4 +1,4 @@
-import type { CountyTownships, RoundList } from '@fivestar/contracts';
+import type { CountyBranches, CountyTownships, RoundList } from '@fivestar/contracts';
 import { useApi } from './use-api';
 
 /** Every jurisdiction code (6, 9 or 12 digits) begins with its county's six. */
@@ -10,3 +10,7 @@ export const useRounds = () => useApi<RoundList>('/rounds');
 /** A county's townships with their names (null: none wanted, nothing fetched). */
 export const useTownships = (countyCode: string | null) =>
   useApi<CountyTownships>(countyCode && `/counties/${countyCode}/townships`);
+
+/** A county's branches with their names and townships (null: none wanted, nothing fetched). */
+export const useBranches = (countyCode: string | null) =>
+  useApi<CountyBranches>(countyCode && `/counties/${countyCode}/branches`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Role, Scope } from './cycle';
-import { BranchType, CountyCode, TownshipCode } from './directory';
+import { BranchCode, BranchType, CountyCode, TownshipCode } from './directory';
 
 export const EscalationLevel = z.enum(['blue', 'yellow', 'red']);
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
@@ -185,6 +185,14 @@ export const CountyTownships = z.object({
   items: z.array(z.object({ code: TownshipCode, name: z.string(), branches: z.number().int() })),
 });
 export type CountyTownships = z.infer<typeof CountyTownships>;
+/** GET /counties/:countyCode/branches: the county's branches, by code (names for codes, pickers). */
+export const CountyBranches = z.object({
+  countyCode: CountyCode,
+  items: z.array(
+    z.object({ code: BranchCode, name: z.string(), townshipCode: TownshipCode, type: BranchType }),
+  ),
+});
+export type CountyBranches = z.infer<typeof CountyBranches>;
 export const CountyPath = z.object({ countyCode: CountyCode });
 
 /** The round launcher's progress (the round workflow's query and its continue-as-new carry-over). */

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { CreateUserRequest, ROLES, type Role, type UserInfo } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
 import { t } from '../../i18n';
-import { countyOf, useTownships } from '../../lists';
+import { countyOf, useBranches, useTownships } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 
@@ -27,8 +27,68 @@ function RoleSelect({
   );
 }
 
+/** The admin's county by code: itself, its townships and branches named (`城关镇 徐集村`). */
+function usePlaces(countyCode: string | null) {
+  const townships = useTownships(countyCode);
+  const branches = useBranches(countyCode);
+  const places = useMemo(() => {
+    const names = new Map<string, string>(countyCode ? [[countyCode, t('admin.wholeCounty')]] : []);
+    for (const tw of townships.data?.items ?? []) names.set(tw.code, tw.name);
+    for (const b of branches.data?.items ?? [])
+      names.set(b.code, `${names.get(b.townshipCode) ?? ''} ${b.name}`.trim());
+    return names;
+  }, [countyCode, townships.data, branches.data]);
+  return { places, townships: townships.data?.items };
+}
+
+const PLACES_LIST = 'jurisdiction-places';
+
+/** Every place of the county for the jurisdiction inputs: typing a name offers its code. */
+function PlacesList({ places }: { places: Map<string, string> }) {
+  return (
+    <datalist id={PLACES_LIST}>
+      {[...places].map(([code, name]) => (
+        <option key={code} value={code} label={name} />
+      ))}
+    </datalist>
+  );
+}
+
+/** A jurisdiction code, picked by name from the county's places, the name shown beside it. */
+function JurisdictionInput({
+  value,
+  onChange,
+  places,
+  testid,
+}: {
+  value: string;
+  onChange: (code: string) => void;
+  places: Map<string, string>;
+  testid: string;
+}) {
+  return (
+    <>
+      <input
+        list={PLACES_LIST}
+        value={value}
+        onChange={(e) => onChange(e.target.value.trim())}
+        data-testid={testid}
+      />
+      {places.get(value) && <small className="muted">{places.get(value)}</small>}
+    </>
+  );
+}
+
 /** One user row: disable/enable, and re-scope (role and jurisdiction) in place. */
-function UserRow({ user, onChanged }: { user: UserInfo; onChanged: () => void }) {
+function UserRow({
+  user,
+  onChanged,
+  places,
+}: {
+  user: UserInfo;
+  onChanged: () => void;
+  places: Map<string, string>;
+}) {
   const [editing, setEditing] = useState(false);
   const [role, setRole] = useState<string>(user.role);
   const [jurisdiction, setJurisdiction] = useState(user.jurisdiction);
@@ -56,13 +116,17 @@ function UserRow({ user, onChanged }: { user: UserInfo; onChanged: () => void })
       </td>
       <td>
         {editing ? (
-          <input
+          <JurisdictionInput
             value={jurisdiction}
-            onChange={(e) => setJurisdiction(e.target.value)}
-            data-testid={`jurisdiction-${user.username}`}
+            onChange={setJurisdiction}
+            places={places}
+            testid={`jurisdiction-${user.username}`}
           />
         ) : (
-          user.jurisdiction
+          <span className="branch-cell" data-testid={`place-${user.username}`}>
+            <span className="ellipsis">{places.get(user.jurisdiction) ?? user.jurisdiction}</span>
+            {places.has(user.jurisdiction) && <small className="muted">{user.jurisdiction}</small>}
+          </span>
         )}
       </td>
       <td>{user.active ? t('admin.enabled') : <span className="muted">{t('admin.disabled')}</span>}</td>
@@ -94,7 +158,7 @@ function UserRow({ user, onChanged }: { user: UserInfo; onChanged: () => void })
   );
 }
 
-function CreateUserForm({ onCreated }: { onCreated: () => void }) {
+function CreateUserForm({ onCreated, places }: { onCreated: () => void; places: Map<string, string> }) {
   const empty = { username: '', name: '', role: 'village_secretary', jurisdiction: '', password: '' };
   const [values, setValues] = useState(empty);
   const { errors, pending, submit } = useCommand(CreateUserRequest, async (body) => {
@@ -134,7 +198,16 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
           testid="new-role"
         />
       </label>
-      {field('jurisdiction')}
+      <label>
+        {t('admin.jurisdiction')}
+        <JurisdictionInput
+          value={values.jurisdiction}
+          onChange={(jurisdiction) => setValues({ ...values, jurisdiction })}
+          places={places}
+          testid="new-jurisdiction"
+        />
+        <FieldError errors={errors} name="jurisdiction" />
+      </label>
       {field('password', 'password')}
       <SubmitButton pending={pending} testId="create-user-submit">
         {t('admin.create')}
@@ -154,10 +227,12 @@ export function UsersPanel() {
     jurisdiction: township || undefined,
   });
   // A county's administrator narrows the list to a township (its branches' users included).
-  const townships = useTownships(admin?.jurisdiction.length === 6 ? countyOf(admin.jurisdiction) : null);
+  const county = admin?.jurisdiction.length === 6 ? countyOf(admin.jurisdiction) : null;
+  const { places, townships } = usePlaces(county);
   return (
     <section data-testid="admin-users">
-      <CreateUserForm onCreated={users.reload} />
+      <PlacesList places={places} />
+      <CreateUserForm onCreated={users.reload} places={places} />
       <label className="inline">
         {t('admin.filter')}
         <select value={role} onChange={(e) => setRole(e.target.value)}>
@@ -169,11 +244,11 @@ export function UsersPanel() {
           ))}
         </select>
       </label>
-      {townships.data && (
+      {townships && (
         <label className="inline">
           <select value={township} onChange={(e) => setTownship(e.target.value)} data-testid="users-township">
             <option value="">{t('admin.wholeCounty')}</option>
-            {townships.data.items.map((tw) => (
+            {townships.map((tw) => (
               <option key={tw.code} value={tw.code}>
                 {tw.name}
               </option>
@@ -194,7 +269,7 @@ export function UsersPanel() {
         </thead>
         <tbody>
           {users.data?.items.map((u) => (
-            <UserRow key={u.username} user={u} onChanged={users.reload} />
+            <UserRow key={u.username} user={u} onChanged={users.reload} places={places} />
           ))}
         </tbody>
       </table>
