@@ -284,7 +284,7 @@ test('a branch goes from self-check to award in the browser', async () => {
   expect(ui.pageErrors).toEqual([]);
 });
 
-test('the API serves the console: SPA fallback, cached assets, API paths untouched', async () => {
+test('the API serves the console: SPA fallback, cached and compressed assets, API paths untouched', async () => {
   const page = await fetch(`${stack.baseUrl}/rounds/x/branches/y`);
   expect(page.status).toBe(200);
   expect(page.headers.get('cache-control')).toBe('no-cache');
@@ -298,6 +298,8 @@ test('the API serves the console: SPA fallback, cached assets, API paths untouch
   const js = await fetch(`${stack.baseUrl}${asset}`);
   expect(js.status).toBe(200);
   expect(js.headers.get('cache-control')).toContain('immutable');
+  // Compressed for the slow links of township offices (fetch asks for it and decodes it).
+  expect(js.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
   expect((await fetch(`${stack.baseUrl}/assets/missing.js`)).status).toBe(404);
 
   // An unknown API path stays the API's (signed out: 401), never the console's index.html.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { Router } from 'express';
 import { notFound } from './problem';
 
@@ -7,7 +8,7 @@ import { notFound } from './problem';
 export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../../console/dist');
 
 /**
- * The web console's static build: hashed assets cached for a year, and the SPA fallback (any GET that is
+ * The web console's static build, compressed: hashed assets cached for a year, and the SPA fallback (any GET that is
  * not /api/* or /health answers index.html, uncached, so a deploy is picked up at once). Middleware only,
  * no routes: the OpenAPI route check counts routes, and none of this is an API route.
  */
@@ -16,6 +17,8 @@ export function serveConsole(dir: string): Router {
   if (!existsSync(index))
     throw new Error(`web console not built: ${index} is missing (npm run build -w console)`);
   const router = Router();
+  // Offices sit on slow links: the bundle goes gzip- or brotli-compressed (about a third of its size).
+  router.use(compression());
   router.use(
     '/assets',
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d' }),
