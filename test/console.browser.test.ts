@@ -260,6 +260,8 @@ test('a branch goes from self-check to award in the browser', async () => {
   const coordinator = await ui.signIn(`coord-${COUNTY}`);
   await coordinator.goto(`${stack.baseUrl}${branchPath()}`);
   await atStep(coordinator, 'AWARD');
+  // Both observers' sheets are named on the page, not only the one who closed the observation.
+  expect(await coordinator.getByTestId('observation-sheets').textContent()).toMatch(/评分表 2 份：.+、.+/);
   await ui.screenshot(coordinator, 'award-form');
   await coordinator.click('[data-testid=award-submit]');
   await coordinator.waitForSelector('[data-testid=award-why]', { timeout: 20_000 });

@@ -86,6 +86,10 @@ register({
   'tasks.selectAll': { zh: '全选', en: 'Select all' },
   'tasks.open': { zh: '办理', en: 'Open' },
   'branch.timeline': { zh: '流程时间线', en: 'Timeline' },
+  'branch.sheets': {
+    zh: '现场观摩评分表 {count} 份：{observers}',
+    en: '{count} observation score sheets: {observers}',
+  },
   'branch.stars': { zh: '星级', en: 'Stars' },
   'branch.evidence': { zh: '佐证材料', en: 'Evidence' },
   'branch.findings': { zh: '整改事项', en: 'Findings' },

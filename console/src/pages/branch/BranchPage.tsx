@@ -51,7 +51,7 @@ export function BranchPage() {
           />
           <Stars state={state} />
           <div className="grid-2">
-            <Timeline entries={state.timeline} />
+            <Timeline entries={state.timeline} observation={state.observation} />
             <div>
               <EvidenceList items={evidence.data?.items ?? []} />
               <Findings base={base} findings={state.findings} onChanged={reload} />
