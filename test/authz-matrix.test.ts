@@ -13,9 +13,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { catalogTasks, defaultCatalogFor, ROLES, type Role } from '@fivestar/contracts';
-import { connectNats, createDb, jetstreamClient, mapLimited } from '@fivestar/platform';
-import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory } from '@fivestar/api';
-import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { mapLimited } from '@fivestar/platform';
+import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
+import { ApiUser, eventually, loadCounty, startStack, type Stack } from './harness';
 import { quietSchedule, seconds } from './round-schedules';
 import {
   accessTable,
@@ -83,19 +83,6 @@ async function login(username: string): Promise<{ token: string; refreshToken: s
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
   return (await res.json()) as { token: string; refreshToken: string };
-}
-
-/** The second county, written and announced as the harness does the first. */
-async function loadOtherCounty(): Promise<void> {
-  const db = createDb<never>(stack.config.databaseUrl, 'api', 1);
-  const nc = await connectNats(stack.config.natsUrl, 'authz-loader');
-  try {
-    const hash = await hashPassword(DEMO_PASSWORD);
-    await loadDirectory(db as never, jetstreamClient(nc), demoCounty(OTHER_COUNTY, 1), async () => hash);
-  } finally {
-    await nc.close();
-    await db.destroy();
-  }
 }
 
 async function startRound(county: string, roundId: string, branches: number): Promise<void> {
@@ -264,7 +251,7 @@ function table(rows: Outcome[]): string {
 
 beforeAll(async () => {
   stack = await startStack();
-  await loadOtherCounty();
+  await loadCounty(stack.config, demoCounty(OTHER_COUNTY, 1));
   roundIds[COUNTY] = `authz-${stack.runId}`;
   roundIds[OTHER_COUNTY] = `authz-${stack.runId}-x`;
   const doc = await fetch(`${stack.baseUrl}/api/openapi.json`);

@@ -9,11 +9,12 @@
  * outcome. A screenshot of every page in var/screenshots/console-coordinator/.
  */
 import type { Browser } from 'playwright-core';
-import { catalogTasks, defaultCatalogFor } from '@fivestar/contracts';
+import { catalogTasks } from '@fivestar/contracts';
 import { demoCounty } from '@fivestar/api';
 import { launchChromium } from './browser';
 import { consolePages, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { quietSchedule, seconds } from './round-schedules';
 
 const COUNTY = '411099';
@@ -21,11 +22,6 @@ const TOWNSHIP = '411099100';
 const OTHER_TOWNSHIP = '411099200';
 const BRANCH = '411099100201';
 const NAMES = new Map(demoCounty(COUNTY).branches.map((b) => [b.code, b.name]));
-
-const rural = defaultCatalogFor('rural')!;
-const allStars = rural.stars.map((s) => s.code);
-const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
-const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
 
 let stack: Stack;
 let browser: Browser;

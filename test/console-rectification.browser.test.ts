@@ -9,11 +9,12 @@
  * in var/screenshots/console-rectification/.
  */
 import type { Browser, Page } from 'playwright-core';
-import { catalogTasks, defaultCatalogFor } from '@fivestar/contracts';
+import { catalogTasks } from '@fivestar/contracts';
 import { demoCounty } from '@fivestar/api';
 import { launchChromium } from './browser';
 import { consolePages, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { quietSchedule, seconds } from './round-schedules';
 
 const COUNTY = '411099';
@@ -27,10 +28,6 @@ const FINDING = '三会一课记录不全';
 /** The self-checks fall due this long after the round starts; nothing else does during the test. */
 const SELF_CHECK_SECONDS = 25;
 
-const rural = defaultCatalogFor('rural')!;
-const allStars = rural.stars.map((s) => s.code);
-const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
-const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
 /** A tiny valid PNG (1×1), which the API sniffs as an image. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',

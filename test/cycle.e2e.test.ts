@@ -3,14 +3,9 @@
  * goes through every step, including a return for rework; a finding's rectification goes overdue, climbs
  * the escalation ladder, is rejected once and closed; tasks, inboxes and rankings follow at each point.
  */
-import {
-  addWorkingDays,
-  catalogTasks,
-  CN_MAINLAND_CALENDAR,
-  defaultCatalogFor,
-  type RoundSchedule,
-} from '@fivestar/contracts';
+import { addWorkingDays, catalogTasks, CN_MAINLAND_CALENDAR, type RoundSchedule } from '@fivestar/contracts';
 import { ApiUser, eventually, recordHistory, startStack, type Stack } from './harness';
+import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { seconds } from './round-schedules';
 
 const COUNTY = '411099';
@@ -41,14 +36,10 @@ const schedule: RoundSchedule = {
   award: { capstoneRequiresAllOthers: true },
 };
 
-const rural = defaultCatalogFor('rural')!;
-const allStars = rural.stars.map((s) => s.code);
-const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
 const industry = rural.stars.find((s) => s.code === 'industry')!;
 /** Every industry task at a fifth of its points: far below the star's threshold. */
 const weakIndustry = Object.fromEntries(industry.tasks.map((t) => [t.code, Math.floor(t.points / 5)]));
 const safetyVeto = rural.stars.find((s) => s.code === 'safety')!.tasks.flatMap((t) => t.vetoes)[0]!;
-const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
 /** One uploaded PDF answers every evidence requirement of the catalog (the test is not about files). */
 let evidence: { requirement: string; sha256: string; filename: string }[] = [];
 const selfCheck = () => ({ scores: fullScores, targetStars: allStars, evidence });

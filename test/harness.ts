@@ -67,6 +67,25 @@ export interface StackOptions {
   console?: boolean;
 }
 
+/**
+ * Writes a county's directory into the API's tables and announces it, as load-demo does (every user's
+ * password DEMO_PASSWORD): the stack's own county at its start, a second one for tests across counties.
+ */
+export async function loadCounty(
+  config: Pick<Config, 'databaseUrl' | 'natsUrl'>,
+  directory: DemoCounty,
+): Promise<void> {
+  const db = createDb<never>(config.databaseUrl, 'api', 1);
+  const nc = await connectNats(config.natsUrl, 'e2e-loader');
+  try {
+    const hash = await hashPassword(DEMO_PASSWORD);
+    await loadDirectory(db as never, jetstreamClient(nc), directory, async () => hash);
+  } finally {
+    await nc.close();
+    await db.destroy();
+  }
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const runId = randomBytes(3).toString('hex');
   const base = loadConfig();
@@ -94,13 +113,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await db.destroy();
   }
 
-  const demo = opts.directory ?? demoCounty();
-  const apiDb = createDb<never>(config.databaseUrl, 'api', 2);
-  const loaderNc = await connectNats(config.natsUrl, 'e2e-loader');
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await loadDirectory(apiDb as never, jetstreamClient(loaderNc), demo, async () => passwordHash);
-  await loaderNc.close();
-  await apiDb.destroy();
+  await loadCounty(config, opts.directory ?? demoCounty());
 
   const services = [
     // Test deadlines are minutes long: a one-minute yellow window keeps fresh tasks green.

@@ -3,9 +3,8 @@
  * (the caller's county's rounds, newest first, for every signed-in user of it and nobody else's), the
  * county's townships for every user of the county, and the ledger's rows with their village's name.
  */
-import { connectNats, createDb, jetstreamClient } from '@fivestar/platform';
-import { DEMO_PASSWORD, demoCounty, hashPassword, loadDirectory } from '@fivestar/api';
-import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { demoCounty } from '@fivestar/api';
+import { ApiUser, eventually, loadCounty, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 
 const COUNTY = '411099';
@@ -17,22 +16,9 @@ let stack: Stack;
 let coordinator: ApiUser;
 const rounds: string[] = [];
 
-/** A second county, written and announced as the harness does the first. */
-async function loadOtherCounty(): Promise<void> {
-  const db = createDb<never>(stack.config.databaseUrl, 'api', 1);
-  const nc = await connectNats(stack.config.natsUrl, 'rounds-list-loader');
-  try {
-    const hash = await hashPassword(DEMO_PASSWORD);
-    await loadDirectory(db as never, jetstreamClient(nc), demoCounty(OTHER_COUNTY, 1), async () => hash);
-  } finally {
-    await nc.close();
-    await db.destroy();
-  }
-}
-
 beforeAll(async () => {
   stack = await startStack();
-  await loadOtherCounty();
+  await loadCounty(stack.config, demoCounty(OTHER_COUNTY, 1));
   coordinator = await ApiUser.login(stack.baseUrl, `coord-${COUNTY}`);
   // The whole county first, then one township: the list answers the second first.
   for (const [suffix, extra] of [

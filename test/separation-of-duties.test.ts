@@ -8,7 +8,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { demoCounty } from '@fivestar/api';
-import { catalogTasks, defaultCatalogFor, type Actor } from '@fivestar/contracts';
+import { catalogTasks, type Actor } from '@fivestar/contracts';
 import {
   branchWorkflowId,
   confirmAwardUpdate,
@@ -19,6 +19,7 @@ import {
   rectificationWorkflowId,
 } from '@fivestar/workflows';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
+import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { quietSchedule } from './round-schedules';
 
 const COUNTY = '411099';
@@ -26,11 +27,6 @@ const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
 const schedule = quietSchedule(600);
-
-const rural = defaultCatalogFor('rural')!;
-const allStars = rural.stars.map((s) => s.code);
-const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.points]));
-const approveAll = { decision: 'approve', stars: allStars.map((star) => ({ star, approved: true })) };
 
 let stack: Stack;
 let roundId: string;
