@@ -15,8 +15,6 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      // The browser's own words (a file input's button) in Chinese, as the users' browsers have them.
-      '--lang=zh-CN',
     ],
   });
 }

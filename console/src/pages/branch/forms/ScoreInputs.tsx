@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CatalogTask } from '@fivestar/contracts';
 import { FieldError } from '../../../forms';
 import type { FieldErrors } from '../../../api';
@@ -15,10 +16,13 @@ export function ScoreInputs({
   tasks,
   errors,
   initial = {},
+  underTask,
 }: {
   tasks: CatalogTask[];
   errors: FieldErrors;
   initial?: Record<string, number>;
+  /** What goes under a task's title (the self-check's evidence for that task). */
+  underTask?: (task: CatalogTask) => ReactNode;
 }) {
   return (
     <table className="score-table">
@@ -37,6 +41,7 @@ export function ScoreInputs({
           <tr key={task.code}>
             <td>
               <span className="muted">{task.code}</span> {task.title}
+              {underTask?.(task)}
             </td>
             <td>
               <input

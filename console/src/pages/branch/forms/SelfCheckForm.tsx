@@ -84,30 +84,39 @@ export function SelfCheckForm({
       {claimedStars(catalog, stars).map((star) => (
         <fieldset key={star.code} data-testid={`self-check-star-${star.code}`}>
           <legend>{star.name}</legend>
-          <ScoreInputs tasks={star.tasks} errors={cmd.errors} initial={previous?.scores} />
-          {star.tasks.flatMap((task) =>
-            task.evidence.map((req) => {
-              const file = attached.find((a) => a.requirement === req.code);
-              return (
-                <label key={req.code} data-testid="evidence-requirement" data-requirement={req.code}>
-                  <span>
-                    {req.title}
-                    {req.required && ' *'} {file && <span className="ok">✓ {file.filename}</span>}
-                  </span>
-                  <input
-                    type="file"
-                    data-field="evidence"
-                    onChange={(e) => {
-                      const f = e.target.files?.[0];
-                      if (f) void upload(req.code, f);
-                    }}
-                    data-testid="evidence-file"
-                  />
-                  {uploadErrors[req.code] && <span className="field-error">{uploadErrors[req.code]}</span>}
-                </label>
-              );
-            }),
-          )}
+          <ScoreInputs
+            tasks={star.tasks}
+            errors={cmd.errors}
+            initial={previous?.scores}
+            underTask={(task) =>
+              task.evidence.map((req) => {
+                const file = attached.find((a) => a.requirement === req.code);
+                return (
+                  <label
+                    key={req.code}
+                    className="task-evidence"
+                    data-testid="evidence-requirement"
+                    data-requirement={req.code}
+                  >
+                    <span>
+                      {req.title}
+                      {req.required && ' *'} {file && <span className="ok">✓ {file.filename}</span>}
+                    </span>
+                    <input
+                      type="file"
+                      data-field="evidence"
+                      onChange={(e) => {
+                        const f = e.target.files?.[0];
+                        if (f) void upload(req.code, f);
+                      }}
+                      data-testid="evidence-file"
+                    />
+                    {uploadErrors[req.code] && <span className="field-error">{uploadErrors[req.code]}</span>}
+                  </label>
+                );
+              })
+            }
+          />
         </fieldset>
       ))}
       <section data-testid="missing-evidence">
