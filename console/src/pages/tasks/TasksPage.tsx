@@ -34,10 +34,16 @@ function Filter({
   return (
     <label>
       {t(LABELS[name])}
-      <select value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-testid={`filter-${name}`}>
+      <select
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value)}
+        // A long round title is cut off in the box: the whole of the chosen one on hover.
+        title={shown.find(([v]) => v === value)?.[1]}
+        data-testid={`filter-${name}`}
+      >
         <option value="">{t('tasks.all')}</option>
         {shown.map(([v, text]) => (
-          <option key={v} value={v}>
+          <option key={v} value={v} title={text}>
             {text}
           </option>
         ))}
