@@ -198,6 +198,14 @@ test('a branch goes from self-check to award in the browser', async () => {
   expect(await secretary.locator('[data-testid=missing-item]').count()).toBe(0);
   // The page's evidence list shows the uploads before the form is sent.
   await secretary.locator('[data-testid=evidence-list] [data-testid=evidence-item]').first().waitFor();
+  // Nothing entered is lost to a reload: the star, the scores and the files come back as they were.
+  await secretary.getByTestId('self-check-notes').fill('本年度重点推进文明实践');
+  await secretary.reload();
+  await secretary.waitForSelector('[data-testid=self-check-form]');
+  expect(await secretary.isChecked(`[data-testid=star-${STAR}]`)).toBe(true);
+  expect(await firstScore.inputValue()).toBe(String(max));
+  expect(await attached.count()).toBe(requirements);
+  expect(await secretary.getByTestId('self-check-notes').inputValue()).toBe('本年度重点推进文明实践');
   await ui.screenshot(secretary, 'self-check');
   await secretary.click('[data-testid=self-check-submit]');
   await atStep(secretary, 'TOWNSHIP_REVIEW');

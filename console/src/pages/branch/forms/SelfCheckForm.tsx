@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SubmitSelfCheck, type Catalog, type EvidenceRef } from '@fivestar/contracts';
 import { api } from '../../../api';
 import { FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import { claimedStars, missingEvidence } from '../model';
 import { uploadEvidence } from '../upload';
+import { dropDraft, loadDraft, saveDraft } from './draft';
 import { ScoreInputs, readScores } from './ScoreInputs';
 import type { StepFormProps } from './StepForm';
 
@@ -17,10 +18,29 @@ export function SelfCheckForm({
   onUploaded,
 }: StepFormProps & { catalog: Catalog }) {
   const previous = state.selfCheck;
-  const [stars, setStars] = useState<string[]>(state.targetStars);
-  const [attached, setAttached] = useState<EvidenceRef[]>(previous?.evidence ?? []);
+  // What was entered here and not sent (this attempt) wins over the last submission.
+  const [draft] = useState(() => loadDraft(localStorage, base, state.attempt));
+  const [stars, setStars] = useState<string[]>(draft?.targetStars ?? state.targetStars);
+  const [attached, setAttached] = useState<EvidenceRef[]>(draft?.evidence ?? previous?.evidence ?? []);
   const [uploadErrors, setUploadErrors] = useState<Record<string, string>>({});
-  const cmd = useCommand(SubmitSelfCheck, (body) => api(`${base}/self-check`, { json: body }).then(onDone));
+  const formRef = useRef<HTMLFormElement>(null);
+  const cmd = useCommand(SubmitSelfCheck, async (body) => {
+    await api(`${base}/self-check`, { json: body });
+    dropDraft(localStorage, base, state.attempt);
+    onDone();
+  });
+  // Kept after every change: ticks and uploads (state) and typed scores and notes (read from the form).
+  const keep = () => {
+    const form = formRef.current;
+    if (!form) return;
+    saveDraft(localStorage, base, state.attempt, {
+      targetStars: stars.length ? stars : undefined,
+      evidence: attached,
+      scores: readScores(form).scores,
+      notes: String(new FormData(form).get('notes') ?? ''),
+    });
+  };
+  useEffect(keep, [stars, attached]);
   const missing = missingEvidence(catalog, stars, new Set(attached.map((e) => e.requirement)));
 
   async function upload(requirement: string, file: File) {
@@ -42,7 +62,11 @@ export function SelfCheckForm({
       className="panel"
       data-testid="self-check-form"
       noValidate
-      onChange={cmd.changed}
+      ref={formRef}
+      onChange={(e) => {
+        cmd.changed(e);
+        keep();
+      }}
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
@@ -87,7 +111,7 @@ export function SelfCheckForm({
           <ScoreInputs
             tasks={star.tasks}
             errors={cmd.errors}
-            initial={previous?.scores}
+            initial={draft?.scores ?? previous?.scores}
             underTask={(task) =>
               task.evidence.map((req) => {
                 const file = attached.find((a) => a.requirement === req.code);
@@ -136,7 +160,12 @@ export function SelfCheckForm({
       </section>
       <label>
         {t('form.notes')}
-        <textarea name="notes" rows={2} defaultValue={previous?.notes ?? ''} data-testid="self-check-notes" />
+        <textarea
+          name="notes"
+          rows={2}
+          defaultValue={draft?.notes ?? previous?.notes ?? ''}
+          data-testid="self-check-notes"
+        />
         <FieldError errors={cmd.errors} name="notes" />
       </label>
       <FieldError errors={cmd.errors} name="form" />
