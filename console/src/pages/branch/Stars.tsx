@@ -32,7 +32,10 @@ export function Stars({ state }: { state: BranchState }) {
                 </div>
                 {s.reviews.map((r) => (
                   <div key={r.level} className="muted">
-                    {t('branch.approvedBy', { level: r.label, status: t(`branch.review.${r.status}`) })}
+                    {t('branch.approvedBy', {
+                      level: t(`step.${r.level}`),
+                      status: t(`branch.review.${r.status}`),
+                    })}
                   </div>
                 ))}
                 <p data-testid="star-why">{s.why}</p>
