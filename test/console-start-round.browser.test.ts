@@ -4,19 +4,18 @@
  * Chinese next to its field; the round started pins the picked version and launches the ticked township
  * only. Screenshots in var/screenshots/console-start-round/.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { defaultCatalogFor, type Catalog } from '@fivestar/contracts';
 import { launchChromium } from './browser';
+import { consolePages, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
-const SHOTS = path.resolve(__dirname, '../var/screenshots/console-start-round');
 
 let stack: Stack;
 let browser: Browser;
+let ui: ConsolePages;
 
 /** The county's own rural catalog at `version` (the default under another id). */
 const countyRural = (version: number): Catalog => ({
@@ -28,8 +27,8 @@ const countyRural = (version: number): Catalog => ({
 });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   [stack, browser] = await Promise.all([startStack({ console: true }), launchChromium()]);
+  ui = consolePages(browser, stack.baseUrl, 'console-start-round');
   const admin = await ApiUser.login(stack.baseUrl, `admin-${COUNTY}`);
   for (const version of [1, 2])
     expect((await admin.post('/api/catalogs/import', countyRural(version))).status).toBe(201);
@@ -40,16 +39,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const shoot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
 test('the coordinator picks a catalog version, one township and a ladder, and starts the round', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.getByTestId('login-username').fill(`coord-${COUNTY}`);
-  await page.getByTestId('login-password').fill('demo-password-2026');
-  await page.getByTestId('login-submit').click();
+  const page = await ui.signIn(`coord-${COUNTY}`);
   await page.getByTestId('nav-coordinator').click();
   await page.getByTestId('start-round-form').waitFor();
   // One working day a step: every deadline stays inside the calendar's years.
@@ -67,7 +58,7 @@ test('the coordinator picks a catalog version, one township and a ladder, and st
     () => page.getByTestId('townships-summary').textContent(),
     (text) => text === '已选 3 个乡镇，共 30 个支部',
   );
-  await shoot(page, 'defaults');
+  await ui.screenshot(page, 'defaults');
 
   // None ticked is refused next to the townships; then only 城关镇.
   await page.getByTestId('townships-none').click();
@@ -85,7 +76,7 @@ test('the coordinator picks a catalog version, one township and a ladder, and st
   await page.getByTestId('rung-blue-enabled').uncheck();
   await page.getByTestId('rung-red-role').selectOption('coordinator');
   await page.getByTestId('policy-revocation').uncheck();
-  await shoot(page, 'edited');
+  await ui.screenshot(page, 'edited');
 
   const roundId = `browser-${stack.runId}`;
   await page.getByTestId('round-id').fill(roundId);
@@ -112,6 +103,6 @@ test('the coordinator picks a catalog version, one township and a ladder, and st
     { level: 'red', after: { workingDays: 6 }, notify: { role: 'coordinator', scope: 'county' } },
   ]);
   expect(started.schedule.revocation).toEqual({ proposeAtLastRung: false });
-  await shoot(page, 'round');
-  await context.close();
+  await ui.screenshot(page, 'round');
+  expect(ui.pageErrors).toEqual([]);
 });
