@@ -1,25 +1,19 @@
-import { STEPS, STEP_LABELS as STEP_NAMES, type Step } from '@fivestar/contracts';
+import { BRANCH_TYPE_LABELS, NOTICE_KIND_LABELS, ROLE_LABELS, STEP_LABELS } from '@fivestar/contracts';
 import { register, type Dictionary } from './i18n';
 
 /** `{group.key: text}` for a table of labels. */
 export const prefixed = (group: string, labels: Dictionary): Dictionary =>
   Object.fromEntries(Object.entries(labels).map(([key, text]) => [`${group}.${key}`, text]));
 
-const STEP_EN: Record<Step, string> = {
-  SELF_CHECK: 'Self-check',
-  TOWNSHIP_REVIEW: 'Township review',
-  COUNTY_PRE_REVIEW: 'County pre-review',
-  ON_SITE_OBSERVATION: 'On-site observation',
-  AWARD: 'Award',
-  PUBLIC_NOTICE: 'Public notice',
-  RECTIFICATION: 'Rectification',
-  CLOSED: 'Closed',
-};
-
-/** The cycle's steps (also the coordinator's `coord.step.*`): the Chinese is the contracts' own. */
-export const STEP_LABELS = Object.fromEntries(
-  STEPS.map((step) => [step, { zh: STEP_NAMES[step], en: STEP_EN[step] }]),
-) as Record<Step, { zh: string; en: string }>;
+/** `{group.code: {zh, en}}` for codes the contracts already name in Chinese: only the English is added here. */
+const fromContracts = <K extends string>(
+  group: string,
+  zh: Record<K, string>,
+  en: Record<K, string>,
+): Dictionary =>
+  Object.fromEntries(
+    (Object.keys(zh) as K[]).map((code) => [`${group}.${code}`, { zh: zh[code], en: en[code] }]),
+  );
 
 /** Shared keys and the foundation's pages (login, layout, tasks, branch, forms). */
 register({
@@ -30,6 +24,15 @@ register({
   'app.submit': { zh: '提交', en: 'Submit' },
   'app.submitting': { zh: '提交中…', en: 'Submitting…' },
   'app.none': { zh: '暂无', en: 'None' },
+  // Column headers and scopes every page shares.
+  'col.branch': { zh: '支部', en: 'Branch' },
+  'col.township': { zh: '乡镇', en: 'Township' },
+  'col.step': { zh: '环节', en: 'Step' },
+  'col.item': { zh: '事项', en: 'Item' },
+  'col.level': { zh: '督办级别', en: 'Level' },
+  'col.overdueItems': { zh: '逾期事项', en: 'Overdue items' },
+  'col.escalatedItems': { zh: '督办事项', en: 'Escalated items' },
+  wholeCounty: { zh: '全县', en: 'Whole county' },
   'nav.home': { zh: '首页', en: 'Home' },
   'nav.tasks': { zh: '我的待办', en: 'My tasks' },
   'nav.inbox': { zh: '通知', en: 'Inbox' },
@@ -38,21 +41,31 @@ register({
   'nav.admin': { zh: '系统管理', en: 'Admin' },
   'nav.logout': { zh: '退出', en: 'Log out' },
   'nav.lang': { zh: 'English', en: '中文' },
-  'login.title': { zh: '登录', en: 'Sign in' },
   'login.username': { zh: '用户名', en: 'Username' },
   'login.password': { zh: '密码', en: 'Password' },
   'login.submit': { zh: '登录', en: 'Sign in' },
   'login.failed': { zh: '用户名或密码不正确', en: 'Wrong username or password' },
-  'role.village_secretary': { zh: '村（社区）党支部书记', en: 'Village secretary' },
-  'role.township_reviewer': { zh: '乡镇审核人', en: 'Township reviewer' },
-  'role.county_reviewer': { zh: '县级审核人', en: 'County reviewer' },
-  'role.observer': { zh: '观摩评分员', en: 'Observer' },
-  'role.coordinator': { zh: '县级专班', en: 'Coordinator' },
-  'role.admin': { zh: '系统管理员', en: 'Administrator' },
+  ...fromContracts('role', ROLE_LABELS, {
+    village_secretary: 'Village secretary',
+    township_reviewer: 'Township reviewer',
+    county_reviewer: 'County reviewer',
+    observer: 'Observer',
+    coordinator: 'Coordinator',
+    admin: 'Administrator',
+  }),
 });
 
 register({
-  ...prefixed('step', STEP_LABELS),
+  ...fromContracts('step', STEP_LABELS, {
+    SELF_CHECK: 'Self-check',
+    TOWNSHIP_REVIEW: 'Township review',
+    COUNTY_PRE_REVIEW: 'County pre-review',
+    ON_SITE_OBSERVATION: 'On-site observation',
+    AWARD: 'Award',
+    PUBLIC_NOTICE: 'Public notice',
+    RECTIFICATION: 'Rectification',
+    CLOSED: 'Closed',
+  }),
   'light.green': { zh: '绿灯', en: 'Green' },
   'light.yellow': { zh: '黄灯', en: 'Yellow' },
   'light.red': { zh: '红灯', en: 'Red' },
@@ -69,13 +82,9 @@ register({
   'tasks.overdue': { zh: '逾期', en: 'Overdue' },
   'tasks.cc': { zh: '抄送我的', en: 'Copied to me' },
   'tasks.round': { zh: '轮次', en: 'Round' },
-  'tasks.step': { zh: '环节', en: 'Step' },
-  'tasks.township': { zh: '乡镇', en: 'Township' },
   'tasks.star': { zh: '星级', en: 'Star' },
   'tasks.light': { zh: '灯', en: 'Light' },
   'tasks.all': { zh: '全部', en: 'All' },
-  'tasks.title': { zh: '事项', en: 'Item' },
-  'tasks.branch': { zh: '支部', en: 'Branch' },
   'tasks.deadline': { zh: '截止时间', en: 'Deadline' },
   'tasks.assignee': { zh: '办理人', en: 'Assignee' },
   'tasks.escalation': { zh: '督办', en: 'Escalation' },
@@ -84,7 +93,6 @@ register({
   'tasks.urge': { zh: '批量催办', en: 'Urge selected' },
   'tasks.ok': { zh: '成功', en: 'OK' },
   'tasks.selectAll': { zh: '全选', en: 'Select all' },
-  'tasks.open': { zh: '办理', en: 'Open' },
   'branch.timeline': { zh: '流程时间线', en: 'Timeline' },
   'branch.sheets': {
     zh: '现场观摩评分表 {count} 份：{observers}',
@@ -135,7 +143,6 @@ register({
     zh: '得分不能超过该项满分 {points} 分',
     en: 'The score cannot exceed the task’s {points} points',
   },
-  'form.upload': { zh: '上传', en: 'Upload' },
   'form.missing': { zh: '尚缺材料', en: 'Still missing' },
   'form.noneMissing': { zh: '材料已齐全', en: 'Nothing missing' },
   'form.notes': { zh: '说明', en: 'Notes' },
@@ -190,11 +197,11 @@ register({
  * the admin's directory import shows its row outcomes with `label('importOutcome', outcome)`).
  */
 register({
-  ...prefixed('branchType', {
-    rural: { zh: '农村', en: 'Rural' },
-    urban: { zh: '城市社区', en: 'Urban community' },
-    organ: { zh: '机关', en: 'Organ' },
-    enterprise: { zh: '企业', en: 'Enterprise' },
+  ...fromContracts('branchType', BRANCH_TYPE_LABELS, {
+    rural: 'Rural',
+    urban: 'Urban community',
+    organ: 'Organ',
+    enterprise: 'Enterprise',
   }),
   ...prefixed('importOutcome', {
     created: { zh: '新建', en: 'Created' },
@@ -223,20 +230,21 @@ register({
     email: { zh: '邮件', en: 'Email' },
     sms: { zh: '短信', en: 'SMS' },
   }),
-  ...prefixed('notice', {
-    step_opened: { zh: '新待办', en: 'New task' },
-    reminder: { zh: '到期提醒', en: 'Reminder' },
-    overdue: { zh: '逾期', en: 'Overdue' },
-    escalation: { zh: '督办', en: 'Escalation' },
-    urge: { zh: '催办', en: 'Urged' },
-    extension_requested: { zh: '延期申请', en: 'Extension requested' },
-    extension_decided: { zh: '延期审批', en: 'Extension decided' },
-    withdrawn: { zh: '不参与', en: 'Withdrawn' },
-    public_notice: { zh: '公示', en: 'Public notice' },
-    revocation_proposed: { zh: '摘星建议', en: 'Revocation proposed' },
-    star_revoked: { zh: '摘星', en: 'Star revoked' },
-    award_published: { zh: '授星结果', en: 'Award published' },
-    bulletin: { zh: '通报', en: 'Bulletin' },
+  // The notice kinds' Chinese is the contracts' (the digest and the preferences page say the same).
+  ...fromContracts('notice', NOTICE_KIND_LABELS, {
+    step_opened: 'New task',
+    reminder: 'Reminder',
+    overdue: 'Overdue',
+    escalation: 'Escalation',
+    urge: 'Urged',
+    extension_requested: 'Extension requested',
+    extension_decided: 'Extension decided',
+    withdrawn: 'Withdrawn',
+    public_notice: 'Public notice',
+    revocation_proposed: 'Revocation proposed',
+    star_revoked: 'Star revoked',
+    award_published: 'Award published',
+    bulletin: 'Bulletin',
   }),
   ...prefixed('taskKind', {
     step: { zh: '环节办理', en: 'Step' },
@@ -259,7 +267,6 @@ register({
   },
   'start.branchCount': { zh: '{n} 个支部', en: '{n} branches' },
   'start.ladder': { zh: '逾期督办层级与政策', en: 'Escalation ladder and policies' },
-  'start.rung': { zh: '督办级别', en: 'Level' },
   'start.rungAfter': { zh: '逾期后（工作日）', en: 'Working days overdue' },
   'start.rungRole': { zh: '通知角色', en: 'Notify role' },
   'start.rungScope': { zh: '通知范围', en: 'At' },

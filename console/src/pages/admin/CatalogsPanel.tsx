@@ -34,7 +34,7 @@ export function CatalogsPanel() {
         message?: string;
       }>('/catalogs/import', { blob, query: { dryRun: String(dryRun) } });
       setOutcome({
-        text: `${res.id} v${res.version}：${label('catalogOutcome', res.outcome ?? res.status ?? '')}${res.message ? ` — ${res.message}` : ''}`,
+        text: `${res.id} v${res.version}：${label('catalogOutcome', dryRun && res.outcome === 'created' ? 'new' : (res.outcome ?? res.status ?? ''))}${res.message ? ` — ${res.message}` : ''}`,
         errors: [],
         checked: dryRun && res.outcome !== 'conflict',
       });

@@ -7,6 +7,7 @@ import {
   userColumn,
 } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
+import { saveBlob } from '../../download';
 import { label, t } from '../../i18n';
 import { directoryTemplateFile, loadWorkbook } from './workbook';
 import './import-messages';
@@ -88,12 +89,7 @@ function Summary({ result }: { result: DirectoryImportResult }) {
 }
 
 async function saveTemplate(): Promise<void> {
-  const url = URL.createObjectURL(await directoryTemplateFile());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = t('import.templateName');
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await directoryTemplateFile(), t('import.templateName'));
 }
 
 /**

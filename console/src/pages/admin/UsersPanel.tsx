@@ -32,7 +32,7 @@ function usePlaces(countyCode: string | null) {
   const townships = useTownships(countyCode);
   const branches = useBranches(countyCode);
   const places = useMemo(() => {
-    const names = new Map<string, string>(countyCode ? [[countyCode, t('admin.wholeCounty')]] : []);
+    const names = new Map<string, string>(countyCode ? [[countyCode, t('wholeCounty')]] : []);
     for (const tw of townships.data?.items ?? []) names.set(tw.code, tw.name);
     for (const b of branches.data?.items ?? [])
       names.set(b.code, `${names.get(b.townshipCode) ?? ''} ${b.name}`.trim());
@@ -247,7 +247,7 @@ export function UsersPanel() {
       {townships && (
         <label className="inline">
           <select value={township} onChange={(e) => setTownship(e.target.value)} data-testid="users-township">
-            <option value="">{t('admin.wholeCounty')}</option>
+            <option value="">{t('wholeCounty')}</option>
             {townships.map((tw) => (
               <option key={tw.code} value={tw.code}>
                 {tw.name}

@@ -45,7 +45,6 @@ export function BranchPage() {
             roundId={roundId}
             branch={branch}
             state={state}
-            evidence={evidence.data?.items ?? []}
             onDone={reload}
             onUploaded={evidence.reload}
           />
@@ -54,7 +53,12 @@ export function BranchPage() {
             <Timeline entries={state.timeline} observation={state.observation} />
             <div>
               <EvidenceList items={evidence.data?.items ?? []} />
-              <Findings base={base} findings={state.findings} onChanged={reload} />
+              <Findings
+                base={base}
+                findings={state.findings}
+                uploads={evidence.data?.items ?? []}
+                onChanged={reload}
+              />
             </div>
           </div>
         </article>

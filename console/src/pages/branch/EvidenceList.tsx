@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EvidenceFile } from '@fivestar/contracts';
 import { apiResponse } from '../../api';
+import { saveBlob } from '../../download';
 import { t } from '../../i18n';
 import type { EvidenceItem } from './model';
 
@@ -30,12 +31,8 @@ function Preview({ item }: { item: Shown }) {
 }
 
 async function download(item: Shown) {
-  const url = await blobUrl(item.sha256);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = item.filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  const res = await apiResponse(`/evidence/${item.sha256}`);
+  saveBlob(await res.blob(), item.filename);
 }
 
 /** Thumbnails of the images, then every file with its download link. */

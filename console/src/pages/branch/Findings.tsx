@@ -22,20 +22,17 @@ import { uploadEvidence } from './upload';
 export function Findings({
   base,
   findings,
+  uploads,
   onChanged,
 }: {
   base: string;
   findings: RectificationSummary[];
+  /** The branch's uploads (the page's list): whether a cited file is an image, its size. */
+  uploads: EvidenceItem[];
   /** The branch moves on (to 已办结) when its last finding is closed out. */
   onChanged: () => void;
 }) {
-  // What the uploads recorded (image or not, size) for the files a submission cites.
-  const uploads = useApi<{ items: EvidenceItem[] }>(findings.length ? `${base}/evidence` : null);
-  const known = new Map(uploads.data?.items.map((i) => [i.sha256, i]));
-  const changed = () => {
-    uploads.reload();
-    onChanged();
-  };
+  const known = new Map(uploads.map((i) => [i.sha256, i]));
   return (
     <section className="panel" data-testid="findings">
       <h2>{t('branch.findings')}</h2>
@@ -47,7 +44,7 @@ export function Findings({
           path={`${base}/findings/${f.findingId}`}
           summary={f}
           known={known}
-          onChanged={changed}
+          onChanged={onChanged}
         />
       ))}
     </section>

@@ -1,5 +1,4 @@
-import { formatBeijingTime } from '@fivestar/contracts';
-import type { BranchState, TimelineEntry } from '@fivestar/contracts';
+import { formatBeijingTime, type BranchState, type TimelineEntry } from '@fivestar/contracts';
 import { label, t, tOr } from '../../i18n';
 
 /** A step returned to, an escalation level, a decision, or the workflow's own words. */

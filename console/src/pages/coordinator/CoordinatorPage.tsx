@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
-import type { RoundProgressResult, RoundView } from '@fivestar/contracts';
+import { beijingDate, type RoundProgressResult, type RoundView } from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { countyOf, useRounds, useTownships } from '../../lists';
 import { useUser } from '../../session';
@@ -12,8 +12,6 @@ import { Decisions, OverdueLists } from './WorkLists';
 import './messages';
 import './tables.css';
 import './coordinator.css';
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /** /coordinator: the county's rounds (newest first) to open, and the form to start one. */
 export function CoordinatorPage() {
@@ -37,8 +35,8 @@ export function CoordinatorPage() {
                 {t('coord.roundFacts', {
                   scope: r.townshipCodes
                     ? t('coord.townshipCount', { n: r.townshipCodes.length })
-                    : t('coord.wholeCounty'),
-                  started: day(r.startedAt),
+                    : t('wholeCounty'),
+                  started: beijingDate(Date.parse(r.startedAt)),
                 })}
               </small>
             </li>

@@ -33,7 +33,7 @@ export function ProgressView({
           <table className="grid" data-testid="progress-grid">
             <thead>
               <tr>
-                <th>{t('coord.township')}</th>
+                <th>{t('col.township')}</th>
                 {STEPS.map((s) => (
                   <th key={s}>{t(`step.${s}`)}</th>
                 ))}

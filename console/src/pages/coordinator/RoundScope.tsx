@@ -14,7 +14,7 @@ export function RoundScope({
   const catalogs = useApi<{ items: CatalogListItem[] }>('/catalogs');
   const scope = round.townshipCodes
     ? round.townshipCodes.map((code) => townshipNames.get(code) ?? code).join('、')
-    : t('coord.wholeCounty');
+    : t('wholeCounty');
   return (
     <dl className="facts panel">
       <dt>{t('coord.scope')}</dt>

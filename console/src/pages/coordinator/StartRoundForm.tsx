@@ -163,7 +163,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
           <table className="compact" data-testid="schedule-preview">
             <thead>
               <tr>
-                <th>{t('coord.step')}</th>
+                <th>{t('col.step')}</th>
                 <th>{t('coord.days')}</th>
                 <th>{t('coord.due')}</th>
               </tr>
@@ -173,7 +173,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
                 const p = preview[i]!;
                 return (
                   <tr key={step}>
-                    <td>{t(`coord.step.${step}`)}</td>
+                    <td>{t(`step.${step}`)}</td>
                     <td>
                       {num(
                         form.steps[step],
@@ -382,7 +382,7 @@ function LadderEditor(props: {
       <table className="compact" data-testid="ladder-editor">
         <thead>
           <tr>
-            <th>{t('start.rung')}</th>
+            <th>{t('col.level')}</th>
             <th>{t('start.rungAfter')}</th>
             <th>{t('start.rungRole')}</th>
             <th>{t('start.rungScope')}</th>

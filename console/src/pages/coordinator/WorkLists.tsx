@@ -1,7 +1,6 @@
-import { formatBeijingTime } from '@fivestar/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { LedgerReport, LedgerReportRow, Task } from '@fivestar/contracts';
+import { formatBeijingTime, type LedgerReport, type LedgerReportRow, type Task } from '@fivestar/contracts';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
@@ -39,10 +38,10 @@ function ItemsTable({ rows, testid }: { rows: LedgerReportRow[]; testid: string 
             <th>
               <SelectAll bulk={bulk} rows={rows} />
             </th>
-            <th>{t('coord.branch')}</th>
-            <th>{t('coord.item')}</th>
+            <th>{t('col.branch')}</th>
+            <th>{t('col.item')}</th>
             <th>{t('coord.deadline')}</th>
-            <th>{t('coord.level')}</th>
+            <th>{t('col.level')}</th>
             <th />
           </tr>
         </thead>
@@ -96,11 +95,11 @@ export function OverdueLists({ roundId }: { roundId: string }) {
   return (
     <div>
       <section>
-        <h3>{t('coord.overdue')}</h3>
+        <h3>{t('col.overdueItems')}</h3>
         <ItemsTable rows={open.filter((r) => r.light === 'red')} testid="overdue-list" />
       </section>
       <section>
-        <h3>{t('coord.escalated')}</h3>
+        <h3>{t('col.escalatedItems')}</h3>
         <ItemsTable rows={open.filter((r) => r.escalationLevel !== null)} testid="escalated-list" />
       </section>
     </div>

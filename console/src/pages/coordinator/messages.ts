@@ -1,4 +1,3 @@
-import { prefixed, STEP_LABELS } from '../../dictionary';
 import { register } from '../../i18n';
 
 register({
@@ -10,7 +9,6 @@ register({
   'coord.catalogs': { zh: '锁定的星级目录（每类支部一个）', en: 'Catalogs to pin (one per branch type)' },
   'coord.branches': { zh: '参与支部（按乡镇）', en: 'Branches by township' },
   'coord.schedule': { zh: '时限（工作日）与到期预览', en: 'Schedule (working days) and due dates' },
-  'coord.step': { zh: '环节', en: 'Step' },
   'coord.days': { zh: '工作日', en: 'Working days' },
   'coord.due': { zh: '最迟到期（如今日开始）', en: 'Latest due date (starting today)' },
   'coord.rectification': { zh: '整改时限', en: 'Rectification' },
@@ -33,7 +31,6 @@ register({
   'coord.noRounds': { zh: '还没有轮次，请用下面的表单发起', en: 'No round yet: start one below' },
   'coord.roundFacts': { zh: '{scope} · {started} 启动', en: '{scope} · started {started}' },
   'coord.townshipCount': { zh: '{n} 个乡镇', en: '{n} townships' },
-  'coord.wholeCounty': { zh: '全县', en: 'Whole county' },
   'coord.scope': { zh: '范围', en: 'Scope' },
   'coord.pinned': { zh: '星级目录', en: 'Catalogs' },
   'coord.version': { zh: '第{version}版', en: 'v{version}' },
@@ -42,15 +39,9 @@ register({
   'coord.launchDone': { zh: '（全部启动）', en: ' (all)' },
   'coord.funnel': { zh: '各环节支部数', en: 'Branches by step' },
   'coord.grid': { zh: '乡镇 × 环节', en: 'Township × step' },
-  'coord.township': { zh: '乡镇', en: 'Township' },
   'coord.total': { zh: '合计', en: 'Total' },
   'coord.overdueCount': { zh: '逾期', en: 'Overdue' },
-  'coord.overdue': { zh: '逾期事项', en: 'Overdue items' },
-  'coord.escalated': { zh: '督办事项', en: 'Escalated items' },
   'coord.deadline': { zh: '期限', en: 'Deadline' },
-  'coord.branch': { zh: '支部', en: 'Branch' },
-  'coord.item': { zh: '事项', en: 'Item' },
-  'coord.level': { zh: '督办级别', en: 'Level' },
   'coord.urge': { zh: '催办', en: 'Urge' },
   'coord.urged': { zh: '已催办', en: 'Urged' },
   'coord.decisions': { zh: '待我审批', en: 'Decisions for me' },
@@ -63,5 +54,4 @@ register({
   'coord.reasons': { zh: '理由', en: 'Reasons' },
   'coord.done': { zh: '已处理', en: 'Done' },
   // StartRoundForm names its steps by these.
-  ...prefixed('coord.step', STEP_LABELS),
 });

@@ -1,11 +1,11 @@
-import { formatBeijingTime } from '@fivestar/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { InboxResult, Notice } from '@fivestar/contracts';
+import { formatBeijingTime, type InboxResult, type Notice } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { label, t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { useApi } from '../../use-api';
+import { branchLink } from '../../work';
 import './messages';
 import '../coordinator/tables.css';
 import './inbox.css';
@@ -20,11 +20,8 @@ const QUERY: Record<Tab, Record<string, string>> = {
 function NoticeLinks({ notice }: { notice: Notice }) {
   return (
     <span className="links">
-      {notice.roundId && notice.branchId && (
-        <Link
-          to={`/rounds/${notice.roundId}/branches/${notice.branchId}`}
-          data-testid={`notice-branch-${notice.id}`}
-        >
+      {branchLink(notice) && (
+        <Link to={branchLink(notice)!} data-testid={`notice-branch-${notice.id}`}>
           {t('inbox.openBranch')}
         </Link>
       )}

@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { beijingDate, type BulletinItem, type BulletinResult, formatBeijingTime } from '@fivestar/contracts';
+import { beijingMonth, type BulletinItem, type BulletinResult, formatBeijingTime } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
+import { countyOf } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { MovementArrow } from './Movement';
-import { openFile } from './download';
+import { openFile } from '../../download';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';
@@ -23,7 +24,7 @@ function ItemsTable({ items, testid }: { items: BulletinItem[]; testid: string }
       <thead>
         <tr>
           <th>{t('rank.name')}</th>
-          <th>{t('rank.item')}</th>
+          <th>{t('col.item')}</th>
           <th className="num">{t('rank.daysOverdue')}</th>
         </tr>
       </thead>
@@ -48,8 +49,8 @@ function ItemsTable({ items, testid }: { items: BulletinItem[]; testid: string }
 /** /rankings/bulletin: 一月一排名 — take the month's snapshot, read and publish the bulletin, export it. */
 export function BulletinPage() {
   const user = useUser();
-  const countyCode = (user?.jurisdiction ?? '').slice(0, 6);
-  const [period, setPeriod] = useState(beijingDate(Date.now()).slice(0, 7));
+  const countyCode = countyOf(user?.jurisdiction ?? '');
+  const [period, setPeriod] = useState(beijingMonth(Date.now()));
   const [message, setMessage] = useState('');
   const path = `/bulletins/${countyCode}/${period}`;
   const bulletin = useApi<BulletinResult>(/^\d{4}-\d{2}$/.test(period) ? path : null);
@@ -98,7 +99,6 @@ export function BulletinPage() {
               type="button"
               className="secondary"
               data-testid="bulletin-publish"
-              disabled={!b}
               onClick={() => void act(() => api(`${path}/publish`, { json: {} }), t('rank.published'))}
             >
               {t('rank.publish')}
@@ -202,11 +202,11 @@ export function BulletinPage() {
           </section>
           <div className="two-cols">
             <section className="panel">
-              <h2>{t('rank.overdue')}</h2>
+              <h2>{t('col.overdueItems')}</h2>
               <ItemsTable items={b.overdue} testid="bulletin-overdue" />
             </section>
             <section className="panel">
-              <h2>{t('rank.escalated')}</h2>
+              <h2>{t('col.escalatedItems')}</h2>
               <ItemsTable items={b.escalated} testid="bulletin-escalated" />
             </section>
           </div>

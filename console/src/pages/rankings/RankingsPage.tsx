@@ -1,6 +1,7 @@
 import type { Aggregate, RankingResult } from '@fivestar/contracts';
 import { Link } from 'react-router';
 import { t } from '../../i18n';
+import { countyOf } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { BarChartBox } from './charts';
@@ -50,12 +51,12 @@ function AreaTable({ rows, testid }: { rows: Aggregate[]; testid: string }) {
 /** /rankings: the county's current round, townships and branches with arrows, two charts. */
 export function RankingsPage() {
   const user = useUser();
-  const countyCode = (user?.jurisdiction ?? '').slice(0, 6);
+  const countyCode = countyOf(user?.jurisdiction ?? '');
   const ranking = useApi<RankingResult>('/rankings', { countyCode });
   const r = ranking.data;
   const perStar = new Map<string, number>();
   for (const b of r?.branches ?? []) for (const s of b.stars) perStar.set(s, (perStar.get(s) ?? 0) + 1);
-  // Awarded branches first; the rest (level 0) fill the bottom of a long table.
+  // Only branches with stars (or withdrawn ones) are listed: level 0 would make a long, empty table.
   const branches = (r?.branches ?? []).filter((b) => b.level > 0 || b.withdrawn);
   return (
     <div className="rankings" data-testid="rankings-page">

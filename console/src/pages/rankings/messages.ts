@@ -2,7 +2,6 @@ import { register } from '../../i18n';
 
 register({
   'rank.title': { zh: '排名', en: 'Rankings' },
-  'rank.round': { zh: '轮次', en: 'Round' },
   'rank.frozen': { zh: '（已关闭，结果冻结）', en: ' (closed, final)' },
   'rank.townships': { zh: '乡镇排名', en: 'Townships' },
   'rank.branches': { zh: '支部排名', en: 'Branches' },
@@ -46,9 +45,6 @@ register({
   'rank.exportBulletinXlsx': { zh: '通报 Excel', en: 'Bulletin (Excel)' },
   'rank.exportLedgerXlsx': { zh: '台账 Excel', en: 'Ledger (Excel)' },
   'rank.exportLedgerCsv': { zh: '台账 CSV', en: 'Ledger (CSV)' },
-  'rank.overdue': { zh: '逾期事项', en: 'Overdue items' },
-  'rank.escalated': { zh: '督办事项', en: 'Escalated items' },
   'rank.daysOverdue': { zh: '逾期天数', en: 'Days overdue' },
   'rank.new': { zh: '新', en: 'new' },
-  'rank.item': { zh: '事项', en: 'Item' },
 });

@@ -1,6 +1,11 @@
-import { formatBeijingTime } from '@fivestar/contracts';
 import { Link } from 'react-router';
-import type { Light, TaskPage, TaskRow, TaskView } from '@fivestar/contracts';
+import {
+  formatBeijingTime,
+  type Light,
+  type TaskPage,
+  type TaskRow,
+  type TaskView,
+} from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { Status } from '../../layout/Status';
@@ -74,8 +79,8 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
                       <SelectAll bulk={bulk} rows={sorted} />
                     </th>
                     <th>{t('tasks.light')}</th>
-                    <th>{t('tasks.title')}</th>
-                    <th>{t('tasks.branch')}</th>
+                    <th>{t('col.item')}</th>
+                    <th>{t('col.branch')}</th>
                     <th>{t('tasks.deadline')}</th>
                     <th>{t('tasks.escalation')}</th>
                     <th>{t('tasks.assignee')}</th>

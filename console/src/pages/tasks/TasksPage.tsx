@@ -11,8 +11,8 @@ const FILTERS = ['roundId', 'step', 'townshipCode', 'star', 'light'] as const;
 type FilterName = (typeof FILTERS)[number];
 const LABELS: Record<FilterName, string> = {
   roundId: 'tasks.round',
-  step: 'tasks.step',
-  townshipCode: 'tasks.township',
+  step: 'col.step',
+  townshipCode: 'col.township',
   star: 'tasks.star',
   light: 'tasks.light',
 };

@@ -23,6 +23,8 @@ export function SelfCheckForm({
   const [stars, setStars] = useState<string[]>(draft?.targetStars ?? state.targetStars);
   const [attached, setAttached] = useState<EvidenceRef[]>(draft?.evidence ?? previous?.evidence ?? []);
   const [uploadErrors, setUploadErrors] = useState<Record<string, string>>({});
+  // Files still on their way: sending now would cite them before they exist on the server.
+  const [uploading, setUploading] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
   const cmd = useCommand(SubmitSelfCheck, async (body) => {
     await api(`${base}/self-check`, { json: body });
@@ -44,6 +46,7 @@ export function SelfCheckForm({
   const missing = missingEvidence(catalog, stars, new Set(attached.map((e) => e.requirement)));
 
   async function upload(requirement: string, file: File) {
+    setUploading((n) => n + 1);
     try {
       const saved = await uploadEvidence(base, file);
       setAttached((list) => [
@@ -54,6 +57,8 @@ export function SelfCheckForm({
       onUploaded();
     } catch (err) {
       setUploadErrors((e) => ({ ...e, [requirement]: (err as Error).message }));
+    } finally {
+      setUploading((n) => n - 1);
     }
   }
 
@@ -169,7 +174,7 @@ export function SelfCheckForm({
         <FieldError errors={cmd.errors} name="notes" />
       </label>
       <FieldError errors={cmd.errors} name="form" />
-      <SubmitButton pending={cmd.pending} testId="self-check-submit" />
+      <SubmitButton pending={cmd.pending || uploading > 0} testId="self-check-submit" />
     </form>
   );
 }

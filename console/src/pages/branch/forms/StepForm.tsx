@@ -1,7 +1,6 @@
 import type { Branch, BranchState } from '@fivestar/contracts';
 import { useUser } from '../../../session';
 import { useRoundCatalog } from '../catalog';
-import type { EvidenceItem } from '../model';
 import { AwardForm } from './AwardForm';
 import { ObservationForm } from './ObservationForm';
 import { ReviewForm } from './ReviewForm';
@@ -12,7 +11,6 @@ export interface StepFormProps {
   roundId: string;
   branch: Branch;
   state: BranchState;
-  evidence: EvidenceItem[];
   onDone: () => void;
   /** A file was uploaded: the page's evidence list shows it at once. */
   onUploaded: () => void;
