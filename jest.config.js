@@ -11,6 +11,9 @@ const common = {
 };
 
 module.exports = {
+  // One file at a time, however jest is started: integration files share the run's NATS server and each
+  // begins by emptying its event stream (test/support.ts, freshEventStream).
+  maxWorkers: 1,
   projects: [
     // Pure logic, no I/O: runs anywhere in seconds.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/src/**/*.test.ts'] },

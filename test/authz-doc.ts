@@ -4,7 +4,7 @@
  * (`x-fivestar-scope`). The matrix test (test/authz-matrix.test.ts) and the roles × actions table in
  * docs/security.md (scripts/authz-table.ts) are both generated from it.
  */
-import { ROLES, type Role } from '@fivestar/contracts';
+import { ROLE_LABELS, ROLES, type Role } from '@fivestar/contracts';
 
 export type Access = 'public' | 'user' | Role[];
 export interface ScopeSpec {
@@ -85,14 +85,6 @@ export function expectedStatus(
   return side === 'other' ? outside : allowed();
 }
 
-const ROLE_LABELS: Record<Role, string> = {
-  village_secretary: '村（社区）书记',
-  township_reviewer: '乡镇审核',
-  county_reviewer: '县级审核',
-  observer: '观摩员',
-  coordinator: '县级专班',
-  admin: '系统管理员',
-};
 const LEVEL_LABELS: Record<ScopeSpec['level'], string> = {
   county: '县',
   township: '乡镇',

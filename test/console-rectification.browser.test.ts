@@ -163,7 +163,10 @@ test('我的待办: done, overdue and copied-to-me tabs; a bulk urge answers per
   await outcome(LATE).waitFor();
   expect(await outcome(LATE).textContent()).toBe('成功');
   expect(await outcome(LATER).getAttribute('class')).toBe('error');
-  expect(await outcome(LATER).textContent()).toMatch(/[\u4e00-\u9fa5]/);
+  // The refusal names when it was urged, in Beijing time, and the interval in words.
+  expect(await outcome(LATER).textContent()).toMatch(
+    /已于\d{4}-\d{2}-\d{2} \d{2}:\d{2}催办，1小时内不能重复催办/,
+  );
   await ui.screenshot(reviewer, 'tasks-cc-urged');
 
   // The coordinator's bulletin page before any snapshot explains what one is and offers to take it.

@@ -102,6 +102,11 @@ test.each([
       ],
     ],
   ],
+  [
+    'a version beyond what is stored (an int4)',
+    { catalogs: [{ id: 'rural-default', version: 3_000_000_000 }] },
+    [['body.catalogs.0.version', '版本号过大']],
+  ],
   ['no township', { townshipCodes: [] }, [['body.townshipCodes', '至少选择一个乡镇']]],
   [
     'a township twice',

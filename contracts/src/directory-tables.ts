@@ -61,13 +61,10 @@ export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; column
 
 /** Tables in the order they are recognised and written: the most specific header first. */
 const TABLE_ORDER: DirectoryTableKey[] = ['users', 'branches', 'townships', 'county'];
-/** The column that tells each table apart. */
-const KEY_HEADER: Record<DirectoryTableKey, string> = {
-  users: '用户名',
-  branches: '支部代码',
-  townships: '乡镇代码',
-  county: '县代码',
-};
+/** The column that tells each table apart: its first, the code (or the user name). */
+const KEY_HEADER = Object.fromEntries(
+  TABLE_ORDER.map((k) => [k, DIRECTORY_TABLES[k].columns[0]!.header]),
+) as Record<DirectoryTableKey, string>;
 /** A workbook sheet of instructions, not data. */
 export const GUIDE_SHEET = '说明';
 

@@ -55,6 +55,11 @@ export function within(jurisdiction: string, target: string): boolean {
   return target.startsWith(jurisdiction);
 }
 
+/** True when one code lies inside the other: a county's users at any level, and the levels above it. */
+export function related(a: string, b: string): boolean {
+  return within(a, b) || within(b, a);
+}
+
 /** The actor of a command, as the API authenticated it. */
 export const Actor = z.object({
   userId: z.string().min(1),

@@ -15,7 +15,7 @@ import {
   Task,
   TaskView,
 } from './requests';
-import { RoundId } from './round';
+import { CatalogPick, RoundId } from './round';
 import { StarCode } from './task-star';
 
 /**
@@ -45,7 +45,7 @@ export const UserList = z.object({ items: z.array(UserInfo) });
 export const RoundStarted = z.object({
   roundId: RoundId,
   workflowId: z.string(),
-  catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+  catalogs: z.array(CatalogPick),
 });
 
 /** GET /rounds/:roundId/progress: optional county / township narrowing. */

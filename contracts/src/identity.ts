@@ -162,12 +162,7 @@ export const ImportRowResult = z.object({
 });
 export type ImportRowResult = z.infer<typeof ImportRowResult>;
 
-const ImportOutcomeCounts = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-});
+const ImportOutcomeCounts = z.record(ImportOutcome, z.number().int());
 
 /** New and already known townships or branches of a directory file. */
 const PlaceCounts = z.object({ created: z.number().int(), existing: z.number().int() });

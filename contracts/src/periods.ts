@@ -2,7 +2,7 @@
  * Reporting periods by the calendar in China (UTC+8, no daylight saving): the day, ISO week and month
  * an instant falls in, and the period a scheduled job reports on.
  */
-import { beijingDate } from './calendar';
+import { BEIJING_OFFSET_MS, beijingDate } from './calendar';
 
 const DAY_MS = 86_400_000;
 
@@ -39,7 +39,7 @@ export function beijingMonth(ms: number): string {
 
 /** An instant as wall time in China, `YYYY-MM-DD HH:mm` (UTC+8, no DST): what every user reads. */
 export function formatBeijingTime(iso: string): string {
-  const shifted = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+  const shifted = new Date(Date.parse(iso) + BEIJING_OFFSET_MS).toISOString();
   return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
 }
 

@@ -132,9 +132,10 @@ export const DEFAULT_SCHEDULE: RoundSchedule = {
 };
 
 /** A stored catalog version a round pins, by id and version (see GET /api/catalogs). */
+/** A catalog version by id and number (the number within the stored int4, as Catalog.version). */
 export const CatalogPick = z.object({
   id: z.string().min(1, '缺少目录标识').max(40),
-  version: z.number().int().positive('版本号必须是正整数'),
+  version: z.number().int().positive('版本号必须是正整数').max(2_147_483_647, '版本号过大'),
 });
 export type CatalogPick = z.infer<typeof CatalogPick>;
 
@@ -215,7 +216,7 @@ export const RoundView = z.object({
   countyCode: z.string(),
   year: z.number().int(),
   title: z.string(),
-  catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+  catalogs: z.array(CatalogPick),
   /** The townships the round covers; null: the whole county. */
   townshipCodes: z.array(z.string()).nullable(),
   progress: RoundProgress,

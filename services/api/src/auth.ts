@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ROLES, type Actor, type ApiTokenScope, type Role } from '@fivestar/contracts';
+import { ROLES, type Actor, type ApiTokenScope, type Role, type Viewer } from '@fivestar/contracts';
 import type { ApiDeps } from './deps';
 import { apiTokenActor } from './identity/api-tokens';
 import { looksLikeApiToken, scopeAllows } from './identity/secrets';
@@ -63,6 +63,12 @@ export function authenticate(deps: Pick<ApiDeps, 'db' | 'tokens'>) {
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw unauthorized();
   return req.actor;
+}
+
+/** The caller as the read services scope their answers (tasks, notices, ledger). */
+export function viewerOf(req: Request): Viewer {
+  const { userId, role, jurisdiction } = actorOf(req);
+  return { userId, role, jurisdiction };
 }
 
 /** The caller's login session; account management (logout, password, API tokens) needs one. */

@@ -26,10 +26,13 @@ export const unsupportedType = (detail: string, errors?: Problem['errors']) =>
 
 /** Field-level errors from a zod failure; `where` prefixes the path (body, query, path). */
 export function fromZod(err: ZodError, where: string): Problem {
-  const errors = err.issues.map((i) => ({
-    field: [where, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
+  return fieldErrors(
+    err.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })),
+  );
+}
+
+/** A 400 naming each offending field, its detail listing them all. */
+export function fieldErrors(errors: { field: string; message: string }[]): Problem {
   return badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 

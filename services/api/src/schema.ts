@@ -1,5 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { ApiTokenScope, BranchType, Catalog, EvidenceRequirement, Role } from '@fivestar/contracts';
+import type {
+  ApiTokenScope,
+  BranchType,
+  Catalog,
+  CatalogPick,
+  EvidenceRequirement,
+  Role,
+} from '@fivestar/contracts';
 
 export const API_SCHEMA = 'api';
 
@@ -7,10 +14,7 @@ export const API_SCHEMA = 'api';
 export type EvidenceKind = EvidenceRequirement['kinds'][number];
 
 /** A pinned catalog version. */
-export interface CatalogRef {
-  id: string;
-  version: number;
-}
+export type CatalogRef = CatalogPick;
 
 /** jsonb: read as the parsed value, written as JSON text (node-pg would send arrays as SQL arrays). */
 type Json<T> = ColumnType<T, string, string>;

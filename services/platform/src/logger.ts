@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** What never reaches a log line: credentials at the top level, one level down, and in HTTP headers. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   ...[
     'password',
     'currentPassword',

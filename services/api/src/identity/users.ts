@@ -22,7 +22,7 @@ import {
   upsertTownship,
   upsertUser,
 } from '../directory';
-import { badRequest, conflict, forbidden, notFound } from '../problem';
+import { badRequest, conflict, forbidden, notFound, fieldErrors } from '../problem';
 import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';
 
@@ -200,7 +200,7 @@ async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promi
           },
         ],
   );
-  if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (errors.length) throw fieldErrors(errors);
 }
 
 /**
@@ -217,7 +217,7 @@ export async function importDirectory(
   { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<DirectoryImportResult> {
   const errors = fileErrors(admin, body);
-  if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (errors.length) throw fieldErrors(errors);
   const hash = dryRun ? async () => DRY_RUN_HASH : hashPassword;
   // One hash for every row without a password of its own, as loadDirectory does.
   const initialHash = body.initialPassword ? await hash(body.initialPassword) : undefined;

@@ -6,6 +6,7 @@ import {
   ENDPOINTS,
   within,
   type Actor,
+  related,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
@@ -25,8 +26,7 @@ export function bulletinRoutes(deps: ApiDeps): Router {
 
   /** Reads: the county itself, anything inside it, or a city above it. */
   function mayRead(a: Actor, countyCode: string): void {
-    if (!within(countyCode, a.jurisdiction) && !within(a.jurisdiction, countyCode))
-      throw forbidden('不在您的管辖范围内');
+    if (!related(countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
   }
   /** Snapshots and publishing: the county's coordinators (县级专班; the role is the route's access). */
   function mayPublish(a: Actor, countyCode: string): void {

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { sql } from 'kysely';
-import { CountyBranches, CountyPath, CountyTownships, within } from '@fivestar/contracts';
+import { CountyBranches, CountyPath, CountyTownships, related } from '@fivestar/contracts';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../problem';
@@ -13,8 +13,7 @@ export function directoryRoutes(deps: ApiDeps): Router {
   /** The county's own users, at any level below it (a township, a branch), read it; no one else. */
   async function checkCounty(req: Request, countyCode: string): Promise<void> {
     const { jurisdiction } = actorOf(req);
-    if (!within(jurisdiction, countyCode) && !within(countyCode, jurisdiction))
-      throw forbidden('只能查看本县的目录');
+    if (!related(jurisdiction, countyCode)) throw forbidden('只能查看本县的目录');
     const county = await deps.db
       .selectFrom('counties')
       .select('code')

@@ -5,18 +5,15 @@ import {
   type LedgerReport,
   LedgerSnapshotBody,
   LedgerSummaryQuery,
-  type Actor,
-  type Viewer,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
-import { actorOf } from '../auth';
+import { viewerOf } from '../auth';
 import { XLSX_CONTENT_TYPE } from '../catalogs';
 import type { ApiDeps } from '../deps';
 import { withBranchNames } from '../directory';
 import { route } from '../routing';
 
-const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
 const { tasks } = ENDPOINTS;
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
@@ -65,7 +62,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
       },
     },
     async ({ query: { format, scope: given, roundId } }, req, res) => {
-      const viewer = viewerOf(actorOf(req));
+      const viewer = viewerOf(req);
       const scope = given ?? viewer.jurisdiction;
       if (format === 'json') {
         const ledger = await viaService(() =>
@@ -104,7 +101,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
       responses: { 200: tasks.takeLedgerSnapshot.result },
     },
     async ({ body }, req, res) => {
-      const viewer = viewerOf(actorOf(req));
+      const viewer = viewerOf(req);
       res.json(
         await viaService(() =>
           callEndpoint(deps.nc, 'tasks', 'takeLedgerSnapshot', {
@@ -130,7 +127,7 @@ export function ledgerRoutes(deps: ApiDeps): Router {
       responses: { 200: tasks.ledgerSummary.result },
     },
     async ({ query: q }, req, res) => {
-      const viewer = viewerOf(actorOf(req));
+      const viewer = viewerOf(req);
       res.json(
         await viaService(() =>
           callEndpoint(deps.nc, 'tasks', 'ledgerSummary', {

@@ -7,16 +7,14 @@ import {
   NotificationPreferences,
   SendDigestsRequest,
   WebhookBody,
-  type Actor,
   type Viewer,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
-import { actorOf } from '../auth';
+import { viewerOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { route } from '../routing';
 
-const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
 const { notifications } = ENDPOINTS;
 
 /**
@@ -25,7 +23,7 @@ const { notifications } = ENDPOINTS;
  */
 export function notificationRoutes(deps: ApiDeps): Router {
   const r = Router();
-  const me = (req: Request): Viewer => viewerOf(actorOf(req));
+  const me = (req: Request): Viewer => viewerOf(req);
   const mine = { tags: ['inbox'], access: 'user', scope: null } as const;
   // Webhooks and deliveries: the administrator's own area (the service filters); digests: everyone's.
   const admin = { tags: ['admin'], access: ['admin'], scope: null } as const;

@@ -1,21 +1,11 @@
 import { Router } from 'express';
-import {
-  ENDPOINTS,
-  InboxQuery,
-  MarkReadBody,
-  RankingsQuery,
-  within,
-  type Actor,
-  type Viewer,
-} from '@fivestar/contracts';
+import { ENDPOINTS, InboxQuery, MarkReadBody, RankingsQuery, related } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
-import { actorOf } from '../auth';
+import { actorOf, viewerOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../problem';
 import { route } from '../routing';
-
-const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
 
 /** Reads answered by the services over NATS request/reply, scoped to the caller. */
 export function readRoutes(deps: ApiDeps): Router {
@@ -37,7 +27,7 @@ export function readRoutes(deps: ApiDeps): Router {
     async ({ query }, req, res) => {
       res.json(
         await viaService(() =>
-          callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(actorOf(req)), ...query }),
+          callEndpoint(deps.nc, 'notifications', 'inbox', { viewer: viewerOf(req), ...query }),
         ),
       );
     },
@@ -57,7 +47,7 @@ export function readRoutes(deps: ApiDeps): Router {
     async ({ body: { ids } }, req, res) => {
       res.json(
         await viaService(() =>
-          callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(actorOf(req)), ids }),
+          callEndpoint(deps.nc, 'notifications', 'markRead', { viewer: viewerOf(req), ids }),
         ),
       );
     },
@@ -78,8 +68,7 @@ export function readRoutes(deps: ApiDeps): Router {
     },
     async ({ query }, req, res) => {
       const a = actorOf(req);
-      if (!within(query.countyCode, a.jurisdiction) && !within(a.jurisdiction, query.countyCode))
-        throw forbidden('不在您的管辖范围内');
+      if (!related(query.countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
       res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'standings', query)));
     },
   );

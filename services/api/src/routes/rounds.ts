@@ -13,6 +13,7 @@ import {
   RoundView,
   StartRoundRequest,
   within,
+  related,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { serviceProblem } from '../services';
@@ -26,7 +27,7 @@ import {
 import { actorOf } from '../auth';
 import { catalogsInForce, getCatalog } from '../catalogs';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, type Problem } from '../problem';
+import { conflict, forbidden, notFound, type Problem, fieldErrors } from '../problem';
 import type { ApiDatabase } from '../schema';
 import { handle, viaTemporal } from '../temporal';
 import { route } from '../routing';
@@ -138,7 +139,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       const errors: FieldErrors = [];
       const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
       await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
-      if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+      if (errors.length) throw fieldErrors(errors);
       const workflowId = roundWorkflowId(body.roundId);
       const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
       const input: AssessmentRoundInput = { ...body, catalogs };
@@ -215,8 +216,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       .where('round_id', '=', roundId)
       .executeTakeFirst();
     if (!round) throw notFound(`轮次 ${roundId} 不存在`);
-    const inside =
-      within(actorJurisdiction, round.county_code) || within(round.county_code, actorJurisdiction);
+    const inside = related(actorJurisdiction, round.county_code);
     if (!inside) throw forbidden('不在您的管辖范围内');
     return round;
   }

@@ -8,19 +8,16 @@ import {
   TaskListQuery,
   TaskPage,
   TaskTargetBody,
-  type Actor,
   type TaskTarget,
-  type Viewer,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../services';
-import { actorOf } from '../auth';
+import { actorOf, viewerOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { withBranchNames } from '../directory';
-import { badRequest } from '../problem';
+import { fieldErrors } from '../problem';
 import { route } from '../routing';
 
-const viewerOf = (a: Actor): Viewer => ({ userId: a.userId, role: a.role, jurisdiction: a.jurisdiction });
 const { tasks } = ENDPOINTS;
 
 /**
@@ -48,17 +45,14 @@ export function taskRoutes(deps: ApiDeps): Router {
     const errors = ids.flatMap((id, i) =>
       byId.has(id) ? [] : [{ field: field(i), message: `没有该用户：${id}` }],
     );
-    if (errors.length > 0) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+    if (errors.length > 0) throw fieldErrors(errors);
     return ids.map((id) => {
       const u = byId.get(id)!;
       return { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction };
     });
   }
 
-  const acting = (req: Request) => {
-    const a = actorOf(req);
-    return { viewer: viewerOf(a), name: a.name };
-  };
+  const acting = (req: Request) => ({ viewer: viewerOf(req), name: actorOf(req).name });
 
   route(
     r,
@@ -73,7 +67,7 @@ export function taskRoutes(deps: ApiDeps): Router {
     },
     async ({ query }, req, res) => {
       const page = await viaService(() =>
-        callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(actorOf(req)), ...query }),
+        callEndpoint(deps.nc, 'tasks', 'list', { viewer: viewerOf(req), ...query }),
       );
       res.json({ ...page, items: await withBranchNames(deps.db, page.items) });
     },
@@ -92,9 +86,7 @@ export function taskRoutes(deps: ApiDeps): Router {
     },
     async ({ query: { key } }, req, res) => {
       res.json(
-        await viaService(() =>
-          callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(actorOf(req)), key }),
-        ),
+        await viaService(() => callEndpoint(deps.nc, 'tasks', 'history', { viewer: viewerOf(req), key })),
       );
     },
   );
