@@ -205,6 +205,8 @@ export type RankingResult = z.infer<typeof RankingResult>;
 
 export const BranchPageRequest = z.object({
   countyCode: CountyCode,
+  /** Only these townships' branches (a round of part of the county); absent: the whole county. */
+  townshipCodes: z.array(TownshipCode).min(1).optional(),
   after: z.string().optional(),
   limit: z.number().int().min(1).max(1000).default(200),
 });

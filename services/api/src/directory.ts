@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Branch, County, FivestarEvent, Role, Township } from '@fivestar/contracts';
+import type { Branch, BranchPageRequest, County, FivestarEvent, Role, Township } from '@fivestar/contracts';
 import { publishEvent, type JetStreamClient } from '@fivestar/platform';
 import type { ApiDatabase } from './schema';
 
@@ -49,14 +49,13 @@ export async function withBranchNames<T extends { branchId: string | null }>(
   return rows.map((r) => ({ ...r, branchName: (r.branchId && names.get(r.branchId)) || null }));
 }
 
-/** Keyset page of a county's branches by code (the round launcher's source). */
+/** Keyset page of a county's branches by code, of some of its townships if named (the round launcher's source). */
 export async function branchPage(
   db: Db,
-  countyCode: string,
-  after: string | undefined,
-  limit: number,
+  { countyCode, townshipCodes, after, limit }: BranchPageRequest & { limit: number },
 ): Promise<{ branches: Branch[]; next: string | null }> {
   let q = db.selectFrom('branches').selectAll().where('county_code', '=', countyCode);
+  if (townshipCodes) q = q.where('township_code', 'in', townshipCodes);
   if (after) q = q.where('code', '>', after);
   const rows = await q
     .orderBy('code')

@@ -66,12 +66,7 @@ export async function startApiService(
   const endpoints =
     opts.directoryEndpoint === false
       ? undefined
-      : await serveEndpoints(
-          nc,
-          'directory',
-          { branches: (req) => branchPage(db, req.countyCode, req.after, req.limit) },
-          log,
-        );
+      : await serveEndpoints(nc, 'directory', { branches: (req) => branchPage(db, req) }, log);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
   });

@@ -105,18 +105,17 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * Starts one page of branch workflows: those of the round's townships whose type has a catalog in the
-     * round (`skipped` counts the round's townships' others; other townships' branches count nowhere).
+     * round (`skipped` counts the round's townships' others; the directory leaves other townships out).
      * Idempotent: a retried page starts nothing twice.
      */
     async launchBranchPage(input: LaunchPageInput): Promise<LaunchPageResult> {
       const page = await callEndpoint(deps.nc, 'directory', 'branches', {
         countyCode: input.countyCode,
+        townshipCodes: input.townshipCodes,
         after: input.after ?? undefined,
         limit: input.limit,
       });
-      const townships = input.townshipCodes && new Set(input.townshipCodes);
-      const inRound = townships ? page.branches.filter((b) => townships.has(b.townshipCode)) : page.branches;
-      const startable = inRound.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
+      const startable = page.branches.filter((b) => input.catalogs.some((c) => c.branchType === b.type));
       let done = 0;
       await mapLimited(startable, LAUNCH_CONCURRENCY, async (branch) => {
         await startBranch(deps, input, branch);
@@ -124,7 +123,7 @@ export function createActivities(deps: ActivityDeps) {
         Context.current().heartbeat(done);
       });
       const started = startable.length;
-      const skipped = inRound.length - started;
+      const skipped = page.branches.length - started;
       return { started, skipped, next: page.next };
     },
 
