@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Branch, BranchPageRequest, County, FivestarEvent, Role, Township } from '@fivestar/contracts';
+import {
+  within,
+  type Actor,
+  type Branch,
+  type BranchPageRequest,
+  type County,
+  type FivestarEvent,
+  type Role,
+  type Township,
+} from '@fivestar/contracts';
 import { publishEvent, type JetStreamClient } from '@fivestar/platform';
+import { forbidden, notFound } from './problem';
 import type { ApiDatabase } from './schema';
 
 type Db = Kysely<ApiDatabase>;
@@ -29,6 +39,24 @@ export function toBranch(row: ApiDatabase['branches']): Branch {
 export async function findBranch(db: Db, code: string): Promise<Branch | undefined> {
   const row = await db.selectFrom('branches').selectAll().where('code', '=', code).executeTakeFirst();
   return row && toBranch(row);
+}
+
+/** The branch a request path names, with the caller: 404 when the directory has no such branch. */
+export async function branchOfPath<P extends { code: string }>(
+  db: Db,
+  path: P,
+  actor: Actor,
+): Promise<P & { branch: Branch; actor: Actor }> {
+  const branch = await findBranch(db, path.code);
+  if (!branch) throw notFound(`支部 ${path.code} 不存在`);
+  return { ...path, branch, actor };
+}
+
+/** As branchOfPath, for reads: 403 unless the branch lies inside the caller's jurisdiction. */
+export async function visibleBranch<P extends { code: string }>(db: Db, path: P, actor: Actor) {
+  const target = await branchOfPath(db, path, actor);
+  if (!within(actor.jurisdiction, target.branch.code)) throw forbidden('不在您的管辖范围内');
+  return target;
 }
 
 /**

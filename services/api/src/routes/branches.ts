@@ -50,9 +50,9 @@ import type { z } from 'zod';
 import { mapLimited } from '@fivestar/platform';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { findBranch } from '../directory';
+import { branchOfPath, visibleBranch } from '../directory';
 import { selfCheckEvidencePrecheck } from '../evidence';
-import { forbidden, notFound, Problem } from '../problem';
+import { forbidden, Problem } from '../problem';
 import { handle, viaTemporal } from '../temporal';
 import { route } from '../routing';
 
@@ -78,15 +78,6 @@ const UNKNOWN = '轮次或支部不存在';
 
 export function branchRoutes(deps: ApiDeps): Router {
   const r = Router();
-
-  async function branchTarget(
-    path: { roundId: string; code: string; findingId?: string },
-    actor: Actor,
-  ): Promise<Target> {
-    const branch = await findBranch(deps.db, path.code);
-    if (!branch) throw notFound(`支部 ${path.code} 不存在`);
-    return { ...path, branch, actor };
-  }
 
   /**
    * What a sign-off does once its branch is known and its body parsed: authorise, then run the workflow
@@ -135,7 +126,7 @@ export function branchRoutes(deps: ApiDeps): Router {
         responses: { 200: '办理后的流程状态', 404: UNKNOWN, 409: '当前环节不允许此操作' },
       },
       async ({ params, body }, req, res) => {
-        res.json(await act(await branchTarget(params, actorOf(req)), req, body as z.infer<S>));
+        res.json(await act(await branchOfPath(deps.db, params, actorOf(req)), req, body as z.infer<S>));
       },
     );
   }
@@ -320,7 +311,7 @@ export function branchRoutes(deps: ApiDeps): Router {
         async (branchId): Promise<BulkUrgeItem> => {
           try {
             const status = await urgeBranch(
-              await branchTarget({ roundId, code: branchId }, actor),
+              await branchOfPath(deps.db, { roundId, code: branchId }, actor),
               req,
               body,
             );
@@ -337,12 +328,6 @@ export function branchRoutes(deps: ApiDeps): Router {
   );
 
   /** Reads are scoped like commands: only people whose jurisdiction holds the branch. */
-  async function visible(params: { roundId: string; code: string; findingId?: string }, req: Request) {
-    const t = await branchTarget(params, actorOf(req));
-    if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
-    return t;
-  }
-
   route(
     r,
     {
@@ -357,7 +342,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       responses: { 200: '支部与其流程状态', 404: UNKNOWN },
     },
     async ({ params }, req, res) => {
-      const t = await visible(params, req);
+      const t = await visibleBranch(deps.db, params, actorOf(req));
       const state = await viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery));
       res.json({ branch: t.branch, state });
     },
@@ -377,7 +362,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       responses: { 200: '整改流程的状态', 404: UNKNOWN },
     },
     async ({ params }, req, res) => {
-      const t = await visible(params, req);
+      const t = await visibleBranch(deps.db, params, actorOf(req));
       const state = await viaTemporal(() =>
         handle(deps.temporal, findingWf(t)).query(rectificationStateQuery),
       );

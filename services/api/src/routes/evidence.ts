@@ -1,10 +1,10 @@
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { BranchPath, EvidencePath, EvidenceUploadQuery, within } from '@fivestar/contracts';
 import { actorOf } from '../auth';
 import { readRawBody } from '../body';
 import type { ApiDeps } from '../deps';
-import { findBranch } from '../directory';
+import { branchOfPath, visibleBranch } from '../directory';
 import {
   ACCEPTED_TYPES,
   ACCEPTED_TYPES_TEXT,
@@ -39,14 +39,6 @@ export function evidenceRoutes(deps: ApiDeps): Router {
   const inBranch = { in: 'path', name: 'code', level: 'branch' } as const;
   const UNKNOWN = '轮次或支部不存在，或轮次不包含该支部';
 
-  /** The branch and round of the path; 404 unless the round exists and the branch is in its county. */
-  async function target(path: { roundId: string; code: string }, req: Request) {
-    const actor = actorOf(req);
-    const branch = await findBranch(deps.db, path.code);
-    if (!branch) throw notFound(`支部 ${path.code} 不存在`);
-    return { ...path, actor, branch };
-  }
-
   async function roundHolds(roundId: string, countyCode: string) {
     const round = await deps.db
       .selectFrom('rounds')
@@ -79,9 +71,10 @@ export function evidenceRoutes(deps: ApiDeps): Router {
       },
     },
     async ({ params, query: { filename } }, req, res) => {
-      const t = await target(params, req);
+      const t = await branchOfPath(deps.db, params, actorOf(req));
       // Like the branch's other commands: its own secretary only (checked before the body is read).
-      if (t.actor.role !== 'village_secretary' || !within(t.actor.jurisdiction, t.branch.code)) {
+      // The role is the route's (access); the branch must be the secretary's own.
+      if (!within(t.actor.jurisdiction, t.branch.code)) {
         throw forbidden('只有本支部的书记可以上传佐证材料');
       }
       await roundHolds(t.roundId, t.branch.countyCode);
@@ -139,8 +132,7 @@ export function evidenceRoutes(deps: ApiDeps): Router {
       responses: { 200: '佐证材料列表 {items}', 404: UNKNOWN },
     },
     async ({ params }, req, res) => {
-      const t = await target(params, req);
-      if (!within(t.actor.jurisdiction, t.branch.code)) throw forbidden('不在您的管辖范围内');
+      const t = await visibleBranch(deps.db, params, actorOf(req));
       await roundHolds(t.roundId, t.branch.countyCode);
       res.json({ items: await listEvidence(deps.db, t.roundId, t.branch.code) });
     },
