@@ -1,4 +1,4 @@
-import type { CountyBranches, CountyTownships, RoundList } from '@fivestar/contracts';
+import type { CatalogList, CountyBranches, CountyTownships, RoundList } from '@fivestar/contracts';
 import { useApi } from './use-api';
 
 /** Every jurisdiction code (6, 9 or 12 digits) begins with its county's six. */
@@ -14,3 +14,6 @@ export const useTownships = (countyCode: string | null) =>
 /** A county's branches with their names and townships (null: none wanted, nothing fetched). */
 export const useBranches = (countyCode: string | null) =>
   useApi<CountyBranches>(countyCode && `/counties/${countyCode}/branches`);
+
+/** The stored catalogs, each id with its versions, newest first (pickers, titles, the admin's list). */
+export const useCatalogs = () => useApi<CatalogList>('/catalogs');

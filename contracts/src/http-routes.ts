@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sha256Hex } from './digest';
+import { Catalog } from './catalog';
 import { HumanStep } from './cycle';
 import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './directory';
 import { TasksQuery } from './http';
@@ -117,6 +118,47 @@ export const DryRunQuery = z.object({
     .default('false')
     .transform((v) => v === 'true'),
 });
+
+/** One stored catalog version, without its body. */
+export const CatalogVersionInfo = z.object({
+  version: z.number().int(),
+  title: z.string(),
+  example: z.boolean(),
+  digest: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type CatalogVersionInfo = z.infer<typeof CatalogVersionInfo>;
+/** GET /catalogs: each catalog id with its versions (newest first) and whether a round started now pins it. */
+export const CatalogSummary = z.object({
+  id: z.string(),
+  branchType: BranchType,
+  latest: CatalogVersionInfo,
+  versions: z.array(CatalogVersionInfo),
+  inForce: z.boolean(),
+});
+export type CatalogSummary = z.infer<typeof CatalogSummary>;
+export const CatalogList = z.object({ items: z.array(CatalogSummary) });
+export type CatalogList = z.infer<typeof CatalogList>;
+/** POST /catalogs/import?dryRun=true: what importing would do (`created`: it would be a new version). */
+export const CatalogDryRun = z.object({
+  dryRun: z.literal(true),
+  outcome: z.enum(['created', 'unchanged', 'conflict']),
+  id: z.string(),
+  version: z.number().int(),
+  digest: z.string().optional(),
+  message: z.string().optional(),
+  catalog: Catalog,
+});
+export type CatalogDryRun = z.infer<typeof CatalogDryRun>;
+/** POST /catalogs/import: stored as a new version (201) or the same as stored (200). */
+export const CatalogImported = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  digest: z.string(),
+  status: z.enum(['created', 'unchanged']),
+});
+export type CatalogImported = z.infer<typeof CatalogImported>;
 
 // Evidence files.
 export const EvidenceUploadQuery = z.object({

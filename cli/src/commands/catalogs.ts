@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CatalogDryRun, CatalogImported } from '@fivestar/contracts';
 import type { Register } from '../context';
 import { CliError, Exit } from '../exit';
 import { parseJson, readInput } from '../files';
@@ -8,22 +9,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-interface DryRunAnswer {
-  dryRun: true;
-  outcome: 'created' | 'unchanged' | 'conflict';
-  id: string;
-  version: number;
-  digest?: string;
-  message?: string;
-}
-interface ImportAnswer {
-  id: string;
-  version: number;
-  digest: string;
-  status: 'created' | 'unchanged';
-}
-
-const DRY_RUN_TEXT: Record<DryRunAnswer['outcome'], string> = {
+const DRY_RUN_TEXT: Record<CatalogDryRun['outcome'], string> = {
   created: '可以导入，将保存为新版本',
   unchanged: '与已保存的版本相同，导入不会改变任何内容',
   conflict: '不能导入',
@@ -47,20 +33,20 @@ export const registerCatalogs: Register = (program, act) => {
         if (contentType === 'application/json') parseJson(bytes.toString('utf8'), file!);
         const client = await api();
         const send = () =>
-          client.json<DryRunAnswer | ImportAnswer>('POST', '/api/catalogs/import', {
+          client.json<CatalogDryRun | CatalogImported>('POST', '/api/catalogs/import', {
             query: { dryRun: opts.dryRun ? 'true' : 'false' },
             body: bytes,
             contentType,
           });
         if (!opts.dryRun) {
-          const a = (await send()) as ImportAnswer;
+          const a = (await send()) as CatalogImported;
           const what = a.status === 'created' ? '已保存为新版本' : '与已保存的版本相同，未改变';
           out.result(`目录 ${a.id} 第 ${a.version} 版：${what}`, a);
           return;
         }
-        let a: DryRunAnswer;
+        let a: CatalogDryRun;
         try {
-          a = (await send()) as DryRunAnswer;
+          a = (await send()) as CatalogDryRun;
         } catch (err) {
           // The file's errors are what a dry run looks for: the check failed (1), not the usage (2).
           if (err instanceof CliError && err.exitCode === Exit.badInput)

@@ -1,19 +1,12 @@
 import { useState } from 'react';
+import type { CatalogDryRun, CatalogImported } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { label, t } from '../../i18n';
-import { useApi } from '../../use-api';
-
-interface CatalogSummary {
-  id: string;
-  branchType: string;
-  latest: { version: number };
-  versions: { version: number }[];
-  inForce: boolean;
-}
+import { useCatalogs } from '../../lists';
 
 /** 星级目录: the stored versions; an import is always checked first (dryRun=true), then confirmed. */
 export function CatalogsPanel() {
-  const catalogs = useApi<{ items: CatalogSummary[] }>('/catalogs');
+  const catalogs = useCatalogs();
   const [file, setFile] = useState<File | null>(null);
   const [outcome, setOutcome] = useState<{
     text: string;
@@ -26,17 +19,17 @@ export function CatalogsPanel() {
       const blob = file.type
         ? file
         : new Blob([file], { type: file.name.endsWith('.xlsx') ? '' : 'application/json' });
-      const res = await api<{
-        outcome?: string;
-        status?: string;
-        id: string;
-        version: number;
-        message?: string;
-      }>('/catalogs/import', { blob, query: { dryRun: String(dryRun) } });
+      const res = await api<CatalogDryRun | CatalogImported>('/catalogs/import', {
+        blob,
+        query: { dryRun: String(dryRun) },
+      });
+      // A dry run's `created` is a version that would be new: nothing is stored yet.
+      const said = 'dryRun' in res ? (res.outcome === 'created' ? 'new' : res.outcome) : res.status;
+      const message = 'dryRun' in res && res.message ? ` — ${res.message}` : '';
       setOutcome({
-        text: `${res.id} v${res.version}：${label('catalogOutcome', dryRun && res.outcome === 'created' ? 'new' : (res.outcome ?? res.status ?? ''))}${res.message ? ` — ${res.message}` : ''}`,
+        text: `${res.id} v${res.version}：${label('catalogOutcome', said)}${message}`,
         errors: [],
-        checked: dryRun && res.outcome !== 'conflict',
+        checked: 'dryRun' in res && res.outcome !== 'conflict',
       });
       if (!dryRun) catalogs.reload();
     } catch (e) {

@@ -1,7 +1,7 @@
 import type { RoundView } from '@fivestar/contracts';
 import { t } from '../../i18n';
-import { useApi } from '../../use-api';
-import { catalogTitle, type CatalogListItem } from './schedule-scope';
+import { useCatalogs } from '../../lists';
+import { catalogTitle } from './schedule-scope';
 
 /** A round's 范围 (its townships by name, or 全县) and the catalog versions it pinned. */
 export function RoundScope({
@@ -11,7 +11,7 @@ export function RoundScope({
   round: RoundView;
   townshipNames: Map<string, string>;
 }) {
-  const catalogs = useApi<{ items: CatalogListItem[] }>('/catalogs');
+  const catalogs = useCatalogs();
   const scope = round.townshipCodes
     ? round.townshipCodes.map((code) => townshipNames.get(code) ?? code).join('、')
     : t('wholeCounty');

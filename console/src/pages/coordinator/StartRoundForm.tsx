@@ -12,6 +12,7 @@ import {
 import { api, type FieldErrors } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
 import { label, t } from '../../i18n';
+import { useCatalogs } from '../../lists';
 import { useApi } from '../../use-api';
 import {
   defaultScheduleForm,
@@ -31,7 +32,6 @@ import {
   toCatalogPicks,
   toggleTownship,
   toTownshipCodes,
-  type CatalogListItem,
   type CatalogRow,
   type Township,
 } from './schedule-scope';
@@ -78,7 +78,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
   });
   /** A field's messages go once the user changes it. */
   const clearUnder = (prefix: string) => keysUnder(errors, prefix).forEach(clear);
-  const catalogs = useApi<{ items: CatalogListItem[] }>('/catalogs');
+  const catalogs = useCatalogs();
   const townships = useApi<CountyTownships>(`/counties/${countyCode}/townships`);
   const rows = useMemo(() => catalogRows(catalogs.data?.items ?? []), [catalogs.data]);
   const allTownships = townships.data?.items ?? [];

@@ -1,13 +1,15 @@
-import { BranchType, type CatalogPick, type CountyTownships } from '@fivestar/contracts';
+import {
+  BranchType,
+  type CatalogPick,
+  type CatalogSummary,
+  type CatalogVersionInfo,
+  type CountyTownships,
+} from '@fivestar/contracts';
 
-/** What the start-round form reads of GET /api/catalogs: each catalog id with its versions, newest first. */
-export interface CatalogListItem {
-  id: string;
-  branchType: BranchType;
-  versions: { version: number; title: string }[];
-  /** Its latest version is the one a round would pin for the type by default. */
-  inForce: boolean;
-}
+/** What the start-round form reads of GET /api/catalogs (CatalogSummary): ids, types, versions' titles. */
+export type CatalogListItem = Pick<CatalogSummary, 'id' | 'branchType' | 'inForce'> & {
+  versions: Pick<CatalogVersionInfo, 'version' | 'title'>[];
+};
 
 /** A stored catalog version the picker offers. */
 export interface CatalogChoice extends CatalogPick {

@@ -21,7 +21,5 @@ export {
   seedDefaultCatalogs,
   storeCatalog,
   SYSTEM_USER,
-  type CatalogSummary,
-  type CatalogVersionInfo,
   type ImportOutcome,
 } from './store';

@@ -1,5 +1,11 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { BranchType, DEFAULT_CATALOGS, type Catalog } from '@fivestar/contracts';
+import {
+  BranchType,
+  DEFAULT_CATALOGS,
+  type Catalog,
+  type CatalogSummary,
+  type CatalogVersionInfo,
+} from '@fivestar/contracts';
 import type { ApiDatabase, CatalogRef } from '../schema';
 import { catalogDigest, checkNewVersion } from './versions';
 
@@ -9,26 +15,6 @@ const BRANCH_TYPES = BranchType.options;
 
 /** Who stored the shipped defaults. */
 export const SYSTEM_USER = 'system';
-
-/** One stored version, without its body. */
-export interface CatalogVersionInfo {
-  version: number;
-  title: string;
-  example: boolean;
-  digest: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-/** A catalog id with its versions (newest first) and whether a round started now would pin it. */
-export interface CatalogSummary {
-  id: string;
-  branchType: BranchType;
-  latest: CatalogVersionInfo;
-  versions: CatalogVersionInfo[];
-  /** True for the catalog a round started now pins for its branch type (see `catalogsInForce`). */
-  inForce: boolean;
-}
 
 export type ImportOutcome =
   | { kind: 'created'; ref: CatalogRef; digest: string }

@@ -1,7 +1,11 @@
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import {
   Catalog,
+  CatalogDryRun,
   CatalogExportQuery,
+  CatalogImported,
+  CatalogList,
   CatalogPath,
   CatalogTemplateQuery,
   DryRunQuery,
@@ -50,7 +54,7 @@ export function catalogRoutes(deps: ApiDeps): Router {
       path: '/catalogs',
       operationId: 'listCatalogs',
       summary: '已保存的星级目录各版本',
-      responses: { 200: '目录版本列表 {items}' },
+      responses: { 200: CatalogList },
     },
     async (_input, _req, res) => {
       res.json({ items: await listCatalogs(deps.db) });
@@ -131,8 +135,8 @@ export function catalogRoutes(deps: ApiDeps): Router {
       query: DryRunQuery,
       rawBody: IMPORT_TYPES,
       responses: {
-        201: '已保存为新版本',
-        200: '与已保存的版本相同（或 dryRun 的检查结果）',
+        201: CatalogImported,
+        200: z.union([CatalogDryRun, CatalogImported]),
         409: '该版本已存在且内容不同，或版本号低于已保存的',
         413: '文件过大',
         415: '不支持的内容类型',
