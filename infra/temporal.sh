@@ -57,10 +57,10 @@ cmd_ensure() {
   local existing sa
   existing="$(tcli operator search-attribute list --namespace "$TEMPORAL_NAMESPACE" -o json)"
   for sa in "${FIVESTAR_SEARCH_ATTRIBUTES[@]}"; do
-    grep -q "\"$sa\"" <<<"$existing" && continue
+    grep -q "\"${sa%%=*}\"" <<<"$existing" && continue
     # One per call: CLI 1.5.1 accepts several --name flags but registers only the first.
-    log "registering search attribute $sa (Keyword)"
-    tcli operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --name "$sa" --type Keyword >/dev/null
+    log "registering search attribute ${sa%%=*} (${sa#*=})"
+    tcli operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --name "${sa%%=*}" --type "${sa#*=}" >/dev/null
   done
 }
 
@@ -86,7 +86,7 @@ cmd_start() {
   )
   local sa
   for sa in "${FIVESTAR_SEARCH_ATTRIBUTES[@]}"; do
-    args+=(--search-attribute "$sa=Keyword")
+    args+=(--search-attribute "$sa")
   done
   start_bg temporal "$TEMPORAL_BIN" "${args[@]}"
   log "waiting for Temporal on $TEMPORAL_ADDRESS (namespace $TEMPORAL_NAMESPACE, up to ${START_TIMEOUT}s)"

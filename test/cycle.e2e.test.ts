@@ -3,7 +3,13 @@
  * goes through every step, including a return for rework; a finding's rectification goes overdue, climbs
  * the escalation ladder, is rejected once and closed; tasks, inboxes and rankings follow at each point.
  */
-import { addWorkingDays, catalogTasks, CN_MAINLAND_CALENDAR, type RoundSchedule } from '@fivestar/contracts';
+import {
+  addWorkingDays,
+  catalogTasks,
+  CN_MAINLAND_CALENDAR,
+  withWeekdayFallback,
+  type RoundSchedule,
+} from '@fivestar/contracts';
 import { ApiUser, eventually, recordHistory, startStack, type Stack } from './harness';
 import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { seconds } from './round-schedules';
@@ -13,6 +19,9 @@ const TOWNSHIP = '411099100';
 const BRANCH = '411099100201';
 
 const schedule: RoundSchedule = {
+  calendar: 'cn-mainland',
+  // Run in the last days of a year, the working-day step reaches the next: counted on weekdays, not refused.
+  uncoveredYear: 'weekdays-provisional',
   steps: {
     SELF_CHECK: seconds(600),
     TOWNSHIP_REVIEW: seconds(600),
@@ -225,7 +234,7 @@ test('a branch goes through the whole cycle', async () => {
   // The county pre-review is due 3 working days after it opened (holidays and make-up days counted).
   const pre = await state();
   const openedAt = Date.parse(pre.timeline.findLast((e: any) => e.step === 'COUNTY_PRE_REVIEW').at);
-  expect(pre.deadline).toBe(new Date(addWorkingDays(CN_MAINLAND_CALENDAR, openedAt, 3)).toISOString());
+  expect(pre.deadline).toBe(new Date(addWorkingDays(withWeekdayFallback(CN_MAINLAND_CALENDAR).calendar, openedAt, 3)).toISOString());
   // Nobody signs two levels: the township reviewer cannot do the county's review (wrong role anyway).
   expect((await township.post(`${branchUrl()}/review`, approveAll)).status).toBe(403);
   // The county finds a "三零" breach: a veto that costs the safety star, and only that star.

@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { sql, type Migration } from 'kysely';
 import {
+  CalendarSource,
   connectNats,
   createDb,
   createLogger,
@@ -18,7 +19,7 @@ import {
   migrate,
   type Config,
 } from '@fivestar/platform';
-import { createActivities } from '@fivestar/workflows';
+import { activityAlerts, createActivities } from '@fivestar/workflows';
 import {
   DEMO_PASSWORD,
   demoCounty,
@@ -147,7 +148,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       js: jetstreamClient(nc),
       client: temporal,
       taskQueue: config.taskQueue,
+      calendars: new CalendarSource(nc, log),
     }),
+    interceptors: { activity: [activityAlerts(jetstreamClient(nc), log)] },
   });
   const running = worker.run();
 

@@ -57,6 +57,8 @@ beforeAll(async () => {
       nc,
       temporal: new Client({ namespace: env.serviceOptions.config.temporalNamespace }),
       taskQueue: 'unused',
+      requestBoundMs: 10_000,
+      clock: Date.now,
       tokens: tokenIssuer(Buffer.alloc(32)),
       identity: DEFAULT_IDENTITY,
       log: env.log,

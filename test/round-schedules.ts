@@ -8,6 +8,8 @@ export const seconds = (n: number) => ({ seconds: n });
  */
 export function quietSchedule(each: number, overrides: Partial<RoundSchedule> = {}): RoundSchedule {
   return {
+    calendar: 'cn-mainland',
+    uncoveredYear: 'refuse',
     steps: {
       SELF_CHECK: seconds(each),
       TOWNSHIP_REVIEW: seconds(each),

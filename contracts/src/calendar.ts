@@ -240,6 +240,9 @@ interface YearIndex {
   workdays: ReadonlySet<string>;
 }
 const indexCache = new WeakMap<WorkCalendar, Map<string, YearIndex>>();
+/** Calendars made by `withWeekdayFallback`: the uncovered years each has been asked about so far. */
+const fallbackYears = new WeakMap<WorkCalendar, Set<number>>();
+const NO_HOLIDAYS: YearIndex = { holidays: new Set(), workdays: new Set() };
 
 function yearIndex(calendar: WorkCalendar, year: string): YearIndex {
   let index = indexCache.get(calendar);
@@ -250,8 +253,27 @@ function yearIndex(calendar: WorkCalendar, year: string): YearIndex {
     indexCache.set(calendar, index);
   }
   const found = index.get(year);
-  if (!found) throw new CalendarNotCoveredError(calendar.id, Number(year), coveredYears(calendar));
-  return found;
+  if (found) return found;
+  const guessed = fallbackYears.get(calendar);
+  if (!guessed) throw new CalendarNotCoveredError(calendar.id, Number(year), coveredYears(calendar));
+  guessed.add(Number(year));
+  return NO_HOLIDAYS;
+}
+
+/**
+ * A round's declared policy for years the calendar does not hold yet (`uncoveredYear:
+ * 'weekdays-provisional'`): the same calendar, except that an uncovered year counts Monday–Friday as
+ * working days instead of throwing. `provisionalYears()` lists the years guessed so far, so whatever was
+ * computed can be marked provisional (暂按工作日计算) and planned again once the year is loaded.
+ */
+export function withWeekdayFallback(calendar: WorkCalendar): {
+  calendar: WorkCalendar;
+  provisionalYears: () => number[];
+} {
+  const copy: WorkCalendar = { id: calendar.id, years: calendar.years };
+  const guessed = new Set<number>();
+  fallbackYears.set(copy, guessed);
+  return { calendar: copy, provisionalYears: () => [...guessed].sort((a, b) => a - b) };
 }
 
 /** Throws CalendarNotCoveredError unless the calendar holds data for `year`. */

@@ -1,3 +1,5 @@
+import { FaultsRequest, FaultsResult } from './faults';
+import { CalendarInForce, CalendarInForceRequest } from './calendar-admin';
 import {
   MonthlyRunRequest,
   MonthlyRunResult,
@@ -76,6 +78,8 @@ export const ENDPOINTS = {
     ledgerSummary: { request: LedgerSummaryRequest, result: LedgerSummaryResult },
     ledgerExport: { request: LedgerExportRequest, result: LedgerExportResult },
     weeklySnapshots: { request: WeeklySnapshotsRequest, result: WeeklySnapshotsResult },
+    /** 系统处理异常: branches whose workflow keeps failing (system.activity_failing until recovered). */
+    faults: { request: FaultsRequest, result: FaultsResult },
     stats: { request: StatsRequest, result: ServiceStats },
   },
   notifications: {
@@ -102,4 +106,6 @@ export const ENDPOINTS = {
     stats: { request: StatsRequest, result: ServiceStats },
   },
   directory: { branches: { request: BranchPageRequest, result: BranchPageResult } },
+  /** Served by the API, which keeps the calendar (docs/calendar.md). */
+  calendar: { get: { request: CalendarInForceRequest, result: CalendarInForce } },
 } as const;

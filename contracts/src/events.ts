@@ -30,6 +30,11 @@ export const WorkItem = z.object({
    * rectification's or a revocation's finding. Absent for step work and in events published before it.
    */
   subject: z.string().nullable().optional(),
+  /**
+   * The deadline or its supervision was counted in a year the working-day calendar did not hold yet, as
+   * Monday–Friday (暂按工作日计算); `work.replanned` follows once the year is loaded. Absent: false.
+   */
+  provisional: z.boolean().optional(),
 });
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -108,6 +113,16 @@ export const EVENT_DATA = {
     /** Who asked: they are told the answer. */
     group: CandidateGroup,
   }),
+  /**
+   * The work's deadline and supervision planned again (a calendar year it was counted in provisionally
+   * was loaded): one event per work item whose plan changed, `deadline` the new one.
+   */
+  'work.replanned': z.object({
+    ...WorkRef,
+    ...Supervised,
+    previousDeadline: z.iso.datetime(),
+    provisional: z.boolean(),
+  }),
   'branch.awarded': z.object({
     level: z.number().int().min(0).max(5),
     stars: z.array(z.object({ code: z.string(), name: z.string() })),
@@ -160,6 +175,26 @@ export const EVENT_DATA = {
     role: Actor.shape.role,
     jurisdiction: JurisdictionCode,
     active: z.boolean(),
+  }),
+  /**
+   * An activity of a branch's (or a rectification's) workflow kept failing: published once, at the
+   * attempt the worker alerts at, so the branch shows 系统处理异常 and administrators hear of it once.
+   */
+  'system.activity_failing': z.object({
+    workflowId: z.string(),
+    activityId: z.string(),
+    activityType: z.string(),
+    attempt: z.number().int().positive(),
+    message: z.string(),
+    /** What the failure waits on, when known: a calendar year not loaded yet. */
+    calendar: z.object({ calendarId: z.string(), year: z.number().int() }).nullable(),
+  }),
+  /** The failing activity succeeded at last (the cause was fixed): the alert is over. */
+  'system.activity_recovered': z.object({
+    workflowId: z.string(),
+    activityId: z.string(),
+    activityType: z.string(),
+    attempt: z.number().int().positive(),
   }),
   /** A county's monthly ranking bulletin (通报) was published; id `bulletin/<county>/<period>`. */
   'ranking.bulletin_published': z.object({

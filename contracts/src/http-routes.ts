@@ -47,6 +47,11 @@ export const RoundStarted = z.object({
   roundId: RoundId,
   workflowId: z.string(),
   catalogs: z.array(CatalogPick),
+  /**
+   * Years the schedule reaches that the calendar does not hold yet, counted Monday–Friday under the
+   * round's `weekdays-provisional` policy (暂按工作日计算) until loaded; empty: none.
+   */
+  provisionalYears: z.array(z.number().int()),
 });
 
 /** GET /rounds/:roundId/progress: optional county / township narrowing. */

@@ -9,6 +9,22 @@ export const FindingPath = BranchPath.extend({
 });
 export const RoundPath = z.object({ roundId: RoundId });
 
+/** A command's id as a 202 names it: a generated one, or the caller's Idempotency-Key prefixed by its user. */
+const CommandId = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, '办理请求编号无效');
+export const CommandPath = BranchPath.extend({ commandId: CommandId });
+export const FindingCommandPath = FindingPath.extend({ commandId: CommandId });
+
+/**
+ * 202: the workflow took the command (it is recorded and will not be lost) but had not answered within the
+ * request's bound; GET `location` gives its answer (200) once there, 202 until then.
+ */
+export const CommandAccepted = z.object({
+  status: z.literal('accepted'),
+  commandId: z.string(),
+  location: z.string(),
+});
+export type CommandAccepted = z.infer<typeof CommandAccepted>;
+
 const Limit = (max: number) => z.coerce.number().int().min(1).max(max).default(50);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

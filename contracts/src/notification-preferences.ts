@@ -18,6 +18,8 @@ export const NOTICE_KIND_LABELS: Record<NoticeKind, string> = {
   star_revoked: '摘星',
   award_published: '评星结果',
   bulletin: '通报',
+  deadline_replanned: '期限调整',
+  system_fault: '系统异常',
 };
 
 /** The channels a user may add to the inbox (which always gets every notice). */

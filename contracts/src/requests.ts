@@ -31,6 +31,8 @@ export const Task = z.object({
   subject: z.string().nullable(),
   status: z.enum(['open', 'done']),
   deadline: z.string(),
+  /** The deadline counted in a year the calendar did not hold yet, as Monday–Friday (暂按工作日计算). */
+  provisional: z.boolean(),
   openedAt: z.string(),
   closedAt: z.string().nullable(),
   light: Light,
@@ -86,6 +88,10 @@ export const NOTICE_KINDS = [
   'star_revoked',
   'award_published',
   'bulletin',
+  /** A work's deadline counted again after a calendar year was loaded (work.replanned). */
+  'deadline_replanned',
+  /** To administrators: branches whose processing keeps failing (system.activity_failing). */
+  'system_fault',
 ] as const;
 export const NoticeKind = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof NoticeKind>;
@@ -510,6 +516,7 @@ export const LedgerRow = z.object({
   group: CandidateGroup,
   status: z.enum(['open', 'done']),
   deadline: z.string(),
+  provisional: z.boolean(),
   openedAt: z.string(),
   /** When it closed (for rectifications: the 销号 date). */
   closedAt: z.string().nullable(),

@@ -56,11 +56,36 @@ export const ObservationRule = z.object({
 export type ObservationRule = z.infer<typeof ObservationRule>;
 
 /**
+ * What a round does with a deadline that falls in a year the working-day calendar does not hold yet (the
+ * State Council publishes next year's holidays in November or December): `refuse` — the start is
+ * refused with the step named, and a step that still reaches such a year waits, visibly, until it is
+ * loaded; `weekdays-provisional` — such days are counted Monday–Friday, marked 暂按工作日计算, and
+ * planned again by themselves once the year is loaded (docs/calendar.md).
+ */
+export const UncoveredYearPolicy = z.enum(['refuse', 'weekdays-provisional']);
+export type UncoveredYearPolicy = z.infer<typeof UncoveredYearPolicy>;
+
+export const UNCOVERED_YEAR_LABELS: Record<UncoveredYearPolicy, string> = {
+  refuse: '不予启动（须先加载该年日历）',
+  'weekdays-provisional': '暂按工作日计算，日历加载后自动重排',
+};
+
+/** The working-day calendar a round counts in (the mainland one unless a test injects its own). */
+export const CalendarId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, '日历标识只能包含小写字母、数字和连字符（至多40位）');
+export const DEFAULT_CALENDAR_ID = 'cn-mainland';
+
+/**
  * A round's schedule: every duration is an input, so a real round counts working days and a test
  * counts seconds. Deadlines are computed by an activity with the calendar in force (workflows stay
  * deterministic, and next year's holidays can be loaded while rounds run).
  */
 export const RoundSchedule = z.object({
+  /** The working-day calendar its deadlines are counted in. */
+  calendar: CalendarId.default(DEFAULT_CALENDAR_ID),
+  /** Years that calendar does not hold yet (see UncoveredYearPolicy). */
+  uncoveredYear: UncoveredYearPolicy.default('refuse'),
   steps: z.object({
     SELF_CHECK: DueIn,
     TOWNSHIP_REVIEW: DueIn,
@@ -109,6 +134,8 @@ export type RoundSchedule = z.infer<typeof RoundSchedule>;
 const wd = (workingDays: number) => ({ workingDays });
 /** A realistic default in working days: two weeks per step, reminders three days ahead, a three-rung ladder. */
 export const DEFAULT_SCHEDULE: RoundSchedule = {
+  calendar: DEFAULT_CALENDAR_ID,
+  uncoveredYear: 'refuse',
   steps: {
     SELF_CHECK: wd(10),
     TOWNSHIP_REVIEW: wd(10),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FaultsResult } from './faults';
 
 // ---- service stats (every read-model service answers `fivestar.svc.<service>.stats`) ------------
 
@@ -67,5 +68,9 @@ export const AdminStatsEntry = z.discriminatedUnion('reachable', [
   z.object({ service: ReadModelServiceName, reachable: z.literal(false), error: z.string() }),
 ]);
 export type AdminStatsEntry = z.infer<typeof AdminStatsEntry>;
-export const AdminStatsResult = z.object({ services: z.array(AdminStatsEntry) });
+export const AdminStatsResult = z.object({
+  services: z.array(AdminStatsEntry),
+  /** Branches whose workflow keeps failing in the caller's jurisdiction (null: the ledger did not answer). */
+  faults: FaultsResult.nullable(),
+});
 export type AdminStatsResult = z.infer<typeof AdminStatsResult>;

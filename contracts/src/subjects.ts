@@ -13,4 +13,4 @@ export function serviceSubject(service: ServiceName, endpoint: string): string {
   return `fivestar.svc.${service}.${endpoint}`;
 }
 
-export type ServiceName = 'tasks' | 'notifications' | 'ranking' | 'directory';
+export type ServiceName = 'tasks' | 'notifications' | 'ranking' | 'directory' | 'calendar';

@@ -111,6 +111,8 @@ export interface WorkStatus {
   deadline: string;
   lastUrgedAt: string | null;
   extensionRequestedUntil: string | null;
+  /** The deadline or its supervision counted provisionally (暂按工作日计算); absent: not. */
+  provisional?: boolean;
 }
 
 /** Registered by both `branchAssessment` (the open step) and `rectification` (the item). */
@@ -128,3 +130,22 @@ export const decideRevocationUpdate = defineUpdate<
 /** From a rectification to its branch: the last rung passed unfixed; propose 摘星 to the coordinator. */
 export const revocationProposedSignal =
   defineSignal<[{ findingId: string; star: string | null; title: string }]>('revocationProposed');
+
+/**
+ * A working-day calendar year was loaded (`revision` of calendar `calendarId`): work whose plan counted
+ * that year provisionally plans again with a calendar at least that new (docs/calendar.md).
+ */
+export const calendarChangedSignal =
+  defineSignal<[{ calendarId: string; year: number; revision: number }]>('calendarChanged');
+
+export interface CalendarReplanInput {
+  calendarId: string;
+  year: number;
+  revision: number;
+}
+/** The job that tells every workflow with a plan provisional in a loaded year; one per load (revision). */
+export function calendarReplanWorkflowId(input: CalendarReplanInput): string {
+  return `calendar/${input.calendarId}/${input.year}/revision/${input.revision}`;
+}
+/** The value a workflow keeps in FivestarProvisionalYears for a year it counted provisionally. */
+export const provisionalYearValue = (calendarId: string, year: number) => `${calendarId}:${year}`;

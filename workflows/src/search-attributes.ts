@@ -5,3 +5,8 @@ export const RoundIdKey = defineSearchAttributeKey('FivestarRoundId', SearchAttr
 export const BranchCodeKey = defineSearchAttributeKey('FivestarBranchCode', SearchAttributeType.KEYWORD);
 export const TownshipCodeKey = defineSearchAttributeKey('FivestarTownshipCode', SearchAttributeType.KEYWORD);
 export const StepKey = defineSearchAttributeKey('FivestarStep', SearchAttributeType.KEYWORD);
+/** Years a workflow's open work was planned in provisionally (weekdays): the ones to re-plan when loaded. */
+export const ProvisionalYearsKey = defineSearchAttributeKey(
+  'FivestarProvisionalYears',
+  SearchAttributeType.KEYWORD_LIST,
+);

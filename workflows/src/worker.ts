@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { connectNats, jetstreamClient, runProcess } from '@fivestar/platform';
+import { CalendarSource, connectNats, jetstreamClient, runProcess } from '@fivestar/platform';
 import { createActivities } from './activities';
+import { activityAlerts } from './activities/alerts';
 import { ensureSchedules } from './schedules';
 
 /** The worker process: runs the cycle's workflows and their activities. */
@@ -15,7 +16,14 @@ runProcess('worker', async (config, log) => {
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({ nc, js: jetstreamClient(nc), client, taskQueue: config.taskQueue }),
+    activities: createActivities({
+      nc,
+      js: jetstreamClient(nc),
+      client,
+      taskQueue: config.taskQueue,
+      calendars: new CalendarSource(nc, log),
+    }),
+    interceptors: { activity: [activityAlerts(jetstreamClient(nc), log)] },
   });
   // The calendar jobs (daily digest, weekly ledger snapshots, monthly ranking) run on this queue.
   const schedules = await ensureSchedules(client, { taskQueue: config.taskQueue });

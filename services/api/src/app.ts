@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { sql } from 'kysely';
 import { auditCommands } from './audit';
+import { boundRequests } from './bound';
 import { serveConsole } from './console';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
@@ -18,6 +19,8 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes, publicAuthRoutes } from './routes/auth';
 import { branchRoutes } from './routes/branches';
 import { bulletinRoutes } from './routes/bulletins';
+import { calendarRoutes } from './routes/calendars';
+import { faultRoutes } from './routes/faults';
 import { catalogRoutes } from './routes/catalogs';
 import { directoryRoutes } from './routes/directory';
 import { evidenceRoutes } from './routes/evidence';
@@ -46,6 +49,7 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  app.use('/api', boundRequests(deps.requestBoundMs));
   // Every command is audited before its answer leaves, refusals included (docs/audit.md).
   app.use('/api', auditCommands(deps.db, deps.log));
   // Uploads (routes declared with `rawBody`: catalog import, evidence) read their raw body themselves,
@@ -90,6 +94,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(notificationRoutes(deps));
   api.use(bulletinRoutes(deps));
   api.use(auditRoutes(deps));
+  api.use(calendarRoutes(deps));
+  api.use(faultRoutes(deps));
   api.use(adminStatsRoutes(deps));
   api.use((req) => {
     throw notFound(`没有该接口：${req.method} ${req.originalUrl}`);

@@ -22,4 +22,8 @@ export interface ApiDeps {
   edge?: Partial<EdgeSettings>;
   /** The web console's build to serve at / (services/api/src/console.ts); none: API only. */
   consoleDir?: string;
+  /** No request waits longer for an answer (FIVESTAR_REQUEST_BOUND_MS; docs/api.md, 时限). */
+  requestBoundMs: number;
+  /** Now, in epoch ms: a round's schedule is checked against the calendar from it (tests pin it). */
+  clock: () => number;
 }

@@ -1,4 +1,5 @@
 /** Loads the demo county into the directory (idempotent) and announces it to the services. */
+import { DEFAULT_SCHEDULE } from '@fivestar/contracts';
 import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
 import { hashPassword } from './auth';
 import { DEMO_PASSWORD, demoCounty } from './demo';
@@ -24,7 +25,14 @@ async function startDemoRound(countyCode: string, coordinator: string): Promise<
   const roundId = `${countyCode}-${year}`;
   const res = await post(
     '/rounds',
-    { roundId, countyCode, year, title: `示范县${year}年度“五星”支部创建` },
+    {
+      roundId,
+      countyCode,
+      year,
+      title: `示范县${year}年度“五星”支部创建`,
+      // Started late in the year, its deadlines reach next year: counted on weekdays until that year is loaded.
+      schedule: { ...DEFAULT_SCHEDULE, uncoveredYear: 'weekdays-provisional' },
+    },
     token,
   );
   if (res.status !== 201 && res.status !== 409)

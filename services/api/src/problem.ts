@@ -8,6 +8,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: { field: string; message: string }[],
+    /** Seconds for a Retry-After header (503: the command was not taken; try again then). */
+    readonly retryAfter?: number,
   ) {
     super(detail ?? title);
   }
@@ -21,6 +23,8 @@ export const notFound = (detail: string) => new Problem(404, '未找到', detail
 export const conflict = (detail: string) => new Problem(409, '状态冲突', detail);
 export const tooLarge = (detail: string, errors?: Problem['errors']) =>
   new Problem(413, '请求体过大', detail, errors);
+export const unavailable = (detail: string, retryAfter: number) =>
+  new Problem(503, '服务暂不可用', detail, undefined, retryAfter);
 export const unsupportedType = (detail: string, errors?: Problem['errors']) =>
   new Problem(415, '不支持的文件类型', detail, errors);
 
@@ -37,6 +41,7 @@ export function fieldErrors(errors: { field: string; message: string }[]): Probl
 }
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
+  if (p.retryAfter !== undefined) res.setHeader('retry-after', String(p.retryAfter));
   res.status(p.status).type('application/problem+json').json({
     type: 'about:blank',
     title: p.title,
@@ -52,6 +57,11 @@ export function sendProblem(res: Response, p: Problem, instance?: string): void 
  * stack, no SQL), logged in full with the request id the answer names.
  */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (res.writableEnded) {
+    // Answered already (a 503 at the request's bound): what the handler did later is only logged.
+    req.log.warn({ err, requestId: req.id }, 'late outcome after the answer was sent');
+    return;
+  }
   if (res.headersSent) {
     req.log.error({ err, requestId: req.id }, 'error after the answer started');
     return res.destroy();

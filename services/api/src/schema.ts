@@ -100,6 +100,18 @@ export interface ApiDatabase {
     locked_until: Date | null;
     last_failure_at: Date;
   };
+  /** Working-day calendar years loaded by administrators, one row per version (migration 0007). */
+  calendar_years: {
+    calendar_id: string;
+    year: number;
+    version: number;
+    holidays: Json<string[]>;
+    workdays: Json<string[]>;
+    source: string | null;
+    loaded_by: string;
+    loaded_at: Generated<Date>;
+    revision: ColumnType<string, never, never>;
+  };
   /** API tokens for scripts: only the secret's sha256 is kept. */
   api_tokens: {
     id: string;

@@ -5,6 +5,7 @@ import { connectNats, createDb, serveEndpoints, type Config, type Logger } from 
 import { createApp } from './app';
 import { tokenIssuer } from './auth';
 import { seedDefaultCatalogs } from './catalogs';
+import { calendarInForce } from './calendar';
 import { branchPage } from './directory';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
@@ -22,8 +23,9 @@ export interface ApiServiceOptions {
   /** Evidence files: default the local disk under `${FIVESTAR_VAR:-var}/evidence`. */
   evidence?: EvidenceStore;
   /**
-   * Serve the directory's NATS endpoint for the round launcher (default true). A test running an API of
-   * its own beside a whole system on the same NATS turns it off, so launchers never read its directory.
+   * Serve the NATS endpoints the worker reads (the directory for the round launcher, the working-day
+   * calendar; default true). A test running an API of its own beside a whole system on the same NATS turns
+   * it off, so the worker never reads its data.
    */
   directoryEndpoint?: boolean;
   /** Token lifetimes and login lockout; each left out takes its default (15 min access, 5 failures → 15 min). */
@@ -32,7 +34,14 @@ export interface ApiServiceOptions {
   edge?: Partial<EdgeSettings>;
   /** The web console's build to serve at / (DEFAULT_CONSOLE_DIR in the process); none: API only. */
   consoleDir?: string;
+  /** The longest any request waits for its answer (default DEFAULT_REQUEST_BOUND_MS). */
+  requestBoundMs?: number;
+  /** Now (epoch ms) for checking a round's schedule against the calendar; tests pin it. */
+  clock?: () => number;
 }
+
+/** No request waits longer than this for an answer (a sign-off answers 202 or 503 past it). */
+export const DEFAULT_REQUEST_BOUND_MS = 10_000;
 
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
 export async function startApiService(
@@ -62,11 +71,16 @@ export async function startApiService(
     evidence: opts.evidence ?? localEvidenceStore(),
     edge: opts.edge,
     consoleDir: opts.consoleDir,
+    requestBoundMs: opts.requestBoundMs ?? DEFAULT_REQUEST_BOUND_MS,
+    clock: opts.clock ?? Date.now,
   });
   const endpoints =
     opts.directoryEndpoint === false
       ? undefined
-      : await serveEndpoints(nc, 'directory', { branches: (req) => branchPage(db, req) }, log);
+      : [
+          await serveEndpoints(nc, 'directory', { branches: (req) => branchPage(db, req) }, log),
+          await serveEndpoints(nc, 'calendar', { get: (req) => calendarInForce(db, req.id) }, log),
+        ];
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
   });
@@ -77,7 +91,7 @@ export async function startApiService(
     port,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await endpoints?.stop();
+      for (const e of endpoints ?? []) await e.stop();
       await nc.drain();
       await connection.close();
       await db.destroy();

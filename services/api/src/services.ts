@@ -1,9 +1,9 @@
 import { RequestError } from '@fivestar/platform';
-import { badRequest, conflict, forbidden, notFound, Problem } from './problem';
+import { badRequest, conflict, forbidden, notFound, Problem, unavailable } from './problem';
 
 /** A service's error answer (NATS request/reply) as an HTTP problem; no answer at all is a 503. */
 export function serviceProblem(err: unknown): Problem {
-  if (!(err instanceof RequestError)) return new Problem(503, '服务暂不可用', '后台服务未响应，请稍后重试');
+  if (!(err instanceof RequestError)) return unavailable('后台服务未响应，请稍后重试', 5);
   switch (err.code) {
     case 'invalid':
       return badRequest(err.message);

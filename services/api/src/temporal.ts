@@ -1,11 +1,12 @@
 import {
+  isGrpcServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { badRequest, conflict, forbidden, notFound, Problem } from './problem';
+import { badRequest, conflict, forbidden, notFound, Problem, unavailable } from './problem';
 
 /**
  * Maps what a workflow answered into HTTP terms: validator rejections carry a failure type
@@ -34,6 +35,10 @@ export function toProblem(err: unknown): Problem | undefined {
   }
   if (err instanceof Error && /not found/i.test(err.message) && (err as { code?: number }).code === 5) {
     return notFound('流程不存在');
+  }
+  // DEADLINE_EXCEEDED, UNAVAILABLE: the workflow engine did not answer; nothing was done.
+  if (isGrpcServiceError(err) && (err.code === 4 || err.code === 14)) {
+    return unavailable('流程引擎暂时无法响应，请稍后重试', 5);
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { ReadModelServiceName } from '@fivestar/contracts';
+import { CalendarSource } from './calendar';
 import { loadConfig, type Config } from './config';
 import type { ConsumerTables, EventHandler } from './consumer';
 import { runConsumer } from './consumer';
@@ -71,7 +72,13 @@ export interface ReadModelService<DB, S extends ReadModelServiceName> {
   service: S;
   schema: string;
   handle: EventHandler<DB>;
-  endpoints: (db: Kysely<DB & ConsumerTables>) => Omit<Handlers<S>, 'stats'>;
+  endpoints: (db: Kysely<DB & ConsumerTables>, ctx: ServiceContext) => Omit<Handlers<S>, 'stats'>;
+}
+
+/** What the kit gives a service's endpoints besides its database. */
+export interface ServiceContext {
+  /** The working-day calendar in force, as the API keeps it (one copy per service, on its connection). */
+  calendars: CalendarSource;
 }
 
 export interface ReadModelOptions {
@@ -103,7 +110,8 @@ export async function startReadModelService<DB, S extends ReadModelServiceName>(
     stops.unshift(() => consumer.stop());
     const dl = db as unknown as Kysely<ConsumerTables>;
     const stats = () => serviceStats({ service: def.service, nc, db: dl, consumers: [consumer], startedAt });
-    const handlers = { ...def.endpoints(db), stats } as unknown as Handlers<S>;
+    const calendars = new CalendarSource(nc, log);
+    const handlers = { ...def.endpoints(db, { calendars }), stats } as unknown as Handlers<S>;
     const endpoints = await serveEndpoints(nc, def.service, handlers, log);
     stops.unshift(() => endpoints.stop());
   } catch (err) {

@@ -11,9 +11,9 @@ import {
   type WorkCalendar,
 } from '@fivestar/contracts';
 import {
-  loadWorkCalendar,
   publishEvent,
   RequestError,
+  type CalendarSource,
   type JetStreamClient,
   type ParsedRequestOf,
   type ResultOf,
@@ -113,13 +113,29 @@ export const bulletinTitle = (countyName: string, period: string): string => {
   return `${countyName}${year}年${Number(month)}月五星支部创建排名通报`;
 };
 
-/** What building a bulletin reads besides the database: the time and the working-day calendar in force. */
+/**
+ * What building a bulletin reads besides the database: the time and the working-day calendar in force
+ * (tests pin both).
+ */
 export interface BulletinClock {
   now(): Date;
-  calendar(): WorkCalendar;
+  calendar(): WorkCalendar | Promise<WorkCalendar>;
 }
-/** The wall clock and the bundled calendar plus FIVESTAR_CALENDAR_DIR's years (re-read per bulletin). */
-export const liveClock: BulletinClock = { now: () => new Date(), calendar: () => loadWorkCalendar() };
+
+/**
+ * The wall clock and the calendar the API keeps: asked for per bulletin (a copy younger than the
+ * source's interval serves), the last copy when the API does not answer (the bundled data before any).
+ */
+export function liveClock(calendars: Pick<CalendarSource, 'get' | 'current'>): BulletinClock {
+  return {
+    now: () => new Date(),
+    calendar: () =>
+      calendars.get().then(
+        (copy) => copy.calendar,
+        () => calendars.current(),
+      ),
+  };
+}
 
 /**
  * The bulletin of a month: the month's snapshot with rank and level arrows against the previous one,
@@ -128,7 +144,7 @@ export const liveClock: BulletinClock = { now: () => new Date(), calendar: () =>
 export async function bulletin(
   db: Kysely<RankingDB>,
   req: ParsedRequestOf<'ranking', 'bulletin'>,
-  clock: BulletinClock = liveClock,
+  clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'bulletin'>> {
   const current = await snapshotOf(db, req.countyCode, req.period, false);
   if (!current) throw new RequestError('not_found', `县 ${req.countyCode} 没有 ${req.period} 的月度排名快照`);
@@ -152,7 +168,7 @@ export async function bulletin(
     };
   });
   const asOf = clock.now();
-  const items = await countyItems(db, req.countyCode, asOf, clock.calendar());
+  const items = await countyItems(db, req.countyCode, asOf, await clock.calendar());
   return {
     countyCode: req.countyCode,
     countyName: now.county.name,
@@ -314,7 +330,7 @@ export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
 export async function bulletinDocument(
   db: Kysely<RankingDB>,
   req: ParsedRequestOf<'ranking', 'bulletinDocument'>,
-  clock: BulletinClock = liveClock,
+  clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'bulletinDocument'>> {
   const b = await bulletin(db, req, clock);
   const base = `bulletin-${b.countyCode}-${b.period}`;
@@ -341,7 +357,7 @@ export async function publishBulletin(
   db: Kysely<RankingDB>,
   js: JetStreamClient,
   req: ParsedRequestOf<'ranking', 'publishBulletin'>,
-  clock: BulletinClock = liveClock,
+  clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'publishBulletin'>> {
   const id = bulletinId(req.countyCode, req.period);
   return db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import type { JetStreamClient, ParsedRequestOf, ResultOf } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
-import { liveClock, publishBulletin, takeSnapshot, type BulletinClock } from './bulletin';
+import { publishBulletin, takeSnapshot, type BulletinClock } from './bulletin';
 import type { RankingDB } from './db';
 
 /**
@@ -14,7 +14,7 @@ export async function monthlyRun(
   db: Kysely<RankingDB>,
   js: JetStreamClient,
   req: ParsedRequestOf<'ranking', 'monthlyRun'>,
-  clock: BulletinClock = liveClock,
+  clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'monthlyRun'>> {
   const { period } = req;
   const counties = await db

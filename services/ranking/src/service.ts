@@ -11,12 +11,24 @@ import {
 import type { Kysely } from 'kysely';
 import { SCHEMA, type RankingDB, type RankingTables } from './db';
 import { handleEvent, truncateModel } from './handlers';
-import { bulletin, bulletinDocument, publishBulletin, takeSnapshot } from './bulletin';
+import {
+  bulletin,
+  bulletinDocument,
+  liveClock,
+  publishBulletin,
+  takeSnapshot,
+  type BulletinClock,
+} from './bulletin';
 import { monthlyRun } from './monthly';
 import { standings } from './queries';
 
+export interface RankingServiceOptions extends ReadModelOptions {
+  /** The time and calendar bulletins are built with (tests pin them); default: liveClock. */
+  clock?: BulletinClock;
+}
+
 /** Runs the durable event consumer and the standings and bulletin endpoints until `stop()`. */
-export async function startRankingService(opts: ReadModelOptions): Promise<Stoppable> {
+export async function startRankingService(opts: RankingServiceOptions): Promise<Stoppable> {
   const log = opts.log.child({ service: 'ranking' });
   // Its own connection for publishing bulletins (the read-model kit keeps its connection to itself).
   const publisher = await connectNats(opts.config.natsUrl, 'fivestar-ranking-publisher');
@@ -28,14 +40,17 @@ export async function startRankingService(opts: ReadModelOptions): Promise<Stopp
         service: 'ranking',
         schema: SCHEMA,
         handle: (trx, event) => handleEvent(trx, event, log),
-        endpoints: (db) => ({
-          standings: (req) => standings(db, req),
-          takeSnapshot: (req) => takeSnapshot(db, req),
-          bulletin: (req) => bulletin(db, req),
-          bulletinDocument: (req) => bulletinDocument(db, req),
-          publishBulletin: (req) => publishBulletin(db, js, req),
-          monthlyRun: (req) => monthlyRun(db, js, req),
-        }),
+        endpoints: (db, { calendars }) => {
+          const clock = opts.clock ?? liveClock(calendars);
+          return {
+            standings: (req) => standings(db, req),
+            takeSnapshot: (req) => takeSnapshot(db, req, clock.now),
+            bulletin: (req) => bulletin(db, req, clock),
+            bulletinDocument: (req) => bulletinDocument(db, req, clock),
+            publishBulletin: (req) => publishBulletin(db, js, req, clock),
+            monthlyRun: (req) => monthlyRun(db, js, req, clock),
+          };
+        },
       },
       opts,
     );

@@ -1,10 +1,12 @@
 import { WEAK_BRANCH_FINDING_ID, type FivestarEvent, type Step, type WorkItem } from '@fivestar/contracts';
 import { sql, type Kysely } from 'kysely';
+import { applyToFaults } from './faults';
 import { applyToRounds } from './rounds';
 import type { BranchProgressTable, TasksDb, TasksTable } from './schema';
 
 /**
- * Applies one event to the read models: the task ledger, round progress and the rounds. Runs inside
+ * Applies one event to the read models: the task ledger, round progress, the rounds and the branches'
+ * faults. Runs inside
  * `applyOnce`'s transaction, so it happens exactly once per event id. Every timestamp comes from
  * `occurredAt` (workflow time), never the wall clock: replaying the stream rebuilds identical rows.
  */
@@ -12,6 +14,7 @@ export async function handleEvent(trx: Kysely<TasksDb>, event: FivestarEvent): P
   await applyToLedger(trx, event);
   await applyToProgress(trx, event);
   await applyToRounds(trx, event);
+  await applyToFaults(trx, event);
 }
 
 async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promise<void> {
@@ -52,6 +55,8 @@ async function applyToLedger(trx: Kysely<TasksDb>, event: FivestarEvent): Promis
         });
       }
       return;
+    case 'work.replanned':
+      return replanned(trx, event, event.data);
     case 'work.urged':
       await trx
         .updateTable('tasks')
@@ -102,6 +107,7 @@ async function open(
     subject: work.subject ?? null,
     status: 'open' as const,
     deadline: new Date(work.deadline),
+    provisional: work.provisional ?? false,
     opened_at: new Date(event.occurredAt),
     closed_at: null,
     escalation_level: null,
@@ -130,7 +136,7 @@ async function close(trx: Kysely<TasksDb>, key: string, at: Date, eventId: strin
 }
 
 /**
- * Records a moved deadline in the history (who decided, at the event's time). Keyed by the event id, so
+ * Records a moved deadline in the history (who decided, at the event's time; `system` for a re-plan). Keyed by the event id, so
  * a rebuild replaying the stream (which leaves the history alone) adds nothing.
  */
 async function recordDeadline(
@@ -138,6 +144,7 @@ async function recordDeadline(
   event: FivestarEvent,
   key: string,
   to: Date,
+  note: string | null = null,
 ): Promise<void> {
   const task = await trx.selectFrom('tasks').select('deadline').where('key', '=', key).executeTakeFirst();
   if (!task || task.deadline.getTime() === to.getTime()) return;
@@ -151,10 +158,47 @@ async function recordDeadline(
       at: new Date(event.occurredAt),
       from_user: task.deadline.toISOString(),
       to_user: to.toISOString(),
-      note: null,
+      note,
       event_id: event.id,
     })
     .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
+}
+
+/** The history note of a deadline moved by a re-plan (the console shows it). */
+const REPLANNED_NOTE = '已按新加载的工作日历重新计算期限';
+
+/**
+ * A calendar year the work was counted in provisionally was loaded: the open task takes the new deadline
+ * (recorded in its history like an approved extension) and loses the provisional flag when the new plan
+ * has none. The workflow's supervision starts over from the new plan and fires again whatever milestone
+ * has come by then, so a deadline moved beyond the event's time clears the marks, as an extension does;
+ * one still past keeps them.
+ */
+async function replanned(
+  trx: Kysely<TasksDb>,
+  event: FivestarEvent,
+  d: { workKey: string; deadline: string; provisional: boolean },
+): Promise<void> {
+  const deadline = new Date(d.deadline);
+  const task = await trx
+    .selectFrom('tasks')
+    .select('key')
+    .where('key', '=', d.workKey)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!task) return;
+  await recordDeadline(trx, event, d.workKey, deadline, REPLANNED_NOTE);
+  const ahead = deadline.getTime() > Date.parse(event.occurredAt);
+  await trx
+    .updateTable('tasks')
+    .set({
+      deadline,
+      provisional: d.provisional,
+      ...(ahead ? { reminded_at: null, overdue_at: null, escalation_level: null } : {}),
+    })
+    .where('key', '=', d.workKey)
+    .where('status', '=', 'open')
     .execute();
 }
 

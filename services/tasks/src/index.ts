@@ -1,4 +1,5 @@
-export { startTasksService, yellowWindow, type TasksServiceOptions } from './service';
+export { startTasksService, yellowWindow, type CalendarView, type TasksServiceOptions } from './service';
+export { applyToFaults, openFaults, type FaultsQuery } from './faults';
 export { handleEvent } from './handlers';
 export {
   access,
@@ -37,6 +38,7 @@ export {
   previousIsoWeek,
   cstDate,
   LEDGER_HEADER,
+  PROVISIONAL_NOTE,
   type LedgerQuery,
   type TakeSnapshotQuery,
   type LedgerSummaryQuery,
@@ -51,7 +53,6 @@ export {
   isOverdue,
   withinSeconds,
   withinWorkingDays,
-  cachedCalendar,
   calendarDaysBetween,
   yellowSecondsFromEnv,
   yellowWorkingDaysFromEnv,
@@ -70,4 +71,5 @@ export {
   type BranchProgressStatus,
   type LedgerSnapshotsTable,
   type RoundsTable,
+  type BranchFaultsTable,
 } from './schema';

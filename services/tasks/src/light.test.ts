@@ -1,6 +1,5 @@
 import { CN_MAINLAND_CALENDAR, WorkCalendar, withYear } from '@fivestar/contracts';
 import {
-  cachedCalendar,
   calendarDaysBetween,
   computeLight,
   DEFAULT_YELLOW_SECONDS,
@@ -214,52 +213,6 @@ describe('withinWorkingDays beyond the calendar', () => {
     expect(calendarDaysBetween(bj('2025-03-10T00:00').getTime(), bj('2025-03-10T23:59').getTime())).toBe(0);
     expect(calendarDaysBetween(bj('2025-03-10T23:59').getTime(), bj('2025-03-11T00:00').getTime())).toBe(1);
     expect(calendarDaysBetween(bj('2025-03-10T12:00').getTime(), bj('2025-03-09T12:00').getTime())).toBe(-1);
-  });
-});
-
-describe('cachedCalendar', () => {
-  const only2025 = WorkCalendar.parse({
-    id: 'test',
-    years: { '2025': { holidays: ['2025-01-01'], workdays: [] } },
-  });
-
-  it('loads at most once a minute, then again', () => {
-    let t = 1_000_000;
-    const load = jest.fn(() => only2025);
-    const calendar = cachedCalendar({ load, fallback: CN_MAINLAND_CALENDAR, clock: () => t });
-    expect(calendar()).toBe(only2025);
-    t += 59_999;
-    expect(calendar()).toBe(only2025);
-    expect(load).toHaveBeenCalledTimes(1);
-    t += 1;
-    calendar();
-    expect(load).toHaveBeenCalledTimes(2);
-  });
-
-  it('keeps the last good calendar (or the fallback) when a load fails, and retries later', () => {
-    let t = 0;
-    let fail = true;
-    const warn = jest.fn();
-    const load = jest.fn(() => {
-      if (fail) throw new Error('bad 2027.json');
-      return only2025;
-    });
-    const calendar = cachedCalendar({
-      load,
-      fallback: CN_MAINLAND_CALENDAR,
-      clock: () => t,
-      ttlMs: 10,
-      warn,
-    });
-    expect(calendar()).toBe(CN_MAINLAND_CALENDAR);
-    expect(warn).toHaveBeenCalledTimes(1);
-    fail = false;
-    t = 10;
-    expect(calendar()).toBe(only2025);
-    fail = true;
-    t = 20;
-    expect(calendar()).toBe(only2025);
-    expect(load).toHaveBeenCalledTimes(3);
   });
 });
 

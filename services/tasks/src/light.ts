@@ -54,7 +54,7 @@ export function calendarDaysBetween(fromMs: number, toMs: number): number {
 }
 
 export interface WorkingDaysOptions {
-  /** The calendar in force (called per comparison; cache it, see cachedCalendar). */
+  /** The calendar in force, called per comparison: keep it cheap (CalendarSource.current()). */
   calendar: () => WorkCalendar;
   /** Told once per reason when a comparison falls back to calendar days. */
   warn?: (context: Record<string, unknown>, message: string) => void;
@@ -97,43 +97,6 @@ export function withinWorkingDays(days: number, opts: WorkingDaysOptions): DueSo
         );
       return false; // The calendar-day count above already said "more than `days` days away".
     }
-  };
-}
-
-export interface CachedCalendarOptions {
-  /** Loads the calendar in force (loadWorkCalendar() from @fivestar/platform). */
-  load: () => WorkCalendar;
-  /** Used until a load succeeds, and when the first load fails (the bundled calendar). */
-  fallback: WorkCalendar;
-  ttlMs?: number;
-  /** Epoch milliseconds; tests pin it. */
-  clock?: () => number;
-  warn?: (context: Record<string, unknown>, message: string) => void;
-}
-
-/**
- * The calendar in force, loaded at most once per `ttlMs` (a minute by default), so a new year's file
- * dropped into the calendar directory is picked up within a minute without reading it per task. A
- * failing load (a malformed file) keeps the last good calendar and is retried after the next interval.
- */
-export function cachedCalendar(opts: CachedCalendarOptions): () => WorkCalendar {
-  const ttlMs = opts.ttlMs ?? 60_000;
-  const clock = opts.clock ?? Date.now;
-  let current = opts.fallback;
-  let loadedAt = -Infinity;
-  return () => {
-    const t = clock();
-    if (t - loadedAt < ttlMs) return current;
-    loadedAt = t;
-    try {
-      current = opts.load();
-    } catch (err) {
-      opts.warn?.(
-        { err },
-        '工作日历加载失败，沿用上次的日历 / loading the working-day calendar failed; keeping the last one',
-      );
-    }
-    return current;
   };
 }
 

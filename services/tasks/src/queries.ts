@@ -221,6 +221,7 @@ export function toTask(r: TaskRow, now: Date, yellow: number | DueSoon): Task {
     subject: r.subject,
     status: r.status,
     deadline: r.deadline.toISOString(),
+    provisional: r.provisional,
     openedAt: r.opened_at.toISOString(),
     closedAt: r.closed_at?.toISOString() ?? null,
     // Lights use the real read time; only the ordering is pinned to the cursor's `asOf`.

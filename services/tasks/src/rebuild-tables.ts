@@ -6,4 +6,5 @@ export async function truncateReadModels(trx: Kysely<TasksDb>): Promise<void> {
   await trx.deleteFrom('tasks').execute();
   await trx.deleteFrom('branch_progress').execute();
   await trx.deleteFrom('rounds').execute();
+  await trx.deleteFrom('branch_faults').execute();
 }

@@ -92,6 +92,7 @@ async function scopeRows(
       group: { role: r.group_role, jurisdiction: r.group_jurisdiction },
       status: r.status,
       deadline: r.deadline.toISOString(),
+      provisional: r.provisional,
       openedAt: r.opened_at.toISOString(),
       closedAt: r.closed_at?.toISOString() ?? null,
       light: computeLight(
@@ -267,13 +268,16 @@ export const LEDGER_HEADER = [
   '环节',
   '责任主体',
   '期限',
+  '期限说明',
   '状态',
   '亮灯',
   '督办级别',
   '催办次数',
   '销号日期',
 ] as const;
-const WIDTHS = [6, 12, 16, 40, 14, 24, 12, 8, 6, 10, 8, 12];
+const WIDTHS = [6, 12, 16, 40, 14, 24, 12, 16, 8, 6, 10, 8, 12];
+/** 期限说明 of a deadline counted Monday–Friday in a year the calendar did not hold yet. */
+export const PROVISIONAL_NOTE = '暂按工作日计算';
 
 const KIND_LABELS: Record<WorkItem['kind'], string> = {
   step: '流程环节',
@@ -290,7 +294,7 @@ export function cstDate(at: string | Date): string {
   return beijingDate(new Date(at).getTime());
 }
 
-/** A ledger row as the printed table shows it (the 12 columns of LEDGER_HEADER). */
+/** A ledger row as the printed table shows it (the 13 columns of LEDGER_HEADER). */
 export function ledgerLine(r: LedgerRow, i: number): (string | number)[] {
   return [
     i + 1,
@@ -300,6 +304,7 @@ export function ledgerLine(r: LedgerRow, i: number): (string | number)[] {
     r.step ? STEP_LABELS[r.step] : KIND_LABELS[r.kind],
     `${ROLE_LABELS[r.group.role]}（${r.group.jurisdiction}）`,
     cstDate(r.deadline),
+    r.provisional ? PROVISIONAL_NOTE : '',
     r.status === 'done' ? '已办结' : '办理中',
     LIGHT_LABELS[r.light],
     r.escalationLevel ? ESCALATION_LABELS[r.escalationLevel] : '',

@@ -25,6 +25,8 @@ export interface TasksTable {
   subject: string | null;
   status: 'open' | 'done';
   deadline: Date;
+  /** The deadline was counted Monday–Friday in a year the calendar did not hold yet (暂按工作日计算). */
+  provisional: Generated<boolean>;
   opened_at: Date;
   closed_at: Date | null;
   escalation_level: EscalationLevel | null;
@@ -116,6 +118,25 @@ export interface RoundsTable {
   closed_at: Date | null;
 }
 
+/**
+ * 系统处理异常 (read model): an activity of a branch's workflow that keeps failing, from its
+ * `system.activity_failing` until its `system.activity_recovered`. Only the recovery clears it.
+ */
+export interface BranchFaultsTable {
+  workflow_id: string;
+  activity_id: string;
+  round_id: string;
+  branch_id: string;
+  activity_type: string;
+  message: string;
+  /** The calendar year the failure waits on, when that is its cause. */
+  calendar_id: string | null;
+  calendar_year: number | null;
+  /** occurredAt of the failing event. */
+  since: Date;
+  recovered_at: Date | null;
+}
+
 export interface TasksDatabase {
   tasks: TasksTable;
   branch_progress: BranchProgressTable;
@@ -124,6 +145,7 @@ export interface TasksDatabase {
   task_history: TaskHistoryTable;
   ledger_snapshots: LedgerSnapshotsTable;
   rounds: RoundsTable;
+  branch_faults: BranchFaultsTable;
 }
 
 /** Everything in the `tasks` schema, including the consumer ledger tables from platform. */

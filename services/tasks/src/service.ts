@@ -1,14 +1,13 @@
-import { CN_MAINLAND_CALENDAR } from '@fivestar/contracts';
+import type { WorkCalendar } from '@fivestar/contracts';
 import {
-  loadWorkCalendar,
   startReadModelService,
   type Logger,
   type ReadModelOptions,
   type Stoppable,
 } from '@fivestar/platform';
 import { handleEvent } from './handlers';
+import { openFaults } from './faults';
 import {
-  cachedCalendar,
   withinSeconds,
   withinWorkingDays,
   yellowSecondsFromEnv,
@@ -30,40 +29,49 @@ export interface TasksServiceOptions extends ReadModelOptions {
   yellowSeconds?: number;
 }
 
+/** Where the working-day calendar in force comes from: the kit's CalendarSource (`current()`). */
+export interface CalendarView {
+  current(): WorkCalendar;
+}
+
 /**
- * When a task turns yellow. Working days by the calendar in force (loadWorkCalendar: the bundled data
- * plus the year files in FIVESTAR_CALENDAR_DIR), reloaded at most once a minute.
+ * When a task turns yellow. The settings are read now, so a bad one stops the service before it
+ * connects; the result takes the calendar in force once the kit has it: working days counted by
+ * `calendars.current()` (the API's copy, refreshed in the background), asked per comparison.
  */
 export function yellowWindow(
   opts: { yellowSeconds?: number },
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
-): DueSoon {
-  if (opts.yellowSeconds !== undefined) return withinSeconds(opts.yellowSeconds);
-  if (env.TASKS_YELLOW_SECONDS) return withinSeconds(yellowSecondsFromEnv(env));
+): (calendars: CalendarView) => DueSoon {
+  if (opts.yellowSeconds !== undefined) {
+    const fixed = withinSeconds(opts.yellowSeconds);
+    return () => fixed;
+  }
+  if (env.TASKS_YELLOW_SECONDS) {
+    const fixed = withinSeconds(yellowSecondsFromEnv(env));
+    return () => fixed;
+  }
   const days = yellowWorkingDaysFromEnv(env);
   const warn = (context: Record<string, unknown>, message: string) => log.warn(context, message);
-  const calendar = cachedCalendar({
-    load: () => loadWorkCalendar(env.FIVESTAR_CALENDAR_DIR),
-    fallback: CN_MAINLAND_CALENDAR,
-    warn,
-  });
-  return withinWorkingDays(days, { calendar, warn });
+  return (calendars) => withinWorkingDays(days, { calendar: () => calendars.current(), warn });
 }
 
 /**
  * Starts the ledger: the durable event consumer (tasks and round progress) and the `tasks.*` endpoints
- * (list, progress, the ledger actions and reports, the weekly snapshot run; `stats` comes from the
+ * (list, progress, the ledger actions and reports, the weekly snapshot run, open faults; `stats` comes from the
  * platform kit). Migrations run separately.
  */
 export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable> {
-  const yellow = yellowWindow(opts, opts.log.child({ service: 'tasks' }));
+  const yellowWith = yellowWindow(opts, opts.log.child({ service: 'tasks' }));
   return startReadModelService<TasksDatabase, 'tasks'>(
     {
       service: 'tasks',
       schema: SCHEMA,
       handle: handleEvent,
-      endpoints: (db) => ({
+      endpoints: (db, { calendars }) => {
+        const yellow = yellowWith(calendars);
+        return {
         list: (req) => listTasks(db, req, { yellow }),
         progress: (req) => roundProgress(db, req),
         claim: (req) => assignTask(db, 'claim', req, { yellow }),
@@ -79,7 +87,9 @@ export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable>
         ledgerSummary: (req) => ledgerSummary(db, req),
         ledgerExport: (req) => ledgerExport(db, req, { yellow }),
         weeklySnapshots: (req) => weeklySnapshots(db, req, { yellow }),
-      }),
+        faults: (req) => openFaults(db, req),
+        };
+      },
     },
     opts,
   );

@@ -5,32 +5,39 @@ import {
   reportingPeriod,
   type Branch,
   type Catalog,
-  type DueIn,
-  type Duration,
-  type EscalationRung,
+  DEFAULT_CALENDAR_ID,
+  planSupervisionTimes,
   type FivestarEvent,
+  type PlanRequest,
+  type SupervisionTimes,
   type PeriodicJob,
   type ReportingPeriod,
   type RoundSchedule,
 } from '@fivestar/contracts';
 import {
   callEndpoint,
+  type CalendarSource,
   type EndpointName,
-  loadWorkCalendar,
   mapLimited,
   publishEvent,
   type JetStreamClient,
   type NatsConnection,
 } from '@fivestar/platform';
-import { dueAt, planTimes, type SupervisionTimes } from '../rules/deadlines';
-import { branchWorkflowId } from '../definitions';
-import { BranchCodeKey, RoundIdKey, TownshipCodeKey } from '../search-attributes';
+import {
+  branchWorkflowId,
+  calendarChangedSignal,
+  provisionalYearValue,
+  type CalendarReplanInput,
+} from '../definitions';
+import { BranchCodeKey, ProvisionalYearsKey, RoundIdKey, TownshipCodeKey } from '../search-attributes';
 
 export interface ActivityDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   client: Client;
   taskQueue: string;
+  /** The working-day calendar in force (the API keeps it: docs/calendar.md). */
+  calendars: CalendarSource;
 }
 
 export interface LaunchPageInput {
@@ -77,13 +84,15 @@ async function startBranch(deps: ActivityDeps, input: LaunchPageInput, branch: B
   }
 }
 
-export interface PlanInput {
-  openedAtMs: number;
-  /** Either when the work is due from its opening, or an explicit deadline (an approved extension). */
-  due: DueIn | { atMs: number };
-  reminderBefore: Duration;
-  escalation: EscalationRung[];
+export interface PlanInput extends PlanRequest {
+  /** Absent (work planned before rounds chose one): the mainland calendar. */
+  calendarId?: string;
+  /** A calendar at least this new (a year just loaded), not an older copy. */
+  minRevision?: number;
 }
+
+/** Signals sent at once by one re-plan pass. */
+const SIGNAL_CONCURRENCY = 16;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -93,9 +102,33 @@ export function createActivities(deps: ActivityDeps) {
      * history, so replays stay deterministic; a year not yet loaded fails and is retried until it is.
      */
     async planSupervision(input: PlanInput): Promise<SupervisionTimes> {
-      const calendar = loadWorkCalendar();
-      const deadlineMs = 'atMs' in input.due ? input.due.atMs : dueAt(calendar, input.openedAtMs, input.due);
-      return planTimes(calendar, input.openedAtMs, deadlineMs, input.reminderBefore, input.escalation);
+      const { calendar } = await deps.calendars.get(input.calendarId ?? DEFAULT_CALENDAR_ID, input.minRevision);
+      return planSupervisionTimes(calendar, input);
+    },
+
+    /**
+     * Tells every running workflow whose open work was counted provisionally in `year` of the calendar
+     * that the year is loaded (`calendarChanged`); each plans again itself. Signals are harmless to
+     * repeat, so a retried or repeated pass changes nothing twice. Answers how many were told.
+     */
+    async signalProvisionalWork(input: CalendarReplanInput): Promise<number> {
+      const value = provisionalYearValue(input.calendarId, input.year);
+      const query = `${ProvisionalYearsKey.name} = '${value}' AND ExecutionStatus = 'Running'`;
+      const ids: string[] = [];
+      for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
+      let told = 0;
+      await mapLimited(ids, SIGNAL_CONCURRENCY, async (workflowId) => {
+        await deps.client.workflow
+          .getHandle(workflowId)
+          .signal(calendarChangedSignal, input)
+          .catch((err: unknown) => {
+            // Closed since it was listed: nothing left to plan.
+            if (!(err instanceof Error && /not found|already completed/i.test(err.message))) throw err;
+          });
+        told += 1;
+        Context.current().heartbeat(told);
+      });
+      return told;
     },
 
     /** Idempotent: the event id is the NATS message id, so a retry inside the duplicate window is dropped. */

@@ -1,5 +1,5 @@
 import { CN_MAINLAND_CALENDAR, type EscalationRung } from '@fivestar/contracts';
-import { dueAt, planTimes } from './deadlines';
+import { dueAt, planTimes } from '@fivestar/contracts';
 import { supervisionPlan } from './supervision-plan';
 
 const seconds = (s: number) => ({ seconds: s });

@@ -1,5 +1,5 @@
 import type { EscalationRung } from '@fivestar/contracts';
-import type { SupervisionTimes } from './deadlines';
+import type { SupervisionTimes } from '@fivestar/contracts';
 
 export type Milestone =
   | { kind: 'reminder'; atMs: number }

@@ -86,7 +86,13 @@ function handledLater<T>(p: Promise<T>): Promise<T> {
 export async function branchAssessment(input: BranchAssessmentInput): Promise<BranchState> {
   const { roundId, branch, catalog, schedule } = input;
   const workflowId = workflowInfo().workflowId;
-  const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code });
+  /**
+   * Patch `answer-on-accept`: a sign-off is answered as soon as the branch has moved to its next step,
+   * before the events and the next step's planning go out (they follow in order). Workflows started
+   * before the patch keep the old timing (docs/workflow-changes.md).
+   */
+  const acceptsEarly = patched('answer-on-accept');
+  const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code }, 0, acceptsEarly);
   const state: BranchState = {
     roundId,
     branchCode: branch.code,
@@ -159,7 +165,19 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
    * out, so an Update admitted while a step is opening cannot be answered by that opening itself.
    * Workflows started before the patch keep the old order (docs/workflow-changes.md).
    */
-  const answersOnStateChange = () => patched('answer-on-state-change');
+  const answersOnStateChange = () => acceptsEarly || patched('answer-on-state-change');
+  /** The step already entered by `enter` (answer-on-accept), whose runStep must not enter it again. */
+  let entered: HumanStep | null = null;
+  /** answer-on-accept: moves the branch into `step` at once, so the Update that left the last one answers. */
+  function enter(step: HumanStep): void {
+    if (!acceptsEarly) return;
+    outcome = null;
+    attempts[step] += 1;
+    if (step === 'ON_SITE_OBSERVATION') state.observation = { sheets: [], closedBy: null };
+    Object.assign(state, { step, attempt: attempts[step], deadline: null });
+    transitions += 1;
+    entered = step;
+  }
   async function answered(): Promise<StepResult> {
     const ticket = transitions;
     await condition(() => transitions > ticket);
@@ -305,7 +323,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       state.award = decision;
       state.level = decision.level;
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'awarded' };
-      await answered();
+      if (!acceptsEarly) await answered();
       return state;
     },
     {
@@ -344,7 +362,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     if (!state.findings.some((f) => f.findingId === findingId)) return;
     if (state.revocations.some((r) => r.findingId === findingId)) return;
     state.revocations.push({ findingId, star, title, status: 'proposed', revoked: [], reasons: [] });
-    const deadline = new Date(await planDeadline(schedule.steps.AWARD)).toISOString();
+    const deadline = new Date(await planDeadline(schedule, schedule.steps.AWARD)).toISOString();
     await emitter.emit('branch.revocation_proposed', {
       findingId,
       star,
@@ -382,13 +400,13 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         reasons,
       });
       const closes = revocationKey(cmd.findingId);
-      await emitter.emit(
+      await emitter.announce(
         'branch.revocation_decided',
         { findingId: cmd.findingId, closes, confirmed: cmd.confirm, reasons },
         cmd.actor,
       );
       if (revoked.length) {
-        await emitter.emit(
+        await emitter.announce(
           'branch.star_revoked',
           { findingId: cmd.findingId, revoked, level: state.level ?? 0, stars: awardedStars() },
           cmd.actor,
@@ -444,7 +462,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     if (schedule.publicNotice) {
       notices += 1;
       objection = null;
-      const until = await planDeadline(schedule.publicNotice);
+      const until = await planDeadline(schedule, schedule.publicNotice);
       Object.assign(state, {
         step: 'PUBLIC_NOTICE',
         attempt: notices,
@@ -470,6 +488,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
           reasons: upheld.reasons,
           detail: upheld.toStep,
         });
+        enter(upheld.toStep);
         await emitter.emit(
           'branch.objection_upheld',
           { toStep: upheld.toStep, reasons: upheld.reasons },
@@ -491,13 +510,17 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
 
   /** Opens one attempt of a human step and waits for its sign-off or return; gives the next step. */
   async function runStep(step: HumanStep): Promise<Step> {
-    outcome = null;
-    attempts[step] += 1;
+    const wasEntered = entered === step;
+    entered = null;
+    if (!wasEntered) {
+      outcome = null;
+      attempts[step] += 1;
+      if (step === 'ON_SITE_OBSERVATION') state.observation = { sheets: [], closedBy: null };
+    }
     const attempt = attempts[step];
     const signer = STEP_SIGNERS[step];
     const workKey = `${workflowId}/${step}/${attempt}`;
     const title = `${branch.name}：${STEP_LABELS[step]}`;
-    if (step === 'ON_SITE_OBSERVATION') state.observation = { sheets: [], closedBy: null };
     const work = await SupervisedWork.open(
       emitter,
       branch,
@@ -509,8 +532,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     const deadline = () => new Date(work.deadlineMs).toISOString();
     openWork = work;
     Object.assign(state, { step, attempt, deadline: deadline() });
-    const early = answersOnStateChange();
-    if (early) transitions += 1;
+    const early = wasEntered || answersOnStateChange();
+    if (early && !wasEntered) transitions += 1;
     upsertSearchAttributes([{ key: StepKey, value: step }]);
     note({ step, attempt, action: 'opened', actor: null });
     await emitter.emit('branch.step_opened', { step, attempt, work: work.current() });
@@ -557,6 +580,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         reasons: done.reasons,
         detail: done.toStep,
       });
+      enter(done.toStep);
       await emitter.emit(
         'branch.step_returned',
         { step, attempt, closes: workKey, toStep: done.toStep, reasons: done.reasons },
@@ -565,12 +589,14 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       return done.toStep;
     }
     note({ step, attempt, action: 'signed', actor: who(done.actor), detail: done.decision });
+    const next = HUMAN_STEPS[HUMAN_STEPS.indexOf(step) + 1];
+    if (next) enter(next);
     await emitter.emit(
       'branch.step_signed',
       { step, attempt, closes: workKey, decision: done.decision },
       done.actor,
     );
-    return HUMAN_STEPS[HUMAN_STEPS.indexOf(step) + 1] ?? 'RECTIFICATION';
+    return next ?? 'RECTIFICATION';
   }
 
   const children: Promise<unknown>[] = [];
@@ -629,5 +655,6 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   await emitter.emit('branch.closed', { step: 'CLOSED', level: state.level ?? 0 });
   if (!early) transitions += 1;
   await condition(allHandlersFinished);
+  if (acceptsEarly) await emitter.idle();
   return state;
 }

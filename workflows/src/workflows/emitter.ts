@@ -16,11 +16,19 @@ export interface EventContext {
 /**
  * Emits events with deterministic ids (`<workflow id>#<sequence>`): a replayed or retried emission
  * carries the same id, so JetStream and the consumers drop the repeat.
+ *
+ * `ordered` (workflows under the `answer-on-accept` patch): every event is published after the one before
+ * it, so a handler may `announce` an event and answer at once without overtaking what is still going
+ * out. Without it (histories recorded before the patch) each emission is its own activity at once, as
+ * those histories expect.
  */
 export class Emitter {
+  private tail: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly ctx: EventContext,
     private seq = 0,
+    readonly ordered = false,
   ) {}
 
   get sequence(): number {
@@ -40,6 +48,26 @@ export class Emitter {
       actor,
       data,
     } as FivestarEvent;
-    await publishEvent(event);
+    // Awaited exactly as before the patch: recorded histories depend on when the caller resumes.
+    if (!this.ordered) {
+      await publishEvent(event);
+      return;
+    }
+    this.tail = this.tail.then(() => publishEvent(event));
+    await this.tail;
+  }
+
+  /**
+   * For Update handlers: emits, and resolves once the event is queued (ordered) or published (before the
+   * patch), so an accepted command is answered without waiting on the event bus.
+   */
+  announce<T extends EventType>(type: T, data: EventData<T>, actor: Actor | null = null): Promise<void> {
+    const published = this.emit(type, data, actor);
+    return this.ordered ? Promise.resolve() : published;
+  }
+
+  /** Resolves once everything emitted so far is published (a workflow waits for it before it ends). */
+  idle(): Promise<void> {
+    return this.tail;
   }
 }

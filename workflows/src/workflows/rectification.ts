@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,7 +33,9 @@ import { handleWorkUpdates } from './work-handlers';
 export async function rectification(input: RectificationInput): Promise<RectificationState> {
   const { roundId, branch, findingId, title, schedule } = input;
   const workflowId = workflowInfo().workflowId;
-  const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code });
+  // Patch `answer-on-accept`: evidence and verification answer once recorded; their events follow in order.
+  const acceptsEarly = patched('answer-on-accept');
+  const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code }, 0, acceptsEarly);
   const owner = groupFor(branch, 'village_secretary', 'branch');
   const verifier = groupFor(branch, 'township_reviewer', 'township');
   const state: RectificationState = {
@@ -79,7 +82,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       state.evidence.push({ description, files, at: new Date().toISOString(), by: cmd.actor.userId });
       // Status changes before the await, so the validator refuses a concurrent duplicate.
       state.status = 'awaiting_verification';
-      await emitter.emit(
+      await emitter.announce(
         'rectification.evidence_submitted',
         {
           findingId,
@@ -112,13 +115,13 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       if (cmd.accepted) {
         state.status = 'closed';
         state.closedAt = at;
-        await emitter.emit('rectification.closed', { findingId, closes }, cmd.actor);
+        await emitter.announce('rectification.closed', { findingId, closes }, cmd.actor);
       } else {
         const reasons = cmd.reasons ?? [];
         state.rejections.push({ reasons, at, by: cmd.actor.userId });
         state.status = 'awaiting_evidence';
         state.round += 1;
-        await emitter.emit(
+        await emitter.announce(
           'rectification.rejected',
           { findingId, closes, reasons, work: work().current() },
           cmd.actor,
@@ -162,5 +165,6 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     },
   });
   await condition(allHandlersFinished);
+  if (acceptsEarly) await emitter.idle();
   return sync();
 }

@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import type { EscalationRung } from '@fivestar/contracts';
-import type { SupervisionTimes } from '../rules/deadlines';
+import type { SupervisionTimes } from '@fivestar/contracts';
 import { supervisionPlan } from '../rules/supervision-plan';
 
 export interface SupervisionHooks {

@@ -15,10 +15,11 @@ import {
   type RoundSchedule,
   type WorkItem,
 } from '@fivestar/contracts';
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { WorkStatus } from '../definitions';
-import type { SupervisionTimes } from '../rules/deadlines';
+import { provisionalYearValue, type WorkStatus } from '../definitions';
+import { ProvisionalYearsKey } from '../search-attributes';
+import type { SupervisionTimes } from '@fivestar/contracts';
 import type { Emitter } from './emitter';
 import { knownActor, reject, requireActor } from './guard';
 import { supervise } from './supervise';
@@ -31,19 +32,39 @@ export interface WorkRef {
 
 const { planSupervision } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  // A calendar year not loaded yet fails the plan; it is retried until an administrator loads it.
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 hour' },
+  // A calendar year not loaded yet (a round that refuses provisional days) fails the plan; it is retried
+  // until an administrator loads it, and reported from the third attempt on (activities/alerts.ts).
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+
+/** What the round's schedule says about counting: its calendar and its policy for years not loaded yet. */
+const counting = (schedule: RoundSchedule) => ({
+  calendarId: schedule.calendar,
+  uncoveredYear: schedule.uncoveredYear,
 });
 
 /** The deadline for something due `due` from now, by the calendar in force (public notice, decisions). */
-export async function planDeadline(due: DueIn): Promise<number> {
+export async function planDeadline(schedule: RoundSchedule, due: DueIn): Promise<number> {
   const times = await planSupervision({
+    ...counting(schedule),
     openedAtMs: Date.now(),
     due,
     reminderBefore: { seconds: 0 },
     escalation: [],
   });
   return times.deadlineMs;
+}
+
+/**
+ * Keeps the workflow's FivestarProvisionalYears in step with its open work's plan, so a loaded year finds
+ * it. Only ever set by plans that had provisional years (histories before them never upsert).
+ */
+function markProvisional(schedule: RoundSchedule, times: SupervisionTimes, before: SupervisionTimes | null) {
+  const years = times.provisionalYears ?? [];
+  if (!years.length && !before?.provisionalYears?.length) return;
+  upsertSearchAttributes([
+    { key: ProvisionalYearsKey, value: years.map((y) => provisionalYearValue(schedule.calendar, y)) },
+  ]);
 }
 
 interface PendingExtension {
@@ -78,7 +99,11 @@ export class SupervisedWork {
     /** The work owed now (its group may change, e.g. evidence → verification). */
     private readonly owed: () => Omit<WorkItem, 'deadline'>,
     private times: SupervisionTimes,
-  ) {}
+    /** What the times were planned from, to plan them again (a calendar year loaded meanwhile). */
+    private planned: { openedAtMs: number; due: DueIn | { atMs: number } },
+  ) {
+    markProvisional(schedule, times, null);
+  }
 
   /** Plans the work's deadline and supervision from now (`due` after opening) and returns it. */
   static async open(
@@ -89,13 +114,48 @@ export class SupervisedWork {
     owed: () => Omit<WorkItem, 'deadline'>,
     due: DueIn,
   ): Promise<SupervisedWork> {
-    const times = await planSupervision({
-      openedAtMs: Date.now(),
-      due,
+    const planned = { openedAtMs: Date.now(), due };
+    const times = await SupervisedWork.plan(schedule, planned);
+    return new SupervisedWork(emitter, branch, schedule, ref, owed, times, planned);
+  }
+
+  private static plan(
+    schedule: RoundSchedule,
+    planned: { openedAtMs: number; due: DueIn | { atMs: number } },
+    minRevision?: number,
+  ): Promise<SupervisionTimes> {
+    return planSupervision({
+      ...counting(schedule),
+      ...planned,
       reminderBefore: schedule.reminderBefore,
       escalation: schedule.escalation,
+      ...(minRevision === undefined ? {} : { minRevision }),
     });
-    return new SupervisedWork(emitter, branch, schedule, ref, owed, times);
+  }
+
+  /**
+   * A calendar year was loaded: when this work was counted provisionally in it, plan again from the same
+   * opening and due date with a calendar at least `revision` new; moved times restart the supervision
+   * walk, and `work.replanned` tells the ledger and the people concerned (once per change).
+   */
+  async replan(calendarId: string, year: number, revision: number): Promise<void> {
+    if (calendarId !== this.schedule.calendar || !this.times.provisionalYears?.includes(year)) return;
+    const before = this.times;
+    const times = await SupervisedWork.plan(this.schedule, this.planned, revision);
+    if (JSON.stringify(times) === JSON.stringify(before)) return;
+    this.times = times;
+    this.version += 1;
+    markProvisional(this.schedule, times, before);
+    const w = this.current();
+    await this.emitter.emit('work.replanned', {
+      ...this.ref,
+      workKey: w.key,
+      title: w.title,
+      deadline: w.deadline,
+      group: w.group,
+      previousDeadline: new Date(before.deadlineMs).toISOString(),
+      provisional: w.provisional ?? false,
+    });
   }
 
   get deadlineMs(): number {
@@ -103,7 +163,9 @@ export class SupervisedWork {
   }
 
   current(): WorkItem {
-    return { ...this.owed(), deadline: new Date(this.times.deadlineMs).toISOString() };
+    const item: WorkItem = { ...this.owed(), deadline: new Date(this.times.deadlineMs).toISOString() };
+    // Only when true: work planned on loaded years reads exactly as before the flag existed.
+    return this.times.provisionalYears?.length ? { ...item, provisional: true } : item;
   }
 
   status(): WorkStatus {
@@ -111,6 +173,7 @@ export class SupervisedWork {
       deadline: new Date(this.times.deadlineMs).toISOString(),
       lastUrgedAt: this.lastUrgeMs === null ? null : new Date(this.lastUrgeMs).toISOString(),
       extensionRequestedUntil: this.extension ? new Date(this.extension.requestedMs).toISOString() : null,
+      provisional: this.times.provisionalYears?.length ? true : undefined,
     };
   }
 
@@ -144,7 +207,7 @@ export class SupervisedWork {
   async urge(actor: Actor, note: string | undefined): Promise<WorkStatus> {
     this.lastUrgeMs = Date.now();
     const w = this.current();
-    await this.emitter.emit(
+    await this.emitter.announce(
       'work.urged',
       { ...this.ref, workKey: w.key, title: w.title, deadline: w.deadline, group: w.group, note },
       actor,
@@ -168,7 +231,7 @@ export class SupervisedWork {
     this.extensions += 1;
     const approvalKey = `${w.key}/extension/${this.extensions}`;
     this.extension = { approvalKey, requestedMs: Date.parse(body.requestedDeadline), by: actor };
-    await this.emitter.emit(
+    await this.emitter.announce(
       'work.extension_requested',
       {
         ...this.ref,
@@ -205,15 +268,13 @@ export class SupervisedWork {
     this.extension = null;
     const asked = this.current();
     if (approved) {
-      this.times = await planSupervision({
-        openedAtMs: Date.now(),
-        due: { atMs: pending.requestedMs },
-        reminderBefore: this.schedule.reminderBefore,
-        escalation: this.schedule.escalation,
-      });
+      const before = this.times;
+      this.planned = { openedAtMs: Date.now(), due: { atMs: pending.requestedMs } };
+      this.times = await SupervisedWork.plan(this.schedule, this.planned);
       this.version += 1;
+      markProvisional(this.schedule, this.times, before);
     }
-    await this.emitter.emit(
+    await this.emitter.announce(
       'work.extension_decided',
       {
         ...this.ref,

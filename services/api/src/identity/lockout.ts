@@ -5,10 +5,10 @@ import type { IdentitySettings } from './settings';
 
 type Db = Kysely<ApiDatabase>;
 
-/** 429 while a name is locked; the route sends `retryAfter` as the Retry-After header. */
+/** 429 while a name is locked, with its Retry-After. */
 export class LockedOut extends Problem {
-  constructor(readonly retryAfter: number) {
-    super(429, '尝试次数过多', `登录失败次数过多，请${Math.ceil(retryAfter / 60)}分钟后再试`);
+  constructor(retryAfter: number) {
+    super(429, '尝试次数过多', `登录失败次数过多，请${Math.ceil(retryAfter / 60)}分钟后再试`, undefined, retryAfter);
   }
 }
 

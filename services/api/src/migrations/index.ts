@@ -128,4 +128,22 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('rounds').addColumn('township_codes', 'jsonb').execute();
     },
   },
+  '0007_calendar_years': {
+    async up(db: Kysely<unknown>) {
+      // Each load of a year is a new version; the calendar in force is each year's latest over the bundled data.
+      await db.schema
+        .createTable('calendar_years')
+        .addColumn('calendar_id', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
+        .addColumn('holidays', 'jsonb', (c) => c.notNull())
+        .addColumn('workdays', 'jsonb', (c) => c.notNull())
+        .addColumn('source', 'text')
+        .addColumn('loaded_by', 'text', (c) => c.notNull())
+        .addColumn('loaded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('revision', 'bigserial', (c) => c.notNull().unique())
+        .addPrimaryKeyConstraint('calendar_years_pkey', ['calendar_id', 'year', 'version'])
+        .execute();
+    },
+  },
 };

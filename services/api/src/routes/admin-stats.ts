@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AdminStatsResult, READ_MODEL_SERVICES, type AdminStatsEntry } from '@fivestar/contracts';
 import { callEndpoint, RequestError } from '@fivestar/platform';
+import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { route } from '../routing';
 
@@ -20,7 +21,7 @@ export function adminStatsRoutes(deps: ApiDeps): Router {
       method: 'get',
       path: '/admin/stats',
       operationId: 'getServiceStats',
-      summary: '各读模型服务的消费延迟、计数与死信',
+      summary: '各读模型服务的消费延迟、计数与死信，及辖区内处理异常的支部',
       tags: ['admin'],
       access: ['admin', 'coordinator'],
       scope: null,
@@ -40,7 +41,14 @@ export function adminStatsRoutes(deps: ApiDeps): Router {
           }
         }),
       );
-      res.json({ services } satisfies AdminStatsResult);
+      const faults = await callEndpoint(
+        deps.nc,
+        'tasks',
+        'faults',
+        { jurisdiction: actorOf(req).jurisdiction },
+        STATS_TIMEOUT_MS,
+      ).catch(() => null);
+      res.json({ services, faults } satisfies AdminStatsResult);
     },
   );
 

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import {
   Actor,
   ApiTokenList,
@@ -17,7 +17,6 @@ import {
   changePassword,
   createApiToken,
   listApiTokens,
-  LockedOut,
   login,
   refresh,
   revokeApiToken,
@@ -25,16 +24,6 @@ import {
 } from '../identity';
 import { notFound } from '../problem';
 import { route } from '../routing';
-
-/** Sends the lock's Retry-After with the 429; any other problem goes on as it is. */
-async function lockAware<T>(res: Response, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof LockedOut) res.set('Retry-After', String(err.retryAfter));
-    throw err;
-  }
-}
 
 /** Login and refresh: reached without an access token (see docs/security.md). */
 export function publicAuthRoutes(deps: ApiDeps): Router {
@@ -55,7 +44,7 @@ export function publicAuthRoutes(deps: ApiDeps): Router {
       responses: { 200: SessionTokens, 429: '失败次数过多，账号暂时锁定（见 Retry-After）' },
     },
     async ({ body }, req, res) => {
-      const result = await lockAware(res, () => login(deps, body.username, body.password));
+      const result = await login(deps, body.username, body.password);
       req.log.info({ userId: result.user.userId }, 'login');
       res.json(result);
     },
@@ -135,7 +124,7 @@ export function authRoutes(deps: ApiDeps): Router {
     },
     async ({ body }, req, res) => {
       sessionOf(req);
-      const revokedSessions = await lockAware(res, () => changePassword(deps, actorOf(req), body));
+      const revokedSessions = await changePassword(deps, actorOf(req), body);
       req.log.info({ revokedSessions }, 'password changed');
       res.json({ revokedSessions });
     },

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import {
   BranchPath,
@@ -15,6 +15,9 @@ import {
   Review,
   RoundPath,
   BulkUrgeResult,
+  CommandAccepted,
+  CommandPath,
+  FindingCommandPath,
   STEP_SIGNERS,
   SubmitRectificationEvidence,
   SubmitSelfCheck,
@@ -47,13 +50,14 @@ import {
   verifyRectificationUpdate,
 } from '@fivestar/workflows';
 import type { z } from 'zod';
-import { mapLimited } from '@fivestar/platform';
+import { callEndpoint, mapLimited } from '@fivestar/platform';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { branchOfPath, visibleBranch } from '../directory';
 import { selfCheckEvidencePrecheck } from '../evidence';
 import { forbidden, Problem } from '../problem';
 import { handle, viaTemporal } from '../temporal';
+import { commandIdOf, commandOutcome, runCommand, type CommandOutcome } from '../commands';
 import { route } from '../routing';
 
 type Signer = { role: Role; scope: Scope };
@@ -92,18 +96,17 @@ export function branchRoutes(deps: ApiDeps): Router {
     /** Arguments taken from the path rather than the body. */
     fromPath?: (t: Target) => A,
   ) {
-    return async (t: Target, req: Request, body: z.infer<S>): Promise<R> => {
+    return async (t: Target, req: Request, body: z.infer<S>): Promise<CommandOutcome<R>> => {
       authorise(t.actor, t.branch, signers);
+      const commandId = commandIdOf(t.actor.userId, req.get('idempotency-key'));
       if (precheck) await precheck(t, body);
       const workflowId = workflowOf(t);
       const args = { ...(body as object), ...fromPath?.(t), actor: t.actor } as z.infer<S> & {
         actor: Actor;
       } & A;
-      const result = await viaTemporal(() =>
-        handle(deps.temporal, workflowId).executeUpdate(update, { args: [args] }),
-      );
-      req.log.info({ workflowId, update: update.name }, 'sign-off accepted');
-      return result;
+      const outcome = await runCommand(deps.temporal, workflowId, update, [args], commandId, deps.requestBoundMs);
+      req.log.info({ workflowId, update: update.name, commandId, status: outcome.status }, 'sign-off taken');
+      return outcome;
     };
   }
 
@@ -123,12 +126,35 @@ export function branchRoutes(deps: ApiDeps): Router {
         access: rolesOf(action[0]),
         scope: inBranch,
         params: item ? FindingPath : BranchPath,
-        responses: { 200: '办理后的流程状态', 404: UNKNOWN, 409: '当前环节不允许此操作' },
+        responses: {
+          200: '办理后的流程状态',
+          202: CommandAccepted,
+          404: UNKNOWN,
+          409: '当前环节不允许此操作',
+          503: '流程引擎未在时限内受理，可稍后以同一 Idempotency-Key 重新提交',
+        },
       },
       async ({ params, body }, req, res) => {
-        res.json(await act(await branchOfPath(deps.db, params, actorOf(req)), req, body as z.infer<S>));
+        const t = await branchOfPath(deps.db, params, actorOf(req));
+        answer(res, commandsPath(t), await act(t, req, body as z.infer<S>));
       },
     );
+  }
+
+  /** Where a command's outcome is asked for again: under its branch, or its finding. */
+  const commandsPath = (t: { roundId: string; code: string; findingId?: string }) =>
+    `/api/rounds/${t.roundId}/branches/${t.code}${t.findingId ? `/findings/${t.findingId}` : ''}/commands`;
+  /** 200 with the command's answer, or 202 with where to ask for it (Location). */
+  function answer<R>(res: Response, base: string, outcome: CommandOutcome<R>): void {
+    if (outcome.status === 'completed') {
+      res.json(outcome.result);
+      return;
+    }
+    const location = `${base}/${encodeURIComponent(outcome.commandId)}`;
+    res
+      .status(202)
+      .location(location)
+      .json({ status: 'accepted', commandId: outcome.commandId, location } satisfies CommandAccepted);
   }
 
   const branchWf = (t: { roundId: string; code: string }) => branchWorkflowId(t.roundId, t.code);
@@ -310,12 +336,13 @@ export function branchRoutes(deps: ApiDeps): Router {
         BULK_URGE_CONCURRENCY,
         async (branchId): Promise<BulkUrgeItem> => {
           try {
-            const status = await urgeBranch(
+            const outcome = await urgeBranch(
               await branchOfPath(deps.db, { roundId, code: branchId }, actor),
               req,
               body,
             );
-            return { branchId, status: 200, lastUrgedAt: status.lastUrgedAt };
+            if (outcome.status === 'accepted') return { branchId, status: 202, lastUrgedAt: null };
+            return { branchId, status: 200, lastUrgedAt: outcome.result.lastUrgedAt };
           } catch (err) {
             const p = err instanceof Problem ? err : new Problem(500, '服务器内部错误');
             if (p.status >= 500) req.log.error({ err, branchId }, 'urge failed');
@@ -326,6 +353,31 @@ export function branchRoutes(deps: ApiDeps): Router {
       res.json({ items } satisfies BulkUrgeResult);
     },
   );
+
+  /** A command answered 202 asked for again (its Location): the same answer it would have given. */
+  for (const [path, params, workflowOf] of [
+    [`${base}/commands/:commandId`, CommandPath, branchWf],
+    [`${base}/findings/:findingId/commands/:commandId`, FindingCommandPath, findingWf],
+  ] as const) {
+    route(
+      r,
+      {
+        method: 'get',
+        path,
+        operationId: path.includes(':findingId') ? 'getFindingCommand' : 'getBranchCommand',
+        summary: '查询已受理的办理请求的结果',
+        tags,
+        access: 'user',
+        scope: inBranch,
+        params,
+        responses: { 200: '办理结果（与原请求的应答相同）', 202: CommandAccepted, 404: '没有该办理请求' },
+      },
+      async ({ params: p }, req, res) => {
+        const t: Target = await visibleBranch(deps.db, p, actorOf(req));
+        answer(res, commandsPath(t), await commandOutcome(deps.temporal, workflowOf(t), p.commandId, 2000));
+      },
+    );
+  }
 
   /** Reads are scoped like commands: only people whose jurisdiction holds the branch. */
   route(
@@ -339,12 +391,18 @@ export function branchRoutes(deps: ApiDeps): Router {
       access: 'user',
       scope: inBranch,
       params: BranchPath,
-      responses: { 200: '支部与其流程状态', 404: UNKNOWN },
+      responses: { 200: '支部与其流程状态，及处理异常（如有）', 404: UNKNOWN },
     },
     async ({ params }, req, res) => {
       const t = await visibleBranch(deps.db, params, actorOf(req));
-      const state = await viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery));
-      res.json({ branch: t.branch, state });
+      const [state, fault] = await Promise.all([
+        viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery)),
+        // 系统处理异常 shown on the page; a ledger that does not answer shows none.
+        callEndpoint(deps.nc, 'tasks', 'faults', { jurisdiction: t.code, roundId: t.roundId, limit: 1 }, 2000)
+          .then((f) => f.items[0] ?? null)
+          .catch(() => null),
+      ]);
+      res.json({ branch: t.branch, state, fault });
     },
   );
 

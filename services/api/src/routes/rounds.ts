@@ -14,7 +14,13 @@ import {
   StartRoundRequest,
   within,
   related,
+  beijingDate,
+  scheduleReach,
+  STEP_LABELS,
+  WorkCalendar,
+  type RoundSchedule,
 } from '@fivestar/contracts';
+import { calendarExists, calendarInForce } from '../calendar';
 import { callEndpoint } from '@fivestar/platform';
 import { serviceProblem } from '../services';
 import {
@@ -74,6 +80,38 @@ async function catalogsToPin(
   return [...byType.values()];
 }
 
+/**
+ * The whole schedule against the working-day calendar, from now, as if every step took its full time: a
+ * stage reaching a year the calendar does not hold yet is refused (naming the stage) unless the round
+ * declares `weekdays-provisional`. Answers the uncovered years the round will count provisionally.
+ */
+async function checkCalendar(
+  db: Db,
+  nowMs: number,
+  schedule: RoundSchedule,
+  errors: FieldErrors,
+): Promise<number[]> {
+  if (!(await calendarExists(db, schedule.calendar))) {
+    errors.push({ field: 'body.schedule.calendar', message: `没有工作日历 ${schedule.calendar}` });
+    return [];
+  }
+  const calendar = WorkCalendar.parse(await calendarInForce(db, schedule.calendar));
+  const reach = scheduleReach(calendar, nowMs, schedule);
+  const uncovered = [...new Set(reach.flatMap((s) => s.uncoveredYears))].sort();
+  if (schedule.uncoveredYear === 'refuse')
+    for (const stage of reach.filter((s) => s.uncoveredYears.length)) {
+      const years = stage.uncoveredYears.join('、');
+      errors.push({
+        field: `body.${stage.field}`,
+        message:
+          `${STEP_LABELS[stage.step]}的期限及督办（各环节用足时限时约至${beijingDate(stage.lastMilestoneMs)}）` +
+          `需用到${years}年的工作日历，该年节假日安排尚未加载。请管理员先在“系统管理—工作日历”加载，` +
+          `或将本轮设为“暂按工作日计算”（uncoveredYear: weekdays-provisional）`,
+      });
+    }
+  return uncovered;
+}
+
 /** Each picked township must be one of the county's (its own townships only, never a neighbour's). */
 async function checkTownships(
   db: Db,
@@ -122,7 +160,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       body: StartRoundRequest,
       responses: {
         201: RoundStarted,
-        400: '请求参数无效，或所选目录版本不存在、同类支部重复选目录、乡镇不属于本县（errors 逐项指出字段）',
+        400: '请求参数无效，或所选目录版本不存在、同类支部重复选目录、乡镇不属于本县、期限需用到尚未加载的年份日历（errors 逐项指出字段）',
         404: '县级代码不在目录中',
         409: '轮次已存在',
       },
@@ -139,6 +177,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       const errors: FieldErrors = [];
       const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
       await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
+      const provisionalYears = await checkCalendar(deps.db, deps.clock(), body.schedule, errors);
       if (errors.length) throw fieldErrors(errors);
       const workflowId = roundWorkflowId(body.roundId);
       const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
@@ -170,7 +209,7 @@ export function roundRoutes(deps: ApiDeps): Router {
         .onConflict((oc) => oc.column('round_id').doNothing())
         .execute();
       req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
-      res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned });
+      res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned, provisionalYears });
     },
   );
 

@@ -7,6 +7,8 @@ import { ledgerSnapshots } from './0005_ledger_snapshots';
 import { openRounds } from './0006_open_rounds';
 import { taskStar } from './0007_task_star';
 import { taskSubject } from './0008_task_subject';
+import { taskProvisional } from './0009_task_provisional';
+import { branchFaults } from './0010_branch_faults';
 
 /** Listed in code, in order; names sort lexically (kysely's requirement). */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006_open_rounds': openRounds,
   '0007_task_star': taskStar,
   '0008_task_subject': taskSubject,
+  '0009_task_provisional': taskProvisional,
+  '0010_branch_faults': branchFaults,
 };
