@@ -14,8 +14,12 @@ import {
   WorkCalendar,
   type RoundSchedule,
 } from '@fivestar/contracts';
+import { demoCounty } from '@fivestar/api';
+import { createDb } from '@fivestar/platform';
+import { branchWorkflowId } from '@fivestar/workflows';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
+import { allStars, fullScores, rural } from './rural-sheets';
 
 const COUNTY = '411099';
 const BRANCH = '411099100201';
@@ -34,15 +38,19 @@ const nextYearData = {
   source: '测试用：次年节假日安排',
 };
 
-/** Working days from now to the year's last day, by this year's data: the self-check ends 2 into next year. */
-function crossingSchedule(policy: RoundSchedule['uncoveredYear']): RoundSchedule {
+/** Working days from now to this year's last day: a span of this many plus 2 ends in next year. */
+function workingDaysLeft(): number {
   const cal = WorkCalendar.parse({ id: calendarId, years: { [thisYear]: thisYearData } });
-  const left = workingDaysBetween(cal, Date.now(), beijingEndOfDay(`${thisYear}-12-31`));
+  return workingDaysBetween(cal, Date.now(), beijingEndOfDay(`${thisYear}-12-31`));
+}
+
+/** The self-check ends 2 working days into next year. */
+function crossingSchedule(policy: RoundSchedule['uncoveredYear']): RoundSchedule {
   return {
     ...quietSchedule(3600),
     calendar: calendarId,
     uncoveredYear: policy,
-    steps: { ...quietSchedule(3600).steps, SELF_CHECK: { workingDays: left + 2 } },
+    steps: { ...quietSchedule(3600).steps, SELF_CHECK: { workingDays: workingDaysLeft() + 2 } },
   };
 }
 
@@ -133,13 +141,104 @@ test('weekdays-provisional: deadlines marked, then re-planned once the year is l
 });
 
 test('a year that does not validate is refused naming the field', async () => {
-  const bad = await admin.post(`/api/calendars/${calendarId}/years/${nextYear + 1}`, {
-    holidays: [`${nextYear + 1}-02-30`],
-    workdays: [`${nextYear}-01-03`],
+  const url = `/api/calendars/${calendarId}/years/${nextYear + 1}`;
+  const badDate = await admin.post(url, { holidays: [`${nextYear + 1}-02-30`], workdays: [] });
+  expect(badDate.status).toBe(400);
+  expect(badDate.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.holidays.0']);
+  // A make-up day of another year, and one that is no weekend day (find a Wednesday in March).
+  const wednesday = [...Array(7).keys()]
+    .map((d) => `${nextYear + 1}-03-0${d + 1}`)
+    .find((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 3)!;
+  const wrong = await admin.post(url, {
+    holidays: [`${nextYear + 1}-01-01`],
+    workdays: [`${nextYear}-01-03`, wednesday],
   });
-  expect(bad.status).toBe(400);
-  const fields = bad.body.errors.map((e: { field: string }) => e.field);
-  expect(fields).toEqual(expect.arrayContaining(['body.holidays.0', 'body.workdays.0']));
-  const notAdmin = await coordinator.post(`/api/calendars/${calendarId}/years/${nextYear + 1}`, nextYearData);
+  expect(wrong.status).toBe(400);
+  expect(wrong.body.errors.map((e: { field: string }) => e.field)).toEqual(
+    expect.arrayContaining(['body.workdays.0', 'body.workdays.1']),
+  );
+  const notAdmin = await coordinator.post(url, nextYearData);
   expect(notAdmin.status).toBe(403);
 });
+
+test('a sign-off answers at once although the next step waits for a year not loaded; the wait is shown and ends by itself', async () => {
+  // A round started before the start was checked against the calendar (or one returned or extended into
+  // a new year): its next step needs next year under `refuse`, so its planning waits for the year.
+  const waitCalendar = `${calendarId}-w`;
+  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${thisYear}`, thisYearData)).status).toBe(200);
+  const roundId = `ye-wait-${stack.runId}`;
+  const db = createDb<any>(stack.config.databaseUrl, 'api', 1);
+  await db
+    .insertInto('rounds')
+    .values({
+      round_id: roundId,
+      county_code: COUNTY,
+      year: thisYear,
+      title: '跨年度等待日历的轮次',
+      workflow_id: `round/${roundId}`,
+      started_by: `u-coord-${COUNTY}`,
+      catalogs: JSON.stringify([{ id: rural.id, version: rural.version }]),
+    })
+    .execute();
+  await db.destroy();
+  const schedule: RoundSchedule = {
+    ...quietSchedule(3600),
+    calendar: waitCalendar,
+    uncoveredYear: 'refuse',
+    steps: { ...quietSchedule(3600).steps, TOWNSHIP_REVIEW: { workingDays: workingDaysLeft() + 2 } },
+  };
+  const branch = demoCounty().branches.find((b) => b.code === BRANCH)!;
+  await stack.temporal.workflow.start('branchAssessment', {
+    taskQueue: stack.config.taskQueue,
+    workflowId: branchWorkflowId(roundId, BRANCH),
+    args: [{ roundId, branch, catalog: rural, schedule }],
+  });
+  const url = `/api/rounds/${roundId}/branches/${BRANCH}`;
+  await eventually(
+    () => secretary.get(url),
+    (b) => b.body?.state?.step === 'SELF_CHECK' && b.body.state.deadline !== null,
+  );
+  const pdf = Buffer.from('%PDF-1.4\n% 三会一课记录\n%%EOF\n');
+  const { body: file } = await secretary.upload(`${url}/evidence?filename=records.pdf`, pdf, 'application/pdf');
+  const evidence = rural.stars
+    .flatMap((s) => s.tasks)
+    .flatMap((t) => t.evidence.map((e) => ({ requirement: e.code, sha256: file.sha256, filename: 'records.pdf' })));
+
+  const startedAt = Date.now();
+  const signed = await secretary.post(`${url}/self-check`, { scores: fullScores, targetStars: allStars, evidence });
+  expect(signed.status).toBe(200);
+  expect(signed.body).toMatchObject({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
+  expect(Date.now() - startedAt).toBeLessThan(5000);
+  // The step moved; its deadline is not planned yet. A second submission is refused, not hung.
+  const page = (await secretary.get(url)).body;
+  expect(page.state).toMatchObject({ step: 'TOWNSHIP_REVIEW', deadline: null });
+  const again = await secretary.post(`${url}/self-check`, { scores: fullScores, targetStars: allStars, evidence });
+  expect(again.status).toBe(409);
+
+  // The planning keeps failing: from the worker's alert attempt on, the branch shows 系统处理异常.
+  const faults = await eventually(
+    () => admin.get(`/api/faults?roundId=${roundId}`),
+    (f) => f.body.branches === 1,
+    60_000,
+  );
+  expect(faults.body.byCause).toEqual([
+    { cause: `calendar:${waitCalendar}:${nextYear}`, label: `等待加载${nextYear}年工作日历`, branches: 1 },
+  ]);
+  expect(faults.body.items[0]).toMatchObject({ branchId: BRANCH, activityType: 'planSupervision' });
+  expect((await secretary.get(url)).body.fault).toMatchObject({ calendar: { calendarId: waitCalendar, year: nextYear } });
+  expect((await admin.get('/api/admin/stats')).body.faults.branches).toBeGreaterThanOrEqual(1);
+
+  // The year is loaded: the next retry plans the step, the fault ends, the township's task opens.
+  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${nextYear}`, nextYearData)).status).toBe(200);
+  const opened = await eventually(
+    () => secretary.get(url),
+    (b) => b.body.state.deadline !== null,
+    120_000,
+  );
+  expect(beijingDate(Date.parse(opened.body.state.deadline)) > `${nextYear}-01-14`).toBe(true);
+  await eventually(
+    () => admin.get(`/api/faults?roundId=${roundId}`),
+    (f) => f.body.branches === 0,
+    30_000,
+  );
+}, 240_000);

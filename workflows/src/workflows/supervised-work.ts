@@ -34,7 +34,7 @@ const { planSupervision } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   // A calendar year not loaded yet (a round that refuses provisional days) fails the plan; it is retried
   // until an administrator loads it, and reported from the third attempt on (activities/alerts.ts).
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
 
 /** What the round's schedule says about counting: its calendar and its policy for years not loaded yet. */
