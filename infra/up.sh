@@ -49,10 +49,6 @@ if [ -z "${JWT_SECRET:-}" ]; then
 fi
 export JWT_SECRET
 
-# Next year's holiday schedule is loaded by dropping YYYY.json here (docs/calendar.md).
-export FIVESTAR_CALENDAR_DIR="${FIVESTAR_CALENDAR_DIR:-$FIVESTAR_VAR/calendar}"
-mkdir -p "$FIVESTAR_CALENDAR_DIR"
-
 npm_ci_if_needed
 npm_build
 

@@ -17,6 +17,7 @@ import {
   startApiService,
   writeDirectory,
   type ApiDatabase,
+  type ApiServiceOptions,
 } from '@fivestar/api';
 import { closeAll, freshSchema, type TestEnv } from './support';
 
@@ -67,8 +68,11 @@ export async function startTestApi(
   env: TestEnv,
   countyCode: string,
   prepare: (db: Kysely<ApiDatabase>) => Promise<void> = async () => undefined,
-): Promise<TestApi> {
+  /** Further service options (e.g. a short request bound). */
+  options: Partial<ApiServiceOptions> = {},
+): Promise<TestApi & { taskQueue: string }> {
   const name = env.service.replace(/_/g, '-');
+  const taskQueue = `fivestar-test-${name}-${env.run}`;
   let db: Kysely<ApiDatabase> | undefined;
   let svc: { port: number; stop(): Promise<void> } | undefined;
   let evidenceDir: string | undefined;
@@ -84,13 +88,14 @@ export async function startTestApi(
     evidenceDir = await mkdtemp(path.join(tmpdir(), `fivestar-${name}-`));
     const { config, log } = env.serviceOptions;
     svc = await startApiService({
-      config: { ...config, taskQueue: `fivestar-test-${name}-${env.run}` },
+      config: { ...config, taskQueue },
       log,
       port: 0,
       jwtSecret: randomBytes(32).toString('hex'),
       evidence: new LocalDiskEvidenceStore(evidenceDir),
       directoryEndpoint: false,
       edge: GENEROUS_LIMITS,
+      ...options,
     });
   } catch (err) {
     await close();
@@ -101,6 +106,7 @@ export async function startTestApi(
     db,
     port: svc.port,
     evidenceDir,
+    taskQueue,
     signIn: (username) => signIn(base, username),
     close,
   };

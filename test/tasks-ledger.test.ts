@@ -121,6 +121,8 @@ beforeAll(async () => {
           title: '整改核验：阵地建设不达标',
           group: group('township_reviewer', T2),
           deadline: '2026-11-15T00:00:00.000Z',
+          // Counted Monday–Friday in a year the calendar did not hold yet.
+          provisional: true,
         },
       },
       { branchId: B1 },
@@ -155,6 +157,7 @@ const s1: LedgerRow = {
   group: group('township_reviewer', T1),
   status: 'open',
   deadline: '2026-11-20T00:00:00.000Z',
+  provisional: false,
   openedAt: at(1),
   closedAt: null,
   light: 'yellow',
@@ -173,6 +176,7 @@ const e1: LedgerRow = {
   group: group('village_secretary', B1),
   status: 'done',
   deadline: '2026-11-30T00:00:00.000Z',
+  provisional: false,
   openedAt: at(3),
   closedAt: at(4),
   light: 'green',
@@ -191,6 +195,7 @@ const v1: LedgerRow = {
   group: group('township_reviewer', T2),
   status: 'open',
   deadline: '2026-11-15T00:00:00.000Z',
+  provisional: true,
   openedAt: at(4),
   closedAt: null,
   light: 'red',
@@ -230,10 +235,10 @@ describe('ledger report', () => {
     expect(bytes.toString('utf8')).toBe(
       '\uFEFF' +
         [
-          '序号,乡镇,支部,事项,环节,责任主体,期限,状态,亮灯,督办级别,催办次数,销号日期',
-          `1,${T1},${A1},"测试一村,""示范""\n乡镇审核",乡镇审核,乡镇审核人（${T1}）,2026-11-20,办理中,黄灯,,1,`,
-          `2,${T2},${B1},整改：阵地建设不达标,整改佐证,村（社区）党支部书记（${B1}）,2026-11-30,已办结,绿灯,,0,2026-11-10`,
-          `3,${T2},${B1},整改核验：阵地建设不达标,整改核验,乡镇审核人（${T2}）,2026-11-15,办理中,红灯,蓝色督办,0,`,
+          '序号,乡镇,支部,事项,环节,责任主体,期限,期限说明,状态,亮灯,督办级别,催办次数,销号日期',
+          `1,${T1},${A1},"测试一村,""示范""\n乡镇审核",乡镇审核,乡镇审核人（${T1}）,2026-11-20,,办理中,黄灯,,1,`,
+          `2,${T2},${B1},整改：阵地建设不达标,整改佐证,村（社区）党支部书记（${B1}）,2026-11-30,,已办结,绿灯,,0,2026-11-10`,
+          `3,${T2},${B1},整改核验：阵地建设不达标,整改核验,乡镇审核人（${T2}）,2026-11-15,暂按工作日计算,办理中,红灯,蓝色督办,0,`,
         ].join('\r\n') +
         '\r\n',
     );
@@ -260,14 +265,16 @@ describe('ledger report', () => {
       '乡镇审核',
       `乡镇审核人（${T1}）`,
       '2026-11-20',
+      '',
       '办理中',
       '黄灯',
       '',
       1,
       '',
     ]);
-    expect(ws.getRow(4).getCell(12).value).toBe('2026-11-10');
-    expect(ws.getRow(5).getCell(10).value).toBe('蓝色督办');
+    expect(ws.getRow(4).getCell(13).value).toBe('2026-11-10');
+    expect(ws.getRow(5).getCell(8).value).toBe('暂按工作日计算');
+    expect(ws.getRow(5).getCell(11).value).toBe('蓝色督办');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(ws.getColumn(4).width).toBe(40);
     expect(ws.getColumn(1).width).toBe(6);

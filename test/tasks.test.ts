@@ -183,6 +183,7 @@ describe('tasks ledger', () => {
       subject: null,
       status: 'open',
       deadline,
+      provisional: false,
       openedAt: opened.occurredAt,
       closedAt: null,
       light: 'green',

@@ -94,12 +94,40 @@ export interface PreferencesTable {
   updated_at: ColumnType<Date, string | undefined, string>;
 }
 
+/** A failing activity of a branch's workflow (system.activity_failing) and the alert it counts in. */
+export interface BranchFaultsTable {
+  workflow_id: string;
+  activity_id: string;
+  branch_id: string;
+  /** The branch's county: alerts are one per county and cause. */
+  county_code: string;
+  /** faultCause(): `calendar:<id>:<year>` or `activity:<type>`. */
+  cause: string;
+  /** The alert (fault_alerts.alert_id) it was counted in. */
+  alert_id: string;
+  recovered_at: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+/**
+ * The open alert of a county and cause: its administrators' notices carry `alert_id` (the id of the
+ * failing event that opened it) as their event id, so each hears of it once. Deleted when its last fault
+ * recovers; a later failure opens a new one.
+ */
+export interface FaultAlertsTable {
+  county_code: string;
+  cause: string;
+  alert_id: string;
+  opened_at: Timestamp;
+}
+
 export interface NotificationsTables {
   recipients: RecipientsTable;
   notices: NoticesTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
   preferences: PreferencesTable;
+  branch_faults: BranchFaultsTable;
+  fault_alerts: FaultAlertsTable;
 }
 
 export type NotificationsDB = NotificationsTables & ConsumerTables;

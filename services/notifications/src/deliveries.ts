@@ -70,6 +70,17 @@ export async function enqueueDeliveries(
   draft: NoticeDraft,
 ): Promise<void> {
   await enqueueWebhookDeliveries(trx, eventId, draft);
+  await enqueueUserDeliveries(trx, eventId);
+}
+
+/**
+ * The email / SMS the recipients of the notices of `eventId` asked to have at once for their kind (the
+ * address they gave); (event, user, channel) is unique, so each user is sent a notice once.
+ */
+export async function enqueueUserDeliveries(
+  trx: Transaction<NotificationsDB>,
+  eventId: string,
+): Promise<void> {
   await sql`
     INSERT INTO deliveries (event_id, channel, user_id, address, kind, title, body, next_attempt_at)
     SELECT n.event_id, c.channel, n.user_id, c.address, n.kind, n.title, n.body, now()

@@ -2,6 +2,7 @@ import type { FivestarEvent } from '@fivestar/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { NotificationsDB } from './db';
 import { enqueueDeliveries } from './deliveries';
+import { applyFaultEvent } from './faults';
 import { noticeFor, type NoticeGroup } from './notices';
 
 /**
@@ -61,6 +62,9 @@ async function applyEvent(
       .execute();
     return;
   }
+
+  // Faults reach administrators once per county and cause, not once per event (faults.ts).
+  if (await applyFaultEvent(trx, event, deliver)) return;
 
   const draft = noticeFor(event);
   if (!draft) return;
@@ -122,4 +126,6 @@ function covers(g: NoticeGroup) {
 export async function truncateModel(trx: Transaction<NotificationsDB>): Promise<void> {
   await trx.deleteFrom('notices').execute();
   await trx.deleteFrom('recipients').execute();
+  await trx.deleteFrom('branch_faults').execute();
+  await trx.deleteFrom('fault_alerts').execute();
 }

@@ -18,5 +18,6 @@ export { preferences, setPreferences } from './preferences';
 export * from './channels';
 export { archive, inbox, markRead } from './queries';
 export { noticeFor, type NoticeDraft, type NoticeGroup } from './notices';
+export { faultNoticeText } from './faults';
 export { migrations } from './migrations';
 export * from './db';

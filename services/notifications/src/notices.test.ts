@@ -1,4 +1,5 @@
 import { parseEvent, type FivestarEvent } from '@fivestar/contracts';
+import { faultNoticeText } from './faults';
 import { noticeFor } from './notices';
 
 const BRANCH = '410102001001';
@@ -287,5 +288,53 @@ describe('noticeFor', () => {
       );
       expect(n).toMatchObject({ kind: 'withdrawn', body: '逾期未提交自评', groups: [secretary] });
     });
+
+    it('a re-planned deadline tells the group that owes the work its new deadline', () => {
+      const replanned = {
+        step: 'SELF_CHECK',
+        attempt: 1,
+        workKey: 'w-sc',
+        title: '东村：村自评',
+        deadline: '2027-01-12T10:00:00.000Z',
+        group: secretary,
+        previousDeadline: '2027-01-08T10:00:00.000Z',
+      };
+      expect(noticeFor(event('work.replanned', { ...replanned, provisional: false }))).toEqual({
+        kind: 'deadline_replanned',
+        title: '期限调整：东村：村自评',
+        body: '“东村：村自评”的期限已按新加载的工作日历调整为2027-01-12 18:00（原为2027-01-08 18:00）。',
+        groups: [secretary],
+        workKey: 'w-sc',
+        escalationLevel: null,
+      });
+      expect(noticeFor(event('work.replanned', { ...replanned, provisional: true }))?.body).toContain(
+        '仍暂按工作日计算',
+      );
+    });
+  });
+
+  it('fault events are not per-event notices (faults.ts tells administrators once)', () => {
+    const ref = { workflowId: 'wf', activityId: '3', activityType: 'planSupervision', attempt: 3 };
+    const failing = { ...ref, message: 'x', calendar: { calendarId: 'cn-mainland', year: 2027 } };
+    expect(noticeFor(event('system.activity_failing', failing))).toBeNull();
+    expect(noticeFor(event('system.activity_recovered', ref))).toBeNull();
+  });
+});
+
+describe('faultNoticeText', () => {
+  it('names the missing calendar year and where to load it', () => {
+    const t = faultNoticeText({ calendarId: 'cn-mainland', year: 2027 });
+    expect(t.title).toBe('工作日历缺少2027年数据');
+    expect(t.body(30)).toBe(
+      '工作日历缺少2027年数据，30个支部的期限暂停计算，请在系统管理→工作日历中加载2027年的节假日安排。',
+    );
+  });
+
+  it('says what any other failure means for the branches, without naming code', () => {
+    const t = faultNoticeText(null);
+    expect(t.title).toBe('系统处理异常');
+    expect(t.body(2)).toBe(
+      '2个支部的流程因后台处理反复失败而暂停推进，系统正在自动重试；如长时间未恢复，请联系技术支持。',
+    );
   });
 });

@@ -194,6 +194,17 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
         escalationLevel: null,
       };
     }
+    case 'work.replanned': {
+      const d = event.data;
+      const still = d.provisional ? '部分日期所在年份的工作日历尚未加载，仍暂按工作日计算。' : '';
+      return notice(
+        'deadline_replanned',
+        d.group,
+        d.workKey,
+        `期限调整：${d.title}`,
+        `“${d.title}”的期限已按新加载的工作日历调整为${formatBeijingTime(d.deadline)}（原为${formatBeijingTime(d.previousDeadline)}）。${still}`,
+      );
+    }
     case 'branch.withdrawn':
       return toBranch(event, 'withdrawn', '本年度未参与创建', event.data.reason, event.data.closes);
     case 'branch.notice_started':

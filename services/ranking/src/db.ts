@@ -81,7 +81,7 @@ export interface BulletinsTable {
 /**
  * Work a workflow declared overdue and that is not done yet (逾期事项), with its escalation (督办): in from
  * `*.overdue` / `*.escalated`, out when the work is signed, returned, withdrawn, closed out, its deadline
- * extended, or its branch's cycle closed. A step is keyed by its work key; a rectification by its finding
+ * extended or re-planned ahead, or its branch's cycle closed. A step is keyed by its work key; a rectification by its finding
  * (its work passes between village and township under one deadline).
  */
 export interface SupervisedItemsTable {

@@ -1,4 +1,4 @@
-export { startRankingService, rebuildRanking } from './service';
+export { startRankingService, rebuildRanking, type RankingServiceOptions } from './service';
 export { handleEvent, truncateModel } from './handlers';
 export { standings } from './queries';
 export { rankDesc, scaledDecimal } from './rank';
@@ -22,6 +22,8 @@ export {
   bulletinId,
   rankArrow,
   daysText,
+  liveClock,
+  type BulletinClock,
 } from './bulletin';
 export { monthlyRun } from './monthly';
 export { overdueDays } from './items';

@@ -93,6 +93,21 @@ export async function applySupervision(trx: Transaction<RankingDB>, event: Fives
       await remove(trx, findingId ? findingItemKey(event.roundId, branchCode, findingId) : workKey);
       return;
     }
+    case 'work.replanned': {
+      // A loaded calendar year moved the deadline and supervision starts over: off the lists when the
+      // new deadline lies ahead (the workflow's overdue event puts it back when due), else re-dated.
+      const { findingId, workKey, deadline } = event.data;
+      const itemKey = findingId ? findingItemKey(event.roundId, branchCode, findingId) : workKey;
+      if (Date.parse(deadline) > Date.parse(event.occurredAt)) await remove(trx, itemKey);
+      else
+        await trx
+          .updateTable('supervised_items')
+          .set({ deadline })
+          .where('item_key', '=', itemKey)
+          .where('work_key', '=', workKey)
+          .execute();
+      return;
+    }
     case 'branch.closed':
       // The branch's cycle is over, its rectifications included.
       await trx

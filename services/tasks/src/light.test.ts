@@ -1,4 +1,4 @@
-import { CN_MAINLAND_CALENDAR, WorkCalendar, withYear } from '@fivestar/contracts';
+import { CN_MAINLAND_CALENDAR, withYear } from '@fivestar/contracts';
 import {
   calendarDaysBetween,
   computeLight,

@@ -5,6 +5,7 @@ import {
   cstDate,
   csvField,
   isoWeek,
+  LEDGER_HEADER,
   ledgerCsv,
   ledgerLine,
   ledgerScope,
@@ -65,6 +66,7 @@ describe('CSV', () => {
     group: { role: 'township_reviewer', jurisdiction: '330102001' },
     status: 'done',
     deadline: '2026-11-20T00:00:00.000Z',
+    provisional: false,
     openedAt: '2026-11-10T00:00:00.000Z',
     closedAt: '2026-11-19T17:00:00.000Z',
     light: 'green',
@@ -81,6 +83,7 @@ describe('CSV', () => {
       '整改核验',
       '乡镇审核人（330102001）',
       '2026-11-20',
+      '',
       '已办结',
       '绿灯',
       '红色督办',
@@ -89,9 +92,15 @@ describe('CSV', () => {
     ]);
     const text = ledgerCsv([row]).toString('utf8');
     expect(text).toBe(
-      '\uFEFF序号,乡镇,支部,事项,环节,责任主体,期限,状态,亮灯,督办级别,催办次数,销号日期\r\n' +
-        '1,330102001,330102001001,"核验,""一""",整改核验,乡镇审核人（330102001）,2026-11-20,已办结,绿灯,红色督办,2,2026-11-20\r\n',
+      '\uFEFF序号,乡镇,支部,事项,环节,责任主体,期限,期限说明,状态,亮灯,督办级别,催办次数,销号日期\r\n' +
+        '1,330102001,330102001001,"核验,""一""",整改核验,乡镇审核人（330102001）,2026-11-20,,已办结,绿灯,红色督办,2,2026-11-20\r\n',
     );
+  });
+
+  it('says when a deadline is counted Monday–Friday for now (期限说明)', () => {
+    const line = ledgerLine({ ...row, provisional: true }, 0);
+    expect(line[LEDGER_HEADER.indexOf('期限说明')]).toBe('暂按工作日计算');
+    expect(line).toHaveLength(LEDGER_HEADER.length);
   });
 
   it('counts rows and subtracts counts key by key', () => {

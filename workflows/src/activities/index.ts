@@ -7,6 +7,7 @@ import {
   type Catalog,
   DEFAULT_CALENDAR_ID,
   planSupervisionTimes,
+  WorkCalendar,
   type FivestarEvent,
   type PlanRequest,
   type SupervisionTimes,
@@ -94,6 +95,10 @@ export interface PlanInput extends PlanRequest {
 /** Signals sent at once by one re-plan pass. */
 const SIGNAL_CONCURRENCY = 16;
 
+/** Whether a plan counts working days anywhere (its due span, its reminder or a rung). */
+const countsWorkingDays = (input: PlanInput) =>
+  [input.due, input.reminderBefore, ...input.escalation.map((r) => r.after)].some((d) => 'workingDays' in d);
+
 export function createActivities(deps: ActivityDeps) {
   return {
     /**
@@ -102,7 +107,11 @@ export function createActivities(deps: ActivityDeps) {
      * history, so replays stay deterministic; a year not yet loaded fails and is retried until it is.
      */
     async planSupervision(input: PlanInput): Promise<SupervisionTimes> {
-      const { calendar } = await deps.calendars.get(input.calendarId ?? DEFAULT_CALENDAR_ID, input.minRevision);
+      const id = input.calendarId ?? DEFAULT_CALENDAR_ID;
+      // Spans in seconds and fixed dates need no holiday data: no request for them.
+      const calendar = countsWorkingDays(input)
+        ? (await deps.calendars.get(id, input.minRevision)).calendar
+        : WorkCalendar.parse({ id, years: {} });
       return planSupervisionTimes(calendar, input);
     },
 

@@ -95,7 +95,8 @@ async function checkCalendar(
     errors.push({ field: 'body.schedule.calendar', message: `没有工作日历 ${schedule.calendar}` });
     return [];
   }
-  const calendar = WorkCalendar.parse(await calendarInForce(db, schedule.calendar));
+  const { id, years } = await calendarInForce(db, schedule.calendar);
+  const calendar = WorkCalendar.parse({ id, years });
   const reach = scheduleReach(calendar, nowMs, schedule);
   const uncovered = [...new Set(reach.flatMap((s) => s.uncoveredYears))].sort();
   if (schedule.uncoveredYear === 'refuse')

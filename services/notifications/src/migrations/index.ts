@@ -120,4 +120,36 @@ export const migrations: Record<string, Migration> = {
           ADD CONSTRAINT deliveries_event_user_channel_key UNIQUE (event_id, user_id, channel)`.execute(db);
     },
   },
+  '0004_fault_alerts': {
+    async up(db: Kysely<unknown>) {
+      // The failing activities of branches' workflows (system.activity_failing), until recovered.
+      await db.schema
+        .createTable('branch_faults')
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('activity_id', 'text', (c) => c.notNull())
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('county_code', 'text', (c) => c.notNull())
+        .addColumn('cause', 'text', (c) => c.notNull())
+        .addColumn('alert_id', 'text', (c) => c.notNull())
+        .addColumn('recovered_at', 'timestamptz')
+        .addPrimaryKeyConstraint('branch_faults_pkey', ['workflow_id', 'activity_id'])
+        .execute();
+      await db.schema.createIndex('branch_faults_alert_idx').on('branch_faults').column('alert_id').execute();
+      await db.schema
+        .createIndex('branch_faults_open_idx')
+        .on('branch_faults')
+        .columns(['county_code', 'cause'])
+        .where(sql.ref('recovered_at'), 'is', null)
+        .execute();
+      // The administrators' alert of a county and cause while any of its faults is open: one notice each.
+      await db.schema
+        .createTable('fault_alerts')
+        .addColumn('county_code', 'text', (c) => c.notNull())
+        .addColumn('cause', 'text', (c) => c.notNull())
+        .addColumn('alert_id', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('fault_alerts_pkey', ['county_code', 'cause'])
+        .execute();
+    },
+  },
 };
