@@ -30,7 +30,10 @@ let calendarId: string;
 const thisYear = Number(beijingDate(Date.now()).slice(0, 4));
 const nextYear = thisYear + 1;
 /** This year as the bundled calendar has it, or (a clone run in a later year) a plain one. */
-const thisYearData = CN_MAINLAND_CALENDAR.years[String(thisYear)] ?? { holidays: [`${thisYear}-10-01`], workdays: [] };
+const thisYearData = CN_MAINLAND_CALENDAR.years[String(thisYear)] ?? {
+  holidays: [`${thisYear}-10-01`],
+  workdays: [],
+};
 /** Next year as the test "publishes" it: the whole first fortnight off, so every early deadline moves. */
 const nextYearData = {
   holidays: Array.from({ length: 14 }, (_, i) => `${nextYear}-01-${String(i + 1).padStart(2, '0')}`),
@@ -88,7 +91,10 @@ test('a schedule reaching an unloaded year is refused, naming the step, unless t
   expect(fields).toContain('body.schedule.steps.SELF_CHECK');
   expect(refused.body.errors[0].message).toContain(`${nextYear}年`);
 
-  const unknown = await start(`ye-unknown-${stack.runId}`, { ...crossingSchedule('refuse'), calendar: 'no-such' });
+  const unknown = await start(`ye-unknown-${stack.runId}`, {
+    ...crossingSchedule('refuse'),
+    calendar: 'no-such',
+  });
   expect(unknown.status).toBe(400);
   expect(unknown.body.errors.map((e: { field: string }) => e.field)).toContain('body.schedule.calendar');
 });
@@ -108,13 +114,16 @@ test('weekdays-provisional: deadlines marked, then re-planned once the year is l
   // Two weekdays into next year, its first fortnight not known to be off yet.
   expect(beijingDate(Date.parse(before.deadline)) < `${nextYear}-01-05`).toBe(true);
 
-  const preview = await admin.post(`/api/calendars/${calendarId}/years/${nextYear}?dryRun=true`, nextYearData);
+  const preview = await admin.post(
+    `/api/calendars/${calendarId}/years/${nextYear}?dryRun=true`,
+    nextYearData,
+  );
   expect(preview.status).toBe(200);
   expect(preview.body).toMatchObject({ dryRun: true, changed: true, replanWorkflowId: null });
   expect(preview.body.periods).toEqual([{ from: `${nextYear}-01-01`, to: `${nextYear}-01-14`, days: 14 }]);
-  expect((await admin.get(`/api/calendars/${calendarId}`)).body.years.map((y: { year: number }) => y.year)).toEqual([
-    thisYear,
-  ]);
+  expect(
+    (await admin.get(`/api/calendars/${calendarId}`)).body.years.map((y: { year: number }) => y.year),
+  ).toEqual([thisYear]);
 
   const load = await admin.post(`/api/calendars/${calendarId}/years/${nextYear}`, nextYearData);
   expect(load.status).toBe(200);
@@ -165,7 +174,9 @@ test('a sign-off answers at once although the next step waits for a year not loa
   // A round started before the start was checked against the calendar (or one returned or extended into
   // a new year): its next step needs next year under `refuse`, so its planning waits for the year.
   const waitCalendar = `${calendarId}-w`;
-  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${thisYear}`, thisYearData)).status).toBe(200);
+  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${thisYear}`, thisYearData)).status).toBe(
+    200,
+  );
   const roundId = `ye-wait-${stack.runId}`;
   const db = createDb<any>(stack.config.databaseUrl, 'api', 1);
   await db
@@ -199,20 +210,34 @@ test('a sign-off answers at once although the next step waits for a year not loa
     (b) => b.body?.state?.step === 'SELF_CHECK' && b.body.state.deadline !== null,
   );
   const pdf = Buffer.from('%PDF-1.4\n% 三会一课记录\n%%EOF\n');
-  const { body: file } = await secretary.upload(`${url}/evidence?filename=records.pdf`, pdf, 'application/pdf');
+  const { body: file } = await secretary.upload(
+    `${url}/evidence?filename=records.pdf`,
+    pdf,
+    'application/pdf',
+  );
   const evidence = rural.stars
     .flatMap((s) => s.tasks)
-    .flatMap((t) => t.evidence.map((e) => ({ requirement: e.code, sha256: file.sha256, filename: 'records.pdf' })));
+    .flatMap((t) =>
+      t.evidence.map((e) => ({ requirement: e.code, sha256: file.sha256, filename: 'records.pdf' })),
+    );
 
   const startedAt = Date.now();
-  const signed = await secretary.post(`${url}/self-check`, { scores: fullScores, targetStars: allStars, evidence });
+  const signed = await secretary.post(`${url}/self-check`, {
+    scores: fullScores,
+    targetStars: allStars,
+    evidence,
+  });
   expect(signed.status).toBe(200);
   expect(signed.body).toMatchObject({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
   expect(Date.now() - startedAt).toBeLessThan(5000);
   // The step moved; its deadline is not planned yet. A second submission is refused, not hung.
   const page = (await secretary.get(url)).body;
   expect(page.state).toMatchObject({ step: 'TOWNSHIP_REVIEW', deadline: null });
-  const again = await secretary.post(`${url}/self-check`, { scores: fullScores, targetStars: allStars, evidence });
+  const again = await secretary.post(`${url}/self-check`, {
+    scores: fullScores,
+    targetStars: allStars,
+    evidence,
+  });
   expect(again.status).toBe(409);
 
   // The planning keeps failing: from the worker's alert attempt on, the branch shows 系统处理异常.
@@ -225,11 +250,15 @@ test('a sign-off answers at once although the next step waits for a year not loa
     { cause: `calendar:${waitCalendar}:${nextYear}`, label: `等待加载${nextYear}年工作日历`, branches: 1 },
   ]);
   expect(faults.body.items[0]).toMatchObject({ branchId: BRANCH, activityType: 'planSupervision' });
-  expect((await secretary.get(url)).body.fault).toMatchObject({ calendar: { calendarId: waitCalendar, year: nextYear } });
+  expect((await secretary.get(url)).body.fault).toMatchObject({
+    calendar: { calendarId: waitCalendar, year: nextYear },
+  });
   expect((await admin.get('/api/admin/stats')).body.faults.branches).toBeGreaterThanOrEqual(1);
 
   // The year is loaded: the next retry plans the step, the fault ends, the township's task opens.
-  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${nextYear}`, nextYearData)).status).toBe(200);
+  expect((await admin.post(`/api/calendars/${waitCalendar}/years/${nextYear}`, nextYearData)).status).toBe(
+    200,
+  );
   const opened = await eventually(
     () => secretary.get(url),
     (b) => b.body.state.deadline !== null,

@@ -232,9 +232,12 @@ test('a branch goes through the whole cycle', async () => {
   });
   expect(approved.body).toEqual({ step: 'COUNTY_PRE_REVIEW', attempt: 1 });
   // The county pre-review is due 3 working days after it opened (holidays and make-up days counted).
-  const pre = await state();
+  // The review answers once the branch has moved; the step's deadline is planned just after.
+  const pre = await eventually(state, (s) => s.deadline !== null);
   const openedAt = Date.parse(pre.timeline.findLast((e: any) => e.step === 'COUNTY_PRE_REVIEW').at);
-  expect(pre.deadline).toBe(new Date(addWorkingDays(withWeekdayFallback(CN_MAINLAND_CALENDAR).calendar, openedAt, 3)).toISOString());
+  expect(pre.deadline).toBe(
+    new Date(addWorkingDays(withWeekdayFallback(CN_MAINLAND_CALENDAR).calendar, openedAt, 3)).toISOString(),
+  );
   // Nobody signs two levels: the township reviewer cannot do the county's review (wrong role anyway).
   expect((await township.post(`${branchUrl()}/review`, approveAll)).status).toBe(403);
   // The county finds a "三零" breach: a veto that costs the safety star, and only that star.

@@ -132,7 +132,9 @@ test('every operation answers within the bound when the engine and a service do 
         const caller = callers[role] ?? callers.coordinator!;
         const started = Date.now();
         const answer =
-          op.method === 'get' ? await caller.get(url) : await caller.post(url, op.method === 'post' ? {} : undefined);
+          op.method === 'get'
+            ? await caller.get(url)
+            : await caller.post(url, op.method === 'post' ? {} : undefined);
         const took = Date.now() - started;
         if (took > BOUND_MS + SLACK_MS) slow.push(`${op.method.toUpperCase()} ${url}: ${took} ms`);
         if (answer.status === 503) {
@@ -161,7 +163,11 @@ test('a sign-off not taken in time is a 503; the same request again, once a work
   const sendAs = () =>
     fetch(`http://127.0.0.1:${api.port}/api${url}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
       body: JSON.stringify({ note: '请尽快提交自评' }),
     });
 
@@ -173,7 +179,9 @@ test('a sign-off not taken in time is a 503; the same request again, once a work
   expect(Date.now() - started).toBeLessThan(BOUND_MS + SLACK_MS);
 
   const workerNc = await connectNats(env.serviceOptions.config.natsUrl, 'bound-worker');
-  const workerConnection = await NativeConnection.connect({ address: env.serviceOptions.config.temporalAddress });
+  const workerConnection = await NativeConnection.connect({
+    address: env.serviceOptions.config.temporalAddress,
+  });
   const worker = await Worker.create({
     connection: workerConnection,
     namespace: env.serviceOptions.config.temporalNamespace,

@@ -21,7 +21,12 @@ const WITH_2027 = withYear(CN_MAINLAND_CALENDAR, 2027, {
 });
 
 describe('planning across the end of the year', () => {
-  const plan = { openedAtMs: DEC_7, due: { workingDays: 20 }, reminderBefore: { workingDays: 3 }, escalation: ladder };
+  const plan = {
+    openedAtMs: DEC_7,
+    due: { workingDays: 20 },
+    reminderBefore: { workingDays: 3 },
+    escalation: ladder,
+  };
 
   it('refuses a deadline in a year the calendar does not hold, by default', () => {
     expect(() => planSupervisionTimes(CN_MAINLAND_CALENDAR, plan)).toThrow(CalendarNotCoveredError);
@@ -31,12 +36,18 @@ describe('planning across the end of the year', () => {
   });
 
   it('counts the uncovered year Monday–Friday under weekdays-provisional, and says so', () => {
-    const times = planSupervisionTimes(CN_MAINLAND_CALENDAR, { ...plan, uncoveredYear: 'weekdays-provisional' });
+    const times = planSupervisionTimes(CN_MAINLAND_CALENDAR, {
+      ...plan,
+      uncoveredYear: 'weekdays-provisional',
+    });
     // 18 working days left in December 2026 (the 7th itself excluded), then Fri 1 and Mon 4 January as
     // plain weekdays: New Year's Day is not known to be off yet.
     expect(times.deadlineMs).toBe(beijingEndOfDay('2027-01-04'));
     expect(times.provisionalYears).toEqual([2027]);
-    expect(times.rungs.map((r) => r.atMs)).toEqual([beijingEndOfDay('2027-01-04'), beijingEndOfDay('2027-01-07')]);
+    expect(times.rungs.map((r) => r.atMs)).toEqual([
+      beijingEndOfDay('2027-01-04'),
+      beijingEndOfDay('2027-01-07'),
+    ]);
   });
 
   it('moves once the year is loaded, and is no longer provisional', () => {
@@ -44,7 +55,10 @@ describe('planning across the end of the year', () => {
     expect(times.provisionalYears).toBeUndefined();
     // 1 January is off: the 20th working day is Tuesday 5 January, the yellow rung Friday 8 January.
     expect(times.deadlineMs).toBe(beijingEndOfDay('2027-01-05'));
-    expect(times.rungs.map((r) => r.atMs)).toEqual([beijingEndOfDay('2027-01-05'), beijingEndOfDay('2027-01-08')]);
+    expect(times.rungs.map((r) => r.atMs)).toEqual([
+      beijingEndOfDay('2027-01-05'),
+      beijingEndOfDay('2027-01-08'),
+    ]);
     // Saturday 9 January is a make-up workday: three working days after Friday 8 end on Tuesday 12.
     const rung = planSupervisionTimes(WITH_2027, {
       ...plan,
@@ -84,7 +98,10 @@ describe('a round schedule checked at its start', () => {
   });
 
   it('never throws for a fixed date in an uncovered year', () => {
-    const schedule = { ...DEFAULT_SCHEDULE, steps: { ...DEFAULT_SCHEDULE.steps, SELF_CHECK: { until: '2027-03-31' } } };
+    const schedule = {
+      ...DEFAULT_SCHEDULE,
+      steps: { ...DEFAULT_SCHEDULE.steps, SELF_CHECK: { until: '2027-03-31' } },
+    };
     const reach = scheduleReach(CN_MAINLAND_CALENDAR, DEC_7, schedule);
     expect(reach[0]!.deadlineMs).toBe(beijingEndOfDay('2027-03-31'));
     expect(reach[0]!.uncoveredYears).toEqual([2027]);

@@ -101,7 +101,11 @@ export interface ScheduleReach {
  * time (each opens at the previous one's deadline): the dates a start must check against the calendar.
  * Uncovered years never throw here; each stage lists the ones it reached.
  */
-export function scheduleReach(calendar: WorkCalendar, startMs: number, schedule: RoundSchedule): ScheduleReach[] {
+export function scheduleReach(
+  calendar: WorkCalendar,
+  startMs: number,
+  schedule: RoundSchedule,
+): ScheduleReach[] {
   const stages: { field: string; step: ScheduleReach['step']; due: DueIn }[] = [
     ...HUMAN_STEPS.map((step) => ({ field: `schedule.steps.${step}`, step, due: schedule.steps[step] })),
     ...(schedule.publicNotice

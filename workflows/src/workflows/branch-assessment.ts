@@ -178,6 +178,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     transitions += 1;
     entered = step;
   }
+  /** answer-on-accept: the branch past its human steps (公示, rectification, closed), its deadline still to come. */
+  function moveTo(step: 'PUBLIC_NOTICE' | 'RECTIFICATION' | 'CLOSED', attempt: number): void {
+    Object.assign(state, { step, attempt, deadline: null });
+    transitions += 1;
+  }
   async function answered(): Promise<StepResult> {
     const ticket = transitions;
     await condition(() => transitions > ticket);
@@ -323,7 +328,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       state.award = decision;
       state.level = decision.level;
       outcome = { kind: 'signed', actor: cmd.actor, decision: 'awarded' };
-      if (!acceptsEarly) await answered();
+      await answered();
       return state;
     },
     {
@@ -462,6 +467,8 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
     if (schedule.publicNotice) {
       notices += 1;
       objection = null;
+      // answer-on-accept: the award answers with the branch on notice; its end date is planned next.
+      if (acceptsEarly) moveTo('PUBLIC_NOTICE', notices);
       const until = await planDeadline(schedule, schedule.publicNotice);
       Object.assign(state, {
         step: 'PUBLIC_NOTICE',
@@ -471,7 +478,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       upsertSearchAttributes([{ key: StepKey, value: 'PUBLIC_NOTICE' }]);
       note({ step: 'PUBLIC_NOTICE', attempt: notices, action: 'opened', actor: null });
       const early = answersOnStateChange();
-      if (early) transitions += 1;
+      if (early && !acceptsEarly) transitions += 1;
       await emitter.emit('branch.notice_started', {
         until: new Date(until).toISOString(),
         level: state.level ?? 0,
@@ -488,18 +495,20 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
           reasons: upheld.reasons,
           detail: upheld.toStep,
         });
+        state.award = null;
+        state.level = null;
         enter(upheld.toStep);
         await emitter.emit(
           'branch.objection_upheld',
           { toStep: upheld.toStep, reasons: upheld.reasons },
           upheld.actor,
         );
-        state.award = null;
-        state.level = null;
         return upheld.toStep;
       }
       note({ step: 'PUBLIC_NOTICE', attempt: notices, action: 'closed', actor: null });
     }
+    // answer-on-accept: what follows the award is known now — rectification of the findings, or the end.
+    if (acceptsEarly) moveTo(newFindings.length > 0 ? 'RECTIFICATION' : 'CLOSED', 1);
     await emitter.emit('branch.awarded', {
       level: state.level ?? 0,
       stars: awardedStars(),
