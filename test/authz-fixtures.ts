@@ -7,7 +7,7 @@
  * operation run one after another in the order of ROLES, so a state-dependent answer (409, 404) is
  * deterministic. Operations that change a branch or its task get a branch of their own (`dedicated`).
  */
-import type { Role } from '@fivestar/contracts';
+import { DEFAULT_SCHEDULE, type Role } from '@fivestar/contracts';
 import { DEMO_PASSWORD } from '@fivestar/api';
 
 /** Where a case acts: the caller's own jurisdiction, or one outside it (see the test for which). */
@@ -154,8 +154,17 @@ export const FIXTURES: Record<string, Fixture> = {
 
   // ---- rounds ----
   // The round exists already: authorised, then refused as a duplicate.
+  // Its schedule may reach a year the calendar lacks (the run's date decides): counted on weekdays.
   startRound: {
-    request: (t) => ({ body: { roundId: t.round, countyCode: t.county, year: 2026, title: '矩阵' } }),
+    request: (t) => ({
+      body: {
+        roundId: t.round,
+        countyCode: t.county,
+        year: 2026,
+        title: '矩阵',
+        schedule: { ...DEFAULT_SCHEDULE, uncoveredYear: 'weekdays-provisional' },
+      },
+    }),
     status: 409,
   },
   getRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
@@ -325,6 +334,27 @@ export const FIXTURES: Record<string, Fixture> = {
 
   // ---- operations and audit ----
   getServiceStats: { request: () => ({}), status: 200 },
+  listFaults: { request: () => ({}), status: 200 },
+  listCalendars: { request: () => ({}), status: 200 },
+  getCalendar: { request: () => ({ params: { calendarId: 'cn-mainland' } }), status: 200 },
+  // A dry run: previews the year, stores nothing.
+  loadCalendarYear: {
+    request: () => ({
+      params: { calendarId: 'cn-mainland', year: '2031' },
+      query: { dryRun: 'true' },
+      body: { holidays: ['2031-01-01'], workdays: [] },
+    }),
+    status: 200,
+  },
+  // No command of that id was ever sent to the branch; the finding's workflow does not exist.
+  getBranchCommand: {
+    request: (t) => ({ params: { ...branchParams(t), commandId: 'cmd-none' } }),
+    status: 404,
+  },
+  getFindingCommand: {
+    request: (t) => ({ params: { ...findingParams(t), commandId: 'cmd-none' } }),
+    status: 404,
+  },
   listAuditEntries: { request: (t) => ({ query: { branchId: t.branch } }), status: 200 },
   exportAuditLog: { request: (t) => ({ query: { branchId: t.branch } }), status: 200 },
   verifyAuditChain: { request: () => ({}), status: 200 },
