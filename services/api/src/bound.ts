@@ -18,7 +18,11 @@ export function boundRequests(boundMs: number): RequestHandler {
       timer = setTimeout(() => {
         if (res.headersSent) return;
         req.log.warn({ boundMs }, 'no answer within the bound: 503');
-        sendProblem(res, unavailable('请求未能在时限内完成，请稍后重试', RETRY_AFTER_SECONDS), req.originalUrl);
+        sendProblem(
+          res,
+          unavailable('请求未能在时限内完成，请稍后重试', RETRY_AFTER_SECONDS),
+          req.originalUrl,
+        );
       }, boundMs);
     };
     res.once('close', () => clearTimeout(timer));

@@ -14,7 +14,8 @@ export const RETRY_AFTER_SECONDS = 5;
 const ANSWER_MARGIN_MS = 500;
 
 /** A command's outcome within the request's bound: its answer, or accepted and still being processed. */
-export type CommandOutcome<R> = { status: 'completed'; result: R } | { status: 'accepted'; commandId: string };
+export type CommandOutcome<R> =
+  { status: 'completed'; result: R } | { status: 'accepted'; commandId: string };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 

@@ -15,6 +15,8 @@ runProcess('api', (config, log) =>
     edge: edgeSettingsFromEnv(),
     // CONSOLE_DIR= (empty) runs the API without the web console.
     consoleDir: process.env.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
-    requestBoundMs: process.env.FIVESTAR_REQUEST_BOUND_MS ? Number(process.env.FIVESTAR_REQUEST_BOUND_MS) : undefined,
+    requestBoundMs: process.env.FIVESTAR_REQUEST_BOUND_MS
+      ? Number(process.env.FIVESTAR_REQUEST_BOUND_MS)
+      : undefined,
   }),
 );

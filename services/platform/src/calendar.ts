@@ -51,7 +51,11 @@ export class CalendarSource {
     if (held && held.revision >= minRevision && this.clock() - held.at < this.ttlMs) return held;
     try {
       const answer: CalendarInForce = await callEndpoint(this.nc, 'calendar', 'get', { id }, this.timeoutMs);
-      const copy = { calendar: WorkCalendar.parse({ id: answer.id, years: answer.years }), revision: answer.revision, at: this.clock() };
+      const copy = {
+        calendar: WorkCalendar.parse({ id: answer.id, years: answer.years }),
+        revision: answer.revision,
+        at: this.clock(),
+      };
       this.copies.set(id, copy);
       return copy;
     } catch (err) {

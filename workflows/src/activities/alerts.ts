@@ -13,7 +13,9 @@ type Alert = Extract<FivestarEvent, { type: 'system.activity_failing' | 'system.
 /** A calendar year the failure waits on (CalendarNotCoveredError carries it), else null. */
 function calendarOf(err: unknown): { calendarId: string; year: number } | null {
   const e = err as { name?: string; calendarId?: unknown; year?: unknown } | null;
-  return e?.name === 'CalendarNotCoveredError' && typeof e.calendarId === 'string' && typeof e.year === 'number'
+  return e?.name === 'CalendarNotCoveredError' &&
+    typeof e.calendarId === 'string' &&
+    typeof e.year === 'number'
     ? { calendarId: e.calendarId, year: e.year }
     : null;
 }
@@ -60,7 +62,8 @@ export function activityAlerts(js: JetStreamClient, log: Logger): ActivityInterc
           }
           return result;
         } catch (err) {
-          if (attempt >= ALERT_AT_ATTEMPT) log.error({ err, workflowId, activityType, attempt }, 'activity failing');
+          if (attempt >= ALERT_AT_ATTEMPT)
+            log.error({ err, workflowId, activityType, attempt }, 'activity failing');
           if (attempt === ALERT_AT_ATTEMPT) {
             const message = err instanceof Error ? err.message : String(err);
             await alert((base) => ({

@@ -8,7 +8,13 @@ type Db = Kysely<ApiDatabase>;
 /** 429 while a name is locked, with its Retry-After. */
 export class LockedOut extends Problem {
   constructor(retryAfter: number) {
-    super(429, '尝试次数过多', `登录失败次数过多，请${Math.ceil(retryAfter / 60)}分钟后再试`, undefined, retryAfter);
+    super(
+      429,
+      '尝试次数过多',
+      `登录失败次数过多，请${Math.ceil(retryAfter / 60)}分钟后再试`,
+      undefined,
+      retryAfter,
+    );
   }
 }
 

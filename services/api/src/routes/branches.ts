@@ -104,7 +104,14 @@ export function branchRoutes(deps: ApiDeps): Router {
       const args = { ...(body as object), ...fromPath?.(t), actor: t.actor } as z.infer<S> & {
         actor: Actor;
       } & A;
-      const outcome = await runCommand(deps.temporal, workflowId, update, [args], commandId, deps.requestBoundMs);
+      const outcome = await runCommand(
+        deps.temporal,
+        workflowId,
+        update,
+        [args],
+        commandId,
+        deps.requestBoundMs,
+      );
       req.log.info({ workflowId, update: update.name, commandId, status: outcome.status }, 'sign-off taken');
       return outcome;
     };

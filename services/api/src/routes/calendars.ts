@@ -82,7 +82,10 @@ export function calendarRoutes(deps: ApiDeps): Router {
       params: CalendarYearPath,
       query: DryRunQuery,
       body: LoadCalendarYear,
-      responses: { 200: CalendarYearLoaded, 400: '日期不在该年、调休上班日不是周末、同一天既放假又上班等（errors 逐项指出）' },
+      responses: {
+        200: CalendarYearLoaded,
+        400: '日期不在该年、调休上班日不是周末、同一天既放假又上班等（errors 逐项指出）',
+      },
     },
     async ({ params: { calendarId, year }, query: { dryRun }, body }, req, res) => {
       const actor = actorOf(req);
@@ -93,7 +96,10 @@ export function calendarRoutes(deps: ApiDeps): Router {
         if (!(err instanceof ZodError)) throw err;
         // The calendar's paths run ['years', '2027', 'workdays', 1]: the body is the year itself.
         throw fieldErrors(
-          err.issues.map((i) => ({ field: ['body', ...i.path.slice(2).map(String)].join('.'), message: i.message })),
+          err.issues.map((i) => ({
+            field: ['body', ...i.path.slice(2).map(String)].join('.'),
+            message: i.message,
+          })),
         );
       }
       let replanWorkflowId: string | null = null;

@@ -9,7 +9,10 @@ import { viaService } from '../services';
 
 const FaultsQuery = z.object({
   roundId: z.string().max(40).optional(),
-  branchId: z.string().regex(/^\d{12}$/, '支部代码应为12位数字').optional(),
+  branchId: z
+    .string()
+    .regex(/^\d{12}$/, '支部代码应为12位数字')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
