@@ -38,7 +38,10 @@ export const FaultsResult = z.object({
 export type FaultsResult = z.infer<typeof FaultsResult>;
 
 /** What a fault's cause is called where people read it. */
-export function faultCause(f: Pick<BranchFault, 'calendar' | 'activityType'>): { cause: string; label: string } {
+export function faultCause(f: Pick<BranchFault, 'calendar' | 'activityType'>): {
+  cause: string;
+  label: string;
+} {
   return f.calendar
     ? {
         cause: `calendar:${f.calendar.calendarId}:${f.calendar.year}`,
