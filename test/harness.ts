@@ -66,6 +66,8 @@ export interface StackOptions {
   edge?: ApiServiceOptions['edge'];
   /** Serve the web console's build (console/dist, `npm run build -w console` first) at baseUrl. */
   console?: boolean;
+  /** The API's clock (a round's schedule is checked against the calendar from it); default the machine's. */
+  apiClock?: () => number;
 }
 
 /**
@@ -132,6 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // Every test signs in from 127.0.0.1: rate limits out of the way, unless told.
     edge: { ...GENEROUS_LIMITS, ...opts.edge },
     consoleDir: opts.console ? path.resolve(__dirname, '../console/dist') : undefined,
+    clock: opts.apiClock,
   });
 
   const nc = await connectNats(config.natsUrl, 'e2e-worker');
