@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { Api, serverUrl } from './client';
 import { registerAudit } from './commands/audit';
 import { registerAuth } from './commands/auth';
+import { registerCalendar } from './commands/calendar';
 import { registerCatalogs } from './commands/catalogs';
 import { registerDirectory } from './commands/directory';
 import { registerReports } from './commands/reports';
@@ -43,6 +44,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     registerDirectory,
     registerCatalogs,
     registerRounds,
+    registerCalendar,
     registerReports,
     registerAudit,
   ])

@@ -1,4 +1,5 @@
 import type { SessionTokens } from '@fivestar/contracts';
+import { commander, REQUEST_TIMEOUT_MS, type Sent } from './command';
 
 /** The API client: same origin, bearer token, refresh with rotation on 401, problem+json as ApiError. */
 export type FieldErrors = Record<string, string>;
@@ -9,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     /** Messages by field path without the request part: `scores.X`, `reasons`. */
     readonly fields: FieldErrors = {},
+    /** Retry-After in seconds (503), when the server said. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -81,7 +84,13 @@ async function toError(res: Response): Promise<ApiError> {
   for (const e of problem.errors ?? []) {
     if (e.field) fields[e.field.replace(/^(body|query|path)\./, '')] = e.message ?? '';
   }
-  return new ApiError(res.status, problem.detail ?? problem.title ?? `HTTP ${res.status}`, fields);
+  const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+  return new ApiError(
+    res.status,
+    problem.detail ?? problem.title ?? `HTTP ${res.status}`,
+    fields,
+    Number.isFinite(retryAfter) ? retryAfter : null,
+  );
 }
 
 export interface RequestOptions {
@@ -90,13 +99,16 @@ export interface RequestOptions {
   /** Raw bytes (uploads). */
   blob?: Blob;
   query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Abort the request after this long (the fetch rejects with a TimeoutError). */
+  timeoutMs?: number;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const url = new URL(`/api${path}`, location.origin);
   for (const [k, v] of Object.entries(options.query ?? {}))
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (session) headers.authorization = `Bearer ${session.token}`;
   let body: BodyInit | undefined;
   if (options.json !== undefined) {
@@ -106,7 +118,8 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     headers['content-type'] = options.blob.type || 'application/octet-stream';
     body = options.blob;
   }
-  return fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+  const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+  return fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body, signal });
 }
 
 /** The raw response (downloads); throws ApiError on a problem. */
@@ -123,6 +136,38 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const res = await apiResponse(path, options);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
+
+/**
+ * One request of a command: its answer, or `not-taken` when the server was busy (503), did not answer in
+ * REQUEST_TIMEOUT_MS or could not be reached; a refusal (4xx, other 5xx) throws its ApiError.
+ */
+async function commandRequest(path: string, options: RequestOptions): Promise<Sent> {
+  try {
+    const res = await apiResponse(path, { ...options, timeoutMs: REQUEST_TIMEOUT_MS });
+    const body: unknown = res.status === 204 ? undefined : await res.json();
+    return { kind: 'answered', status: res.status, body, location: res.headers.get('location') };
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 503) throw err;
+    const retryAfter = err instanceof ApiError ? (err.retryAfter ?? 0) : 0;
+    return { kind: 'not-taken', retryAfterMs: retryAfter * 1000 };
+  }
+}
+
+/** A Location names the API's path (`/api/rounds/…`); requests here are relative to `/api`. */
+const apiPath = (location: string) =>
+  new URL(location, window.location.origin).pathname.replace(/^\/api(?=\/)/, '');
+
+/**
+ * Sends a sign-off (every POST under /rounds/:roundId/branches/:code/…) with its Idempotency-Key and
+ * follows a 202 to its answer (see command.ts): `command(path, body, onAccepted)` answers the result or
+ * throws NotTakenError (retry: same body, same key), StillProcessingError, or the refusal's ApiError.
+ */
+export const command = commander({
+  post: (path, body, key) => commandRequest(path, { json: body, headers: { 'Idempotency-Key': key } }),
+  get: (location) => commandRequest(apiPath(location), {}),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+});
 
 export async function login(username: string, password: string): Promise<void> {
   saveSession(await api<SessionTokens>('/auth/login', { json: { username, password } }));

@@ -1,4 +1,10 @@
-import { BRANCH_TYPE_LABELS, NOTICE_KIND_LABELS, ROLE_LABELS, STEP_LABELS } from '@fivestar/contracts';
+import {
+  BRANCH_TYPE_LABELS,
+  NOTICE_KIND_LABELS,
+  ROLE_LABELS,
+  STEP_LABELS,
+  UNCOVERED_YEAR_LABELS,
+} from '@fivestar/contracts';
 import { register, type Dictionary } from './i18n';
 
 /** `{group.key: text}` for a table of labels. */
@@ -24,6 +30,30 @@ register({
   'app.submit': { zh: '提交', en: 'Submit' },
   'app.submitting': { zh: '提交中…', en: 'Submitting…' },
   'app.none': { zh: '暂无', en: 'None' },
+  // A sign-off's standing when its answer is late or it was not taken (forms.tsx, CommandStatus).
+  'command.accepted': { zh: '已受理，正在处理…', en: 'Accepted, being processed…' },
+  'command.processing': {
+    zh: '已受理，系统仍在处理，可稍后刷新查看',
+    en: 'Accepted; still being processed. Refresh later to see the outcome.',
+  },
+  'command.notTaken': {
+    zh: '系统繁忙，本次提交尚未被受理，请稍后重试（重复提交不会重复办理）',
+    en: 'The system is busy and has not taken this submission yet. Please retry (it will not be done twice).',
+  },
+  'command.retry': { zh: '重试', en: 'Retry' },
+  // Deadlines counted Monday–Friday while their year's holidays are not loaded (layout/Deadline.tsx).
+  'deadline.provisional': { zh: '暂按工作日计算', en: 'Provisional (weekdays)' },
+  'deadline.provisionalHint': {
+    zh: '该期限所在年份的节假日安排尚未加载，暂按周一至周五计算；加载后自动重新计算',
+    en: 'The holidays of this deadline’s year are not loaded yet, so it counts Monday to Friday; it is recounted once they are.',
+  },
+  'deadline.planning': { zh: '期限计算中', en: 'Deadline being computed' },
+  // 系统处理异常 (layout/Faults.tsx): a branch whose background processing keeps failing.
+  'fault.banner': { zh: '系统处理异常：{label}', en: 'Processing problem: {label}' },
+  'fault.since': { zh: '自 {since} 起', en: 'since {since}' },
+  'fault.count': { zh: '{n} 个支部处理异常', en: '{n} branches with processing problems' },
+  'fault.branches': { zh: '{n} 个支部', en: '{n} branches' },
+  'fault.more': { zh: '仅列出最早的 {shown} 个', en: 'The oldest {shown} are listed' },
   // Column headers and scopes every page shares.
   'col.branch': { zh: '支部', en: 'Branch' },
   'col.township': { zh: '乡镇', en: 'Township' },
@@ -245,6 +275,8 @@ register({
     star_revoked: 'Star revoked',
     award_published: 'Award published',
     bulletin: 'Bulletin',
+    deadline_replanned: 'Deadline recounted',
+    system_fault: 'System fault',
   }),
   ...prefixed('taskKind', {
     step: { zh: '环节办理', en: 'Step' },
@@ -281,4 +313,21 @@ register({
     zh: '支部过硬星须同时获得其他各星',
     en: 'The branch star only together with every other star',
   },
+  'start.uncovered': {
+    zh: '期限落在日历尚未加载的年份时',
+    en: 'Deadlines in a year not yet in the calendar',
+  },
+  ...fromContracts('uncoveredYear', UNCOVERED_YEAR_LABELS, {
+    refuse: 'Do not start (load that year’s calendar first)',
+    'weekdays-provisional': 'Count Monday–Friday for now, recount once loaded',
+  }),
+  'start.uncoveredHint': {
+    zh: '次年节假日安排通常于年底公布：暂按周一至周五计算的期限标有“暂按工作日计算”，管理员加载该年日历后自动重新计算。',
+    en: 'Next year’s holidays are usually published late in the year: deadlines counted Monday–Friday are marked so and recounted once an administrator loads that year.',
+  },
+  'start.uncoveredRefused': {
+    zh: '需用到{years}年的工作日历，该年节假日安排尚未加载',
+    en: 'Needs the {years} working-day calendar, which is not loaded yet',
+  },
+  'start.provisionalDue': { zh: '暂按工作日', en: 'Weekdays for now' },
 });

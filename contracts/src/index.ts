@@ -30,3 +30,4 @@ export * from './table-cells';
 export * from './directory-tables';
 export * from './csv';
 export * from './directory-files';
+export * from './calendar-files';

@@ -35,7 +35,10 @@ export interface BranchState {
   branchCode: string;
   step: Step;
   attempt: number;
+  /** The open step's deadline; null between steps (the next one is being planned) and when done. */
   deadline: string | null;
+  /** The open step's deadline counted on weekdays in a year not loaded yet (暂按工作日计算); absent: not. */
+  provisional?: boolean;
   targetStars: string[];
   selfCheck: { scores: Record<string, number>; notes: string | null; evidence: EvidenceRef[] } | null;
   /** Each review level's latest verdict per claimed star. */
@@ -68,6 +71,8 @@ export interface RectificationState {
   status: 'awaiting_evidence' | 'awaiting_verification' | 'closed';
   round: number;
   deadline: string;
+  /** The deadline counted on weekdays in a year not loaded yet (暂按工作日计算); absent: not. */
+  provisional?: boolean;
   escalationLevel: EscalationLevel | null;
   /** Each submission, oldest first, with its files (none in submissions made before files existed). */
   evidence: { description: string; files: EvidenceFile[]; at: string; by: string }[];

@@ -1,18 +1,17 @@
 import path from 'node:path';
-import { Workbook } from 'exceljs';
 import {
   readDirectoryFiles,
   userColumn,
   type DirectoryImportResult,
   type DirectoryTablesResult,
   type ImportOutcome,
-  type SheetLike,
   type TableError,
 } from '@fivestar/contracts';
 import type { Register } from '../context';
 import { CliError, Exit, type FieldError } from '../exit';
 import { parseJson, readInput } from '../files';
 import { table } from '../output';
+import { loadWorkbook } from '../workbook';
 
 const OUTCOME_LABELS: Record<ImportOutcome, string> = {
   created: '新建',
@@ -21,14 +20,8 @@ const OUTCOME_LABELS: Record<ImportOutcome, string> = {
   rejected: '拒绝',
 };
 
-async function loadWorkbook(bytes: Uint8Array): Promise<readonly SheetLike[]> {
-  const workbook = new Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  return workbook.worksheets;
-}
-
 /** `支部.csv:3:支部类型`: where a problem is, as compilers name places. */
-const place = (e: TableError) =>
+export const place = (e: Omit<TableError, 'message'>) =>
   [e.source, e.row || null, e.column || null].filter((p) => p !== null).join(':');
 
 /** The server's answer per user row, each named by the file and row it came from. */

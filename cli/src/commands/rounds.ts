@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import {
   RoundSchedule,
+  RoundStarted,
   STEP_LABELS,
   StartRoundRequest,
   type CountyTownships,
@@ -102,15 +104,17 @@ export const registerRounds: Register = (program, act) => {
         );
         const started = await (
           await api()
-        ).json<{
-          roundId: string;
-          workflowId: string;
-          catalogs: { id: string; version: number }[];
-        }>('POST', '/api/rounds', { json: body });
+        ).json<z.infer<typeof RoundStarted>>('POST', '/api/rounds', { json: body });
+        const provisional = started.provisionalYears ?? [];
         out.result(
           [
             `已启动轮次 ${started.roundId}（工作流 ${started.workflowId}）`,
             `锁定的目录：${started.catalogs.map((c) => `${c.id} 第${c.version}版`).join('，') || '无'}`,
+            ...(provisional.length
+              ? [
+                  `本轮${provisional.join('、')}年的期限暂按工作日计算，待管理员加载该年日历（fivestar calendar load）后自动重新计算`,
+                ]
+              : []),
             `查看进度：fivestar rounds progress ${started.roundId} --watch`,
           ],
           started,

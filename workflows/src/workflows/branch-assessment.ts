@@ -200,7 +200,11 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
       rules: schedule.award,
     });
 
-  setHandler(branchStateQuery, () => (openWork ? { ...state, deadline: openWork.status().deadline } : state));
+  setHandler(branchStateQuery, () => {
+    if (!openWork) return state;
+    const { deadline, provisional } = openWork.status();
+    return provisional ? { ...state, deadline, provisional } : { ...state, deadline };
+  });
   handleWorkUpdates(() => (outcome === null ? openWork : null));
 
   setHandler(

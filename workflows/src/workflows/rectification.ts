@@ -66,7 +66,11 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   let planned: SupervisedWork | null = null;
   const work = (): SupervisedWork => planned ?? reject('WrongStep', '整改期限尚在生成，请稍后再试');
   const sync = () => {
-    if (planned) state.deadline = new Date(planned.deadlineMs).toISOString();
+    if (!planned) return state;
+    state.deadline = new Date(planned.deadlineMs).toISOString();
+    const provisional = planned.status().provisional;
+    // Set only once a plan was provisional: states recorded before the flag read as they did.
+    if (provisional || state.provisional) state.provisional = provisional ?? false;
     return state;
   };
 

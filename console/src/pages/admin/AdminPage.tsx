@@ -1,7 +1,9 @@
 import { NavLink, useParams } from 'react-router';
 import { t } from '../../i18n';
+import { CalendarPanel } from './CalendarPanel';
 import { CatalogsPanel } from './CatalogsPanel';
 import { ImportPanel } from './ImportPanel';
+import { StatsPanel } from './StatsPanel';
 import { UsersPanel } from './UsersPanel';
 import { DeliveriesPanel, WebhooksPanel } from './WebhooksPanel';
 import './messages';
@@ -11,12 +13,14 @@ const PANELS = {
   users: UsersPanel,
   import: ImportPanel,
   catalogs: CatalogsPanel,
+  calendar: CalendarPanel,
   webhooks: WebhooksPanel,
   deliveries: DeliveriesPanel,
+  stats: StatsPanel,
 } as const;
 type PanelName = keyof typeof PANELS;
 
-/** /admin/:panel — users, directory import, catalogs, webhooks, deliveries. */
+/** /admin/:panel — users, directory import, catalogs, the working-day calendar, webhooks, deliveries, status. */
 export function AdminPage() {
   const { panel = 'users' } = useParams();
   const name: PanelName = panel in PANELS ? (panel as PanelName) : 'users';

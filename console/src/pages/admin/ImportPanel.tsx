@@ -12,9 +12,16 @@ import { label, t } from '../../i18n';
 import { directoryTemplateFile, loadWorkbook } from './workbook';
 import './import-messages';
 
-function ErrorsTable({ errors }: { errors: TableError[] }) {
+/** What blocks a file, by file (or sheet), row and column; shared with the calendar's load. */
+export function ErrorsTable({
+  errors,
+  testId = 'directory-errors',
+}: {
+  errors: TableError[];
+  testId?: string;
+}) {
   return (
-    <table className="compact" data-testid="directory-errors">
+    <table className="compact" data-testid={testId}>
       <thead>
         <tr>
           <th>{t('import.source')}</th>

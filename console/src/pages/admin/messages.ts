@@ -7,6 +7,8 @@ register({
   'admin.tab.catalogs': { zh: '星级目录', en: 'Catalogs' },
   'admin.tab.webhooks': { zh: '群机器人', en: 'Webhooks' },
   'admin.tab.deliveries': { zh: '投递记录', en: 'Deliveries' },
+  'admin.tab.calendar': { zh: '工作日历', en: 'Calendar' },
+  'admin.tab.stats': { zh: '运行状态', en: 'Status' },
   'admin.username': { zh: '用户名', en: 'Username' },
   'admin.name': { zh: '姓名', en: 'Name' },
   'admin.role': { zh: '角色', en: 'Role' },

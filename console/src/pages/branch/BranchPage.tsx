@@ -1,12 +1,14 @@
-import { formatBeijingTime } from '@fivestar/contracts';
+import { formatBeijingTime, HUMAN_STEPS, type BranchState } from '@fivestar/contracts';
 import { useParams } from 'react-router';
 import { t } from '../../i18n';
+import { ProvisionalBadge } from '../../layout/Deadline';
+import { FaultBanner } from '../../layout/Faults';
 import { Status } from '../../layout/Status';
 import { useApi } from '../../use-api';
 import { EvidenceList } from './EvidenceList';
 import { Findings } from './Findings';
 import { StepForm } from './forms/StepForm';
-import type { BranchView, EvidenceItem } from './model';
+import type { BranchView, EvidenceItem, Provisional } from './model';
 import { Stars } from './Stars';
 import { Timeline } from './Timeline';
 
@@ -27,7 +29,7 @@ export function BranchPage() {
   };
   return (
     <Status loaded={view}>
-      {({ branch, state }) => (
+      {({ branch, state, fault }) => (
         <article data-testid="branch-page">
           <header className="panel">
             <h1 className="ellipsis" title={branch.name} data-testid="branch-name">
@@ -35,11 +37,11 @@ export function BranchPage() {
             </h1>
             <p data-testid="branch-step" data-step={state.step}>
               {t('branch.currentStep', { step: t(`step.${state.step}`), attempt: state.attempt })}
-              {state.deadline &&
-                ` · ${t('branch.deadline', { deadline: formatBeijingTime(state.deadline) })}`}
+              <StepDeadline state={state} />
               {state.level !== null && ` · ${t('branch.level', { level: state.level })}`}
             </p>
           </header>
+          <FaultBanner fault={fault} />
           <StepForm
             base={base}
             roundId={roundId}
@@ -65,4 +67,24 @@ export function BranchPage() {
       )}
     </Status>
   );
+}
+
+/**
+ * The open step's deadline (暂按工作日计算 when counted provisionally); 期限计算中 while a human step's
+ * deadline is being planned; nothing for steps without one.
+ */
+function StepDeadline({ state }: { state: BranchState & Provisional }) {
+  if (state.deadline)
+    return (
+      <>
+        {` · ${t('branch.deadline', { deadline: formatBeijingTime(state.deadline) })}`}
+        <ProvisionalBadge provisional={state.provisional} />
+      </>
+    );
+  const planned = (HUMAN_STEPS as readonly string[]).includes(state.step) && !state.withdrawn;
+  return planned ? (
+    <span className="muted" data-testid="deadline-planning">
+      {` · ${t('deadline.planning')}`}
+    </span>
+  ) : null;
 }

@@ -7,14 +7,14 @@ import {
   type RectificationSummary,
   formatBeijingTime,
 } from '@fivestar/contracts';
-import { api } from '../../api';
-import { FieldError, lines, SubmitButton, useCommand } from '../../forms';
+import { CommandStatus, FieldError, lines, SubmitButton, useCommand } from '../../forms';
 import { t } from '../../i18n';
+import { ProvisionalBadge } from '../../layout/Deadline';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { EvidenceFiles } from './EvidenceList';
-import type { EvidenceItem } from './model';
+import type { EvidenceItem, Provisional } from './model';
 import './rectification-messages';
 import { uploadEvidence } from './upload';
 
@@ -67,7 +67,7 @@ function Finding({
   onChanged: () => void;
 }) {
   const user = useUser();
-  const loaded = useApi<RectificationState>(path);
+  const loaded = useApi<RectificationState & Provisional>(path);
   const s = loaded.data;
   const done = () => {
     loaded.reload();
@@ -88,6 +88,7 @@ function Finding({
         <>
           <div data-testid="finding-status">
             {t(`finding.${s.status}`)} · {t('branch.deadline', { deadline: formatBeijingTime(s.deadline) })}
+            <ProvisionalBadge provisional={s.provisional} />
             <LevelBadge level={s.escalationLevel} />
           </div>
           <History state={s} known={known} />
@@ -147,8 +148,8 @@ function RectificationForm({ base, path, onDone }: { base: string; path: string;
   const [files, setFiles] = useState<EvidenceFile[]>([]);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState('');
-  const cmd = useCommand(SubmitRectificationEvidence, (body) =>
-    api(`${path}/evidence`, { json: body }).then(onDone),
+  const cmd = useCommand(SubmitRectificationEvidence, (body, command) =>
+    command(`${path}/evidence`, body).then(onDone),
   );
   async function upload(list: File[]) {
     setUploading(true);
@@ -223,6 +224,7 @@ function RectificationForm({ base, path, onDone }: { base: string; path: string;
         </ul>
       )}
       <FieldError errors={cmd.errors} name="form" />
+      <CommandStatus cmd={cmd} />
       <SubmitButton pending={cmd.pending || uploading} testId="rectification-submit">
         {t('form.rectification')}
       </SubmitButton>
@@ -233,7 +235,9 @@ function RectificationForm({ base, path, onDone }: { base: string; path: string;
 /** 核验整改: accept (销号), or refuse with reasons and send it back to the village. */
 function VerifyForm({ path, onDone }: { path: string; onDone: () => void }) {
   const [accepted, setAccepted] = useState(true);
-  const cmd = useCommand(VerifyRectification, (body) => api(`${path}/verify`, { json: body }).then(onDone));
+  const cmd = useCommand(VerifyRectification, (body, command) =>
+    command(`${path}/verify`, body).then(onDone),
+  );
   return (
     <form
       noValidate
@@ -267,6 +271,7 @@ function VerifyForm({ path, onDone }: { path: string; onDone: () => void }) {
         </label>
       )}
       <FieldError errors={cmd.errors} name="form" />
+      <CommandStatus cmd={cmd} />
       <SubmitButton pending={cmd.pending} testId="verify-submit">
         {t(accepted ? 'form.closeOut' : 'form.sendBack')}
       </SubmitButton>

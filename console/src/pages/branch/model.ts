@@ -1,9 +1,18 @@
-import type { Branch, BranchState, Catalog } from '@fivestar/contracts';
+import type { Branch, BranchFault, BranchState, Catalog } from '@fivestar/contracts';
 
-/** What GET /api/rounds/:roundId/branches/:code answers. */
+/**
+ * A deadline counted Monday–Friday while its year's holidays are not loaded (WorkStatus.provisional): read
+ * when the server says so, absent otherwise.
+ */
+export interface Provisional {
+  provisional?: boolean;
+}
+
+/** What GET /api/rounds/:roundId/branches/:code answers: the branch, its state, 系统处理异常 (or null). */
 export interface BranchView {
   branch: Branch;
-  state: BranchState;
+  state: BranchState & Provisional;
+  fault?: BranchFault | null;
 }
 
 export interface EvidenceItem {

@@ -1,7 +1,13 @@
 import { useEffect } from 'react';
-import { Link, useParams } from 'react-router';
-import { beijingDate, type RoundProgressResult, type RoundView } from '@fivestar/contracts';
+import { Link, useLocation, useParams } from 'react-router';
+import {
+  beijingDate,
+  type FaultsResult,
+  type RoundProgressResult,
+  type RoundView,
+} from '@fivestar/contracts';
 import { t } from '../../i18n';
+import { FaultsSummary } from '../../layout/Faults';
 import { countyOf, useRounds, useTownships } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
@@ -54,19 +60,22 @@ export function RoundDashboardPage() {
   const user = useUser();
   const round = useApi<RoundView>(`/rounds/${roundId}`);
   const progress = useApi<RoundProgressResult>(`/rounds/${roundId}/progress`);
+  const faults = useApi<FaultsResult>('/faults', { roundId, limit: 50 });
   // The directory's names (the round's own standings may not be there yet).
   const townships = useTownships(countyOf(user?.jurisdiction ?? ''));
   const names = new Map((townships.data?.items ?? []).map((tw) => [tw.code, tw.name]));
   const { reload: reloadRound } = round;
   const { reload: reloadProgress } = progress;
+  const { reload: reloadFaults } = faults;
   // The read models follow the round within seconds: keep the numbers fresh while the page is open.
   useEffect(() => {
     const timer = setInterval(() => {
       reloadRound();
       reloadProgress();
+      reloadFaults();
     }, 15_000);
     return () => clearInterval(timer);
-  }, [reloadRound, reloadProgress]);
+  }, [reloadRound, reloadProgress, reloadFaults]);
   const launch = round.data?.progress;
   const error = round.error ?? progress.error;
   return (
@@ -79,7 +88,9 @@ export function RoundDashboardPage() {
           {error.message}
         </p>
       )}
+      <ProvisionalNotice />
       {round.data && <RoundScope round={round.data} townshipNames={names} />}
+      <FaultsSummary faults={faults.data} />
       {launch && (
         <p data-testid="launch-progress">
           {t('coord.launch', {
@@ -102,5 +113,17 @@ export function RoundDashboardPage() {
       <OverdueLists roundId={roundId} />
       <Decisions roundId={roundId} />
     </div>
+  );
+}
+
+/** Just started (StartRoundForm's navigation): the years whose deadlines count Monday–Friday for now. */
+function ProvisionalNotice() {
+  const started = useLocation().state as { provisionalYears?: number[] } | null;
+  const years = started?.provisionalYears ?? [];
+  if (years.length === 0) return null;
+  return (
+    <p className="panel warning" role="status" data-testid="provisional-years">
+      {t('coord.provisionalYears', { years: years.join('、') })}
+    </p>
   );
 }

@@ -1,11 +1,16 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
+import type { z } from 'zod';
 import {
+  DEFAULT_CALENDAR_ID,
   HUMAN_STEPS,
   ROLES,
+  RoundStarted,
   Scope,
   StartRoundRequest,
+  UncoveredYearPolicy,
   type BranchType,
+  type CalendarView,
   type CountyTownships,
   type HumanStep,
 } from '@fivestar/contracts';
@@ -15,10 +20,13 @@ import { label, t } from '../../i18n';
 import { useCatalogs } from '../../lists';
 import { useApi } from '../../use-api';
 import {
+  calendarOfView,
   defaultScheduleForm,
   previewDueDates,
   rungIndex,
   toSchedule,
+  uncoveredRefusals,
+  type DuePreview,
   type LadderRung,
   type ScheduleForm,
 } from './schedule';
@@ -73,8 +81,11 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
   const [picked, setPicked] = useState<Partial<Record<BranchType, string>>>({});
   const [ticked, setTicked] = useState<ReadonlySet<string> | null>(null);
   const { errors, pending, submit, clear, changed } = useCommand(StartRoundRequest, async (body) => {
-    await api('/rounds', { json: body });
-    navigate(`/coordinator/rounds/${body.roundId}`);
+    const started = await api<z.infer<typeof RoundStarted>>('/rounds', { json: body });
+    // The dashboard tells which years count Monday–Friday for now (暂按工作日计算).
+    navigate(`/coordinator/rounds/${body.roundId}`, {
+      state: { provisionalYears: started.provisionalYears ?? [] },
+    });
   });
   /** A field's messages go once the user changes it. */
   const clearUnder = (prefix: string) => keysUnder(errors, prefix).forEach(clear);
@@ -82,7 +93,12 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
   const townships = useApi<CountyTownships>(`/counties/${countyCode}/townships`);
   const rows = useMemo(() => catalogRows(catalogs.data?.items ?? []), [catalogs.data]);
   const allTownships = townships.data?.items ?? [];
-  const preview = useMemo(() => previewDueDates(form, Date.now()), [form]);
+  // The calendar in force (years an administrator loaded included); the bundled one until it answers.
+  const calendarView = useApi<CalendarView>(`/calendars/${DEFAULT_CALENDAR_ID}`);
+  const calendar = useMemo(() => calendarView.data && calendarOfView(calendarView.data), [calendarView.data]);
+  const preview = useMemo(() => previewDueDates(form, Date.now(), calendar ?? undefined), [form, calendar]);
+  const refused = uncoveredRefusals(form, preview, (years) => t('start.uncoveredRefused', { years }));
+  const blocked = Object.keys(refused).length > 0;
   const set = (patch: Partial<ScheduleForm>) => setForm((f) => ({ ...f, ...patch }));
   const setStep = (step: HumanStep, days: number) => set({ steps: { ...form.steps, [step]: days } });
 
@@ -91,18 +107,20 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
       className="panel start-round"
       onSubmit={(e) => {
         e.preventDefault();
-        // A deadline the calendar cannot compute would stall the round: the preview shows which.
-        if (preview.some((p) => 'error' in p)) return;
-        void submit({
-          roundId,
-          countyCode,
-          year,
-          title,
-          schedule: toSchedule(form),
-          // What the coordinator saw is pinned, even if a version is imported meanwhile.
-          catalogs: toCatalogPicks(rows, picked),
-          townshipCodes: toTownshipCodes(allTownships, ticked),
-        });
+        // Under `refuse`, a stage reaching an uncovered year is refused here, at its field, as the API would.
+        void submit(
+          {
+            roundId,
+            countyCode,
+            year,
+            title,
+            schedule: toSchedule(form),
+            // What the coordinator saw is pinned, even if a version is imported meanwhile.
+            catalogs: toCatalogPicks(rows, picked),
+            townshipCodes: toTownshipCodes(allTownships, ticked),
+          },
+          refused,
+        );
       }}
       data-testid="start-round-form"
       onChange={changed}
@@ -169,8 +187,8 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
               </tr>
             </thead>
             <tbody>
-              {HUMAN_STEPS.map((step, i) => {
-                const p = preview[i]!;
+              {HUMAN_STEPS.map((step) => {
+                const p = preview.find((s) => s.step === step);
                 return (
                   <tr key={step}>
                     <td>{t(`step.${step}`)}</td>
@@ -184,8 +202,12 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
                       )}
                       <FieldError errors={errors} name={`schedule.steps.${step}`} />
                     </td>
-                    <td data-testid={`due-${step}`} className={'error' in p ? 'field-error' : undefined}>
-                      {'due' in p ? p.due : p.error}
+                    <td>
+                      <DueDate
+                        preview={p}
+                        refused={refused[`schedule.steps.${step}`]}
+                        testId={`due-${step}`}
+                      />
                     </td>
                   </tr>
                 );
@@ -195,7 +217,14 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
           <div className="form-grid">
             <label>
               {t('coord.rectification')}
-              {num(form.rectification, (n) => set({ rectification: n }), 'days-rectification', 1)}
+              {num(
+                form.rectification,
+                (n) => set({ rectification: n }),
+                'days-rectification',
+                1,
+                'schedule.rectification',
+              )}
+              <FieldError errors={errors} name="schedule.rectification" />
             </label>
             <label>
               {t('coord.reminder')}
@@ -203,7 +232,14 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
             </label>
             <label>
               {t('coord.publicNotice')}
-              {num(form.publicNotice, (n) => set({ publicNotice: n }), 'days-public-notice')}
+              {num(
+                form.publicNotice,
+                (n) => set({ publicNotice: n }),
+                'days-public-notice',
+                0,
+                'schedule.publicNotice',
+              )}
+              <FieldError errors={errors} name="schedule.publicNotice" />
             </label>
             <label>
               {t('coord.unsigned')}
@@ -238,6 +274,14 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
               <FieldError errors={errors} name="schedule.observation.quorum" />
             </label>
           </div>
+          <UncoveredPolicy
+            value={form.uncoveredYear}
+            onChange={(uncoveredYear) => {
+              set({ uncoveredYear });
+              clearUnder('schedule');
+            }}
+            errors={errors}
+          />
           <h3>{t('start.ladder')}</h3>
           <LadderEditor
             ladder={form.escalation}
@@ -274,7 +318,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
           {errors.form}
         </p>
       )}
-      {preview.some((p) => 'error' in p) && (
+      {blocked && (
         <p className="field-error" data-testid="calendar-gap">
           {t('coord.calendarGap')}
         </p>
@@ -283,6 +327,64 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
         {t('coord.startSubmit')}
       </SubmitButton>
     </form>
+  );
+}
+
+/**
+ * A stage's latest due date: 暂按工作日 beside it when it reaches a year the calendar does not hold yet,
+ * or, under the `refuse` policy, the refusal in its place.
+ */
+function DueDate({ preview, refused, testId }: { preview?: DuePreview; refused?: string; testId: string }) {
+  if (!preview) return null;
+  if (refused)
+    return (
+      <span className="field-error" data-testid={testId}>
+        {refused}
+      </span>
+    );
+  return (
+    <>
+      <span data-testid={testId}>{preview.due}</span>
+      {preview.uncoveredYears.length > 0 && (
+        <span
+          className="tag tag-provisional"
+          title={t('deadline.provisionalHint')}
+          data-testid={`${testId}-provisional`}
+        >
+          {t('start.provisionalDue')}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** 日历未加载年份: refuse to start, or count Monday–Friday for now (re-planned once the year is loaded). */
+function UncoveredPolicy(props: {
+  value: UncoveredYearPolicy;
+  onChange: (value: UncoveredYearPolicy) => void;
+  errors: FieldErrors;
+}) {
+  return (
+    <fieldset data-testid="uncovered-policy">
+      <legend>{t('start.uncovered')}</legend>
+      {UncoveredYearPolicy.options.map((policy) => (
+        <label key={policy} className="inline">
+          <input
+            type="radio"
+            name="uncoveredYear"
+            value={policy}
+            checked={props.value === policy}
+            data-field="schedule.uncoveredYear"
+            data-testid={`uncovered-${policy}`}
+            onChange={() => props.onChange(policy)}
+          />
+          {label('uncoveredYear', policy)}
+        </label>
+      ))}
+      <p className="hint">{t('start.uncoveredHint')}</p>
+      <FieldError errors={props.errors} name="schedule.uncoveredYear" />
+      <FieldError errors={props.errors} name="schedule.calendar" />
+    </fieldset>
   );
 }
 

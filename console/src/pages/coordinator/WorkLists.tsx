@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { formatBeijingTime, type LedgerReport, type LedgerReportRow, type Task } from '@fivestar/contracts';
-import { api } from '../../api';
+import type { LedgerReport, LedgerReportRow, Task } from '@fivestar/contracts';
+import { command } from '../../api';
 import { t } from '../../i18n';
+import { Deadline } from '../../layout/Deadline';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { BranchName, workLabel } from '../../layout/WorkCells';
 import { useApi } from '../../use-api';
@@ -59,7 +60,9 @@ function ItemsTable({ rows, testid }: { rows: LedgerReportRow[]; testid: string 
               <td className="nowrap" title={r.title}>
                 {workLabel(r)}
               </td>
-              <td className="nowrap">{formatBeijingTime(r.deadline)}</td>
+              <td className="nowrap">
+                <Deadline at={r.deadline} provisional={r.provisional} />
+              </td>
               <td>
                 <LevelBadge level={r.escalationLevel} />
               </td>
@@ -123,8 +126,9 @@ export function Decisions({ roundId }: { roundId: string }) {
             `${workPath({ ...task, findingId: null })}/revocations/${task.findingId}/decision`,
             { confirm: yes, star: task.star ?? undefined, reasons: reasonList(task.key) },
           ];
+    // The same decision sent again after a refusal to take it is the same command (its key kept).
     void bulk.run([task], async () => {
-      await api(path, { json: body });
+      await command(path, body, () => bulk.note(task.key, { ok: true, message: t('command.accepted') }));
       return { [task.key]: { ok: true } };
     });
   };
@@ -141,9 +145,8 @@ export function Decisions({ roundId }: { roundId: string }) {
                 {t(task.kind === 'extension_decision' ? 'coord.extension' : 'coord.revocation')}
               </strong>{' '}
               <Link to={branchLink(task) ?? '#'}>{task.title}</Link>
-              {bulk.results[task.key] ? (
-                <RowResult result={bulk.results[task.key]} done={t('coord.done')} />
-              ) : (
+              <RowResult result={bulk.results[task.key]} done={t('coord.done')} />
+              {bulk.results[task.key]?.ok ? null : (
                 <span className="actions">
                   <input
                     placeholder={t('coord.reasons')}

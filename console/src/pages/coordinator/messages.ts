@@ -23,8 +23,12 @@ register({
   'coord.rule.median': { zh: '中位数', en: 'Median' },
   'coord.rule.trimmed_mean': { zh: '去掉最高最低后平均', en: 'Trimmed mean' },
   'coord.calendarGap': {
-    zh: '有环节的期限超出了工作日历已加载的年份：请缩短时限，或先加载下一年的节假日安排（docs/calendar.md）',
-    en: 'A deadline falls in a year the working-day calendar does not hold: shorten the spans or load that year first (docs/calendar.md)',
+    zh: '有环节的期限或督办需用到尚未加载日历的年份：请选择“暂按工作日计算”，或请管理员先在“系统管理—工作日历”加载该年，也可缩短时限',
+    en: 'Some deadlines or escalations fall in a year the working-day calendar does not hold: choose to count weekdays for now, ask an administrator to load that year (Admin → Working-day calendar), or shorten the spans',
+  },
+  'coord.provisionalYears': {
+    zh: '本轮{years}年的期限暂按工作日计算，待管理员加载该年日历后自动重新计算',
+    en: 'This round’s deadlines in {years} count Monday–Friday for now; they are recounted once an administrator loads that year’s calendar',
   },
   'coord.startSubmit': { zh: '发起轮次', en: 'Start the round' },
   'coord.rounds': { zh: '本县创建轮次', en: 'Rounds of the county' },

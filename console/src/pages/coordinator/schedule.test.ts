@@ -1,5 +1,20 @@
-import { beijingStartOfDay, DEFAULT_SCHEDULE, RoundSchedule, StartRoundRequest } from '@fivestar/contracts';
-import { defaultScheduleForm, previewDueDates, rungIndex, toSchedule } from './schedule';
+import {
+  beijingStartOfDay,
+  CN_MAINLAND_CALENDAR,
+  DEFAULT_SCHEDULE,
+  RoundSchedule,
+  StartRoundRequest,
+  withYear,
+  type CalendarView,
+} from '@fivestar/contracts';
+import {
+  calendarOfView,
+  defaultScheduleForm,
+  previewDueDates,
+  rungIndex,
+  toSchedule,
+  uncoveredRefusals,
+} from './schedule';
 import {
   branchesIn,
   catalogRows,
@@ -42,19 +57,57 @@ describe('the start-round schedule form', () => {
     };
     // Tuesday 2026-09-29: the 30th is a working day, 1–7 October are off, Saturday the 10th is worked.
     const preview = previewDueDates(form, beijingStartOfDay('2026-09-29') + 3_600_000);
-    expect(preview.map((p) => ('due' in p ? p.due : p.error))).toEqual([
+    expect(preview.slice(0, 5).map((p) => p.due)).toEqual([
       '2026-09-30',
       '2026-10-08',
       '2026-10-09',
       '2026-10-10',
       '2026-10-12',
     ]);
+    expect(preview.map((p) => p.field)).toEqual([
+      'schedule.steps.SELF_CHECK',
+      'schedule.steps.TOWNSHIP_REVIEW',
+      'schedule.steps.COUNTY_PRE_REVIEW',
+      'schedule.steps.ON_SITE_OBSERVATION',
+      'schedule.steps.AWARD',
+      'schedule.publicNotice',
+      'schedule.rectification',
+    ]);
   });
 
-  test('a year the calendar does not hold is reported, not guessed', () => {
-    const preview = previewDueDates(defaultScheduleForm(), beijingStartOfDay('2099-06-01'));
-    expect(preview[0]).toHaveProperty('error');
-    expect('error' in preview[0]! && preview[0].error).toContain('2099');
+  test('a year the calendar does not hold is counted Monday–Friday and named, refused under `refuse`', () => {
+    const form = defaultScheduleForm();
+    expect(form.uncoveredYear).toBe('weekdays-provisional');
+    expect(toSchedule(form).uncoveredYear).toBe('weekdays-provisional');
+    const preview = previewDueDates(form, beijingStartOfDay('2099-06-01'));
+    expect(preview[0]).toMatchObject({ due: '2099-06-15', uncoveredYears: [2099] });
+    expect(uncoveredRefusals(form, preview, (y) => y)).toEqual({});
+    const refused = uncoveredRefusals({ ...form, uncoveredYear: 'refuse' }, preview, (y) => `需用到${y}年`);
+    expect(refused['schedule.steps.SELF_CHECK']).toBe('需用到2099年');
+    expect(Object.keys(refused)).toHaveLength(7);
+  });
+
+  test('the preview counts with the calendar in force: a loaded year is no longer provisional', () => {
+    const year = {
+      year: 2099,
+      holidays: ['2099-06-12'],
+      workdays: [],
+      source: null,
+      version: 1,
+      loadedBy: 'admin',
+      loadedAt: '2098-12-01T00:00:00.000Z',
+    };
+    const view: CalendarView = { id: 'cn-mainland', revision: 1, years: [year] };
+    const calendar = calendarOfView(view)!;
+    expect(calendar).toEqual(
+      withYear({ id: 'cn-mainland', years: {} }, 2099, { holidays: ['2099-06-12'], workdays: [] }),
+    );
+    const form = { ...defaultScheduleForm(), steps: { ...defaultScheduleForm().steps, SELF_CHECK: 10 } };
+    const [first] = previewDueDates(form, beijingStartOfDay('2099-06-01'), calendar);
+    // Ten working days after Monday 1 June: the 15th by weekdays, the 16th with Friday the 12th off.
+    expect(first).toMatchObject({ due: '2099-06-16', uncoveredYears: [] });
+    expect(calendarOfView({ ...view, years: [{ ...year, holidays: ['2098-01-01'] }] })).toBeNull();
+    expect(CN_MAINLAND_CALENDAR.years['2026']).toBeDefined();
   });
 });
 

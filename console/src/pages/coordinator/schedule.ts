@@ -1,9 +1,11 @@
 import {
-  addWorkingDays,
   beijingDate,
   CN_MAINLAND_CALENDAR,
   DEFAULT_SCHEDULE,
   HUMAN_STEPS,
+  scheduleReach,
+  WorkCalendar,
+  type CalendarView,
   type Duration,
   type EscalationLevel,
   type HumanStep,
@@ -11,6 +13,8 @@ import {
   type Role,
   type RoundSchedule,
   type Scope,
+  type ScheduleReach,
+  type UncoveredYearPolicy,
 } from '@fivestar/contracts';
 
 /** One rung of the escalation ladder as the form edits it: a rung left off is not in the schedule. */
@@ -39,6 +43,8 @@ export interface ScheduleForm {
   proposeRevocation: boolean;
   /** 支部过硬星 only with every other star. */
   capstoneRequiresAllOthers: boolean;
+  /** Deadlines in a year the calendar does not hold yet: refused, or counted Monday–Friday for now. */
+  uncoveredYear: UncoveredYearPolicy;
 }
 
 const days = (d: Duration | { until: string } | null): number =>
@@ -65,6 +71,8 @@ export function defaultScheduleForm(): ScheduleForm {
     })),
     proposeRevocation: s.revocation.proposeAtLastRung,
     capstoneRequiresAllOthers: s.award.capstoneRequiresAllOthers,
+    // The form's default: a round started late in the year goes on into the next one.
+    uncoveredYear: 'weekdays-provisional',
   };
 }
 
@@ -90,24 +98,56 @@ export function toSchedule(form: ScheduleForm): RoundSchedule {
       .map((r) => ({ level: r.level, after: wd(r.days), notify: { role: r.role, scope: r.scope } })),
     revocation: { proposeAtLastRung: form.proposeRevocation },
     award: { capstoneRequiresAllOthers: form.capstoneRequiresAllOthers },
+    uncoveredYear: form.uncoveredYear,
   };
 }
 
-export type DuePreview = { step: HumanStep; due: string } | { step: HumanStep; error: string };
+/** A stage's latest due date, and the uncovered years its dates (deadline and supervision) reach. */
+export interface DuePreview {
+  /** The request's field that names it (`schedule.steps.SELF_CHECK`, `schedule.rectification`). */
+  field: string;
+  step: ScheduleReach['step'];
+  due: string;
+  uncoveredYears: number[];
+}
 
 /**
- * The latest due date of each step if every step before it takes its full time, starting `fromMs`:
- * the same working-day arithmetic the workflow's deadline activity uses.
+ * The latest due date of each stage if every step before it takes its full time, starting `fromMs`:
+ * the contracts' scheduleReach, as the API checks a start (an uncovered year counted Monday–Friday and
+ * listed, never thrown), with the calendar in force (`calendarOfView`) or the bundled one.
  */
-export function previewDueDates(form: ScheduleForm, fromMs: number): DuePreview[] {
-  let at = fromMs;
-  return HUMAN_STEPS.map((step) => {
-    try {
-      at = addWorkingDays(CN_MAINLAND_CALENDAR, at, form.steps[step]);
-      return { step, due: beijingDate(at) };
-    } catch (e) {
-      // The calendar's message is bilingual ("中文 / English"): the Chinese half.
-      return { step, error: (e as Error).message.split('/ working')[0]! };
-    }
-  });
+export function previewDueDates(
+  form: ScheduleForm,
+  fromMs: number,
+  calendar: WorkCalendar = CN_MAINLAND_CALENDAR,
+): DuePreview[] {
+  return scheduleReach(calendar, fromMs, toSchedule(form)).map((r) => ({
+    field: r.field,
+    step: r.step,
+    due: beijingDate(r.deadlineMs),
+    uncoveredYears: r.uncoveredYears,
+  }));
+}
+
+/** Under the `refuse` policy, what the API would refuse: a message per stage reaching an uncovered year. */
+export function uncoveredRefusals(
+  form: ScheduleForm,
+  preview: DuePreview[],
+  message: (years: string) => string,
+): Record<string, string> {
+  if (form.uncoveredYear !== 'refuse') return {};
+  return Object.fromEntries(
+    preview
+      .filter((p) => p.uncoveredYears.length)
+      .map((p) => [p.field, message(p.uncoveredYears.join('、'))]),
+  );
+}
+
+/** GET /api/calendars/:id as the contracts' WorkCalendar (null when it does not parse). */
+export function calendarOfView(view: CalendarView): WorkCalendar | null {
+  const years = Object.fromEntries(
+    view.years.map((y) => [String(y.year).padStart(4, '0'), { holidays: y.holidays, workdays: y.workdays }]),
+  );
+  const parsed = WorkCalendar.safeParse({ id: view.id, years });
+  return parsed.success ? parsed.data : null;
 }

@@ -1,12 +1,7 @@
 import { Link } from 'react-router';
-import {
-  formatBeijingTime,
-  type Light,
-  type TaskPage,
-  type TaskRow,
-  type TaskView,
-} from '@fivestar/contracts';
+import type { Light, TaskPage, TaskRow, TaskView } from '@fivestar/contracts';
 import { t } from '../../i18n';
+import { Deadline } from '../../layout/Deadline';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { Status } from '../../layout/Status';
 import { BranchName, workLabel } from '../../layout/WorkCells';
@@ -118,7 +113,9 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
                         <td>
                           <BranchName branchId={task.branchId} branchName={task.branchName} />
                         </td>
-                        <td>{formatBeijingTime(task.deadline)}</td>
+                        <td>
+                          <Deadline at={task.deadline} provisional={task.provisional} />
+                        </td>
                         <td>
                           <LevelBadge level={task.escalationLevel} />
                         </td>

@@ -1,10 +1,15 @@
 import { useState } from 'react';
 import type { BulkClaimResult, BulkUrgeResult } from '@fivestar/contracts';
-import { api } from '../../api';
+import { api, command } from '../../api';
+import { commandOutcome } from '../../forms';
 import { t } from '../../i18n';
 import { claimOutcomes, planUrges, urgeOutcomes, type ItemResult, type UrgeRow } from './urge';
 
-const failure = (err: unknown): ItemResult => ({ ok: false, message: (err as Error).message });
+/** A row's failure; a command still processing was taken (an outcome to tell, not an error). */
+const failure = (err: unknown): ItemResult => {
+  const { phase, message } = commandOutcome(err);
+  return phase === 'processing' ? { ok: true, message } : { ok: false, message };
+};
 
 /** Urges `rows` (see planUrges); a rectification's refusal is its own row's outcome. */
 export async function urgeRows(rows: UrgeRow[]): Promise<Record<string, ItemResult>> {
@@ -15,7 +20,7 @@ export async function urgeRows(rows: UrgeRow[]): Promise<Record<string, ItemResu
     Object.assign(out, urgeOutcomes(group, answer));
   }
   for (const { path, row } of single)
-    out[row.key] = await api(path, { json: {} }).then((): ItemResult => ({ ok: true }), failure);
+    out[row.key] = await command(path, {}).then((): ItemResult => ({ ok: true }), failure);
   return out;
 }
 
@@ -56,7 +61,9 @@ export function useBulk() {
       setPending(false);
     }
   }
-  return { selected, toggle, setAll, results, pending, run };
+  /** A row's outcome before its action ends (a command taken, its answer awaited). */
+  const note = (key: string, result: ItemResult) => setResults((r) => ({ ...r, [key]: result }));
+  return { selected, toggle, setAll, results, pending, run, note };
 }
 
 /** A row's tick box for a bulk action. */
@@ -96,7 +103,7 @@ export function RowResult({ result, done }: { result: ItemResult | undefined; do
   if (!result) return null;
   return (
     <div className={result.ok ? 'ok' : 'error'} data-testid="task-result">
-      {result.ok ? done : result.message}
+      {result.ok ? (result.message ?? done) : result.message}
     </div>
   );
 }

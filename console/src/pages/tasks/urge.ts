@@ -1,8 +1,8 @@
 import type { BulkClaimResult, BulkUrgeResult } from '@fivestar/contracts';
 import { workPath, type WorkRef } from '../../work';
 
-/** A row's outcome of a bulk action: done, or the API's message. */
-export type ItemResult = { ok: true } | { ok: false; message: string };
+/** A row's outcome of a bulk action: done (or taken, with what to say), or the API's message. */
+export type ItemResult = { ok: true; message?: string } | { ok: false; message: string };
 
 export interface UrgeRow extends WorkRef {
   key: string;

@@ -107,7 +107,7 @@ async function checkCalendar(
         message:
           `${STEP_LABELS[stage.step]}的期限及督办（各环节用足时限时约至${beijingDate(stage.lastMilestoneMs)}）` +
           `需用到${years}年的工作日历，该年节假日安排尚未加载。请管理员先在“系统管理—工作日历”加载，` +
-          `或将本轮设为“暂按工作日计算”（uncoveredYear: weekdays-provisional）`,
+          `或在启动时选择“暂按工作日计算，日历加载后自动重排”`,
       });
     }
   return uncovered;

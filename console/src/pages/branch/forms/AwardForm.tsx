@@ -1,12 +1,11 @@
 import { ConfirmAward } from '@fivestar/contracts';
-import { api } from '../../../api';
-import { FieldError, SubmitButton, useCommand } from '../../../forms';
+import { CommandStatus, FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import type { StepFormProps } from './StepForm';
 
 /** 授星: the coordinator confirms; the workflow computes the award record shown below. */
 export function AwardForm({ base, onDone }: StepFormProps) {
-  const cmd = useCommand(ConfirmAward, (body) => api(`${base}/award`, { json: body }).then(onDone));
+  const cmd = useCommand(ConfirmAward, (body, command) => command(`${base}/award`, body).then(onDone));
   return (
     <form
       className="panel"
@@ -24,6 +23,7 @@ export function AwardForm({ base, onDone }: StepFormProps) {
         <FieldError errors={cmd.errors} name="notes" />
       </label>
       <FieldError errors={cmd.errors} name="form" />
+      <CommandStatus cmd={cmd} />
       <SubmitButton pending={cmd.pending} testId="award-submit">
         {t('form.award')}
       </SubmitButton>

@@ -1,6 +1,5 @@
 import { CloseObservation, RecordObservation, type Catalog } from '@fivestar/contracts';
-import { api } from '../../../api';
-import { FieldError, SubmitButton, useCommand } from '../../../forms';
+import { CommandStatus, FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import { useUser } from '../../../session';
 import { claimedStars } from '../model';
@@ -16,11 +15,11 @@ import type { StepFormProps } from './StepForm';
 export function ObservationForm({ base, state, catalog, onDone }: StepFormProps & { catalog: Catalog }) {
   const user = useUser();
   const mine = state.observation.sheets.find((s) => s.observer.userId === user?.userId);
-  const record = useCommand(RecordObservation, (body) =>
-    api(`${base}/observation`, { json: body }).then(onDone),
+  const record = useCommand(RecordObservation, (body, command) =>
+    command(`${base}/observation`, body).then(onDone),
   );
-  const close = useCommand(CloseObservation, (body) =>
-    api(`${base}/observation/close`, { json: body }).then(onDone),
+  const close = useCommand(CloseObservation, (body, command) =>
+    command(`${base}/observation/close`, body).then(onDone),
   );
   return (
     <section className="panel" data-testid="observation">
@@ -46,6 +45,7 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
         ))}
         <FindingsInput errors={record.errors} />
         <FieldError errors={record.errors} name="form" />
+        <CommandStatus cmd={record} />
         {mine && <p className="ok">{t('form.saved')}</p>}
         <SubmitButton pending={record.pending} testId="observation-submit" />
       </form>
@@ -57,6 +57,7 @@ export function ObservationForm({ base, state, catalog, onDone }: StepFormProps 
       >
         <p className="muted">{t('form.sheets', { count: state.observation.sheets.length })}</p>
         <FieldError errors={close.errors} name="form" />
+        <CommandStatus cmd={close} />
         <SubmitButton pending={close.pending} testId="observation-close">
           {t('form.closeObservation')}
         </SubmitButton>

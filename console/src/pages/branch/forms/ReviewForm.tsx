@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { HUMAN_STEPS, Review } from '@fivestar/contracts';
-import { api } from '../../../api';
-import { FieldError, lines, SubmitButton, useCommand } from '../../../forms';
+import { CommandStatus, FieldError, lines, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import { starName } from '../../../stars';
 import { FindingsInput, readFindings } from './FindingsInput';
@@ -10,7 +9,7 @@ import type { StepFormProps } from './StepForm';
 /** 乡镇审核 / 县级预审: approve with a verdict per claimed star, or return to an earlier step with reasons. */
 export function ReviewForm({ base, state, onDone }: StepFormProps) {
   const [decision, setDecision] = useState<'approve' | 'return'>('approve');
-  const cmd = useCommand(Review, (body) => api(`${base}/review`, { json: body }).then(onDone));
+  const cmd = useCommand(Review, (body, command) => command(`${base}/review`, body).then(onDone));
   const earlier = HUMAN_STEPS.slice(0, HUMAN_STEPS.indexOf(state.step as (typeof HUMAN_STEPS)[number]));
 
   return (
@@ -107,6 +106,7 @@ export function ReviewForm({ base, state, onDone }: StepFormProps) {
       )}
       <FieldError errors={cmd.errors} name="stars" />
       <FieldError errors={cmd.errors} name="form" />
+      <CommandStatus cmd={cmd} />
       <SubmitButton pending={cmd.pending} testId="review-submit" />
     </form>
   );

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { SubmitSelfCheck, type Catalog, type EvidenceRef } from '@fivestar/contracts';
-import { api } from '../../../api';
-import { FieldError, SubmitButton, useCommand } from '../../../forms';
+import { CommandStatus, FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
 import { claimedStars, missingEvidence } from '../model';
 import { uploadEvidence } from '../upload';
@@ -26,8 +25,8 @@ export function SelfCheckForm({
   // Files still on their way: sending now would cite them before they exist on the server.
   const [uploading, setUploading] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
-  const cmd = useCommand(SubmitSelfCheck, async (body) => {
-    await api(`${base}/self-check`, { json: body });
+  const cmd = useCommand(SubmitSelfCheck, async (body, command) => {
+    await command(`${base}/self-check`, body);
     dropDraft(localStorage, base, state.attempt);
     onDone();
   });
@@ -174,6 +173,7 @@ export function SelfCheckForm({
         <FieldError errors={cmd.errors} name="notes" />
       </label>
       <FieldError errors={cmd.errors} name="form" />
+      <CommandStatus cmd={cmd} />
       <SubmitButton pending={cmd.pending || uploading > 0} testId="self-check-submit" />
     </form>
   );
