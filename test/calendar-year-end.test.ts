@@ -7,8 +7,6 @@
  */
 import {
   beijingDate,
-  beijingEndOfDay,
-  CN_MAINLAND_CALENDAR,
   workingDaysBetween,
   withYear,
   WorkCalendar,
@@ -20,6 +18,14 @@ import { branchWorkflowId } from '@fivestar/workflows';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 import { allStars, fullScores, rural } from './rural-sheets';
+import {
+  crossingSchedule as crossing,
+  nextYear,
+  nextYearData,
+  thisYear,
+  thisYearData,
+  workingDaysLeft,
+} from './year-end-calendar';
 
 const COUNTY = '411099';
 const BRANCH = '411099100201';
@@ -27,35 +33,9 @@ const BRANCH = '411099100201';
 let stack: Stack;
 let admin: ApiUser, coordinator: ApiUser, secretary: ApiUser;
 let calendarId: string;
-const thisYear = Number(beijingDate(Date.now()).slice(0, 4));
-const nextYear = thisYear + 1;
-/** This year as the bundled calendar has it, or (a clone run in a later year) a plain one. */
-const thisYearData = CN_MAINLAND_CALENDAR.years[String(thisYear)] ?? {
-  holidays: [`${thisYear}-10-01`],
-  workdays: [],
-};
-/** Next year as the test "publishes" it: the whole first fortnight off, so every early deadline moves. */
-const nextYearData = {
-  holidays: Array.from({ length: 14 }, (_, i) => `${nextYear}-01-${String(i + 1).padStart(2, '0')}`),
-  workdays: [],
-  source: '测试用：次年节假日安排',
-};
 
-/** Working days from now to this year's last day: a span of this many plus 2 ends in next year. */
-function workingDaysLeft(): number {
-  const cal = WorkCalendar.parse({ id: calendarId, years: { [thisYear]: thisYearData } });
-  return workingDaysBetween(cal, Date.now(), beijingEndOfDay(`${thisYear}-12-31`));
-}
-
-/** The self-check ends 2 working days into next year. */
-function crossingSchedule(policy: RoundSchedule['uncoveredYear']): RoundSchedule {
-  return {
-    ...quietSchedule(3600),
-    calendar: calendarId,
-    uncoveredYear: policy,
-    steps: { ...quietSchedule(3600).steps, SELF_CHECK: { workingDays: workingDaysLeft() + 2 } },
-  };
-}
+/** The self-check ends 2 working days into next year, on this test's calendar. */
+const crossingSchedule = (policy: RoundSchedule['uncoveredYear']) => crossing(calendarId, policy);
 
 beforeAll(async () => {
   stack = await startStack();
@@ -196,7 +176,10 @@ test('a sign-off answers at once although the next step waits for a year not loa
     ...quietSchedule(3600),
     calendar: waitCalendar,
     uncoveredYear: 'refuse',
-    steps: { ...quietSchedule(3600).steps, TOWNSHIP_REVIEW: { workingDays: workingDaysLeft() + 2 } },
+    steps: {
+      ...quietSchedule(3600).steps,
+      TOWNSHIP_REVIEW: { workingDays: workingDaysLeft(waitCalendar) + 2 },
+    },
   };
   const branch = demoCounty().branches.find((b) => b.code === BRANCH)!;
   await stack.temporal.workflow.start('branchAssessment', {

@@ -52,3 +52,11 @@ export function consolePages(browser: Browser, baseUrl: string, shots: string): 
     screenshot,
   };
 }
+
+/** Types a score into every score field of `form` (a selector), from the field's maximum. */
+export async function fillScores(page: Page, form: string, score: (max: number) => number): Promise<void> {
+  await page.waitForSelector(`${form} input[data-testid^=score-]`);
+  for (const input of await page.locator(`${form} input[data-testid^=score-]`).all()) {
+    await input.fill(String(score(Number(await input.getAttribute('max')))));
+  }
+}

@@ -7,7 +7,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';
-import { consolePages, type ConsolePages } from './console-page';
+import { consolePages, fillScores, type ConsolePages } from './console-page';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 
@@ -114,13 +114,6 @@ async function openTaskOf(page: Page, step: string, shotName?: string, claim = f
   if (shotName) await ui.screenshot(page, shotName);
   await page.click(`${row} [data-testid=task-open]`);
   await atStep(page, step);
-}
-
-async function fillScores(page: Page, form: string, score: (max: number) => number): Promise<void> {
-  await page.waitForSelector(`${form} input[data-testid^=score-]`);
-  for (const input of await page.locator(`${form} input[data-testid^=score-]`).all()) {
-    await input.fill(String(score(Number(await input.getAttribute('max')))));
-  }
 }
 
 async function review(
