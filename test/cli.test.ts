@@ -393,6 +393,8 @@ describe('rounds, ledger, rankings, bulletins', () => {
       roundId,
       workflowId: expect.stringContaining(roundId),
       catalogs: expect.arrayContaining([{ id: 'rural-default', version: 1 }]),
+      // The schedule file counts seconds: no year is guessed.
+      provisionalYears: [],
     });
     expect((await cli([...args, '--round-id', roundId])).code).toBe(2);
 

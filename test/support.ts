@@ -53,8 +53,9 @@ export function testEnv(service: string): TestEnv {
   const durable = `${service}-test-${run}`;
   const log = createLogger(`${service}-test`, 'warn');
   const base = loadConfig();
-  const url = new URL(process.env.TEST_DATABASE_URL ?? base.databaseUrl);
-  url.pathname = `/fivestar_test_${service}`;
+  // Beside the run's database, named after it: two runs on different test databases never meet.
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fivestar_test');
+  url.pathname = `${url.pathname}_${service}`;
   const databaseUrl = url.toString();
   const natsUrl = process.env.NATS_URL ?? base.natsUrl;
   return {

@@ -57,10 +57,10 @@ export type ObservationRule = z.infer<typeof ObservationRule>;
 
 /**
  * What a round does with a deadline that falls in a year the working-day calendar does not hold yet (the
- * State Council publishes next year's holidays in November or December): `refuse` — the start is
- * refused with the step named, and a step that still reaches such a year waits, visibly, until it is
- * loaded; `weekdays-provisional` — such days are counted Monday–Friday, marked 暂按工作日计算, and
- * planned again by themselves once the year is loaded (docs/calendar.md).
+ * State Council publishes next year's holidays in November or December): `weekdays-provisional` (the
+ * default) — such days are counted Monday–Friday, marked 暂按工作日计算, and planned again by themselves
+ * once the year is loaded; `refuse` — the start is refused with the step named, and a step that still
+ * reaches such a year waits, visibly, until it is loaded (docs/calendar.md).
  */
 export const UncoveredYearPolicy = z.enum(['refuse', 'weekdays-provisional']);
 export type UncoveredYearPolicy = z.infer<typeof UncoveredYearPolicy>;
@@ -85,7 +85,7 @@ export const RoundSchedule = z.object({
   /** The working-day calendar its deadlines are counted in. */
   calendar: CalendarId.default(DEFAULT_CALENDAR_ID),
   /** Years that calendar does not hold yet (see UncoveredYearPolicy). */
-  uncoveredYear: UncoveredYearPolicy.default('refuse'),
+  uncoveredYear: UncoveredYearPolicy.default('weekdays-provisional'),
   steps: z.object({
     SELF_CHECK: DueIn,
     TOWNSHIP_REVIEW: DueIn,
@@ -135,7 +135,7 @@ const wd = (workingDays: number) => ({ workingDays });
 /** A realistic default in working days: two weeks per step, reminders three days ahead, a three-rung ladder. */
 export const DEFAULT_SCHEDULE: RoundSchedule = {
   calendar: DEFAULT_CALENDAR_ID,
-  uncoveredYear: 'refuse',
+  uncoveredYear: 'weekdays-provisional',
   steps: {
     SELF_CHECK: wd(10),
     TOWNSHIP_REVIEW: wd(10),

@@ -1,5 +1,4 @@
 /** Loads the demo county into the directory (idempotent) and announces it to the services. */
-import { DEFAULT_SCHEDULE } from '@fivestar/contracts';
 import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
 import { hashPassword } from './auth';
 import { DEMO_PASSWORD, demoCounty } from './demo';
@@ -30,8 +29,6 @@ async function startDemoRound(countyCode: string, coordinator: string): Promise<
       countyCode,
       year,
       title: `示范县${year}年度“五星”支部创建`,
-      // Started late in the year, its deadlines reach next year: counted on weekdays until that year is loaded.
-      schedule: { ...DEFAULT_SCHEDULE, uncoveredYear: 'weekdays-provisional' },
     },
     token,
   );
