@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run down`: stops what `npm run up` started: the services, the worker and the Temporal dev
-# server (only if fivestar started it). PostgreSQL and NATS are left alone; data stays in
+# server (only if fivestar started it), each with its supervisor (so nothing restarts them). PostgreSQL and NATS are left alone; data stays in
 # $FIVESTAR_VAR (delete that folder for a clean slate).
 set -euo pipefail
 # shellcheck source=infra/lib.sh

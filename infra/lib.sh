@@ -99,12 +99,44 @@ wait_until() {
 }
 
 # --- background processes ------------------------------------------------------------------------
-# Each one has $FIVESTAR_VAR/run/<name>.pid (line 1: pid, line 2: the process start time from
-# /proc, so a recycled pid is never mistaken for it) and appends its output to
-# $FIVESTAR_VAR/log/<name>.log. It runs in its own session (setsid), so Ctrl-C in the terminal
-# that started it does not stop it, and stop_bg stops it together with everything it spawned.
+# Each one runs under a supervisor (`supervise`, below) that starts the program again whenever it
+# exits, after a backoff. The supervisor has $FIVESTAR_VAR/run/<name>.pid (line 1: its pid, line 2:
+# its start time from /proc, so a recycled pid is never mistaken for it) and counts the program's
+# exits in $FIVESTAR_VAR/run/<name>.exits; both append to $FIVESTAR_VAR/log/<name>.log. It runs in
+# its own session (setsid), so Ctrl-C in the terminal that started it does not stop it; stop_bg
+# stops the supervisor and the program, and anything the program spawned.
 pid_file() { printf '%s/run/%s.pid\n' "$FIVESTAR_VAR" "$1"; }
+exits_file() { printf '%s/run/%s.exits\n' "$FIVESTAR_VAR" "$1"; }
 log_file() { printf '%s/log/%s.log\n' "$FIVESTAR_VAR" "$1"; }
+
+# Restart backoff (seconds): the first delay, doubling up to the cap; a run that lasted
+# FIVESTAR_RESTART_RESET_AFTER seconds or more starts the doubling again from the first delay.
+: "${FIVESTAR_RESTART_DELAY:=1}"
+: "${FIVESTAR_RESTART_MAX_DELAY:=30}"
+: "${FIVESTAR_RESTART_RESET_AFTER:=60}"
+export FIVESTAR_RESTART_DELAY FIVESTAR_RESTART_MAX_DELAY FIVESTAR_RESTART_RESET_AFTER
+
+# Health listeners of the worker and the read-model services (loopback; /health and /ready): the same
+# names and defaults as HEALTH_PORTS in services/platform/src/health.ts. The API answers both on API_PORT.
+: "${WORKER_HEALTH_PORT:=9401}"
+: "${TASKS_HEALTH_PORT:=9402}"
+: "${NOTIFICATIONS_HEALTH_PORT:=9403}"
+: "${RANKING_HEALTH_PORT:=9404}"
+export WORKER_HEALTH_PORT TASKS_HEALTH_PORT NOTIFICATIONS_HEALTH_PORT RANKING_HEALTH_PORT
+
+# ready_url NAME -> the readiness URL of a fivestar process (nothing for one without, or with its
+# listener turned off).
+ready_url() {
+  local var port
+  if [ "$1" = api ]; then
+    printf 'http://127.0.0.1:%s/ready\n' "$API_PORT"
+    return 0
+  fi
+  var="$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')_HEALTH_PORT"
+  port="${!var:-}"
+  [ -n "$port" ] && [ "$port" != off ] || return 0
+  printf 'http://127.0.0.1:%s/ready\n' "$port"
+}
 
 # proc_start_time PID -> field 22 of /proc/PID/stat (empty where there is no /proc).
 proc_start_time() {
@@ -116,7 +148,7 @@ proc_start_time() {
   printf '%s\n' "${fields[19]:-}"
 }
 
-# bg_pid NAME -> prints the pid and returns 0 when NAME's process is alive.
+# bg_pid NAME -> prints the pid (of the supervisor) and returns 0 when NAME is running.
 bg_pid() {
   local file pid="" started="" now
   file="$(pid_file "$1")"
@@ -134,37 +166,99 @@ bg_pid() {
 
 is_running() { bg_pid "$1" >/dev/null; }
 
-# start_bg NAME CMD... -> starts CMD in the background (cwd: the repository root) unless NAME is
-# already running. Prints nothing on stdout.
+# bg_exits NAME -> how often NAME's program has exited (and been restarted) since start_bg started it.
+bg_exits() {
+  local n=0
+  [ -f "$(exits_file "$1")" ] && read -r n <"$(exits_file "$1")"
+  [[ "$n" =~ ^[0-9]+$ ]] || n=0
+  printf '%s\n' "$n"
+}
+
+# supervise NAME EXITS_FILE CMD... -> runs CMD, and again whenever it exits (whatever its status),
+# after FIVESTAR_RESTART_DELAY seconds doubling up to FIVESTAR_RESTART_MAX_DELAY (back to the first
+# delay after a run of FIVESTAR_RESTART_RESET_AFTER seconds), counting the exits in EXITS_FILE. On
+# SIGTERM (or SIGINT, SIGHUP) it passes SIGTERM on to the program once, waits for it and returns
+# without restarting it. start_bg runs it in a bash of its own that sources this file.
+supervise() {
+  local name="$1" exits_file="$2" child=0 stopping=0 exits=0 rc began ran
+  local delay="${FIVESTAR_RESTART_DELAY:-1}" max="${FIVESTAR_RESTART_MAX_DELAY:-30}"
+  local reset="${FIVESTAR_RESTART_RESET_AFTER:-60}"
+  shift 2
+  local sent=0 # the program's SIGTERM goes once: a second one makes a fivestar process exit at once
+  trap 'stopping=1; if ((child > 0 && sent == 0)); then sent=1; kill -TERM "$child" 2>/dev/null; fi' TERM INT HUP
+  while ((stopping == 0)); do
+    began=$SECONDS
+    "$@" </dev/null &
+    child=$!
+    if ((stopping == 1 && sent == 0)); then # a signal came before $! was known
+      sent=1
+      kill -TERM "$child" 2>/dev/null || true
+    fi
+    rc=0
+    wait "$child" || rc=$?
+    # A trapped signal interrupts `wait` (status > 128): wait on until the program has really exited.
+    while ((rc > 128)) && kill -0 "$child" 2>/dev/null; do
+      rc=0
+      wait "$child" || rc=$?
+    done
+    child=0
+    ((stopping == 0)) || break
+    ran=$((SECONDS - began))
+    ((ran < reset)) || delay="${FIVESTAR_RESTART_DELAY:-1}"
+    exits=$((exits + 1))
+    printf '%s\n' "$exits" >"$exits_file"
+    printf '\n===== %s %s exited (status %s) after %ss; restarting in %ss\n' \
+      "$(date -Is)" "$name" "$rc" "$ran" "$delay"
+    sleep "$delay" &
+    child=$!
+    wait "$child" 2>/dev/null || true
+    child=0
+    delay=$((delay * 2 > max ? max : delay * 2))
+    ((stopping == 0)) || break
+    printf '===== %s restarting: %s\n' "$(date -Is)" "$*"
+  done
+  printf '===== %s %s stopped\n' "$(date -Is)" "$name"
+}
+
+# start_bg NAME CMD... -> starts CMD under a supervisor in the background (cwd: the repository root)
+# unless NAME is already running. Prints nothing on stdout.
 start_bg() {
-  local name="$1" pidf logf pid
+  local name="$1" pidf logf exitsf pid
   shift
   pidf="$(pid_file "$name")"
   logf="$(log_file "$name")"
+  exitsf="$(exits_file "$name")"
   mkdir -p "$(dirname "$pidf")" "$(dirname "$logf")"
   if pid="$(bg_pid "$name")"; then
     log "$name already running (pid $pid)"
     return 0
   fi
   printf '\n===== %s starting: %s\n' "$(date -Is)" "$*" >>"$logf"
-  # The subshell is never a process-group leader, so setsid does not fork: $! is the program's pid.
-  (cd "$FIVESTAR_ROOT" && exec setsid "$@" >>"$logf" 2>&1 </dev/null) &
+  printf '0\n' >"$exitsf"
+  # The subshell is never a process-group leader, so setsid does not fork: $! is the supervisor's
+  # pid, and the supervisor leads the session and process group the program runs in.
+  # shellcheck disable=SC2016 # $1 and $@ belong to the inner bash
+  (cd "$FIVESTAR_ROOT" && exec setsid bash -c 'source "$1" && shift && supervise "$@"' fivestar-supervisor \
+    "$FIVESTAR_ROOT/infra/lib.sh" "$name" "$exitsf" "$@" >>"$logf" 2>&1 </dev/null) &
   pid=$!
   printf '%s\n%s\n' "$pid" "$(proc_start_time "$pid")" >"$pidf"
-  log "started $name (pid $pid, log ${logf#"$FIVESTAR_ROOT"/})"
+  log "started $name (pid $pid, log ${logf#"$FIVESTAR_ROOT"/}; restarted whenever it exits)"
 }
 
-# stop_bg NAME [TIMEOUT_SECONDS] -> SIGTERM to NAME's process group, SIGKILL after the timeout.
-# Does nothing when NAME is not running (i.e. was not started by these scripts).
+# stop_bg NAME [TIMEOUT_SECONDS] -> SIGTERM to NAME's supervisor (which passes it on to the program
+# once and stops restarting it), SIGKILL to the whole process group after the timeout. Does nothing
+# when NAME is not running (i.e. was not started by these scripts).
 stop_bg() {
   local name="$1" timeout="${2:-20}" pid pidf deadline
   pidf="$(pid_file "$name")"
   if ! pid="$(bg_pid "$name")"; then
-    rm -f "$pidf"
+    rm -f "$pidf" "$(exits_file "$name")"
     return 0
   fi
   log "stopping $name (pid $pid)"
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  # Only the leader: the program gets exactly one SIGTERM, from the supervisor (a second one makes a
+  # fivestar process exit at once). A process started without a supervisor is the program itself.
+  kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + timeout))
   while is_running "$name"; do
     if ((SECONDS >= deadline)); then
@@ -174,7 +268,9 @@ stop_bg() {
     fi
     sleep 0.2
   done
-  rm -f "$pidf"
+  # Whatever the program left behind in its process group.
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  rm -f "$pidf" "$(exits_file "$name")"
 }
 
 # tail_log NAME [LINES] -> prints the end of NAME's log to stderr (for failure reports).

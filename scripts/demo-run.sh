@@ -3,7 +3,8 @@
 # receiver standing in for WeCom) is registered, a short round goes overdue and up the escalation
 # ladder, then the ledger is exported, the month's bulletin is built and published, and the robot's
 # delivery log is read back. Everything lands in var/demo-run/.
-#   bash scripts/demo-run.sh        (after `npm run up`)
+# Webhooks post to this machine only because `npm run up` allows loopback (WEBHOOK_ALLOWED_HOSTS,
+# docs/security.md, Webhook targets); a system started otherwise must allow 127.0.0.1 for this run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 API=${API:-http://127.0.0.1:${API_PORT:-8080}/api}
@@ -40,8 +41,13 @@ ADMIN=$(login admin-$COUNTY)
 COORD=$(login coord-$COUNTY)
 
 echo "1. 管理员登记县级群机器人 (WeCom) → http://127.0.0.1:$ROBOT_PORT"
-call "$ADMIN" POST /admin/webhooks "{\"id\":\"demo-run-robot\",\"jurisdiction\":\"$COUNTY\",\"kind\":\"wecom\",\"url\":\"http://127.0.0.1:$ROBOT_PORT/cgi-bin/webhook/send?key=demo\"}" |
-  json 'JSON.stringify(v)'
+call "$ADMIN" POST /admin/webhooks "{\"id\":\"demo-run-robot\",\"jurisdiction\":\"$COUNTY\",\"kind\":\"wecom\",\"url\":\"http://127.0.0.1:$ROBOT_PORT/cgi-bin/webhook/send?key=demo\"}" >"$OUT/webhook.json"
+if json '(v.errors ?? []).some((e) => e.field === "body.url")' <"$OUT/webhook.json" | grep -q true; then
+  json 'v.detail' <"$OUT/webhook.json" >&2
+  echo "The local robot (127.0.0.1) must be allowed: WEBHOOK_ALLOWED_HOSTS=127.0.0.1 npm run up -- --restart" >&2
+  exit 1
+fi
+json 'JSON.stringify(v)' <"$OUT/webhook.json"
 
 echo "2. 县级专班启动短周期轮次 $ROUND（自评 20 秒，逾期后 0/5/10 秒蓝黄红督办）"
 S='{"seconds":600}'

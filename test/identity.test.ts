@@ -1,7 +1,7 @@
 /**
  * Identity on the real stack: sessions with short-lived access tokens and rotating refresh tokens,
  * logout and password change, the login lockout, API tokens for scripts, and user administration.
- * Access tokens live 3 s and a lock 2 s here, so expiry and unlocking can be watched.
+ * Access tokens live 3 s and login delays at most 2 s here, so expiry and their end can be watched.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
@@ -171,34 +171,40 @@ describe('password change', () => {
 });
 
 describe('lockout', () => {
+  // Every call of this file comes from 127.0.0.1, one address: test/lockout.test.ts has several.
   async function fail(username: string, times: number) {
     for (let i = 0; i < times; i++) expect((await login(username, 'wrong-password')).status).toBe(401);
   }
 
-  it('after 5 failures refuses even the right password with 429 and Retry-After, then lets in', async () => {
+  it('after 5 failures from an address slows the name down there (429, Retry-After, even the right password), with growing delays; a success resets', async () => {
     const user = `obs-${COUNTY}-1`;
     await fail(user, 5);
-    const locked = await login(user);
-    expect(locked.status).toBe(429);
-    const retryAfter = Number(locked.headers.get('retry-after'));
+    const slowed = await login(user);
+    expect(slowed.status).toBe(429);
+    expect(Number(slowed.headers.get('retry-after'))).toBe(1);
+    expect(slowed.body.detail).toMatch(/请1秒后再试/);
+
+    // A delay, not a 15-minute lock: once it has passed, a sixth failure doubles it (capped here at 2 s).
+    await sleep(1200);
+    await fail(user, 1);
+    const longer = await login(user, 'wrong-password');
+    expect(longer.status).toBe(429);
+    const retryAfter = Number(longer.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(LOCK_SECONDS);
-    const lockedWrong = await login(user, 'wrong-password');
-    expect(lockedWrong.status).toBe(429);
-    expect(lockedWrong.body.detail).toBe(locked.body.detail);
 
     await sleep(LOCK_SECONDS * 1000 + 200);
     expect((await login(user)).status).toBe(200);
-    // The success reset the count: four failures do not lock.
+    // The success reset the count: four failures do not slow it down.
     await fail(user, 4);
     expect((await login(user)).status).toBe(200);
   });
 
-  it('locks an unknown name the same way, so a lock does not tell which names exist', async () => {
+  it('slows an unknown name the same way, so a delay does not tell which names exist', async () => {
     await fail('nobody-here', 5);
-    const locked = await login('nobody-here', 'wrong-password');
-    expect(locked.status).toBe(429);
-    expect(locked.headers.get('retry-after')).not.toBeNull();
+    const slowed = await login('nobody-here', 'wrong-password');
+    expect(slowed.status).toBe(429);
+    expect(slowed.headers.get('retry-after')).not.toBeNull();
   });
 });
 

@@ -23,6 +23,7 @@ import {
   handleEvent,
   loggingUserChannels,
   migrations,
+  parseWebhookAllowList,
   SCHEMA,
   startNotificationsService,
   type NotificationsDB,
@@ -41,6 +42,8 @@ const T2 = `${COUNTY}002`;
 const B1 = `${T1}001`;
 const B2 = `${T2}001`;
 const MAX_ATTEMPTS = 4;
+/** Where the receivers listen: allowed explicitly, as an administrator would (WEBHOOK_ALLOWED_HOSTS). */
+const LOOPBACK = ['127.0.0.1'];
 
 const admin = { userId: `${run}-admin`, role: 'admin', jurisdiction: COUNTY } as const;
 const coordinator = { userId: `${run}-coord`, role: 'coordinator', jurisdiction: COUNTY } as const;
@@ -119,6 +122,8 @@ beforeAll(async () => {
   svc = await startNotificationsService({
     ...env.serviceOptions,
     delivery: { pollMs: 50, baseDelayMs: 100, maxDelayMs: 400, maxAttempts: MAX_ATTEMPTS, timeoutMs: 2000 },
+    // The robots are on loopback, which webhooks may reach only when allowed (test/webhook-ssrf.test.ts).
+    webhookAllowedHosts: LOOPBACK,
   });
   const hooks = [
     { id: `${run}-t1`, jurisdiction: T1, kind: 'wecom', url: flaky.url },
@@ -278,7 +283,10 @@ describe('webhook deliveries', () => {
         pools.map((p) =>
           deliverDue(
             p,
-            { webhook: new WebhookChannel(opts.timeoutMs), ...loggingUserChannels(env.log) },
+            {
+              webhook: new WebhookChannel(opts.timeoutMs, parseWebhookAllowList(LOOPBACK)),
+              ...loggingUserChannels(env.log),
+            },
             opts,
             env.log,
           ),

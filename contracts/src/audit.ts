@@ -35,11 +35,17 @@ export const AuditExportQuery = AuditFilter.extend({ format: z.enum(['csv', 'jso
 
 const Sha256 = sha256Hex();
 
-/** One entry of the hash-chained audit log. `hash` = sha256(prevHash ‖ canonical JSON of the rest). */
+/**
+ * One entry of the hash-chained audit log. `hash` = sha256(prevHash ‖ canonical JSON of the rest, strings
+ * made storable, `outcomeOf` left out when null): see docs/audit.md. A command that reaches its handler
+ * leaves two entries: its opening (`status` null), written before the handler runs, and its outcome
+ * (`outcomeOf` = the opening's seq), written before the answer leaves. A refusal before any handler (a bad
+ * body, no token, a lockout) leaves one entry: a status, `outcomeOf` null.
+ */
 export const AuditEntry = z.object({
   /** Gap-free position in the chain, from 1. */
   seq: z.number().int().positive(),
-  /** ISO 8601 (UTC, milliseconds): when the outcome was recorded. */
+  /** ISO 8601 (UTC, milliseconds): when the command was opened (an opening) or its outcome recorded. */
   at: z.string(),
   requestId: z.string(),
   clientIp: z.string().nullable(),
@@ -57,29 +63,65 @@ export const AuditEntry = z.object({
   scope: z.string().nullable(),
   /** sha256 of the body's canonical JSON with secrets removed (raw uploads: of the bytes); null: no body read. */
   payloadDigest: Sha256.nullable(),
-  status: z.number().int(),
+  /** The HTTP status sent; null on an opening (the command as received, before it ran). */
+  status: z.number().int().nullable(),
   /** The problem title of a refusal (status ≥ 400), null on success. */
   problem: z.string().nullable(),
+  /** On an outcome entry: the seq of the opening entry it completes; null otherwise. */
+  outcomeOf: z.number().int().positive().nullable(),
   prevHash: Sha256,
   hash: Sha256,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** An entry as GET /api/audit lists it: openings say whether their outcome was recorded. */
+export const AuditListedEntry = AuditEntry.extend({
+  /**
+   * Only on an opening (status null), read from the log, not part of the hash: true (未完成) while no
+   * outcome entry names it: the command is running, or the API stopped before it recorded the outcome.
+   */
+  pending: z.boolean().optional(),
+});
+export type AuditListedEntry = z.infer<typeof AuditListedEntry>;
+
 /** A page of GET /api/audit. */
-export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() });
+export const AuditPage = z.object({ items: z.array(AuditListedEntry), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPage>;
 
-/** What `verify` found: the whole chain intact, or the first bad entry. */
+const AuditProblemKind = z.enum(['missing', 'altered', 'unlinked', 'tail-missing', 'head-mismatch']);
+
+/** One thing verify found wrong. */
+export const AuditProblem = z.object({
+  /** The entry (for `missing`, the first absent seq of the gap). */
+  seq: z.number().int(),
+  kind: AuditProblemKind,
+  problem: z.string(),
+});
+export type AuditProblem = z.infer<typeof AuditProblem>;
+
+/**
+ * Openings with no outcome entry (未完成: running, or the API stopped in between), oldest first. Present
+ * only when there are some; not a fault of the chain.
+ */
+const Pending = z.array(z.number().int()).optional();
+
+/** What `verify` found: the whole chain intact, or every bad entry (the first one also in the top fields). */
 export const AuditVerifyResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), count: z.number().int(), headHash: Sha256 }),
+  z.object({ ok: z.literal(true), count: z.number().int(), headHash: Sha256, pending: Pending }),
   z.object({
     ok: z.literal(false),
     /** Entries checked and found good before the first bad one. */
     count: z.number().int(),
     /** The first entry that is missing, altered or not linked to its predecessor. */
     seq: z.number().int(),
-    kind: z.enum(['missing', 'altered', 'unlinked', 'tail-missing', 'head-mismatch']),
+    kind: AuditProblemKind,
     problem: z.string(),
+    /** Every problem, in chain order (the first 1000; `problemCount` counts them all). */
+    problems: z.array(AuditProblem).optional(),
+    problemCount: z.number().int().optional(),
+    /** Entries the log holds. */
+    entries: z.number().int().optional(),
+    pending: Pending,
   }),
 ]);
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;

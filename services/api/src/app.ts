@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { sql } from 'kysely';
+import { databaseCheck, natsCheck, readiness, READY_TIMEOUT_MS } from '@fivestar/platform';
 import { auditCommands } from './audit';
 import { boundRequests } from './bound';
 import { serveConsole } from './console';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
-import { corsPolicy, DEFAULT_EDGE, edgeLimiters, URGE_PATHS } from './limits';
+import { corsPolicy, DEFAULT_EDGE, edgeLimiters, trustProxy, URGE_PATHS } from './limits';
 import { openApiRoutes } from './openapi';
 import { refuseDeepJson, rejectNul } from './body-guard';
 import { notFound, problemHandler } from './problem';
@@ -33,7 +33,7 @@ import { taskRoutes } from './routes/tasks';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy(deps.edge?.trustedProxies));
   // The console's bundle is same-origin; evidence previews are blob: URLs of authorised downloads.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   const edge = { ...DEFAULT_EDGE, ...deps.edge };
@@ -51,7 +51,8 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use('/api', boundRequests(deps.requestBoundMs));
   // Every command is audited before its answer leaves, refusals included (docs/audit.md).
-  app.use('/api', auditCommands(deps.db, deps.log));
+  const audit = auditCommands(deps.db, deps.log);
+  app.use('/api', audit.record);
   // Uploads (routes declared with `rawBody`: catalog import, evidence) read their raw body themselves,
   // after authorisation, with their own limits; every other body is JSON of at most 256 kB, or of the
   // limit its route declares (the directory import).
@@ -67,9 +68,26 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(rejectNul);
 
-  app.get('/health', async (_req, res) => {
-    await sql`select 1`.execute(deps.db);
+  // Liveness: the process answers (asks no dependency, so a database blip never makes it look dead).
+  app.get('/health', (_req, res) => {
     res.json({ status: 'ok', nats: !deps.nc.isClosed() });
+  });
+  // Readiness: 200, or 503 naming what is down (docs/running.md). Middleware, not a route: like /health
+  // it is no part of the API's OpenAPI document.
+  app.use('/ready', (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/') return next();
+    readiness({
+      database: databaseCheck(deps.db),
+      nats: natsCheck(deps.nc),
+      temporal: () =>
+        deps.temporal.withDeadline(Date.now() + READY_TIMEOUT_MS, () =>
+          deps.temporal.workflowService.getSystemInfo({}),
+        ),
+    }).then((r) => {
+      if (r.down.length) deps.log.warn({ down: r.down, checks: r.checks }, 'not ready');
+      res.setHeader('cache-control', 'no-store');
+      res.status(r.down.length ? 503 : 200).json({ process: 'api', ...r });
+    }, next);
   });
 
   const api = Router();
@@ -78,9 +96,13 @@ export function createApp(deps: ApiDeps): Express {
   api.post('/auth/login', ...limits.login);
   api.post('/auth/refresh', limits.refresh);
   api.use(openApiRoutes());
+  // A command's opening audit entry is in before its handler runs: the public ones' here, the others' once
+  // their caller is known (docs/audit.md).
+  api.post(['/auth/login', '/auth/refresh'], audit.open);
   api.use(publicAuthRoutes(deps));
   api.use(authenticate(deps));
   api.post(URGE_PATHS, limits.urge);
+  api.use(audit.open);
   api.use(authRoutes(deps));
   api.use(adminUserRoutes(deps));
   api.use(catalogRoutes(deps));

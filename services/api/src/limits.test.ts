@@ -1,4 +1,4 @@
-import { edgeSettingsFromEnv, parseOrigins } from './limits';
+import { edgeSettingsFromEnv, parseOrigins, parseTrustedProxies, trustProxy } from './limits';
 
 describe('edge settings from the environment', () => {
   it('reads the counts and the CORS origins; leaves out what is not given', () => {
@@ -29,5 +29,17 @@ describe('edge settings from the environment', () => {
       expect(() => parseOrigins(bad)).toThrow(/CORS_ORIGINS/);
     }
     expect(parseOrigins(' , https://a.example ,')).toEqual(['https://a.example']);
+  });
+
+  it('trusts X-Forwarded-For from no proxy unless addresses or CIDRs are configured', () => {
+    expect(trustProxy(undefined)).toBe(false);
+    expect(trustProxy([])).toBe(false);
+    expect(edgeSettingsFromEnv({ TRUSTED_PROXIES: ' 10.0.0.5, 192.168.0.0/16 ,fd00::/8,' })).toEqual({
+      trustedProxies: ['10.0.0.5', '192.168.0.0/16', 'fd00::/8'],
+    });
+    expect(trustProxy(parseTrustedProxies('127.0.0.1'))).toEqual(['127.0.0.1']);
+    for (const bad of ['loopback', 'proxy.example', '*', '10.0.0.0/33', '::1/129', '10.0.0.0/8/1', '1.2.3']) {
+      expect(() => parseTrustedProxies(bad)).toThrow(/TRUSTED_PROXIES/);
+    }
   });
 });

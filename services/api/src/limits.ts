@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import cors from 'cors';
 import { rateLimit, type Options } from 'express-rate-limit';
@@ -20,6 +21,12 @@ export interface EdgeSettings {
   windowSeconds: number;
   /** Origins allowed to call the API from a browser; none (the default) sends no CORS headers at all. */
   corsOrigins: string[];
+  /**
+   * Addresses or CIDRs of the reverse proxies in front of the API (`TRUSTED_PROXIES`). Only a request
+   * whose socket comes from one of them has its `X-Forwarded-For` believed; none (the default): the
+   * client address is always the socket's, so no caller can pick the address its limits count under.
+   */
+  trustedProxies: string[];
 }
 
 export const DEFAULT_EDGE: EdgeSettings = {
@@ -29,9 +36,10 @@ export const DEFAULT_EDGE: EdgeSettings = {
   urgePerUser: 30,
   windowSeconds: 60,
   corsOrigins: [],
+  trustedProxies: [],
 };
 
-const ENV_NUMBERS: Record<Exclude<keyof EdgeSettings, 'corsOrigins'>, string> = {
+const ENV_NUMBERS: Record<Exclude<keyof EdgeSettings, 'corsOrigins' | 'trustedProxies'>, string> = {
   loginPerAddress: 'RATE_LIMIT_LOGIN_PER_ADDRESS',
   loginPerUsername: 'RATE_LIMIT_LOGIN_PER_USERNAME',
   refreshPerAddress: 'RATE_LIMIT_REFRESH_PER_ADDRESS',
@@ -50,7 +58,37 @@ export function edgeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Parti
     out[key] = n;
   }
   if (env.CORS_ORIGINS) out.corsOrigins = parseOrigins(env.CORS_ORIGINS);
+  if (env.TRUSTED_PROXIES) out.trustedProxies = parseTrustedProxies(env.TRUSTED_PROXIES);
   return out;
+}
+
+/**
+ * `TRUSTED_PROXIES`: a comma list of IPv4 / IPv6 addresses or CIDRs (`10.0.0.0/8`, `fd00::/8`). Names
+ * (`loopback`, a host name) and anything else are refused at start: trust is given to addresses only.
+ */
+export function parseTrustedProxies(list: string): string[] {
+  return list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const [address = '', bits, ...rest] = p.split('/');
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+      if (!family || !okBits || rest.length > 0)
+        throw new Error(`TRUSTED_PROXIES: "${p}" is not an IP address or CIDR such as 10.0.0.0/8`);
+      return p;
+    });
+}
+
+/**
+ * Express's `trust proxy` for the configured proxies: `false` without any (the socket's address is the
+ * client's), else the list itself (proxy-addr: `req.ip` is the right-most address of `X-Forwarded-For`
+ * not sent by one of them, so a client cannot prepend a forged one).
+ */
+export function trustProxy(proxies: readonly string[] | undefined): false | string[] {
+  return proxies && proxies.length > 0 ? [...proxies] : false;
 }
 
 /** `CORS_ORIGINS`: a comma list of exact origins (scheme://host[:port]); anything else is refused. */
@@ -90,6 +128,8 @@ function limiter(
     identifier: name,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Without a trusted proxy `X-Forwarded-For` is ignored on purpose (trustProxy above), not by mistake.
+    validate: { xForwardedForHeader: false },
     // The limiter has set Retry-After; the answer is the usual problem+json.
     handler: (_req, res, next) =>
       next(

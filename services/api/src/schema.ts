@@ -93,12 +93,17 @@ export interface ApiDatabase {
     expires_at: Date;
     used_at: Date | null;
   };
-  /** Consecutive failed logins per name typed, and the lock they caused. */
+  /**
+   * Failed logins per (name typed, client address) since the last success from there, and per name from
+   * every address (`address` '*') within a window; each with the delay they caused (migration 0008).
+   */
   login_failures: {
     username: string;
+    address: string;
     failures: number;
-    locked_until: Date | null;
+    window_started_at: Date;
     last_failure_at: Date;
+    locked_until: Date | null;
   };
   /** Working-day calendar years loaded by administrators, one row per version (migration 0007). */
   calendar_years: {

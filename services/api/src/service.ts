@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { tokenIssuer } from './auth';
 import { seedDefaultCatalogs } from './catalogs';
 import { calendarInForce } from './calendar';
+import { closeIdleWorkers } from './spreadsheets';
 import { branchPage } from './directory';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
@@ -95,6 +96,7 @@ export async function startApiService(
       await nc.drain();
       await connection.close();
       await db.destroy();
+      await closeIdleWorkers();
     },
   };
 }

@@ -4,6 +4,14 @@ import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/pla
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DeliveriesTable, NotificationsDB, WebhooksTable } from './db';
 import { eventFields, isoOrNull } from './rows';
+import {
+  assertWebhookTarget,
+  NOTHING_ALLOWED,
+  systemResolver,
+  WebhookTargetRefused,
+  type Resolver,
+  type WebhookAllowList,
+} from './webhook-targets';
 
 /** Webhooks and deliveries are system configuration: administrators only, each over its own area. */
 function requireAdmin(viewer: Viewer): void {
@@ -45,16 +53,26 @@ export async function listWebhooks(
 
 /**
  * Creates a webhook (new id) or replaces the one named, both inside the administrator's jurisdiction
- * (else `forbidden`); it hears events applied from then on.
+ * (else `forbidden`); it hears events applied from then on. Its URL must resolve to public addresses
+ * only, or to what `allow` (WEBHOOK_ALLOWED_HOSTS) allows: else `invalid`, which the API answers as a
+ * 400 naming `body.url` (the only part of the request this service judges).
  */
 export async function upsertWebhook(
   db: Kysely<NotificationsDB>,
   req: ParsedRequestOf<'notifications', 'upsertWebhook'>,
+  allow: WebhookAllowList = NOTHING_ALLOWED,
+  resolve: Resolver = systemResolver,
 ): Promise<ResultOf<'notifications', 'upsertWebhook'>> {
   requireAdmin(req.viewer);
   const w = req.webhook;
   if (!within(req.viewer.jurisdiction, w.jurisdiction))
     throw new RequestError('forbidden', `${w.jurisdiction} 不在您的管辖范围内`);
+  try {
+    await assertWebhookTarget(w.url, allow, resolve);
+  } catch (err) {
+    if (err instanceof WebhookTargetRefused) throw new RequestError('invalid', err.detail);
+    throw err;
+  }
   const row = await db
     .insertInto('webhooks')
     .values({

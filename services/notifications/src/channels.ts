@@ -1,7 +1,19 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { WebhookKind } from '@fivestar/contracts';
 import type { Logger } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import type { NoticeKind, NotificationsDB } from './db';
+import {
+  checkWebhookTarget,
+  NOTHING_ALLOWED,
+  pinnedLookup,
+  systemResolver,
+  WebhookTargetRefused,
+  type CheckedTarget,
+  type Resolver,
+  type WebhookAllowList,
+} from './webhook-targets';
 
 /** What a channel delivers: one notice as produced for one event, or a daily digest. */
 export interface OutgoingNotice {
@@ -77,30 +89,86 @@ export function webhookPayload(kind: WebhookKind, notice: OutgoingNotice): unkno
   return { msgtype: 'markdown', markdown: { title: notice.title, text } };
 }
 
+/** Of a robot's answer, only this much is read (enough for its JSON, or to quote an error page). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** `promise`, or a rejection once `signal` aborts (DNS cannot be cancelled, but need not be waited for). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** POSTs JSON to a checked target, connecting only to its checked addresses; answers status and text. */
+function postJson(
+  target: CheckedTarget,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      target.url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        lookup: pinnedLookup(target.addresses),
+        // A fresh connection each time: no pooled socket outlives the check it was made under.
+        agent: false,
+        signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /**
- * Posts to a group robot with a timeout. A non-2xx answer fails; so does a 200 whose JSON carries a
- * non-zero `errcode` (how both robots report errors such as a bad key or rate limiting).
+ * Posts to a group robot with a timeout. The target is checked first (webhook-targets.ts): one that
+ * resolves to a private, loopback, … address not allowed by WEBHOOK_ALLOWED_HOSTS is refused with
+ * WebhookTargetRefused (the worker dead-letters it at once), and the request connects to exactly the
+ * addresses checked. A non-2xx answer fails (redirects are not followed); so does a 200 whose JSON
+ * carries a non-zero `errcode` (how both robots report errors such as a bad key or rate limiting).
  */
 export class WebhookChannel implements Channel<WebhookTarget> {
   readonly name = 'webhook';
-  constructor(private readonly timeoutMs = 5000) {}
+  constructor(
+    private readonly timeoutMs = 5000,
+    private readonly allow: WebhookAllowList = NOTHING_ALLOWED,
+    private readonly resolve: Resolver = systemResolver,
+  ) {}
 
   async deliver(notice: OutgoingNotice, target: WebhookTarget): Promise<void> {
-    let res: Response;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    let answer: { status: number; text: string };
     try {
-      res = await fetch(target.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(webhookPayload(target.kind, notice)),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
-      });
+      const checked = await abortable(checkWebhookTarget(target.url, this.allow, this.resolve), abort.signal);
+      answer = await postJson(checked, webhookPayload(target.kind, notice), abort.signal);
     } catch (err) {
-      const e = err as Error;
-      throw new Error(e.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : String(e.message));
+      if (err instanceof WebhookTargetRefused) throw err;
+      if (abort.signal.aborted) throw new Error(`timed out after ${this.timeoutMs} ms`);
+      throw new Error((err as Error).message);
+    } finally {
+      clearTimeout(timer);
     }
-    const text = await res.text().catch(() => '');
-    if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+    const { status, text } = answer;
+    if (status < 200 || status > 299) throw new Error(`HTTP ${status}: ${text.slice(0, 200)}`);
     let errcode: unknown = 0;
     try {
       errcode = (JSON.parse(text) as { errcode?: unknown }).errcode ?? 0;

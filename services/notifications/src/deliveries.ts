@@ -9,6 +9,7 @@ import {
 } from './channels';
 import type { NotificationsDB } from './db';
 import type { NoticeDraft } from './notices';
+import { NOTHING_ALLOWED, WebhookTargetRefused, type WebhookAllowList } from './webhook-targets';
 
 /** How the delivery worker polls and retries. Tests pass short delays. */
 export interface DeliveryOptions {
@@ -172,7 +173,9 @@ export async function deliverDue(
         log.info({ deliveryId: d.id, eventId: d.event_id, channel: d.channel, attempts }, 'delivered');
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
-        const dead = attempts >= opts.maxAttempts;
+        // A target that may not be posted to (webhook-targets.ts) stays refused: dead at once, no retries.
+        const refused = err instanceof WebhookTargetRefused;
+        const dead = refused || attempts >= opts.maxAttempts;
         const delay = backoffMs(attempts, opts);
         await trx
           .updateTable('deliveries')
@@ -186,7 +189,7 @@ export async function deliverDue(
           .execute();
         log.warn(
           { deliveryId: d.id, eventId: d.event_id, channel: d.channel, attempts, dead, error },
-          'delivery failed',
+          refused ? 'delivery refused' : 'delivery failed',
         );
       }
     }
@@ -194,15 +197,19 @@ export async function deliverDue(
   });
 }
 
-/** Runs `deliverDue` until stopped: at once again after a full batch, else after `pollMs`. */
+/**
+ * Runs `deliverDue` until stopped: at once again after a full batch, else after `pollMs`. Webhooks
+ * post only to public addresses and to what `webhookAllowList` allows (WEBHOOK_ALLOWED_HOSTS).
+ */
 export function startDeliveryWorker(
   db: Kysely<NotificationsDB>,
   log: Logger,
   options: Partial<DeliveryOptions> = {},
   userChannels: UserChannels = loggingUserChannels(log),
+  webhookAllowList: WebhookAllowList = NOTHING_ALLOWED,
 ): { stop(): Promise<void> } {
   const opts = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
-  const channels = { webhook: new WebhookChannel(opts.timeoutMs), ...userChannels };
+  const channels = { webhook: new WebhookChannel(opts.timeoutMs, webhookAllowList), ...userChannels };
   let stopped = false;
   let wake: (() => void) | null = null;
   const loop = (async () => {

@@ -16,6 +16,7 @@ export { dayBounds, digestMessage, type DigestItem } from './digest';
 export { sendDigests } from './digests';
 export { preferences, setPreferences } from './preferences';
 export * from './channels';
+export * from './webhook-targets';
 export { archive, inbox, markRead } from './queries';
 export { noticeFor, type NoticeDraft, type NoticeGroup } from './notices';
 export { faultNoticeText } from './faults';

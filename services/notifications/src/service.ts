@@ -15,12 +15,18 @@ import { startDeliveryWorker, type DeliveryOptions, type UserChannels } from './
 import { sendDigests } from './digests';
 import { preferences, setPreferences } from './preferences';
 import { archive, inbox, markRead } from './queries';
+import { parseWebhookAllowList, webhookAllowListFromEnv } from './webhook-targets';
 
 export interface NotificationsServiceOptions extends ReadModelOptions {
   /** Delivery worker settings (defaults: DEFAULT_DELIVERY_OPTIONS); tests pass short delays. */
   delivery?: Partial<DeliveryOptions>;
   /** Email and SMS adapters (default: the logging ones); tests pass recording ones. */
   userChannels?: UserChannels;
+  /**
+   * Hosts, addresses and CIDRs webhooks may reach although private, loopback, … (docs/security.md,
+   * Webhook targets); default `WEBHOOK_ALLOWED_HOSTS`, else none. Tests posting to 127.0.0.1 allow it.
+   */
+  webhookAllowedHosts?: readonly string[];
 }
 
 /**
@@ -28,6 +34,9 @@ export interface NotificationsServiceOptions extends ReadModelOptions {
  * digest, and the admin's webhooks and deliveries) and the delivery worker until `stop()`.
  */
 export async function startNotificationsService(opts: NotificationsServiceOptions): Promise<Stoppable> {
+  const allow = opts.webhookAllowedHosts
+    ? parseWebhookAllowList(opts.webhookAllowedHosts)
+    : webhookAllowListFromEnv();
   const readModel = await startReadModelService<NotificationsTables, 'notifications'>(
     {
       service: 'notifications',
@@ -41,7 +50,7 @@ export async function startNotificationsService(opts: NotificationsServiceOption
         setPreferences: (req) => setPreferences(db, req),
         sendDigests: (req) => sendDigests(db, req),
         webhooks: (req) => listWebhooks(db, req),
-        upsertWebhook: (req) => upsertWebhook(db, req),
+        upsertWebhook: (req) => upsertWebhook(db, req, allow),
         deliveries: (req) => listDeliveries(db, req),
         retryDelivery: (req) => retryDelivery(db, req),
       }),
@@ -55,6 +64,7 @@ export async function startNotificationsService(opts: NotificationsServiceOption
     opts.log.child({ service: 'notifications', worker: 'delivery' }),
     opts.delivery,
     opts.userChannels,
+    allow,
   );
   return {
     async stop() {

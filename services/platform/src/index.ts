@@ -10,3 +10,4 @@ export * from './service-kit';
 export * from './stats';
 export * from './limit';
 export * from './calendar';
+export * from './health';

@@ -6,9 +6,10 @@ import type { ConsumerTables, EventHandler } from './consumer';
 import { runConsumer } from './consumer';
 import { createDb, migrate } from './db';
 import { serveEndpoints, type Handlers } from './endpoints';
+import { databaseCheck, natsCheck, registerReadinessCheck, startProcessHealth } from './health';
 import { createLogger, type Logger } from './logger';
 import { connectNats, type NatsConnection } from './nats';
-import { onShutdown } from './process';
+import { exitOnUncaught, onShutdown } from './process';
 import { serviceStats } from './stats';
 
 export interface Stoppable {
@@ -25,11 +26,28 @@ export function runCli(name: string, main: (config: Config, log: Logger) => Prom
   });
 }
 
-/** Runs a long-lived process until SIGINT/SIGTERM, then stops it cleanly. */
+/**
+ * Runs a long-lived process until SIGINT/SIGTERM, then stops it cleanly. The worker and the read-model
+ * services also answer `/health` and `/ready` on a loopback port of their own (health.ts, HEALTH_PORTS);
+ * `/ready` says `process: starting` until `start` has finished.
+ */
 export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<Stoppable>): void {
   runCli(name, async (config, log) => {
-    const running = await start(config, log);
-    onShutdown(log, () => running.stop());
+    exitOnUncaught(log);
+    let started = false;
+    const health = await startProcessHealth(name, config, log, () => started);
+    let running: Stoppable;
+    try {
+      running = await start(config, log);
+    } catch (err) {
+      await health?.stop();
+      throw err;
+    }
+    started = true;
+    onShutdown(log, async () => {
+      await health?.stop();
+      await running.stop();
+    });
   });
 }
 
@@ -99,9 +117,18 @@ export async function startReadModelService<DB, S extends ReadModelServiceName>(
   const log = opts.log.child({ service: def.service });
   const startedAt = new Date();
   const durable = opts.durable ?? def.service;
-  const db = createDb<DB & ConsumerTables>(opts.config.databaseUrl, def.schema);
+  const db = createDb<DB & ConsumerTables>(opts.config.databaseUrl, def.schema, undefined, log);
   const nc = await connectNats(opts.config.natsUrl, `fivestar-${def.service}`);
-  const stops: Array<() => Promise<void>> = [() => nc.drain(), () => db.destroy()];
+  // What the process's `/ready` asks (health.ts): this pool and this connection.
+  const unregister = [
+    registerReadinessCheck('database', databaseCheck(db)),
+    registerReadinessCheck('nats', natsCheck(nc)),
+  ];
+  const stops: Array<() => Promise<void>> = [
+    async () => unregister.forEach((u) => u()),
+    () => nc.drain(),
+    () => db.destroy(),
+  ];
   const stop = async () => {
     for (const s of stops.splice(0)) await s();
   };

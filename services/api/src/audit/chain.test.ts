@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { canonical } from '../catalogs/versions';
-import { entryHash, GENESIS_HASH, payloadDigest, withoutSecrets, type UnhashedEntry } from './chain';
+import {
+  entryHash,
+  GENESIS_HASH,
+  payloadDigest,
+  storable,
+  storableEntry,
+  withoutSecrets,
+  type UnhashedEntry,
+} from './chain';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -54,12 +62,25 @@ describe('chain hashing', () => {
     payloadDigest: sha256('{}'),
     status: 201,
     problem: null,
+    outcomeOf: null,
     prevHash: GENESIS_HASH,
   };
 
-  it('is sha256 of the previous hash followed by the canonical entry', () => {
-    const { prevHash, ...rest } = entry;
-    expect(entryHash(entry)).toBe(sha256(prevHash + canonical(rest)));
+  it('is sha256 of the previous hash followed by the canonical entry, as before outcomes existed', () => {
+    // The formula entries were written with before `outcomeOf`: they keep verifying unchanged.
+    const { prevHash, outcomeOf: _, ...legacy } = entry;
+    expect(entryHash(entry)).toBe(sha256(prevHash + canonical(legacy)));
+    // An outcome entry's link to its opening is part of its hash; an opening's missing status too.
+    expect(entryHash({ ...entry, outcomeOf: 7 })).toBe(
+      sha256(prevHash + canonical({ ...legacy, outcomeOf: 7 })),
+    );
+    expect(entryHash({ ...entry, status: null })).toBe(
+      sha256(prevHash + canonical({ ...legacy, status: null })),
+    );
+  });
+
+  it("hashes only the entry: a listing's derived fields never count", () => {
+    expect(entryHash({ ...entry, pending: true } as UnhashedEntry)).toBe(entryHash(entry));
   });
 
   it('changes with any field and with the link to the previous entry', () => {
@@ -68,5 +89,45 @@ describe('chain hashing', () => {
     expect(entryHash({ ...entry, actor: null })).not.toBe(h);
     expect(entryHash({ ...entry, prevHash: 'f'.repeat(64) })).not.toBe(h);
     expect(entryHash({ ...entry })).toBe(h);
+    expect(entryHash({ ...entry, outcomeOf: 3 })).not.toBe(h);
+  });
+});
+
+describe('canonical encoding', () => {
+  it('replaces what PostgreSQL cannot store (lone surrogates, U+0000) with U+FFFD, and nothing else', () => {
+    expect(storable('users/\ud800')).toBe('users/\ufffd');
+    expect(storable('a\udc00b\ud800')).toBe('a\ufffdb\ufffd');
+    expect(storable('x\u0000y')).toBe('x\ufffdy');
+    // Pairs, CJK, emoji and U+FFFD itself are kept as they are.
+    for (const s of ['支部 411099', '😀', '\ud83d\ude00', '\ufffd', '\u0001', ''])
+      expect(storable(s)).toBe(s);
+    expect(storableEntry({ a: '\ud800', b: 1, c: null })).toEqual({ a: '\ufffd', b: 1, c: null });
+  });
+
+  it('hashes an entry as it is stored: its lone surrogate and the U+FFFD PostgreSQL keeps agree', () => {
+    const base = {
+      seq: 1,
+      at: '2026-11-27T01:00:00.000Z',
+      requestId: 'r1',
+      clientIp: null,
+      actor: null,
+      role: null,
+      jurisdiction: null,
+      action: 'POST /auth/login',
+      roundId: null,
+      branchId: null,
+      scope: null,
+      payloadDigest: null,
+      status: 401,
+      problem: '未认证',
+      outcomeOf: null,
+      prevHash: GENESIS_HASH,
+    };
+    const sent = entryHash({ ...base, target: 'users/\ud800' });
+    expect(sent).toBe(entryHash({ ...base, target: 'users/\ufffd' }));
+    // Without anything to replace, the canonical form is plain canonical JSON.
+    const plain = { ...base, target: 'users/张三' };
+    const { prevHash, outcomeOf: _, ...rest } = plain;
+    expect(entryHash(plain)).toBe(sha256(prevHash + canonical(rest)));
   });
 });

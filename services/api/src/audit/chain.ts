@@ -35,8 +35,47 @@ export function payloadDigest(body: unknown): string | null {
 /** An entry before its own hash is known. */
 export type UnhashedEntry = Omit<AuditEntry, 'hash'>;
 
-/** sha256(prevHash ‖ canonical JSON of every other field): changing any field, or the link, changes it. */
+/** Lone UTF-16 surrogates: what UTF-8, and so PostgreSQL, cannot hold (node-pg sends U+FFFD instead). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The string as PostgreSQL stores it, byte for byte: lone surrogates and U+0000 (which text cannot hold)
+ * become U+FFFD. The identity on every other string, so entries hashed before this existed verify unchanged.
+ */
+export const storable = (s: string): string =>
+  s.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+
+/** The entry with every string made storable: what is hashed is exactly what is stored and read back. */
+export function storableEntry<E extends Record<string, unknown>>(entry: E): E {
+  return Object.fromEntries(
+    Object.entries(entry).map(([k, v]) => [k, typeof v === 'string' ? storable(v) : v]),
+  ) as E;
+}
+
+/**
+ * sha256(prevHash ‖ canonical JSON of every other field): changing any field, or the link, changes it.
+ * Strings are taken as stored (`storable`); `outcomeOf` counts only when set, so entries written before it
+ * existed keep their hash. Only the entry's own fields count (a listing's `pending` never does).
+ */
 export function entryHash(entry: UnhashedEntry): string {
-  const { prevHash, ...rest } = entry;
-  return sha256(prevHash + canonical(rest));
+  const e = storableEntry(entry);
+  const fields = {
+    seq: e.seq,
+    at: e.at,
+    requestId: e.requestId,
+    clientIp: e.clientIp,
+    actor: e.actor,
+    role: e.role,
+    jurisdiction: e.jurisdiction,
+    action: e.action,
+    target: e.target,
+    roundId: e.roundId,
+    branchId: e.branchId,
+    scope: e.scope,
+    payloadDigest: e.payloadDigest,
+    status: e.status,
+    problem: e.problem,
+    outcomeOf: e.outcomeOf ?? undefined,
+  };
+  return sha256(e.prevHash + canonical(fields));
 }

@@ -1,5 +1,5 @@
-export { auditCommands } from './middleware';
-export { auditLogMigration } from './migration';
+export { auditCommands, type CommandAudit } from './middleware';
+export { auditLogMigration, auditOutcomeMigration } from './migration';
 export {
   AUDIT_WRITER,
   auditDb,

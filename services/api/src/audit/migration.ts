@@ -91,3 +91,21 @@ export const auditLogMigration: Migration = {
     await sql`GRANT SELECT, UPDATE ON audit_head TO ${sql.id(AUDIT_WRITER)}`.execute(db);
   },
 };
+
+/**
+ * Commands opened before they run (docs/audit.md, "Opened before, completed after"): an opening entry has
+ * no status yet, and the outcome entry names the opening it completes. At most one outcome per opening;
+ * an outcome always follows its opening. Adding the columns rewrites no row: the triggers stay untouched.
+ */
+export const auditOutcomeMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`ALTER TABLE audit_log ALTER COLUMN status DROP NOT NULL`.execute(db);
+    await sql`
+      ALTER TABLE audit_log
+        ADD COLUMN outcome_of bigint CHECK (outcome_of > 0 AND outcome_of < seq),
+        ADD CONSTRAINT audit_log_outcome_has_status CHECK (outcome_of IS NULL OR status IS NOT NULL)`.execute(
+      db,
+    );
+    await sql`CREATE UNIQUE INDEX audit_log_outcome_of ON audit_log (outcome_of)`.execute(db);
+  },
+};

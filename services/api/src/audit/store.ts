@@ -1,7 +1,7 @@
 import { sql, type ColumnType, type Kysely, type Selectable } from 'kysely';
-import type { AuditEntry, AuditPage } from '@fivestar/contracts';
+import type { AuditEntry, AuditListedEntry, AuditPage } from '@fivestar/contracts';
 import type { ApiDatabase } from '../schema';
-import { entryHash } from './chain';
+import { entryHash, storableEntry } from './chain';
 
 /** The role audit appends run as: INSERT and SELECT on the log, nothing else (migration 0004). */
 export const AUDIT_WRITER = 'fivestar_audit_writer';
@@ -23,8 +23,11 @@ export type AuditTables = {
     branch_id: string | null;
     scope: string | null;
     payload_digest: string | null;
-    status: number;
+    /** null on an opening (migration 0008). */
+    status: number | null;
     problem: string | null;
+    /** The opening an outcome entry completes (migration 0008). */
+    outcome_of: ColumnType<string | null, number | null, never>;
     prev_hash: string;
     hash: string;
   };
@@ -57,6 +60,7 @@ export function fromRow(r: Selectable<AuditTables['audit_log']>): AuditEntry {
     payloadDigest: r.payload_digest,
     status: r.status,
     problem: r.problem,
+    outcomeOf: r.outcome_of === null ? null : Number(r.outcome_of),
     prevHash: r.prev_hash,
     hash: r.hash,
   };
@@ -64,7 +68,8 @@ export function fromRow(r: Selectable<AuditTables['audit_log']>): AuditEntry {
 
 /**
  * Appends one entry in one small transaction, as the writer role. Locking the head row serialises
- * concurrent appends, so the chain stays linear and seq gap-free.
+ * concurrent appends, so the chain stays linear and seq gap-free. Its strings are made storable first
+ * (lone surrogates and U+0000 → U+FFFD), so what is hashed is what PostgreSQL keeps.
  */
 export async function appendEntry(db: AuditDb, draft: AuditDraft): Promise<AuditEntry> {
   return db.transaction().execute(async (trx) => {
@@ -75,7 +80,7 @@ export async function appendEntry(db: AuditDb, draft: AuditDraft): Promise<Audit
       .forUpdate()
       .executeTakeFirstOrThrow();
     const unhashed = {
-      ...draft,
+      ...storableEntry(draft),
       seq: Number(head.seq) + 1,
       at: new Date().toISOString(),
       prevHash: head.hash,
@@ -99,6 +104,7 @@ export async function appendEntry(db: AuditDb, draft: AuditDraft): Promise<Audit
         payload_digest: entry.payloadDigest,
         status: entry.status,
         problem: entry.problem,
+        outcome_of: entry.outcomeOf,
         prev_hash: entry.prevHash,
         hash: entry.hash,
       })
@@ -138,6 +144,22 @@ function filtered(db: AuditDb, f: AuditFilter) {
   return q;
 }
 
+/** The entries as listed: each opening says whether an outcome entry names it (`pending`: 未完成). */
+async function listed(db: AuditDb, entries: AuditEntry[]): Promise<AuditListedEntry[]> {
+  const openings = entries.filter((e) => e.status === null && e.outcomeOf === null).map((e) => e.seq);
+  const completed = new Set<number>();
+  if (openings.length)
+    for (const r of await db
+      .selectFrom('audit_log')
+      .select('outcome_of')
+      .where('outcome_of', 'in', openings.map(String))
+      .execute())
+      completed.add(Number(r.outcome_of));
+  return entries.map((e) =>
+    e.status === null && e.outcomeOf === null ? { ...e, pending: !completed.has(e.seq) } : e,
+  );
+}
+
 /** A page, newest first; `nextCursor` while more may follow. */
 export async function auditPage(
   db: AuditDb,
@@ -148,7 +170,7 @@ export async function auditPage(
   let q = filtered(db, f);
   if (cursor) q = q.where('seq', '<', cursor);
   const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
-  const items = rows.map(fromRow);
+  const items = await listed(db, rows.map(fromRow));
   return { items, nextCursor: items.length === limit ? String(items[items.length - 1]!.seq) : null };
 }
 

@@ -1,4 +1,7 @@
-/** `npm run audit:verify`: checks the whole audit chain; prints OK or FAILED (exit code 1) with the first bad entry. */
+/**
+ * `npm run audit:verify`: checks the whole audit chain; prints OK, or FAILED (exit code 1) with every bad
+ * entry; then the commands left pending (opened, no outcome), if any.
+ */
 import { createDb, runCli } from '@fivestar/platform';
 import { API_SCHEMA, type ApiDatabase } from '../schema';
 import { auditDb } from './store';

@@ -456,13 +456,19 @@ function fail(errors: CatalogError[]): CatalogParseResult {
  * Reads a workbook in the template's layout. Structure first (sheets, column headers, the identity rows
  * of 说明), then every cell (是/否, the evidence and veto lines, star codes in 任务), then the Catalog
  * schema's own checks (formats, points, unique codes, threshold ≤ total), each pointed back at its cell.
+ *
+ * exceljs runs on the calling thread, without limits: for workbooks we wrote, and inside the upload
+ * worker. An upload goes through `importCatalog` / `parseCatalogUpload` (files.ts), which holds it to the
+ * spreadsheet limits and parses it in a worker thread.
  */
 export async function parseCatalogWorkbook(
   buffer: Buffer | Uint8Array | ArrayBuffer,
+  /** exceljs's reader options (`EXCELJS_READ_OPTIONS` in the upload worker). */
+  options?: Partial<ExcelJS.XlsxReadOptions>,
 ): Promise<CatalogParseResult> {
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer, options);
   } catch {
     return fail([
       { path: '', message: '文件不是有效的Excel工作簿（.xlsx），旧版 .xls 请另存为 .xlsx 后导入' },

@@ -9,10 +9,14 @@ import {
   XLSX_CONTENT_TYPE,
 } from './files';
 import { catalogDigest, checkNewVersion } from './versions';
+import { closeIdleWorkers } from '../spreadsheets';
 
 const urban = defaultCatalogFor('urban')!;
 
+afterAll(closeIdleWorkers);
+
 describe('one call per route', () => {
+  // The workbook is read in a worker thread, whose first start loads exceljs: give it time.
   it('exports JSON and xlsx files that import back unchanged', async () => {
     const json = await exportCatalog(urban, 'json');
     expect(json).toMatchObject({ filename: 'urban-default.v1.json', contentType: JSON_CONTENT_TYPE });
@@ -23,7 +27,7 @@ describe('one call per route', () => {
     expect(await importCatalog(xlsx.body, 'application/octet-stream')).toEqual({ ok: true, catalog: urban });
     expect(await importCatalog(json.body.toString('utf8'))).toEqual({ ok: true, catalog: urban });
     expect(await importCatalog(JSON.parse(json.body.toString('utf8')))).toEqual({ ok: true, catalog: urban });
-  });
+  }, 30_000);
 
   it('serves a blank template per branch type', async () => {
     const t = await templateFile('enterprise');

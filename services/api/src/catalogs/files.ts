@@ -1,7 +1,16 @@
+import path from 'node:path';
 import type { BranchType, Catalog } from '@fivestar/contracts';
 import { badRequest, type Problem } from '../problem';
+import {
+  DEFAULT_SPREADSHEET_LIMITS,
+  isZip,
+  parseInWorker,
+  refusalProblem,
+  SpreadsheetRefusal,
+  type SpreadsheetLimits,
+} from '../spreadsheets';
 import type { CatalogError, CatalogParseResult } from './errors';
-import { blankTemplate, catalogToWorkbook, parseCatalogWorkbook } from './excel';
+import { blankTemplate, catalogToWorkbook } from './excel';
 import { catalogToJson, checkCatalogValue, parseCatalogJson } from './json';
 
 /*
@@ -44,17 +53,55 @@ export async function templateFile(branchType: BranchType): Promise<CatalogFile>
   };
 }
 
-/** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
-const isZip = (b: Uint8Array) =>
-  b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+/** The worker entry that reads a catalog workbook: `.ts` beside this file under jest/tsx, `.js` in dist. */
+const WORKER_ENTRY = path.join(__dirname, `excel-worker${path.extname(__filename)}`);
+
+const NOT_A_WORKBOOK_RESULT: CatalogParseResult = {
+  ok: false,
+  errors: [{ path: '', message: '文件不是有效的Excel工作簿（.xlsx），旧版 .xls 请另存为 .xlsx 后导入' }],
+};
+
+export interface ImportOptions {
+  /** The spreadsheet limits (docs/security.md, 恶意输入); tests lower them. */
+  limits?: SpreadsheetLimits;
+  /** Ends the parse when it aborts (the request is over). */
+  signal?: AbortSignal;
+}
+
+/**
+ * An uploaded .xlsx read safely: held to the spreadsheet limits (zip central directory first, then the
+ * inflated bytes counted and the XML scanned) and parsed in a worker thread with a capped heap and a time
+ * limit, so a zip bomb or a pathological sheet never stalls the API. A file past a limit throws the 413
+ * problem naming it; a broken, encrypted or lying archive is an import error (`ok: false`) like any
+ * other unreadable file.
+ */
+export async function parseCatalogUpload(
+  bytes: Uint8Array,
+  { limits = DEFAULT_SPREADSHEET_LIMITS, signal }: ImportOptions = {},
+): Promise<CatalogParseResult> {
+  if (!isZip(bytes)) return NOT_A_WORKBOOK_RESULT;
+  try {
+    return await parseInWorker<CatalogParseResult>(WORKER_ENTRY, bytes, limits, signal);
+  } catch (err) {
+    if (!(err instanceof SpreadsheetRefusal)) throw err;
+    // A broken archive is reported like any other unreadable file; a limit is its own 413.
+    if (err.kind === 'malformed') return { ok: false, errors: [{ path: '', message: err.message }] };
+    throw refusalProblem(err);
+  }
+}
 
 /**
  * Imports a catalog from whatever a route received: raw bytes (an .xlsx workbook, told by its content,
- * or JSON text), a string of JSON, or a value express.json() already decoded.
+ * or JSON text), a string of JSON, or a value express.json() already decoded. A workbook goes through
+ * `parseCatalogUpload` (throws the 413 problem of a file past a limit, a 503 when too many are read).
  */
-export function importCatalog(body: unknown, contentType?: string): Promise<CatalogParseResult> {
+export function importCatalog(
+  body: unknown,
+  contentType?: string,
+  options: ImportOptions = {},
+): Promise<CatalogParseResult> {
   if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
-    if (isZip(body) || contentType?.includes('spreadsheetml')) return parseCatalogWorkbook(body);
+    if (isZip(body) || contentType?.includes('spreadsheetml')) return parseCatalogUpload(body, options);
     return Promise.resolve(parseCatalogJson(Buffer.from(body).toString('utf8')));
   }
   if (typeof body === 'string') return Promise.resolve(parseCatalogJson(body));

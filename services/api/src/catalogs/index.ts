@@ -6,11 +6,13 @@ export {
   exportCatalog,
   importCatalog,
   importProblem,
+  parseCatalogUpload,
   templateFile,
   JSON_CONTENT_TYPE,
   XLSX_CONTENT_TYPE,
   type CatalogFile,
   type CatalogFormat,
+  type ImportOptions,
 } from './files';
 export { catalogDigest, checkNewVersion, type StoredVersion, type VersionCheck } from './versions';
 export {

@@ -1,70 +1,141 @@
-import { sql, type Kysely } from 'kysely';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { Problem } from '../problem';
 import type { ApiDatabase } from '../schema';
 import type { IdentitySettings } from './settings';
 
 type Db = Kysely<ApiDatabase>;
 
-/** 429 while a name is locked, with its Retry-After. */
+/**
+ * The `address` of the row counting a name's failures from every address together (docs/security.md,
+ * Lockout). No client address looks like it.
+ */
+export const ALL_ADDRESSES = '*';
+
+/** The first delay once the failures reach their limit; each further failure doubles it. */
+const FIRST_DELAY_SECONDS = 1;
+
+/** 429 while a name is slowed down for the caller, with its Retry-After. */
 export class LockedOut extends Problem {
   constructor(retryAfter: number) {
-    super(
-      429,
-      '尝试次数过多',
-      `登录失败次数过多，请${Math.ceil(retryAfter / 60)}分钟后再试`,
-      undefined,
-      retryAfter,
-    );
+    const wait = retryAfter < 60 ? `${retryAfter}秒` : `${Math.ceil(retryAfter / 60)}分钟`;
+    super(429, '尝试次数过多', `登录失败次数过多，请${wait}后再试`, undefined, retryAfter);
   }
 }
 
-/** Whole seconds left of a lock (at least 1 while it holds), 0 when there is none. */
+/** Whole seconds left of a delay (at least 1 while it holds), 0 when there is none. */
 export function retryAfterSeconds(lockedUntil: Date | null, now: Date): number {
   if (!lockedUntil || lockedUntil <= now) return 0;
   return Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
 }
 
-/** Throws LockedOut while `username` is locked; checked before any password is looked at. */
-export async function assertNotLocked(db: Db, username: string, now: Date): Promise<void> {
-  const row = await db
+/**
+ * The delay after `failures` failures against a limit of `limit`: none below it, then 1 s, 2 s, 4 s, …
+ * (doubling with each further failure), never more than `capSeconds`.
+ */
+export function delaySeconds(failures: number, limit: number, capSeconds: number): number {
+  if (failures < limit) return 0;
+  return Math.min(capSeconds, FIRST_DELAY_SECONDS * 2 ** Math.min(failures - limit, 30));
+}
+
+/**
+ * The key a client address counts under: IPv4 as is (an IPv4-mapped IPv6 address as its IPv4), IPv6 by
+ * its /64, which one client typically holds whole (so stepping through it does not give fresh counts).
+ */
+export function addressKey(address: string | undefined): string {
+  return address ? ipKeyGenerator(address, 64) : 'unknown';
+}
+
+/**
+ * Throws LockedOut while `username` is slowed down for `address` (its failures from there) or for
+ * everyone (its failures from all addresses in the window); checked before any password is looked at.
+ */
+export async function assertNotLocked(db: Db, username: string, address: string, now: Date): Promise<void> {
+  const rows = await db
     .selectFrom('login_failures')
     .select('locked_until')
     .where('username', '=', username)
-    .executeTakeFirst();
-  const wait = retryAfterSeconds(row?.locked_until ?? null, now);
+    .where('address', 'in', [address, ALL_ADDRESSES])
+    .execute();
+  const wait = Math.max(0, ...rows.map((r) => retryAfterSeconds(r.locked_until, now)));
   if (wait > 0) throw new LockedOut(wait);
 }
 
 /**
- * Counts one more failure (atomically); reaching the limit locks the name. The count is kept through
- * the lock, so after it each further failure locks again at once until a success resets it.
+ * Adds one failure to a row (atomically) and sets its delay: `limit` failures start the delays, each
+ * further one doubles it up to `capSeconds`. A row whose window began at or before `windowStart`
+ * starts over from this failure (null: the row has no window, its count lasts until a success).
  */
-export async function recordFailure(
+async function countFailure(
   db: Db,
-  username: string,
-  settings: IdentitySettings,
+  row: { username: string; address: string },
+  limit: number,
+  capSeconds: number,
+  windowStart: Date | null,
   now: Date,
 ): Promise<void> {
-  const lockUntil = new Date(now.getTime() + settings.lockSeconds * 1000);
+  const lockUntil = (failures: RawBuilder<number>) =>
+    sql<Date | null>`case when ${failures} >= ${limit} then ${now}::timestamptz + make_interval(secs =>
+      least(${capSeconds}, ${FIRST_DELAY_SECONDS} * power(2, least(${failures} - ${limit}, 30))))
+      else null end`;
+  const stale = windowStart
+    ? sql`login_failures.window_started_at <= ${windowStart}::timestamptz`
+    : sql`false`;
+  const next = sql<number>`case when ${stale} then 1 else login_failures.failures + 1 end`;
   await db
     .insertInto('login_failures')
     .values({
-      username,
+      username: row.username,
+      address: row.address,
       failures: 1,
-      locked_until: settings.maxFailures <= 1 ? lockUntil : null,
+      window_started_at: now,
       last_failure_at: now,
+      locked_until: lockUntil(sql<number>`1`),
     })
     .onConflict((oc) =>
-      oc.column('username').doUpdateSet({
-        failures: sql`login_failures.failures + 1`,
-        locked_until: sql`case when login_failures.failures + 1 >= ${settings.maxFailures}
-          then ${lockUntil}::timestamptz else null end`,
+      oc.columns(['username', 'address']).doUpdateSet({
+        failures: next,
+        window_started_at: sql<Date>`case when ${stale} then ${now}::timestamptz
+          else login_failures.window_started_at end`,
         last_failure_at: now,
+        locked_until: lockUntil(next),
       }),
     )
     .execute();
 }
 
-export async function clearFailures(db: Db, username: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('username', '=', username).execute();
+/**
+ * Counts one more failure of `username` from `address`, and one for the name from everywhere. The
+ * count from an address lasts until a success from there; the count from everywhere lasts its window.
+ */
+export async function recordFailure(
+  db: Db,
+  username: string,
+  address: string,
+  settings: IdentitySettings,
+  now: Date,
+): Promise<void> {
+  const { maxFailures, nameMaxFailures, nameWindowSeconds, lockSeconds } = settings;
+  await countFailure(db, { username, address }, maxFailures, lockSeconds, null, now);
+  const windowStart = new Date(now.getTime() - nameWindowSeconds * 1000);
+  await countFailure(
+    db,
+    { username, address: ALL_ADDRESSES },
+    nameMaxFailures,
+    lockSeconds,
+    windowStart,
+    now,
+  );
+}
+
+/**
+ * A success clears the count of its own address only: the count from everywhere runs out with its
+ * window, so the owner signing in does not hand a distributed guesser a fresh allowance.
+ */
+export async function clearFailures(db: Db, username: string, address: string): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('username', '=', username)
+    .where('address', '=', address)
+    .execute();
 }

@@ -4,12 +4,14 @@ import { checkPassword, hashPassword, revokeSessions, type IdentityDeps } from '
 
 /**
  * Changes the caller's password and revokes every session of theirs (this one too: they sign in again).
- * A wrong current password counts towards the lockout like a failed login. Returns sessions revoked.
+ * A wrong current password counts towards the lockout like a failed login from the caller's `address`.
+ * Returns sessions revoked.
  */
 export async function changePassword(
   deps: IdentityDeps,
   actor: Actor,
   body: ChangePasswordRequest,
+  address: string | undefined,
 ): Promise<number> {
   const { username } = await deps.db
     .selectFrom('users')
@@ -17,7 +19,7 @@ export async function changePassword(
     .where('id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   try {
-    await checkPassword(deps, username, body.currentPassword);
+    await checkPassword(deps, username, body.currentPassword, address);
   } catch (err) {
     if (err instanceof Problem && err.status === 401) {
       const message = '当前密码不正确';

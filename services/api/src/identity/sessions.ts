@@ -5,7 +5,7 @@ import type { Actor, SessionTokens } from '@fivestar/contracts';
 import type { ApiDeps } from '../deps';
 import { unauthorized } from '../problem';
 import type { ApiDatabase } from '../schema';
-import { assertNotLocked, clearFailures, recordFailure } from './lockout';
+import { addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout';
 import { newRefreshToken, sha256 } from './secrets';
 
 type Db = Kysely<ApiDatabase>;
@@ -25,17 +25,20 @@ export const actorOfRow = (u: Pick<UserRow, 'id' | 'name' | 'role' | 'jurisdicti
 let decoy: Promise<string> | undefined;
 
 /**
- * Checks `password` for `username` under the lockout: a locked name is refused (429) before the
- * password is looked at; a failure counts, a success resets. The same answer for an unknown, disabled
- * or wrong user, so nothing tells which names exist. Returns the user row.
+ * Checks `password` for `username`, typed from the client `address`, under the lockout: a name slowed
+ * down for this address (or for all) is refused (429) before the password is looked at; a failure
+ * counts, a success resets this address's count. The same answer for an unknown, disabled or wrong
+ * user, so nothing tells which names exist. Returns the user row.
  */
 export async function checkPassword(
   deps: IdentityDeps,
   username: string,
   password: string,
+  clientAddress: string | undefined,
 ): Promise<UserRow> {
   const now = new Date();
-  await assertNotLocked(deps.db, username, now);
+  const address = addressKey(clientAddress);
+  await assertNotLocked(deps.db, username, address, now);
   const row = await deps.db
     .selectFrom('users')
     .selectAll()
@@ -43,10 +46,10 @@ export async function checkPassword(
     .executeTakeFirst();
   const ok = await verify(row?.password_hash ?? (await (decoy ??= hash(randomUUID()))), password);
   if (!row || !row.active || !ok) {
-    await recordFailure(deps.db, username, deps.identity, now);
+    await recordFailure(deps.db, username, address, deps.identity, now);
     throw unauthorized('用户名或密码错误');
   }
-  await clearFailures(deps.db, username);
+  await clearFailures(deps.db, username, address);
   return row;
 }
 
@@ -74,9 +77,14 @@ async function issue(
   return { token, refreshToken, expiresIn: accessTtlSeconds, user };
 }
 
-/** Signs a user in: a new session (refresh-token family) with its first tokens. */
-export async function login(deps: IdentityDeps, username: string, password: string): Promise<SessionTokens> {
-  const user = actorOfRow(await checkPassword(deps, username, password));
+/** Signs a user in from the client `address`: a new session (refresh-token family) with its first tokens. */
+export async function login(
+  deps: IdentityDeps,
+  username: string,
+  password: string,
+  address: string | undefined,
+): Promise<SessionTokens> {
+  const user = actorOfRow(await checkPassword(deps, username, password, address));
   const now = new Date();
   return deps.db.transaction().execute(async (trx) => {
     const sessionId = randomUUID();

@@ -4,10 +4,20 @@ export interface IdentitySettings {
   accessTtlSeconds: number;
   /** A refresh token must be used within this long; default 7 days. */
   refreshTtlSeconds: number;
-  /** Consecutive failed logins for a name before it is locked; default 5. */
+  /**
+   * Failed logins of one name from one client address before that address is slowed down for that name
+   * (other addresses are not); default 5.
+   */
   maxFailures: number;
-  /** How long the lock holds; default 15 min. */
+  /** The longest delay: delays double from 1 s (1, 2, 4, … s) up to this; default 15 min. */
   lockSeconds: number;
+  /**
+   * Failed logins of one name from all addresses together within `nameWindowSeconds` before the name is
+   * slowed down for every address (distributed guessing); default 100.
+   */
+  nameMaxFailures: number;
+  /** The window of `nameMaxFailures`; default 1 h. */
+  nameWindowSeconds: number;
 }
 
 export const DEFAULT_IDENTITY: IdentitySettings = {
@@ -15,6 +25,8 @@ export const DEFAULT_IDENTITY: IdentitySettings = {
   refreshTtlSeconds: 7 * 24 * 60 * 60,
   maxFailures: 5,
   lockSeconds: 15 * 60,
+  nameMaxFailures: 100,
+  nameWindowSeconds: 60 * 60,
 };
 
 const ENV: Record<keyof IdentitySettings, string> = {
@@ -22,6 +34,8 @@ const ENV: Record<keyof IdentitySettings, string> = {
   refreshTtlSeconds: 'REFRESH_TOKEN_TTL_SECONDS',
   maxFailures: 'LOGIN_MAX_FAILURES',
   lockSeconds: 'LOGIN_LOCK_SECONDS',
+  nameMaxFailures: 'LOGIN_NAME_MAX_FAILURES',
+  nameWindowSeconds: 'LOGIN_NAME_WINDOW_SECONDS',
 };
 
 /** The settings given in the environment; a value that is not a positive integer is refused. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { auditLogMigration } from '../audit/migration';
+import { auditLogMigration, auditOutcomeMigration } from '../audit/migration';
 import { identity } from './0005_identity';
 
 export const migrations: Record<string, Migration> = {
@@ -146,4 +146,23 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_login_failures_by_address': {
+    async up(db: Kysely<unknown>) {
+      // Failed logins per (name typed, client address), plus one row per name with address '*' counting
+      // its failures from everywhere within a window (docs/security.md, Lockout). The old per-name locks
+      // are dropped: they were what anyone could set off for anyone.
+      await db.schema.dropTable('login_failures').execute();
+      await db.schema
+        .createTable('login_failures')
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('failures', 'integer', (c) => c.notNull().check(sql`failures > 0`))
+        .addColumn('window_started_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_failure_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('locked_until', 'timestamptz')
+        .addPrimaryKeyConstraint('login_failures_pkey', ['username', 'address'])
+        .execute();
+    },
+  },
+  '0009_audit_outcomes': auditOutcomeMigration,
 };

@@ -30,6 +30,7 @@ const CSV_COLUMNS: (keyof AuditEntry)[] = [
   'payloadDigest',
   'status',
   'problem',
+  'outcomeOf',
   'prevHash',
   'hash',
 ];

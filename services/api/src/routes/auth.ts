@@ -41,10 +41,10 @@ export function publicAuthRoutes(deps: ApiDeps): Router {
       access: 'public',
       scope: null,
       body: LoginRequest,
-      responses: { 200: SessionTokens, 429: '失败次数过多，账号暂时锁定（见 Retry-After）' },
+      responses: { 200: SessionTokens, 429: '该地址失败次数过多，请按 Retry-After 稍候再试' },
     },
     async ({ body }, req, res) => {
-      const result = await login(deps, body.username, body.password);
+      const result = await login(deps, body.username, body.password, req.ip);
       req.log.info({ userId: result.user.userId }, 'login');
       res.json(result);
     },
@@ -124,7 +124,7 @@ export function authRoutes(deps: ApiDeps): Router {
     },
     async ({ body }, req, res) => {
       sessionOf(req);
-      const revokedSessions = await changePassword(deps, actorOf(req), body);
+      const revokedSessions = await changePassword(deps, actorOf(req), body, req.ip);
       req.log.info({ revokedSessions }, 'password changed');
       res.json({ revokedSessions });
     },

@@ -119,7 +119,9 @@ export function catalogRoutes(deps: ApiDeps): Router {
   /**
    * Raw body: JSON or an .xlsx workbook (told apart by content). `?dryRun=true` checks everything, the
    * version rule included, and stores nothing. 201 stored, 200 unchanged (an identical re-import),
-   * 409 a different body under a stored version (or a lower version), 400 with every error.
+   * 409 a different body under a stored version (or a lower version), 400 with every error, 413 for a
+   * body over CATALOG_MAX_BYTES or a workbook past a spreadsheet limit (unpacked size, compression
+   * ratio, rows, cells, ranges, parse time or memory: docs/security.md, 恶意输入).
    */
   route(
     r,
@@ -151,7 +153,11 @@ export function catalogRoutes(deps: ApiDeps): Router {
         throw unsupportedType(message, [{ field: 'header.content-type', message }]);
       }
       const body = await readRawBody(req, res, CATALOG_MAX_BYTES);
-      const parsed = await importCatalog(body.length ? body : undefined, declared);
+      // A workbook is parsed in a worker thread, within the spreadsheet limits (413 past one); the
+      // worker is ended as soon as this request is over, answered or abandoned.
+      const over = new AbortController();
+      res.once('close', () => over.abort());
+      const parsed = await importCatalog(body.length ? body : undefined, declared, { signal: over.signal });
       if (!parsed.ok) throw importProblem(parsed.errors);
       const { catalog } = parsed;
       if (dryRun) {

@@ -9,8 +9,9 @@ import {
   WebhookBody,
   type Viewer,
 } from '@fivestar/contracts';
-import { callEndpoint } from '@fivestar/platform';
-import { viaService } from '../services';
+import { callEndpoint, RequestError } from '@fivestar/platform';
+import { badRequest } from '../problem';
+import { serviceProblem, viaService } from '../services';
 import { viewerOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { route } from '../routing';
@@ -165,9 +166,15 @@ export function notificationRoutes(deps: ApiDeps): Router {
     },
     async ({ body: webhook }, req, res) => {
       const viewer = me(req);
-      res.json(
-        await viaService(() => callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook })),
-      );
+      try {
+        res.json(await callEndpoint(deps.nc, 'notifications', 'upsertWebhook', { viewer, webhook }));
+      } catch (err) {
+        // The service resolves the URL and refuses a private, loopback, … target unless allowed
+        // (WEBHOOK_ALLOWED_HOSTS, docs/security.md): the URL is all it judges of this validated body.
+        if (err instanceof RequestError && err.code === 'invalid')
+          throw badRequest(err.message, [{ field: 'body.url', message: err.message }]);
+        throw serviceProblem(err);
+      }
     },
   );
 
