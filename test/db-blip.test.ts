@@ -17,33 +17,22 @@ import {
 } from '@fivestar/platform';
 import { SCHEMA, migrations, startTasksService, type TasksDb } from '@fivestar/tasks';
 import { startTestApi, type Caller, type TestApi } from './api-support';
-import { closeAll, connectStream, eventFactory, freshSchema, publishNew, testEnv, until } from './support';
+import {
+  closeAll,
+  connectStream,
+  freshSchema,
+  publishNew,
+  selfCheckOpenings,
+  testEnv,
+  until,
+} from './support';
 
 const env = testEnv('blip');
 const { run } = env;
 const COUNTY = '411099';
 const BRANCH = '411099100201';
 
-const { ev } = eventFactory({
-  idPrefix: `blip-${run}`,
-  roundId: `blip-${run}`,
-  branchId: BRANCH,
-  area: () => COUNTY,
-  t0: Date.UTC(2026, 10, 2),
-  stepMs: 1000,
-});
-const opened = (n: number) =>
-  ev('branch.step_opened', {
-    step: 'SELF_CHECK',
-    attempt: n,
-    work: {
-      key: `blip-${run}/${n}`,
-      kind: 'step',
-      title: `自评 ${n}`,
-      group: { role: 'village_secretary', jurisdiction: BRANCH },
-      deadline: '2026-12-01T00:00:00.000Z',
-    },
-  });
+const opened = selfCheckOpenings(`blip-${run}`, BRANCH);
 
 let db: Kysely<TasksDb>;
 let nc: NatsConnection;

@@ -188,6 +188,33 @@ export function eventFactory(defaults: EventDefaults): EventFactory {
   };
 }
 
+/**
+ * Self-check openings of one branch, numbered by attempt, each opening one task: the events a test of a
+ * read-model service publishes to see it apply something (ids and round under `prefix`).
+ */
+export function selfCheckOpenings(prefix: string, branchId: string): (attempt: number) => FivestarEvent {
+  const { ev } = eventFactory({
+    idPrefix: prefix,
+    roundId: prefix,
+    branchId,
+    area: () => branchId.slice(0, 6),
+    t0: Date.UTC(2026, 10, 2),
+    stepMs: 1000,
+  });
+  return (n) =>
+    ev('branch.step_opened', {
+      step: 'SELF_CHECK',
+      attempt: n,
+      work: {
+        key: `${prefix}/${n}`,
+        kind: 'step',
+        title: `自评 ${n}`,
+        group: { role: 'village_secretary', jurisdiction: branchId },
+        deadline: '2026-12-01T00:00:00.000Z',
+      },
+    });
+}
+
 /** Publishes the events in order; the stream must take each as new (none dropped as a duplicate). */
 export async function publishNew(nc: NatsConnection, events: FivestarEvent[]): Promise<void> {
   const js = jetstreamClient(nc);
