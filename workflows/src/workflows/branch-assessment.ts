@@ -409,13 +409,13 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         reasons,
       });
       const closes = revocationKey(cmd.findingId);
-      await emitter.announce(
+      await emitter.emit(
         'branch.revocation_decided',
         { findingId: cmd.findingId, closes, confirmed: cmd.confirm, reasons },
         cmd.actor,
       );
       if (revoked.length) {
-        await emitter.announce(
+        await emitter.emit(
           'branch.star_revoked',
           { findingId: cmd.findingId, revoked, level: state.level ?? 0, stars: awardedStars() },
           cmd.actor,

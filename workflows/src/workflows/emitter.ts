@@ -17,10 +17,10 @@ export interface EventContext {
  * Emits events with deterministic ids (`<workflow id>#<sequence>`): a replayed or retried emission
  * carries the same id, so JetStream and the consumers drop the repeat.
  *
- * `ordered` (workflows under the `answer-on-accept` patch): every event is published after the one before
- * it, so a handler may `announce` an event and answer at once without overtaking what is still going
- * out. Without it (histories recorded before the patch) each emission is its own activity at once, as
- * those histories expect.
+ * `ordered` (workflows under the `answer-on-accept` patch): an emission is queued, published after the one
+ * before it, and not waited for, so neither an Update's answer nor the branch's next step waits on the
+ * event bus; the workflow waits for `idle()` before it ends. Without it (histories recorded before the
+ * patch) each emission is its own activity at once and is waited for, as those histories expect.
  */
 export class Emitter {
   private tail: Promise<void> = Promise.resolve();
@@ -54,16 +54,6 @@ export class Emitter {
       return;
     }
     this.tail = this.tail.then(() => publishEvent(event));
-    await this.tail;
-  }
-
-  /**
-   * For Update handlers: emits, and resolves once the event is queued (ordered) or published (before the
-   * patch), so an accepted command is answered without waiting on the event bus.
-   */
-  announce<T extends EventType>(type: T, data: EventData<T>, actor: Actor | null = null): Promise<void> {
-    const published = this.emit(type, data, actor);
-    return this.ordered ? Promise.resolve() : published;
   }
 
   /** Resolves once everything emitted so far is published (a workflow waits for it before it ends). */

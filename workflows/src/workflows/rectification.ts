@@ -86,7 +86,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       state.evidence.push({ description, files, at: new Date().toISOString(), by: cmd.actor.userId });
       // Status changes before the await, so the validator refuses a concurrent duplicate.
       state.status = 'awaiting_verification';
-      await emitter.announce(
+      await emitter.emit(
         'rectification.evidence_submitted',
         {
           findingId,
@@ -119,13 +119,13 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       if (cmd.accepted) {
         state.status = 'closed';
         state.closedAt = at;
-        await emitter.announce('rectification.closed', { findingId, closes }, cmd.actor);
+        await emitter.emit('rectification.closed', { findingId, closes }, cmd.actor);
       } else {
         const reasons = cmd.reasons ?? [];
         state.rejections.push({ reasons, at, by: cmd.actor.userId });
         state.status = 'awaiting_evidence';
         state.round += 1;
-        await emitter.announce(
+        await emitter.emit(
           'rectification.rejected',
           { findingId, closes, reasons, work: work().current() },
           cmd.actor,

@@ -207,7 +207,7 @@ export class SupervisedWork {
   async urge(actor: Actor, note: string | undefined): Promise<WorkStatus> {
     this.lastUrgeMs = Date.now();
     const w = this.current();
-    await this.emitter.announce(
+    await this.emitter.emit(
       'work.urged',
       { ...this.ref, workKey: w.key, title: w.title, deadline: w.deadline, group: w.group, note },
       actor,
@@ -231,7 +231,7 @@ export class SupervisedWork {
     this.extensions += 1;
     const approvalKey = `${w.key}/extension/${this.extensions}`;
     this.extension = { approvalKey, requestedMs: Date.parse(body.requestedDeadline), by: actor };
-    await this.emitter.announce(
+    await this.emitter.emit(
       'work.extension_requested',
       {
         ...this.ref,
@@ -274,7 +274,7 @@ export class SupervisedWork {
       this.version += 1;
       markProvisional(this.schedule, this.times, before);
     }
-    await this.emitter.announce(
+    await this.emitter.emit(
       'work.extension_decided',
       {
         ...this.ref,
