@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { JurisdictionCode } from './directory';
+import { BranchCode, JurisdictionCode } from './directory';
+import { RoundId } from './round';
 
 /**
  * 系统处理异常: a branch whose workflow keeps failing an activity (from the worker's alert attempt on), until
@@ -24,6 +25,13 @@ export const FaultsRequest = z.object({
   limit: z.number().int().min(1).max(500).default(50),
 });
 export type FaultsRequest = z.input<typeof FaultsRequest>;
+
+/** GET /api/faults: the caller's jurisdiction, narrowed to a round or a branch. */
+export const FaultsQuery = z.object({
+  roundId: RoundId.optional(),
+  branchId: BranchCode.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 
 export const FaultsResult = z.object({
   /** Branches with at least one open fault. */

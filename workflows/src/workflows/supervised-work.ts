@@ -173,7 +173,7 @@ export class SupervisedWork {
       deadline: new Date(this.times.deadlineMs).toISOString(),
       lastUrgedAt: this.lastUrgeMs === null ? null : new Date(this.lastUrgeMs).toISOString(),
       extensionRequestedUntil: this.extension ? new Date(this.extension.requestedMs).toISOString() : null,
-      provisional: this.times.provisionalYears?.length ? true : undefined,
+      ...(this.times.provisionalYears?.length ? { provisional: true } : {}),
     };
   }
 

@@ -1,20 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { FaultsResult } from '@fivestar/contracts';
+import { FaultsQuery, FaultsResult } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { actorOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { route } from '../routing';
 import { viaService } from '../services';
-
-const FaultsQuery = z.object({
-  roundId: z.string().max(40).optional(),
-  branchId: z
-    .string()
-    .regex(/^\d{12}$/, '支部代码应为12位数字')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
 
 /**
  * 系统处理异常 inside the caller's jurisdiction: branches whose workflow keeps failing (a calendar year
