@@ -6,7 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY contracts/package.json contracts/
 COPY workflows/package.json workflows/
-COPY services/platform/package.json services/platform/
+COPY platform/package.json platform/
 COPY services/api/package.json services/api/
 COPY services/tasks/package.json services/tasks/
 COPY services/notifications/package.json services/notifications/

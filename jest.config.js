@@ -4,8 +4,10 @@ const common = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@fivestar/contracts$': '<rootDir>/contracts/src',
+    '^@fivestar/contracts/workflow$': '<rootDir>/contracts/src/workflow',
     '^@fivestar/workflows$': '<rootDir>/workflows/src',
-    '^@fivestar/(platform|tasks|notifications|ranking|api)$': '<rootDir>/services/$1/src',
+    '^@fivestar/platform$': '<rootDir>/platform/src',
+    '^@fivestar/(tasks|notifications|ranking|api)$': '<rootDir>/services/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { demoCounty } from '@fivestar/api';
 import { createDb, createLogger, ensureDatabase } from '@fivestar/platform';
-import { roundWorkflowId } from '@fivestar/workflows';
+import { roundWorkflowId } from '@fivestar/contracts/workflow';
 import { ApiUser, eventually, startStack } from '../test/harness';
 import { startPrivateNats } from '../test/private-nats';
 import { runBench } from './run';

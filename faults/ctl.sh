@@ -38,7 +38,7 @@ case "${1:-}" in
     bash infra/postgres.sh ensure
     ;;
   provision)
-    node services/platform/dist/provision.js
+    node platform/dist/provision.js
     for svc in api tasks notifications ranking; do
       log "migrating $svc"
       node "services/$svc/dist/migrate.js"

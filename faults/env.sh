@@ -19,7 +19,7 @@ export TEMPORAL_NAMESPACE=fivestar
 export TEMPORAL_TASK_QUEUE=fivestar-cycle
 export API_PORT="${FAULTS_API_PORT:-18080}"
 export API_HOST=127.0.0.1
-# The health listeners of the worker and the read-model services (services/platform/src/health.ts): ports
+# The health listeners of the worker and the read-model services (platform/src/health.ts): ports
 # of their own, never the defaults (9401–9404) a system started by `npm run up` listens on.
 export WORKER_HEALTH_PORT="${FAULTS_WORKER_HEALTH_PORT:-19401}"
 export TASKS_HEALTH_PORT="${FAULTS_TASKS_HEALTH_PORT:-19402}"

@@ -93,8 +93,8 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** Whether the build has the health listeners (services/platform/src/health.ts): /ready on every process. */
-export const hasReadiness = () => existsSync(path.join(ROOT, 'services/platform/dist/health.js'));
+/** Whether the build has the health listeners (platform/src/health.ts): /ready on every process. */
+export const hasReadiness = () => existsSync(path.join(ROOT, 'platform/dist/health.js'));
 
 export interface ProcessHealth {
   name: ProcessName;

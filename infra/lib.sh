@@ -9,7 +9,7 @@ FIVESTAR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 : "${FIVESTAR_VAR:=$FIVESTAR_ROOT/var}"                        # data, logs, pid files (gitignored)
 export FIVESTAR_ROOT FIVESTAR_HOME FIVESTAR_VAR
 
-# --- service configuration (the same names and defaults as services/platform/src/config.ts) ----
+# --- service configuration (the same names and defaults as platform/src/config.ts) ----
 : "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/fivestar}"
 : "${NATS_URL:=nats://127.0.0.1:4222}"
 : "${TEMPORAL_ADDRESS:=127.0.0.1:7233}"
@@ -117,7 +117,7 @@ log_file() { printf '%s/log/%s.log\n' "$FIVESTAR_VAR" "$1"; }
 export FIVESTAR_RESTART_DELAY FIVESTAR_RESTART_MAX_DELAY FIVESTAR_RESTART_RESET_AFTER
 
 # Health listeners of the worker and the read-model services (loopback; /health and /ready): the same
-# names and defaults as HEALTH_PORTS in services/platform/src/health.ts. The API answers both on API_PORT.
+# names and defaults as HEALTH_PORTS in platform/src/health.ts. The API answers both on API_PORT.
 : "${WORKER_HEALTH_PORT:=9401}"
 : "${TASKS_HEALTH_PORT:=9402}"
 : "${NOTIFICATIONS_HEALTH_PORT:=9403}"

@@ -4,7 +4,7 @@
 #   infra/nats.sh ensure   use the server that answers; else start `nats-server -js` if installed
 #   infra/nats.sh stop     stop the server, only if these scripts started it
 #   infra/nats.sh status   say whether it answers
-# The JetStream stream itself is created by `node services/platform/dist/provision.js`.
+# The JetStream stream itself is created by `node platform/dist/provision.js`.
 set -euo pipefail
 # shellcheck source=infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

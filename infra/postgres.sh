@@ -2,7 +2,7 @@
 # PostgreSQL at $DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fivestar).
 #
 #   infra/postgres.sh ensure   check that the server answers; say how to start or install it if not
-# The fivestar database is created by `node services/platform/dist/provision.js`, the schemas by
+# The fivestar database is created by `node platform/dist/provision.js`, the schemas by
 # each service's migrate.js; the test database by the jest global setup.
 set -euo pipefail
 # shellcheck source=infra/lib.sh

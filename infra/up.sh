@@ -69,7 +69,7 @@ bash infra/nats.sh ensure
 bash infra/postgres.sh ensure
 
 log "provisioning the database and the JetStream stream"
-node services/platform/dist/provision.js
+node platform/dist/provision.js
 for svc in "${MIGRATED[@]}"; do
   log "migrating $svc"
   node "services/$svc/dist/migrate.js"

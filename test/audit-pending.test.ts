@@ -9,7 +9,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { AuditEntry, AuditListedEntry } from '@fivestar/contracts';
-import { branchWorkflowId } from '@fivestar/workflows';
+import { branchWorkflowId } from '@fivestar/contracts/workflow';
 import { AUDIT_WRITER, auditDb, fromRow, verifyChain, type AuditDb } from '../services/api/src/audit';
 import { startTestApi, type Caller, type TestApi } from './api-support';
 import { testEnv } from './support';

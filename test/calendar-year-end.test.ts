@@ -14,7 +14,7 @@ import {
 } from '@fivestar/contracts';
 import { demoCounty } from '@fivestar/api';
 import { createDb } from '@fivestar/platform';
-import { branchWorkflowId } from '@fivestar/workflows';
+import { branchWorkflowId } from '@fivestar/contracts/workflow';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 import { allStars, fullScores, rural } from './rural-sheets';

@@ -17,7 +17,7 @@ import {
   urgeUpdate,
   verifyRectificationUpdate,
   rectificationWorkflowId,
-} from '@fivestar/workflows';
+} from '@fivestar/contracts/workflow';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { quietSchedule } from './round-schedules';

@@ -1,5 +1,3 @@
-export * from './definitions';
-export * from './search-attributes';
 export { createActivities, type Activities, type ActivityDeps } from './activities';
 export { activityAlerts, ALERT_AT_ATTEMPT } from './activities/alerts';
 export { decideAward, type AwardInput } from './rules/award';

@@ -29,8 +29,8 @@ import {
   calendarChangedSignal,
   provisionalYearValue,
   type CalendarReplanInput,
-} from '../definitions';
-import { BranchCodeKey, ProvisionalYearsKey, RoundIdKey, TownshipCodeKey } from '../search-attributes';
+} from '@fivestar/contracts/workflow';
+import { BranchCodeKey, ProvisionalYearsKey, RoundIdKey, TownshipCodeKey } from '@fivestar/contracts/workflow';
 
 export interface ActivityDeps {
   nc: NatsConnection;

@@ -12,7 +12,7 @@ import {
   roundProgressQuery,
   type AssessmentRoundInput,
   type RoundProgress,
-} from '../definitions';
+} from '@fivestar/contracts/workflow';
 import { Emitter } from './emitter';
 import { reject, requireActor } from './guard';
 

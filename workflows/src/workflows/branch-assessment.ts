@@ -44,11 +44,11 @@ import {
   submitSelfCheckUpdate,
   type BranchAssessmentInput,
   type StepResult,
-} from '../definitions';
+} from '@fivestar/contracts/workflow';
 import { decideAward, type ReviewLevel } from '../rules/award';
 import { evidenceGaps } from '../rules/evidence';
 import { quorumMet } from '../rules/observation';
-import { StepKey } from '../search-attributes';
+import { StepKey } from '@fivestar/contracts/workflow';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireOneLevel, requireValid } from './guard';
 import { rectification } from './rectification';

@@ -1,6 +1,6 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CalendarReplanInput } from '../definitions';
+import type { CalendarReplanInput } from '@fivestar/contracts/workflow';
 
 const { signalProvisionalWork } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',

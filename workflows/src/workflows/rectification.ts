@@ -19,7 +19,7 @@ import {
   submitEvidenceUpdate,
   verifyRectificationUpdate,
   type RectificationInput,
-} from '../definitions';
+} from '@fivestar/contracts/workflow';
 import { Emitter } from './emitter';
 import { reject, requireActor, requireValid } from './guard';
 import { SupervisedWork } from './supervised-work';

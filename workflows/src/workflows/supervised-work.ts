@@ -17,8 +17,8 @@ import {
 } from '@fivestar/contracts';
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { provisionalYearValue, type WorkStatus } from '../definitions';
-import { ProvisionalYearsKey } from '../search-attributes';
+import { provisionalYearValue, type WorkStatus } from '@fivestar/contracts/workflow';
+import { ProvisionalYearsKey } from '@fivestar/contracts/workflow';
 import type { SupervisionTimes } from '@fivestar/contracts';
 import type { Emitter } from './emitter';
 import { knownActor, reject, requireActor } from './guard';

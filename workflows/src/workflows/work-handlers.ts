@@ -5,7 +5,7 @@ import {
   decideExtensionUpdate,
   requestExtensionUpdate,
   urgeUpdate,
-} from '../definitions';
+} from '@fivestar/contracts/workflow';
 import { reject, requireValid } from './guard';
 import type { SupervisedWork } from './supervised-work';
 

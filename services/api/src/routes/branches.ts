@@ -48,7 +48,7 @@ import {
   submitEvidenceUpdate,
   submitSelfCheckUpdate,
   verifyRectificationUpdate,
-} from '@fivestar/workflows';
+} from '@fivestar/contracts/workflow';
 import type { z } from 'zod';
 import { callEndpoint, mapLimited } from '@fivestar/platform';
 import { actorOf } from '../auth';

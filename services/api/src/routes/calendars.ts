@@ -10,7 +10,7 @@ import {
   DryRunQuery,
   LoadCalendarYear,
 } from '@fivestar/contracts';
-import { calendarReplanWorkflowId } from '@fivestar/workflows';
+import { calendarReplanWorkflowId } from '@fivestar/contracts/workflow';
 import { actorOf } from '../auth';
 import { calendarExists, calendarView, listCalendars, loadCalendarYear } from '../calendar';
 import type { ApiDeps } from '../deps';

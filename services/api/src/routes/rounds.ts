@@ -29,7 +29,7 @@ import {
   roundProgressQuery,
   roundWorkflowId,
   type AssessmentRoundInput,
-} from '@fivestar/workflows';
+} from '@fivestar/contracts/workflow';
 import { actorOf } from '../auth';
 import { catalogsInForce, getCatalog } from '../catalogs';
 import type { ApiDeps } from '../deps';

@@ -23,7 +23,7 @@ import type {
   SubmitRectificationEvidence,
   SubmitSelfCheck,
   VerifyRectification,
-} from '@fivestar/contracts';
+} from '../index';
 
 export const TASK_QUEUE_DEFAULT = 'fivestar-cycle';
 
