@@ -77,21 +77,3 @@ export const STEP_SIGNERS: Record<HumanStep, { role: Role; scope: Scope }> = {
 
 export const Scope = z.enum(['branch', 'township', 'county']);
 export type Scope = z.infer<typeof Scope>;
-
-/**
- * Who approves an extension (延期) asked by the holder of `role`: one level up. Coordinators act for
- * the county task force and have nobody above them in the platform.
- */
-export const EXTENSION_APPROVER: Record<Role, { role: Role; scope: Scope } | null> = {
-  village_secretary: { role: 'township_reviewer', scope: 'township' },
-  township_reviewer: { role: 'coordinator', scope: 'county' },
-  county_reviewer: { role: 'coordinator', scope: 'county' },
-  observer: { role: 'coordinator', scope: 'county' },
-  coordinator: null,
-  admin: null,
-};
-
-/** Who may urge (催办) work owed by `role`: the county task force always; a township reviewer its villages. */
-export function mayUrge(urger: Role, owedBy: Role): boolean {
-  return urger === 'coordinator' || (urger === 'township_reviewer' && owedBy === 'village_secretary');
-}

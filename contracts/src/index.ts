@@ -31,3 +31,4 @@ export * from './directory-tables';
 export * from './csv';
 export * from './directory-files';
 export * from './calendar-files';
+export * from './permissions';
