@@ -145,17 +145,17 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   }
   function knownStars(codes: string[], field: string): void {
     const unknown = codes.filter((c) => !catalog.stars.some((s) => s.code === c));
-    if (unknown.length) reject('Invalid', `${field}: 星级代码不存在：${unknown.join('、')}`);
+    if (unknown.length) reject('Invalid', `星级代码不存在：${unknown.join('、')}`, field);
   }
   function knownTasks(scores: Record<string, number>): void {
     const codes = new Set(catalogTasks(catalog).map((t) => t.code));
     const unknown = Object.keys(scores).filter((c) => !codes.has(c));
-    if (unknown.length) reject('Invalid', `scores: 任务代码不存在：${unknown.join('、')}`);
+    if (unknown.length) reject('Invalid', `任务代码不存在：${unknown.join('、')}`, 'scores');
   }
   function knownVetoes(vetoes: VetoFound[]): void {
     const codes = new Set(catalogTasks(catalog).flatMap((t) => t.vetoes.map((v) => v.code)));
     const unknown = vetoes.filter((v) => !codes.has(v.vetoCode)).map((v) => v.vetoCode);
-    if (unknown.length) reject('Invalid', `vetoes: 否决条件代码不存在：${unknown.join('、')}`);
+    if (unknown.length) reject('Invalid', `否决条件代码不存在：${unknown.join('、')}`, 'vetoes');
   }
   function recordVetoes(vetoes: VetoFound[], actor: Actor, step: Step): void {
     for (const v of vetoes) state.vetoes.push({ ...v, foundBy: person(actor), step });
@@ -225,10 +225,10 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         knownTasks(body.scores);
         const gaps = evidenceGaps(catalog, body.targetStars, body.evidence);
         if (gaps.unknown.length)
-          reject('Invalid', `evidence: 佐证材料要求代码不存在：${gaps.unknown.join('、')}`);
+          reject('Invalid', `佐证材料要求代码不存在：${gaps.unknown.join('、')}`, 'evidence');
         if (gaps.missing.length) {
           const list = gaps.missing.map((m) => `${m.requirement}（${m.title}）`).join('、');
-          reject('Invalid', `evidence: 申报星级缺少佐证材料：${list}`);
+          reject('Invalid', `申报星级缺少佐证材料：${list}`, 'evidence');
         }
       },
     },
@@ -264,16 +264,16 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         const body = requireValid(Review, cmd);
         knownVetoes(body.vetoes);
         if (body.returnTo && stepIndex(body.returnTo) >= stepIndex(state.step)) {
-          reject('Invalid', 'returnTo: 只能退回到之前的环节');
+          reject('Invalid', '只能退回到之前的环节', 'returnTo');
         }
         if (body.decision !== 'approve') return;
         const decided = body.stars.map((v) => v.star);
         const stray = decided.filter((c) => !state.targetStars.includes(c));
-        if (stray.length) reject('Invalid', `stars: 未申报的星级不能审核：${stray.join('、')}`);
+        if (stray.length) reject('Invalid', `未申报的星级不能审核：${stray.join('、')}`, 'stars');
         const twice = decided.filter((c, i) => decided.indexOf(c) !== i);
-        if (twice.length) reject('Invalid', `stars: 同一星级重复审核：${twice.join('、')}`);
+        if (twice.length) reject('Invalid', `同一星级重复审核：${twice.join('、')}`, 'stars');
         const open = state.targetStars.filter((c) => !decided.includes(c));
-        if (open.length) reject('Invalid', `stars: 请对每颗申报星级作出审核意见，尚缺：${open.join('、')}`);
+        if (open.length) reject('Invalid', `请对每颗申报星级作出审核意见，尚缺：${open.join('、')}`, 'stars');
       },
     },
   );
@@ -343,7 +343,7 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         try {
           decide();
         } catch (err) {
-          reject('Invalid', `award: ${err instanceof Error ? err.message : String(err)}`);
+          reject('Invalid', `${err instanceof Error ? err.message : String(err)}`, 'award');
         }
       },
     },
@@ -434,9 +434,9 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
         if (!proposal) reject('Conflict', '没有待审议的摘星建议');
         if (!body.confirm) return;
         const star = body.star ?? proposal.star;
-        if (!star) reject('Invalid', 'star: 请指定要摘除的星级');
+        if (!star) reject('Invalid', '请指定要摘除的星级', 'star');
         if (!state.award?.stars.some((s) => s.star === star && s.awarded)) {
-          reject('Invalid', `star: 该支部当前未获评此星：${star}`);
+          reject('Invalid', `该支部当前未获评此星：${star}`, 'star');
         }
       },
     },

@@ -1,10 +1,15 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { Actor, STEP_LABELS, within, type HumanStep, type Role } from '@fivestar/contracts';
+import type { RejectionDetail, RejectionType } from '@fivestar/contracts/workflow';
 import type { z } from 'zod';
 
-/** Validator failures reach the caller as typed errors the API maps to HTTP statuses. */
-export function reject(type: 'WrongStep' | 'Forbidden' | 'Invalid' | 'Conflict', message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+/**
+ * Validator failures reach the caller as typed errors (contracts/src/workflow/rejections.ts): the API maps
+ * the type to an HTTP status and the detail's `field` (a path in the command) to the problem's field.
+ */
+export function reject(type: RejectionType, message: string, field?: string): never {
+  const detail: RejectionDetail = field === undefined ? { message } : { field, message };
+  throw ApplicationFailure.create({ type, message, details: [detail], nonRetryable: true });
 }
 
 /**
@@ -42,7 +47,7 @@ export function requireValid<T extends z.ZodType>(schema: T, value: unknown): z.
   const r = schema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
-    reject('Invalid', `${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
+    reject('Invalid', first?.message ?? '输入无效', first?.path.join('.') || undefined);
   }
   return r.data;
 }

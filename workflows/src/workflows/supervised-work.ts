@@ -221,7 +221,7 @@ export class SupervisedWork {
     if (!EXTENSION_APPROVER[a.role]) reject('Forbidden', '该角色没有上级可审批延期');
     if (this.extension) reject('Conflict', '已有待审批的延期申请');
     if (Date.parse(body.requestedDeadline) <= Math.max(this.times.deadlineMs, Date.now())) {
-      reject('Invalid', 'requestedDeadline: 申请的期限必须晚于当前期限和当前时间');
+      reject('Invalid', '申请的期限必须晚于当前期限和当前时间', 'requestedDeadline');
     }
   }
 
