@@ -3,7 +3,7 @@ import type { ParsedRequestOf, ResultOf } from '@fivestar/platform';
 import { sql, type Kysely } from 'kysely';
 import type { TasksDb } from './schema';
 
-export type FaultsQuery = ParsedRequestOf<'tasks', 'faults'>;
+export type FaultsRequest = ParsedRequestOf<'tasks', 'faults'>;
 
 /**
  * Keeps `branch_faults` (系统处理异常): a failing activity is recorded once, and only its recovery clears
@@ -51,7 +51,7 @@ export async function applyToFaults(trx: Kysely<TasksDb>, event: FivestarEvent):
  * round or branch: how many branches, how many per cause (a calendar year not loaded, or the failing
  * activity; labels from faultCause), and the oldest `limit` of them.
  */
-export function openFaults(db: Kysely<TasksDb>, req: FaultsQuery): Promise<ResultOf<'tasks', 'faults'>> {
+export function openFaults(db: Kysely<TasksDb>, req: FaultsRequest): Promise<ResultOf<'tasks', 'faults'>> {
   // One snapshot for the counts and the items, so they agree.
   return db
     .transaction()
@@ -60,7 +60,7 @@ export function openFaults(db: Kysely<TasksDb>, req: FaultsQuery): Promise<Resul
     .execute((trx) => openFaultsIn(trx, req));
 }
 
-async function openFaultsIn(db: Kysely<TasksDb>, req: FaultsQuery): Promise<ResultOf<'tasks', 'faults'>> {
+async function openFaultsIn(db: Kysely<TasksDb>, req: FaultsRequest): Promise<ResultOf<'tasks', 'faults'>> {
   const scoped = () => {
     let q = db
       .selectFrom('branch_faults')

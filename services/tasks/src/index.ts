@@ -1,5 +1,5 @@
 export { startTasksService, yellowWindow, type CalendarView, type TasksServiceOptions } from './service';
-export { applyToFaults, openFaults, type FaultsQuery } from './faults';
+export { applyToFaults, openFaults, type FaultsRequest } from './faults';
 export { handleEvent } from './handlers';
 export {
   access,
