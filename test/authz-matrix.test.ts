@@ -261,10 +261,10 @@ async function run(c: Case): Promise<Outcome> {
   try {
     const t = role === null || side === 'own' ? target(c.branch, roundIds[COUNTY]!) : otherTarget(role);
     const name = role && username(role, c.branch);
-    const session = !name ? undefined : fixture.freshSession ? await login(name) : await caller(name);
-    const expected = expectedOf(c, t, session?.user);
+    const signedIn = !name ? undefined : fixture.freshSession ? await login(name) : await caller(name);
+    const expected = expectedOf(c, t, signedIn?.user);
     const call = await fixture.request(t, world);
-    const { status, detail } = await send(op, call, session?.token);
+    const { status, detail } = await send(op, call, signedIn?.token);
     return { ...c, expected, actual: status, detail };
   } catch (err) {
     return { ...c, expected: NaN, actual: 'error', detail: String(err) };
