@@ -3,7 +3,9 @@
  * own jurisdiction and one outside it, plus a caller without a token, each answered with exactly the
  * status the document's `x-fivestar-access` / `x-fivestar-scope` promise (see test/authz-doc.ts) and the
  * fixture's answer for an allowed caller (test/authz-fixtures.ts). Generated from the served document, so
- * a new route without a fixture fails here.
+ * a new route without a fixture fails here. A branch command's callers are those of `COMMAND_SIGNERS`
+ * (contracts/src/permissions.ts), the one source the API and the workflows follow: a change there shows
+ * up here.
  *
  * "Own" is a branch of county 411099 (each state-changing operation has a branch of its own), its
  * township, the county and its round. "Other" is a second county (411098) with a round of its own, and,
@@ -12,7 +14,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { catalogTasks, defaultCatalogFor, ROLES, type Role } from '@fivestar/contracts';
+import {
+  BRANCH_COMMANDS,
+  catalogTasks,
+  commandRoles,
+  defaultCatalogFor,
+  mayCommand,
+  ROLES,
+  type Actor,
+  type BranchCommand,
+  type Role,
+  type SessionTokens,
+} from '@fivestar/contracts';
 import { mapLimited } from '@fivestar/platform';
 import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
 import { ApiUser, eventually, loadCounty, startStack, type Stack } from './harness';
@@ -52,6 +65,25 @@ const schedule = quietSchedule(3600, { publicNotice: seconds(3600) });
 const townshipOf = (branch: string) => branch.slice(0, 9);
 const countyOf = (branch: string) => branch.slice(0, 6);
 
+/** The operations that send each branch command (its Update): every command is driven through the API. */
+const COMMAND_OPERATIONS: Record<BranchCommand, readonly string[]> = {
+  submitSelfCheck: ['submitSelfCheck'],
+  review: ['review'],
+  recordObservation: ['recordObservation'],
+  closeObservation: ['closeObservation'],
+  confirmAward: ['confirmAward'],
+  upholdObjection: ['upholdObjection'],
+  decideRevocation: ['decideRevocation'],
+  submitEvidence: ['submitRectificationEvidence'],
+  verifyRectification: ['verifyRectification'],
+  urge: ['urgeBranch', 'urgeFinding', 'bulkUrge'],
+  requestExtension: ['requestExtension', 'requestFindingExtension'],
+  decideExtension: ['decideExtension', 'decideFindingExtension'],
+};
+const commandOf = new Map(
+  BRANCH_COMMANDS.flatMap((command) => COMMAND_OPERATIONS[command].map((id) => [id, command] as const)),
+);
+
 let stack: Stack;
 let world: World;
 let operations: Operation[];
@@ -59,30 +91,26 @@ const roundIds: Record<string, string> = {};
 /** Per branch: its secretary's open self-check task and an evidence file of its own. */
 const branchData = new Map<string, { taskKey: string; sha256: string }>();
 const sessions = new Map<string, Promise<ApiUser>>();
-const tokens = new Map<string, Promise<string>>();
+const callers = new Map<string, Promise<SessionTokens>>();
 
 /** One signed-in session per user for preparing the round, and one per user for the cases. */
 const session = (username: string) => {
   if (!sessions.has(username)) sessions.set(username, ApiUser.login(stack.baseUrl, username));
   return sessions.get(username)!;
 };
-const token = (username: string) => {
-  if (!tokens.has(username))
-    tokens.set(
-      username,
-      login(username).then((s) => s.token),
-    );
-  return tokens.get(username)!;
+const caller = (username: string) => {
+  if (!callers.has(username)) callers.set(username, login(username));
+  return callers.get(username)!;
 };
 
-async function login(username: string): Promise<{ token: string; refreshToken: string }> {
+async function login(username: string): Promise<SessionTokens> {
   const res = await fetch(`${stack.baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  return (await res.json()) as { token: string; refreshToken: string };
+  return (await res.json()) as SessionTokens;
 }
 
 async function startRound(county: string, roundId: string, branches: number): Promise<void> {
@@ -213,15 +241,30 @@ function allowedStatus(c: Case): number {
   return byRole;
 }
 
+/**
+ * The status a case must answer: the document's promise, or for a branch command COMMAND_SIGNERS': 403 to
+ * a role none of its signers has, and to a signer's role the branch does not lie under (unless the fixture
+ * says why not), judged on the caller's jurisdiction as the API signed it in.
+ */
+function expectedOf(c: Case, t: Target, user: Actor | undefined): number {
+  const command = commandOf.get(c.op.operationId);
+  const allowed = () => allowedStatus(c);
+  if (!command) return expectedStatus(c.op, c.role, c.side, allowed, c.fixture.other);
+  if (!user) return 401;
+  if (!commandRoles(command).includes(user.role)) return 403;
+  const branch = { code: t.branch, townshipCode: townshipOf(t.branch), countyCode: countyOf(t.branch) };
+  return mayCommand(user, branch, command) ? allowed() : (c.fixture.other ?? 403);
+}
+
 async function run(c: Case): Promise<Outcome> {
   const { op, fixture, role, side } = c;
   try {
     const t = role === null || side === 'own' ? target(c.branch, roundIds[COUNTY]!) : otherTarget(role);
-    const expected = expectedStatus(op, role, side, () => allowedStatus(c), fixture.other);
-    const call = await fixture.request(t, world);
     const name = role && username(role, c.branch);
-    const bearer = !name ? undefined : fixture.freshSession ? (await login(name)).token : await token(name);
-    const { status, detail } = await send(op, call, bearer);
+    const signedIn = !name ? undefined : fixture.freshSession ? await login(name) : await caller(name);
+    const expected = expectedOf(c, t, signedIn?.user);
+    const call = await fixture.request(t, world);
+    const { status, detail } = await send(op, call, signedIn?.token);
     return { ...c, expected, actual: status, detail };
   } catch (err) {
     return { ...c, expected: NaN, actual: 'error', detail: String(err) };
@@ -299,13 +342,30 @@ test('every operation of the document has a fixture, and every fixture an operat
   expect(Object.keys(FIXTURES).filter((id) => !documented.has(id))).toEqual([]);
 });
 
+test('every branch command has its operations in the document, open to the roles of COMMAND_SIGNERS', () => {
+  const byId = new Map(operations.map((o) => [o.operationId, o]));
+  const drift = BRANCH_COMMANDS.flatMap((command) => {
+    const ids = COMMAND_OPERATIONS[command];
+    if (ids.length === 0) return [`${command}: no operation`];
+    return ids.flatMap((id) => {
+      const access = byId.get(id)?.access;
+      const roles = Array.isArray(access) ? [...access].sort() : access;
+      const signers = commandRoles(command).sort();
+      return JSON.stringify(roles) === JSON.stringify(signers)
+        ? []
+        : [`${command}: ${id} is open to ${JSON.stringify(access)}, its signers are ${signers.join(', ')}`];
+    });
+  });
+  expect(drift).toEqual([]);
+});
+
 test("the roles × actions table in docs/security.md is the served document's", async () => {
   const documented = tableCells(await readFile(path.resolve(__dirname, '../docs/security.md'), 'utf8'));
   // Stale: run `npx tsx scripts/authz-table.ts` (after `npm run openapi`).
   expect(documented).toEqual(tableCells(accessTable(operations)));
 });
 
-test('every role × operation × own or other jurisdiction answers exactly the status the document promises', async () => {
+test('every role × operation × own or other jurisdiction answers exactly the status the document (a branch command: COMMAND_SIGNERS) promises', async () => {
   const known = operations.filter((o) => FIXTURES[o.operationId]);
   const dedicated = OWN_BRANCHES.slice(1);
   const branchOf = new Map<string, string>();

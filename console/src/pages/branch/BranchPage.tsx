@@ -57,6 +57,7 @@ export function BranchPage() {
               <EvidenceList items={evidence.data?.items ?? []} />
               <Findings
                 base={base}
+                branch={branch}
                 findings={state.findings}
                 uploads={evidence.data?.items ?? []}
                 onChanged={reload}

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import {
+  mayCommand,
   SubmitRectificationEvidence,
   VerifyRectification,
+  type Branch,
+  type BranchCommand,
   type EvidenceFile,
   type RectificationState,
   type RectificationSummary,
@@ -21,11 +24,13 @@ import { uploadEvidence } from './upload';
 /** Findings and their rectification: deadline, ladder level, and the secretary's or township's next act. */
 export function Findings({
   base,
+  branch,
   findings,
   uploads,
   onChanged,
 }: {
   base: string;
+  branch: Branch;
   findings: RectificationSummary[];
   /** The branch's uploads (the page's list): whether a cited file is an image, its size. */
   uploads: EvidenceItem[];
@@ -41,6 +46,7 @@ export function Findings({
         <Finding
           key={f.findingId}
           base={base}
+          branch={branch}
           path={`${base}/findings/${f.findingId}`}
           summary={f}
           known={known}
@@ -55,12 +61,14 @@ type Known = Map<string, EvidenceItem>;
 
 function Finding({
   base,
+  branch,
   path,
   summary,
   known,
   onChanged,
 }: {
   base: string;
+  branch: Branch;
   path: string;
   summary: RectificationSummary;
   known: Known;
@@ -69,6 +77,7 @@ function Finding({
   const user = useUser();
   const loaded = useApi<RectificationState & Provisional>(path);
   const s = loaded.data;
+  const may = (command: BranchCommand) => !!user && mayCommand(user, branch, command);
   const done = () => {
     loaded.reload();
     onChanged();
@@ -92,10 +101,10 @@ function Finding({
             <LevelBadge level={s.escalationLevel} />
           </div>
           <History state={s} known={known} />
-          {s.status === 'awaiting_evidence' && user?.role === 'village_secretary' && (
+          {s.status === 'awaiting_evidence' && may('submitEvidence') && (
             <RectificationForm base={base} path={path} onDone={done} />
           )}
-          {s.status === 'awaiting_verification' && user?.role === 'township_reviewer' && (
+          {s.status === 'awaiting_verification' && may('verifyRectification') && (
             <VerifyForm path={path} onDone={done} />
           )}
         </>

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { Light, TaskPage, TaskRow, TaskView } from '@fivestar/contracts';
+import { commandRoles, type Light, type TaskPage, type TaskRow, type TaskView } from '@fivestar/contracts';
 import { t } from '../../i18n';
 import { Deadline } from '../../layout/Deadline';
 import { LevelBadge } from '../../layout/LevelBadge';
@@ -28,7 +28,8 @@ export function TaskList({ view, filters }: { view: TaskView; filters: TaskFilte
   const user = useUser();
   const loaded = useApi<TaskPage>('/tasks', { view, limit: 200, ...filters });
   const bulk = useBulk();
-  const canUrge = user?.role === 'coordinator' || user?.role === 'township_reviewer';
+  // The list spans branches: the API answers each row's urge for its own branch.
+  const canUrge = !!user && commandRoles('urge').includes(user.role);
   const act = (action: (rows: TaskRow[]) => ReturnType<typeof claimRows>, rows: TaskRow[]) =>
     void bulk.run(rows, action).then(loaded.reload);
 

@@ -1,7 +1,7 @@
 import { ConfirmAward } from '@fivestar/contracts';
 import { CommandStatus, FieldError, SubmitButton, useCommand } from '../../../forms';
 import { t } from '../../../i18n';
-import type { StepFormProps } from './StepForm';
+import type { StepFormProps } from './props';
 
 /** 授星: the coordinator confirms; the workflow computes the award record shown below. */
 export function AwardForm({ base, onDone }: StepFormProps) {

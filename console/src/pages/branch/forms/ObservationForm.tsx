@@ -5,7 +5,7 @@ import { useUser } from '../../../session';
 import { claimedStars } from '../model';
 import { readScores, ScoreInputs } from './ScoreInputs';
 import { FindingsInput, readFindings } from './FindingsInput';
-import type { StepFormProps } from './StepForm';
+import type { StepFormProps } from './props';
 
 /**
  * 现场观摩: this observer's score sheet, and closing once the quorum is in. Like the self-check, the form

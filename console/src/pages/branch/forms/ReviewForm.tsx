@@ -4,7 +4,7 @@ import { CommandStatus, FieldError, lines, SubmitButton, useCommand } from '../.
 import { t } from '../../../i18n';
 import { starName } from '../../../stars';
 import { FindingsInput, readFindings } from './FindingsInput';
-import type { StepFormProps } from './StepForm';
+import type { StepFormProps } from './props';
 
 /** 乡镇审核 / 县级预审: approve with a verdict per claimed star, or return to an earlier step with reasons. */
 export function ReviewForm({ base, state, onDone }: StepFormProps) {

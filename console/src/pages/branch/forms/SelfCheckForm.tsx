@@ -6,7 +6,7 @@ import { claimedStars, missingEvidence } from '../model';
 import { uploadEvidence } from '../upload';
 import { dropDraft, loadDraft, saveDraft } from './draft';
 import { ScoreInputs, readScores } from './ScoreInputs';
-import type { StepFormProps } from './StepForm';
+import type { StepFormProps } from './props';
 
 /** 村自评: claimed stars, a score per task, a file per evidence requirement; after a return, the last submission. */
 export function SelfCheckForm({
