@@ -21,7 +21,7 @@ import {
   type RectificationInput,
 } from '@fivestar/contracts/workflow';
 import { Emitter } from './emitter';
-import { reject, requireActor, requireValid } from './guard';
+import { reject, requireSigner, requireValid, signerGroup } from './guard';
 import { SupervisedWork } from './supervised-work';
 import { handleWorkUpdates } from './work-handlers';
 
@@ -36,8 +36,8 @@ export async function rectification(input: RectificationInput): Promise<Rectific
   // Patch `answer-on-accept`: evidence and verification answer once recorded; their events follow in order.
   const acceptsEarly = patched('answer-on-accept');
   const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code }, 0, acceptsEarly);
-  const owner = groupFor(branch, 'village_secretary', 'branch');
-  const verifier = groupFor(branch, 'township_reviewer', 'township');
+  const owner = signerGroup(branch, 'submitEvidence');
+  const verifier = signerGroup(branch, 'verifyRectification');
   const state: RectificationState = {
     findingId,
     title,
@@ -103,7 +103,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
       validator: (cmd) => {
         if (state.status !== 'awaiting_evidence') reject('WrongStep', '当前不在提交整改材料阶段');
         work();
-        const a = requireActor(cmd?.actor, 'village_secretary', branch.code);
+        const a = requireSigner(cmd?.actor, branch, 'submitEvidence');
         // Separation of duties: whoever verified this item (a re-scoped reviewer) cannot now answer it.
         if (state.rejections.some((r) => r.by === a.userId))
           reject('Forbidden', '职责分离：核验过本整改事项的人不能再提交整改材料');
@@ -136,7 +136,7 @@ export async function rectification(input: RectificationInput): Promise<Rectific
     {
       validator: (cmd) => {
         if (state.status !== 'awaiting_verification') reject('WrongStep', '当前不在整改核验阶段');
-        const a = requireActor(cmd?.actor, 'township_reviewer', branch.townshipCode);
+        const a = requireSigner(cmd?.actor, branch, 'verifyRectification');
         // Separation of duties: nobody verifies evidence they submitted as the branch's secretary.
         if (state.evidence.some((e) => e.by === a.userId))
           reject('Forbidden', '职责分离：不能核验自己作为支部书记提交的整改材料');
