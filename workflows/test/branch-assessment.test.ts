@@ -4,15 +4,12 @@
  * see: the Update answers and refusals, the state query and the events the workflow published.
  */
 import { randomBytes } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import {
   catalogTasks,
   defaultCatalogFor,
   type Actor,
-  type Branch,
   type BranchState,
-  type Role,
   type RoundSchedule,
 } from '@fivestar/contracts';
 import {
@@ -31,6 +28,18 @@ import {
 } from '@fivestar/contracts/workflow';
 import type { branchAssessment } from '../src/workflows';
 import { startWorkflowEnv, type WorkflowEnv } from './env';
+import {
+  BRANCH,
+  coordinator,
+  county,
+  eventually,
+  observers,
+  refusal,
+  schedule,
+  seconds,
+  secretary,
+  township,
+} from './support';
 
 const rural = defaultCatalogFor('rural')!;
 const allStars = rural.stars.map((s) => s.code);
@@ -38,57 +47,6 @@ const fullScores = Object.fromEntries(catalogTasks(rural).map((t) => [t.code, t.
 const evidence = catalogTasks(rural).flatMap((t) =>
   t.evidence.map((e) => ({ requirement: e.code, sha256: 'a'.repeat(64), filename: 'records.pdf' })),
 );
-const BRANCH: Branch = {
-  code: '411099100201',
-  name: '一村党支部',
-  type: 'rural',
-  townshipCode: '411099100',
-  countyCode: '411099',
-  weak: false,
-};
-const person = (userId: string, role: Role, jurisdiction: string): Actor => ({
-  userId,
-  name: userId,
-  role,
-  jurisdiction,
-});
-const secretary = person('sec', 'village_secretary', BRANCH.code);
-const township = person('twp', 'township_reviewer', BRANCH.townshipCode);
-const county = person('cty', 'county_reviewer', BRANCH.countyCode);
-const observers = [
-  person('obs-1', 'observer', BRANCH.countyCode),
-  person('obs-2', 'observer', BRANCH.countyCode),
-];
-const coordinator = person('coord', 'coordinator', BRANCH.countyCode);
-
-const seconds = (n: number) => ({ seconds: n });
-/** Nothing falls due while a test runs unless it says so. */
-function schedule(overrides: Partial<RoundSchedule> = {}): RoundSchedule {
-  return {
-    calendar: 'cn-mainland',
-    uncoveredYear: 'refuse',
-    steps: {
-      SELF_CHECK: seconds(600),
-      TOWNSHIP_REVIEW: seconds(600),
-      COUNTY_PRE_REVIEW: seconds(600),
-      ON_SITE_OBSERVATION: seconds(600),
-      AWARD: seconds(600),
-    },
-    rectification: seconds(600),
-    reminderBefore: seconds(1),
-    urgeIntervalSeconds: 3600,
-    unsignedPolicy: { SELF_CHECK: 'wait' },
-    escalation: [
-      { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
-    ],
-    observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
-    publicNotice: null,
-    revocation: { proposeAtLastRung: true },
-    award: { capstoneRequiresAllOthers: true },
-    ...overrides,
-  };
-}
-
 let env: WorkflowEnv;
 beforeAll(async () => {
   env = await startWorkflowEnv();
@@ -110,20 +68,6 @@ async function start(roundSchedule: RoundSchedule): Promise<Branchflow> {
 
 const state = (h: Branchflow) => h.query(branchStateQuery);
 
-/** Polls `probe` until `accept` holds (bounded); returns the last value. */
-async function eventually<T>(
-  probe: () => Promise<T> | T,
-  accept: (v: T) => boolean,
-  ms = 20_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (accept(v)) return v;
-    if (Date.now() > until) throw new Error(`not reached: ${JSON.stringify(v)?.slice(0, 1000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 /**
  * The self-check step is open (its deadline planned). An Update sent before that is accepted and then
  * lost when the step opens — as before the restructuring; the API only ever sees open branches.
@@ -138,23 +82,6 @@ const published = (h: Branchflow, type: Parameters<WorkflowEnv['events']>[1]) =>
     () => env.events(h.workflowId, type),
     (e) => e.length > 0,
   );
-
-/** How a validator refused an Update: its rejection type and detail, as the API reads them. */
-async function refusal(
-  update: Promise<unknown>,
-): Promise<{ type: string | null | undefined; details: unknown[] }> {
-  const err: unknown = await update.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return {
-    type: (cause as ApplicationFailure).type,
-    details: [...((cause as ApplicationFailure).details ?? [])],
-  };
-}
 
 const selfCheck = (h: Branchflow, actor = secretary) =>
   h.executeUpdate(submitSelfCheckUpdate, {
