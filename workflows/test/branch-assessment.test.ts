@@ -115,7 +115,8 @@ async function toAward(h: Branchflow, findings: { title: string }[] = []) {
   await approve(h, county);
   expect(await observe(h)).toEqual({ step: 'AWARD', attempt: 1 });
 }
-const award = (h: Branchflow) => h.executeUpdate(confirmAwardUpdate, { args: [{ actor: coordinator }] });
+const award = (h: Branchflow, actor: Actor = coordinator) =>
+  h.executeUpdate(confirmAwardUpdate, { args: [{ actor }] });
 
 test('退回: a review returns the branch for rework; the Update answers with the step reopened', async () => {
   const h = await start(schedule());
@@ -333,6 +334,10 @@ test('异议: an objection upheld during 公示 takes the award back and returns
     type: 'WrongStep',
     details: [{ message: '当前不在公示期' }],
   });
+  expect(await refusal(award(h, observers[0]!))).toEqual({
+    type: 'Forbidden',
+    details: [{ message: '该操作需要角色 coordinator' }],
+  });
   const awarded = await award(h);
   expect(awarded).toMatchObject({ step: 'PUBLIC_NOTICE', attempt: 1, level: 5 });
   const notice = await published(h, 'branch.notice_started');
@@ -354,6 +359,15 @@ test('异议: an objection upheld during 公示 takes the award back and returns
   });
   // The team scores afresh (the first sheets went with the award) and the award goes to notice again.
   expect((await state(h)).observation.sheets).toEqual([]);
+  // The lead closes only at quorum: every claimed star's tasks scored by two observers.
+  await h.executeUpdate(recordObservationUpdate, {
+    args: [{ scores: fullScores, vetoes: [], findings: [], actor: observers[0]! }],
+  });
+  const early = h.executeUpdate(closeObservationUpdate, { args: [{ actor: observers[0]! }] });
+  expect(await refusal(early)).toEqual({
+    type: 'Conflict',
+    details: [{ message: '评分表不足：需至少2名观摩员对申报星级的全部任务评分，现有1份' }],
+  });
   expect(await observe(h)).toEqual({ step: 'AWARD', attempt: 2 });
   expect(await award(h)).toMatchObject({ step: 'PUBLIC_NOTICE', attempt: 2 });
   expect(env.events(h.workflowId, 'branch.awarded')).toEqual([]);
