@@ -55,7 +55,10 @@ interface NewFinding {
   star?: string;
 }
 
-type Revocation = Signed<DecideRevocation> & { findingId: string };
+/** A revocation decision names the finding whose proposal it answers. */
+type RevocationDecision = Signed<DecideRevocation> & { findingId: string };
+/** What a rectification past its last rung sends its branch. */
+type RevocationProposal = { findingId: string; star: string | null; title: string };
 
 const who = (a: Actor) => ({ userId: a.userId, name: a.name, role: a.role });
 const person = (a: Actor) => ({ userId: a.userId, name: a.name });
@@ -247,14 +250,14 @@ export class BranchCycle {
     return this.answered();
   }
 
-  validateDecideRevocation(cmd: Revocation): void {
+  validateDecideRevocation(cmd: RevocationDecision): void {
     this.admitTaskForce(cmd?.actor, 'decideRevocation');
     const body = requireValid(DecideRevocation, cmd);
     const proposal = this.state.revocations.find((r) => r.findingId === cmd.findingId);
     refuse(revocationRefusal(proposal, this.state.award, body));
   }
 
-  async decideRevocation(cmd: Revocation): Promise<BranchState> {
+  async decideRevocation(cmd: RevocationDecision): Promise<BranchState> {
     const { state } = this;
     this.acted('AWARD', cmd.actor);
     const proposal = state.revocations.find((r) => r.findingId === cmd.findingId)!;
@@ -297,15 +300,7 @@ export class BranchCycle {
   }
 
   /** Signal from a rectification past its last rung: propose 摘星 to the county task force. */
-  async revocationProposed({
-    findingId,
-    star,
-    title,
-  }: {
-    findingId: string;
-    star: string | null;
-    title: string;
-  }) {
+  async revocationProposed({ findingId, star, title }: RevocationProposal): Promise<void> {
     const { state } = this;
     const { branch, schedule } = this.input;
     // Signals have no validator: only a finding of this branch (its own child) may propose, and once.
