@@ -28,5 +28,15 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup-timeout.ts'],
     },
+    // The real workflow code on the Temporal dev server with in-memory activities (workflows/test/env.ts):
+    // every rule path in seconds, no database and no bus.
+    {
+      ...common,
+      displayName: 'workflows',
+      testMatch: ['<rootDir>/workflows/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup-timeout.ts'],
+    },
   ],
 };

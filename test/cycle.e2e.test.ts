@@ -156,14 +156,10 @@ test('a branch goes through the whole cycle', async () => {
   const requirements = catalogTasks(rural).flatMap((t) => t.evidence.map((e) => e.code));
 
   // Self-check: a payload error names the field; missing evidence is listed; a reviewer cannot submit.
+  // (The workflow's own refusals, each with its field: workflows/test/branch-assessment.test.ts.)
   const invalid = await secretary.post(`${branchUrl()}/self-check`, { scores: fullScores, targetStars: [] });
   expect(invalid.status).toBe(400);
   expect(invalid.body.errors[0].field).toBe('body.targetStars');
-  const unknownStar = await secretary.post(`${branchUrl()}/self-check`, {
-    scores: fullScores,
-    targetStars: ['nope'],
-  });
-  expect(unknownStar.status).toBe(400);
   const noEvidence = await secretary.post(`${branchUrl()}/self-check`, selfCheck());
   expect(noEvidence.status).toBe(400);
   expect(noEvidence.body.errors[0].field).toBe('body.evidence');
@@ -223,9 +219,6 @@ test('a branch goes through the whole cycle', async () => {
 
   // Rework, then approval of every star with a finding that becomes a rectification.
   expect((await secretary.post(`${branchUrl()}/self-check`, selfCheck())).body.step).toBe('TOWNSHIP_REVIEW');
-  const undecided = await township.post(`${branchUrl()}/review`, { decision: 'approve', stars: [] });
-  expect(undecided.status).toBe(400);
-  expect(undecided.body.errors[0].field).toBe('body.stars');
   const approved = await township.post(`${branchUrl()}/review`, {
     ...approveAll,
     findings: [{ title: '三会一课记录不全' }],
@@ -238,8 +231,6 @@ test('a branch goes through the whole cycle', async () => {
   expect(pre.deadline).toBe(
     new Date(addWorkingDays(withWeekdayFallback(CN_MAINLAND_CALENDAR).calendar, openedAt, 3)).toISOString(),
   );
-  // Nobody signs two levels: the township reviewer cannot do the county's review (wrong role anyway).
-  expect((await township.post(`${branchUrl()}/review`, approveAll)).status).toBe(403);
   // The county finds a "三零" breach: a veto that costs the safety star, and only that star.
   const countyReview = await county.post(`${branchUrl()}/review`, {
     ...approveAll,
@@ -250,10 +241,8 @@ test('a branch goes through the whole cycle', async () => {
   // Observation: two observers score (industry low); the lead closes only at quorum.
   const sheet = { scores: { ...fullScores, ...weakIndustry } };
   expect((await observer.post(`${branchUrl()}/observation`, sheet)).body).toMatchObject({ sheets: 1 });
-  expect((await observer.post(`${branchUrl()}/observation/close`, {})).status).toBe(409);
   expect((await observer2.post(`${branchUrl()}/observation`, sheet)).body).toMatchObject({ sheets: 2 });
   expect((await observer.post(`${branchUrl()}/observation/close`, {})).body.step).toBe('AWARD');
-  expect((await observer.post(`${branchUrl()}/award`, {})).status).toBe(403);
   const award = await coordinator.post(`${branchUrl()}/award`, {});
   expect(award.status).toBe(200);
   expect(award.body.level).toBe(2);
@@ -274,10 +263,6 @@ test('a branch goes through the whole cycle', async () => {
 
   // 公示: an objection the county upholds sends the branch back to on-site observation.
   expect(award.body.step).toBe('PUBLIC_NOTICE');
-  expect(
-    (await county.post(`${branchUrl()}/objection`, { returnTo: 'ON_SITE_OBSERVATION', reasons: ['x'] }))
-      .status,
-  ).toBe(403);
   const objected = await coordinator.post(`${branchUrl()}/objection`, {
     returnTo: 'ON_SITE_OBSERVATION',
     reasons: ['群众反映现场评分依据不足'],
@@ -320,10 +305,6 @@ test('a branch goes through the whole cycle', async () => {
     (t) => t.some((x) => x.kind === 'revocation_decision'),
   );
   const revocationUrl = `${branchUrl()}/revocations/${s.findings[0].findingId}/decision`;
-  const noStar = await coordinator.post(revocationUrl, { confirm: true });
-  expect(noStar.status).toBe(400);
-  expect(noStar.body.errors[0].field).toBe('body.star');
-  expect((await county.post(revocationUrl, { confirm: true, star: 'ecology' })).status).toBe(403);
   const revoked = await coordinator.post(revocationUrl, {
     confirm: true,
     star: 'ecology',
@@ -365,7 +346,6 @@ test('a branch goes through the whole cycle', async () => {
   expect((await inbox(otherTownship)).some((x) => x.branchId === BRANCH)).toBe(false);
 
   // Evidence, a rejection with reasons, evidence again, close-out (销号).
-  expect((await township.post(`${findingUrl}/verify`, { accepted: true })).status).toBe(409);
   expect(
     (await secretary.post(`${findingUrl}/evidence`, { description: '已补齐2026年三会一课记录' })).body.status,
   ).toBe('awaiting_verification');
@@ -549,15 +529,11 @@ test('urges are rate-limited, an approved extension moves the deadline, an unsig
   });
   expect(asked.status).toBe(200);
   expect(asked.body.extensionRequestedUntil).toBe(until);
-  expect(
-    (await secretary.post(`${url}/extension`, { requestedDeadline: until, reasons: ['再次申请'] })).status,
-  ).toBe(409);
   const approvals = await eventually(
     async () => (await township.get(`/api/tasks?roundId=${round}`)).body.items as any[],
     (t) => t.some((x) => x.kind === 'extension_decision' && x.branchId === BRANCH),
   );
   expect(approvals.find((x) => x.kind === 'extension_decision').title).toContain('延期申请');
-  expect((await coordinator.post(`${url}/extension/decision`, { approved: true })).status).toBe(403);
   const decided = await township.post(`${url}/extension/decision`, { approved: true });
   expect(decided.status).toBe(200);
   expect(decided.body.deadline).toBe(until);

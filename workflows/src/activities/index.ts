@@ -30,7 +30,12 @@ import {
   provisionalYearValue,
   type CalendarReplanInput,
 } from '@fivestar/contracts/workflow';
-import { BranchCodeKey, ProvisionalYearsKey, RoundIdKey, TownshipCodeKey } from '@fivestar/contracts/workflow';
+import {
+  BranchCodeKey,
+  ProvisionalYearsKey,
+  RoundIdKey,
+  TownshipCodeKey,
+} from '@fivestar/contracts/workflow';
 
 export interface ActivityDeps {
   nc: NatsConnection;

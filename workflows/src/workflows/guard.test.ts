@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { knownActor, requireActor, requireOneLevel } from './guard';
+import { knownActor, requireActor, requireOneLevel, requireSigner, signerGroup } from './guard';
 
 /** The refusal a validator throws: its failure type and message. */
 function refusal(fn: () => unknown): { type: string | null | undefined; message: string } {
@@ -57,5 +57,42 @@ describe('validator guards', () => {
       type: 'Forbidden',
       message: '职责分离：同一人不能签署同一支部的两个层级（您已办理乡镇审核，不能再办理县级预审）',
     });
+  });
+
+  const branch = { code: '411099100201', townshipCode: '411099100', countyCode: '411099' };
+  const user = (role: string, jurisdiction: string) => ({
+    userId: `u-${role}`,
+    name: role,
+    role,
+    jurisdiction,
+  });
+
+  it('takes signers from contracts/src/permissions.ts: a step narrows a command to its own level', () => {
+    const township = user('township_reviewer', '411099100');
+    expect(requireSigner(township, branch, 'review', 'TOWNSHIP_REVIEW')).toEqual(township);
+    expect(refusal(() => requireSigner(township, branch, 'review', 'COUNTY_PRE_REVIEW'))).toEqual({
+      type: 'Forbidden',
+      message: '该操作需要角色 county_reviewer',
+    });
+    expect(requireSigner(coordinator, branch, 'upholdObjection')).toEqual(coordinator);
+    expect(
+      refusal(() => requireSigner(user('coordinator', '411098'), branch, 'decideRevocation')).message,
+    ).toBe('不在您的管辖范围内');
+    expect(refusal(() => requireSigner(township, branch, 'submitEvidence'))).toEqual({
+      type: 'Forbidden',
+      message: '该操作需要角色 village_secretary',
+    });
+  });
+
+  it('names the group owing a command at its level', () => {
+    expect(signerGroup(branch, 'submitEvidence')).toEqual({
+      role: 'village_secretary',
+      jurisdiction: branch.code,
+    });
+    expect(signerGroup(branch, 'verifyRectification')).toEqual({
+      role: 'township_reviewer',
+      jurisdiction: branch.townshipCode,
+    });
+    expect(signerGroup(branch, 'decideRevocation')).toEqual({ role: 'coordinator', jurisdiction: '411099' });
   });
 });

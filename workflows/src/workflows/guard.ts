@@ -1,7 +1,22 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { Actor, STEP_LABELS, within, type HumanStep, type Role } from '@fivestar/contracts';
+import {
+  Actor,
+  COMMAND_SIGNERS,
+  STEP_LABELS,
+  STEP_SIGNERS,
+  groupFor,
+  scopeCode,
+  within,
+  type Branch,
+  type BranchCommand,
+  type CandidateGroup,
+  type HumanStep,
+  type Role,
+  type Signer,
+} from '@fivestar/contracts';
 import type { RejectionDetail, RejectionType } from '@fivestar/contracts/workflow';
 import type { z } from 'zod';
+import type { Refusal } from '../rules/commands';
 
 /**
  * Validator failures reach the caller as typed errors (contracts/src/workflow/rejections.ts): the API maps
@@ -10,6 +25,11 @@ import type { z } from 'zod';
 export function reject(type: RejectionType, message: string, field?: string): never {
   const detail: RejectionDetail = field === undefined ? { message } : { field, message };
   throw ApplicationFailure.create({ type, message, details: [detail], nonRetryable: true });
+}
+
+/** Raises what a pure rule (workflows/src/rules/commands.ts) refused, if anything. */
+export function refuse(refusal: Refusal | null): void {
+  if (refusal) reject(refusal.type, refusal.message, refusal.field);
 }
 
 /**
@@ -28,6 +48,37 @@ export function requireActor(actor: unknown, role: Role, jurisdiction: string): 
   if (a.role !== role) reject('Forbidden', `该操作需要角色 ${role}`);
   if (!within(a.jurisdiction, jurisdiction)) reject('Forbidden', '不在您的管辖范围内');
   return a;
+}
+
+type BranchPath = Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>;
+
+/** The actor must hold `signer`'s role over the branch at the signer's level. */
+export function requireHolder(actor: unknown, branch: BranchPath, signer: Signer): Actor {
+  return requireActor(actor, signer.role, scopeCode(branch, signer.scope));
+}
+
+/**
+ * The actor must be a signer of `command` on the branch (contracts/src/permissions.ts, the API's own
+ * source); at a human step, that step's signer (a township review is not the county's).
+ */
+export function requireSigner(
+  actor: unknown,
+  branch: BranchPath,
+  command: BranchCommand,
+  at?: HumanStep,
+): Actor {
+  const step = at && STEP_SIGNERS[at];
+  const signers = COMMAND_SIGNERS[command].filter(
+    (s) => !step || (s.role === step.role && s.scope === step.scope),
+  );
+  const a = knownActor(actor);
+  return requireHolder(a, branch, signers.find((s) => s.role === a.role) ?? signers[0]!);
+}
+
+/** The group owing `command` on the branch: its first signer there (the one, for all but review). */
+export function signerGroup(branch: BranchPath, command: BranchCommand): CandidateGroup {
+  const [signer] = COMMAND_SIGNERS[command];
+  return groupFor(branch, signer!.role, signer!.scope);
 }
 
 /**

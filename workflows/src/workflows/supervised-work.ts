@@ -4,7 +4,6 @@ import {
   formatSpan,
   groupFor,
   mayUrge,
-  scopeCode,
   within,
   type Actor,
   type Branch,
@@ -21,7 +20,7 @@ import { provisionalYearValue, type WorkStatus } from '@fivestar/contracts/workf
 import { ProvisionalYearsKey } from '@fivestar/contracts/workflow';
 import type { SupervisionTimes } from '@fivestar/contracts';
 import type { Emitter } from './emitter';
-import { knownActor, reject, requireActor } from './guard';
+import { knownActor, reject, requireActor, requireHolder } from './guard';
 import { supervise } from './supervise';
 
 export interface WorkRef {
@@ -258,7 +257,7 @@ export class SupervisedWork {
   checkDecision(actor: unknown): void {
     if (!this.extension) reject('Conflict', '没有待审批的延期申请');
     const approver = EXTENSION_APPROVER[this.extension.by.role]!;
-    const a = requireActor(actor, approver.role, scopeCode(this.branch, approver.scope));
+    const a = requireHolder(actor, this.branch, approver);
     // Separation of duties: a requester re-scoped to the approving level still cannot approve their own.
     if (a.userId === this.extension.by.userId) reject('Forbidden', '职责分离：不能审批自己提出的延期申请');
   }
