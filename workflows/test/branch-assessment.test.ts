@@ -9,6 +9,7 @@ import {
   catalogTasks,
   defaultCatalogFor,
   type Actor,
+  type Branch,
   type BranchState,
   type RoundSchedule,
 } from '@fivestar/contracts';
@@ -56,22 +57,19 @@ afterAll(async () => {
 });
 
 type Branchflow = WorkflowHandle<typeof branchAssessment>;
-async function start(roundSchedule: RoundSchedule): Promise<Branchflow> {
+async function start(roundSchedule: RoundSchedule, branch: Branch = BRANCH): Promise<Branchflow> {
   const roundId = `wf-${randomBytes(4).toString('hex')}`;
-  const input: BranchAssessmentInput = { roundId, branch: BRANCH, catalog: rural, schedule: roundSchedule };
+  const input: BranchAssessmentInput = { roundId, branch, catalog: rural, schedule: roundSchedule };
   return env.client.workflow.start<typeof branchAssessment>('branchAssessment', {
     taskQueue: env.taskQueue,
-    workflowId: branchWorkflowId(roundId, BRANCH.code),
+    workflowId: branchWorkflowId(roundId, branch.code),
     args: [input],
   });
 }
 
 const state = (h: Branchflow) => h.query(branchStateQuery);
 
-/**
- * The self-check step is open (its deadline planned). An Update sent before that is accepted and then
- * lost when the step opens — as before the restructuring; the API only ever sees open branches.
- */
+/** The self-check step is open (its deadline planned). */
 const opened = (h: Branchflow) =>
   eventually(
     () => state(h),
@@ -117,6 +115,24 @@ async function toAward(h: Branchflow, findings: { title: string }[] = []) {
 }
 const award = (h: Branchflow, actor: Actor = coordinator) =>
   h.executeUpdate(confirmAwardUpdate, { args: [{ actor }] });
+
+test('a sign-off sent as the branch starts is refused until its step begins, or taken: never accepted and lost', async () => {
+  // A weak branch starts its 整顿 before the self-check opens: the window an early sign-off fell into.
+  const h = await start(schedule(), { ...BRANCH, weak: true });
+  const early = await selfCheck(h).then(
+    (answer) => ({ answer }),
+    (err: unknown) => ({ err }),
+  );
+  if ('answer' in early) {
+    expect(early.answer).toEqual({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
+    expect((await state(h)).selfCheck).not.toBeNull();
+  } else {
+    expect((await refusal(Promise.reject(early.err))).type).toBe('WrongStep');
+    await opened(h);
+    expect(await selfCheck(h)).toEqual({ step: 'TOWNSHIP_REVIEW', attempt: 1 });
+  }
+  expect((await state(h)).step).toBe('TOWNSHIP_REVIEW');
+});
 
 test('退回: a review returns the branch for rework; the Update answers with the step reopened', async () => {
   const h = await start(schedule());

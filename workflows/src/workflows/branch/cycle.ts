@@ -548,6 +548,9 @@ export class BranchCycle {
     if (this.state.step !== step || this.outcome !== null) {
       reject('WrongStep', `当前环节为${STEP_LABELS[this.state.step]}，不能办理${STEP_LABELS[step]}`);
     }
+    // Before its first attempt begins (a weak branch's 整顿 starting, the first task) a sign-off would be
+    // wiped by the opening: refused, so nothing accepted is lost.
+    if (this.attempts[step] === 0) reject('WrongStep', `${STEP_LABELS[step]}尚未开始，请稍后再办理`);
     const a = requireSigner(actor, this.input.branch, command, step);
     requireOneLevel(this.actedAt.get(a.userId), step);
   }
