@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { connectNats, createDb, serveEndpoints, type Config, type Logger } from '@fivestar/platform';
-import { createApp } from './app';
-import { tokenIssuer } from './auth';
+import { createApp } from './gateway/app';
+import { tokenIssuer } from './identity';
 import { seedDefaultCatalogs } from './catalogs';
-import { calendarInForce } from './calendar';
+import { calendarInForce } from './calendars';
 import { closeIdleWorkers } from './spreadsheets';
-import { branchPage } from './directory';
+import { branchPage } from './directory/store';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
-import type { EdgeSettings } from './limits';
+import type { EdgeSettings } from './gateway/limits';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 export interface ApiServiceOptions {

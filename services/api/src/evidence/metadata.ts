@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { badRequest } from '../problem';
+import { badRequest } from '../gateway/problem';
 import type { ApiDatabase, EvidenceKind } from '../schema';
 
 type Db = Kysely<ApiDatabase>;

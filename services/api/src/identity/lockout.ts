@@ -1,6 +1,6 @@
 import { ipKeyGenerator } from 'express-rate-limit';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { Problem } from '../problem';
+import { Problem } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
 import type { IdentitySettings } from './settings';
 

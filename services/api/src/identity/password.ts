@@ -1,5 +1,5 @@
 import type { Actor, ChangePasswordRequest } from '@fivestar/contracts';
-import { badRequest, Problem } from '../problem';
+import { badRequest, Problem } from '../gateway/problem';
 import { checkPassword, hashPassword, revokeSessions, type IdentityDeps } from './sessions';
 
 /**

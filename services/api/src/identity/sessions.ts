@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, SessionTokens } from '@fivestar/contracts';
-import type { ApiDeps } from '../deps';
-import { unauthorized } from '../problem';
+import { unauthorized } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
 import { addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout';
 import { newRefreshToken, sha256 } from './secrets';
+import type { TokenIssuer } from './access-token';
+import type { IdentitySettings } from './settings';
 
 type Db = Kysely<ApiDatabase>;
-export type IdentityDeps = Pick<ApiDeps, 'db' | 'tokens' | 'identity'>;
+export interface IdentityDeps {
+  db: Db;
+  tokens: TokenIssuer;
+  identity: IdentitySettings;
+}
 
 export const hashPassword = (password: string) => hash(password);
 

@@ -13,7 +13,7 @@ import {
   type UserInfo,
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
-import type { ApiDeps } from '../deps';
+import type { ApiDeps } from '../gateway/deps';
 import {
   publishDirectory,
   publishUser,
@@ -21,8 +21,8 @@ import {
   upsertCounty,
   upsertTownship,
   upsertUser,
-} from '../directory';
-import { badRequest, conflict, forbidden, notFound, fieldErrors } from '../problem';
+} from '../directory/store';
+import { badRequest, conflict, forbidden, notFound, fieldErrors } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';
 
