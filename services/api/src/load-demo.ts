@@ -2,7 +2,7 @@
 import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
 import { hashPassword } from './identity/sessions';
 import { DEMO_PASSWORD, demoCounty } from './directory/demo';
-import { loadDirectory } from './directory/store';
+import { loadDirectory } from './directory/events';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 /**

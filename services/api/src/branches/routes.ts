@@ -53,9 +53,9 @@ import type { z } from 'zod';
 import { callEndpoint, mapLimited } from '@fivestar/platform';
 import { actorOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
-import { branchOfPath, visibleBranch } from '../directory/store';
-import { selfCheckEvidencePrecheck } from '../evidence';
-import { forbidden, Problem } from '../gateway/problem';
+import { branchOfPath, visibleBranch } from '../directory/branch-of-path';
+import { missingEvidenceUploads } from '../evidence';
+import { badRequest, forbidden, Problem } from '../gateway/problem';
 import { handle, viaTemporal } from './temporal';
 import { commandIdOf, commandOutcome, runCommand, type CommandOutcome } from './commands';
 import { route } from '../gateway/routing';
@@ -79,6 +79,31 @@ const rolesOf = (signers: Signer[]) => [...new Set(signers.map((s) => s.role))];
 const tags = ['branches'];
 const inBranch = { in: 'path', name: 'code', level: 'branch' } as const;
 const UNKNOWN = '轮次或支部不存在';
+
+/**
+ * The self-check route's precheck: every `body.evidence.<i>.sha256` must be a file this branch uploaded
+ * in this round, or the submission is a 400 naming each offending item.
+ */
+function citedUploadsPrecheck(db: ApiDeps['db']) {
+  return async (t: { roundId: string; code: string }, body: unknown): Promise<void> => {
+    const cited = (body as { evidence?: unknown } | null)?.evidence;
+    if (!Array.isArray(cited) || cited.length === 0) return;
+    const shas = cited.map((e) => String((e as { sha256?: unknown } | null)?.sha256 ?? ''));
+    const missing = new Set(await missingEvidenceUploads(db, t.roundId, t.code, shas));
+    if (missing.size === 0) return;
+    const errors = shas.flatMap((sha, i) =>
+      missing.has(sha)
+        ? [
+            {
+              field: `body.evidence.${i}.sha256`,
+              message: `本支部在本轮次中没有上传过该文件（${sha}），请先上传`,
+            },
+          ]
+        : [],
+    );
+    throw badRequest(`${errors.length}项佐证材料未在本轮次上传`, errors);
+  };
+}
 
 export function branchRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -169,7 +194,7 @@ export function branchRoutes(deps: ApiDeps): Router {
   const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
   const base = '/rounds/:roundId/branches/:code';
   // A self-check or a rectification cites files by sha256: each must be this branch's upload in this round.
-  const citedUploads = selfCheckEvidencePrecheck(deps.db);
+  const citedUploads = citedUploadsPrecheck(deps.db);
 
   signOff(
     {

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { sql } from 'kysely';
 import { CountyBranches, CountyPath, CountyTownships, related } from '@fivestar/contracts';
 import { actorOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
 import { forbidden, notFound } from '../gateway/problem';
 import { route } from '../gateway/routing';
+import { countyBranches, countyExists, countyTownships } from './store';
 
 /** Reads of the directory the console needs beside the rounds (the directory itself is imported by admins). */
 export function directoryRoutes(deps: ApiDeps): Router {
@@ -14,12 +14,7 @@ export function directoryRoutes(deps: ApiDeps): Router {
   async function checkCounty(req: Request, countyCode: string): Promise<void> {
     const { jurisdiction } = actorOf(req);
     if (!related(jurisdiction, countyCode)) throw forbidden('只能查看本县的目录');
-    const county = await deps.db
-      .selectFrom('counties')
-      .select('code')
-      .where('code', '=', countyCode)
-      .executeTakeFirst();
-    if (!county) throw notFound(`县级代码 ${countyCode} 不在目录中`);
+    if (!(await countyExists(deps.db, countyCode))) throw notFound(`县级代码 ${countyCode} 不在目录中`);
   }
 
   /**
@@ -42,15 +37,7 @@ export function directoryRoutes(deps: ApiDeps): Router {
     },
     async ({ params: { countyCode } }, req, res) => {
       await checkCounty(req, countyCode);
-      const rows = await deps.db
-        .selectFrom('townships as t')
-        .leftJoin('branches as b', 'b.township_code', 't.code')
-        .select(['t.code', 't.name', sql<number>`count(b.code)::int`.as('branches')])
-        .where('t.county_code', '=', countyCode)
-        .groupBy(['t.code', 't.name'])
-        .orderBy('t.code')
-        .execute();
-      const body: CountyTownships = { countyCode, items: rows };
+      const body: CountyTownships = { countyCode, items: await countyTownships(deps.db, countyCode) };
       res.json(body);
     },
   );
@@ -74,13 +61,7 @@ export function directoryRoutes(deps: ApiDeps): Router {
     },
     async ({ params: { countyCode } }, req, res) => {
       await checkCounty(req, countyCode);
-      const items = await deps.db
-        .selectFrom('branches')
-        .select(['code', 'name', 'township_code as townshipCode', 'type'])
-        .where('county_code', '=', countyCode)
-        .orderBy('code')
-        .execute();
-      const body: CountyBranches = { countyCode, items };
+      const body: CountyBranches = { countyCode, items: await countyBranches(deps.db, countyCode) };
       res.json(body);
     },
   );

@@ -1,17 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import {
-  within,
-  type Actor,
-  type Branch,
-  type BranchPageRequest,
-  type County,
-  type FivestarEvent,
-  type Role,
-  type Township,
-} from '@fivestar/contracts';
-import { publishEvent, type JetStreamClient } from '@fivestar/platform';
-import { forbidden, notFound } from '../gateway/problem';
+import { sql, type Kysely } from 'kysely';
+import type { Branch, BranchPageRequest, County, Role, Township } from '@fivestar/contracts';
 import type { ApiDatabase } from '../schema';
 
 type Db = Kysely<ApiDatabase>;
@@ -39,24 +27,6 @@ export function toBranch(row: ApiDatabase['branches']): Branch {
 export async function findBranch(db: Db, code: string): Promise<Branch | undefined> {
   const row = await db.selectFrom('branches').selectAll().where('code', '=', code).executeTakeFirst();
   return row && toBranch(row);
-}
-
-/** The branch a request path names, with the caller: 404 when the directory has no such branch. */
-export async function branchOfPath<P extends { code: string }>(
-  db: Db,
-  path: P,
-  actor: Actor,
-): Promise<P & { branch: Branch; actor: Actor }> {
-  const branch = await findBranch(db, path.code);
-  if (!branch) throw notFound(`支部 ${path.code} 不存在`);
-  return { ...path, branch, actor };
-}
-
-/** As branchOfPath, for reads: 403 unless the branch lies inside the caller's jurisdiction. */
-export async function visibleBranch<P extends { code: string }>(db: Db, path: P, actor: Actor) {
-  const target = await branchOfPath(db, path, actor);
-  if (!within(actor.jurisdiction, target.branch.code)) throw forbidden('不在您的管辖范围内');
-  return target;
 }
 
 /**
@@ -153,82 +123,6 @@ export async function upsertUser(
     .execute();
 }
 
-/** Directory events carry a content hash in their id: the same content republished is a duplicate. */
-function directoryEventId(kind: string, key: string, content: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
-  return `directory/${kind}/${key}@${digest}`;
-}
-
-function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_upserted'>(
-  type: T,
-  key: string,
-  jurisdiction: string,
-  data: Extract<FivestarEvent, { type: T }>['data'],
-): FivestarEvent {
-  return {
-    id: directoryEventId(type, key, data),
-    type,
-    version: 1,
-    occurredAt: new Date().toISOString(),
-    roundId: null,
-    branchId: null,
-    jurisdiction,
-    actor: null,
-    data,
-  } as FivestarEvent;
-}
-
-/** Announces the county's branches and users so the services keep their own copies. */
-export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
-  const county = await db
-    .selectFrom('counties')
-    .selectAll()
-    .where('code', '=', countyCode)
-    .executeTakeFirstOrThrow();
-  const townships = await db
-    .selectFrom('townships')
-    .selectAll()
-    .where('county_code', '=', countyCode)
-    .execute();
-  const names = new Map(townships.map((t) => [t.code, t.name]));
-  let published = 0;
-  const branches = await db
-    .selectFrom('branches')
-    .selectAll()
-    .where('county_code', '=', countyCode)
-    .execute();
-  for (const row of branches) {
-    const branch = toBranch(row);
-    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: county.name };
-    await publishEvent(js, directoryEvent('directory.branch_upserted', branch.code, branch.code, data));
-    published += 1;
-  }
-  const users = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('jurisdiction', 'like', `${countyCode}%`)
-    .execute();
-  for (const u of users) {
-    await publishUser(js, u);
-    published += 1;
-  }
-  return published;
-}
-
-/**
- * Announces one user. An administrator's change passes its moment as `revision`, so a user disabled and
- * enabled again is not taken for a duplicate of the first announcement with the same content.
- */
-export async function publishUser(
-  js: JetStreamClient,
-  u: Pick<ApiDatabase['users'], 'id' | 'name' | 'role' | 'jurisdiction' | 'active'>,
-  revision?: string,
-): Promise<void> {
-  const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
-  const key = revision ? `${u.id}/${revision}` : u.id;
-  await publishEvent(js, directoryEvent('directory.user_upserted', key, u.jurisdiction, data));
-}
-
 export interface CountyDirectory {
   county: County;
   townships: Township[];
@@ -250,13 +144,83 @@ export async function writeDirectory(
   });
 }
 
-/** Writes a county's directory (upserts, one transaction) and announces it; returns events published. */
-export async function loadDirectory(
-  db: Db,
-  js: JetStreamClient,
-  dir: CountyDirectory,
-  passwordHash: () => Promise<string>,
-): Promise<number> {
-  await writeDirectory(db, dir, passwordHash);
-  return publishDirectory(db, js, dir.county.code);
+/** Whether the directory holds the county. */
+export async function countyExists(db: Db, code: string): Promise<boolean> {
+  return !!(await db.selectFrom('counties').select('code').where('code', '=', code).executeTakeFirst());
+}
+
+/** The county's townships with their branch counts, by code. */
+export async function countyTownships(db: Db, countyCode: string) {
+  return db
+    .selectFrom('townships as t')
+    .leftJoin('branches as b', 'b.township_code', 't.code')
+    .select(['t.code', 't.name', sql<number>`count(b.code)::int`.as('branches')])
+    .where('t.county_code', '=', countyCode)
+    .groupBy(['t.code', 't.name'])
+    .orderBy('t.code')
+    .execute();
+}
+
+/** The county's branches, by code. */
+export async function countyBranches(db: Db, countyCode: string) {
+  return db
+    .selectFrom('branches')
+    .select(['code', 'name', 'township_code as townshipCode', 'type'])
+    .where('county_code', '=', countyCode)
+    .orderBy('code')
+    .execute();
+}
+
+/** Those of `codes` that are townships of the county. */
+export async function townshipsOf(db: Db, countyCode: string, codes: string[]): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('townships')
+    .select('code')
+    .where('county_code', '=', countyCode)
+    .where('code', 'in', codes)
+    .execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+/** The name of a county (6 digits) or township (9 digits) code; undefined for others or unknown ones. */
+export async function divisionName(db: Db, code: string): Promise<string | undefined> {
+  const table = code.length === 6 ? 'counties' : code.length === 9 ? 'townships' : undefined;
+  if (!table) return undefined;
+  return (await db.selectFrom(table).select('name').where('code', '=', code).executeTakeFirst())?.name;
+}
+
+/** The active users of `ids` (unknown or disabled ones left out). */
+export async function activeUsers(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'jurisdiction'])
+    .where('id', 'in', ids)
+    .where('active', '=', true)
+    .execute();
+}
+
+/** A county's whole directory as stored: the county, its townships, branches and users. */
+export async function countyRows(db: Db, countyCode: string) {
+  const county = await db
+    .selectFrom('counties')
+    .selectAll()
+    .where('code', '=', countyCode)
+    .executeTakeFirstOrThrow();
+  const townships = await db
+    .selectFrom('townships')
+    .selectAll()
+    .where('county_code', '=', countyCode)
+    .execute();
+  const branches = await db
+    .selectFrom('branches')
+    .selectAll()
+    .where('county_code', '=', countyCode)
+    .execute();
+  const users = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('jurisdiction', 'like', `${countyCode}%`)
+    .execute();
+  return { county, townships, branches: branches.map(toBranch), users };
 }

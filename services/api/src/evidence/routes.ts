@@ -4,7 +4,7 @@ import { BranchPath, EvidencePath, EvidenceUploadQuery, within } from '@fivestar
 import { actorOf } from '../identity/authenticate';
 import { readRawBody } from '../gateway/body';
 import type { ApiDeps } from '../gateway/deps';
-import { branchOfPath, visibleBranch } from '../directory/store';
+import { branchOfPath, visibleBranch } from '../directory/branch-of-path';
 import {
   ACCEPTED_TYPES,
   ACCEPTED_TYPES_TEXT,
@@ -17,6 +17,7 @@ import {
 } from './';
 import { badRequest, forbidden, notFound, unsupportedType } from '../gateway/problem';
 import { route } from '../gateway/routing';
+import { findRound } from '../rounds/store';
 
 /** Declared types we could never accept are refused before the body is read. */
 const DECLARABLE = new Set([
@@ -40,11 +41,7 @@ export function evidenceRoutes(deps: ApiDeps): Router {
   const UNKNOWN = '轮次或支部不存在，或轮次不包含该支部';
 
   async function roundHolds(roundId: string, countyCode: string) {
-    const round = await deps.db
-      .selectFrom('rounds')
-      .select('county_code')
-      .where('round_id', '=', roundId)
-      .executeTakeFirst();
+    const round = await findRound(deps.db, roundId);
     if (!round) throw notFound(`轮次 ${roundId} 不存在`);
     if (round.county_code !== countyCode) throw notFound(`轮次 ${roundId} 不包含该支部`);
   }

@@ -14,14 +14,8 @@ import {
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
 import type { ApiDeps } from '../gateway/deps';
-import {
-  publishDirectory,
-  publishUser,
-  upsertBranch,
-  upsertCounty,
-  upsertTownship,
-  upsertUser,
-} from '../directory/store';
+import { publishDirectory, publishUser } from '../directory/events';
+import { upsertBranch, upsertCounty, upsertTownship, upsertUser } from '../directory/store';
 import { badRequest, conflict, forbidden, notFound, fieldErrors } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';

@@ -11,7 +11,7 @@ import { viaService } from '../gateway/services';
 import { viewerOf } from '../identity/authenticate';
 import { XLSX_CONTENT_TYPE } from '../catalogs';
 import type { ApiDeps } from '../gateway/deps';
-import { withBranchNames } from '../directory/store';
+import { divisionName, withBranchNames } from '../directory/store';
 import { route } from '../gateway/routing';
 
 const { tasks } = ENDPOINTS;
@@ -31,18 +31,6 @@ export function ledgerRoutes(deps: ApiDeps): Router {
   const r = Router();
   // The tasks service checks the scope against the caller's jurisdiction.
   const ledger = { tags: ['ledger'], access: 'user' } as const;
-
-  /** The display name of a county or township code (the title row of the workbook). */
-  async function scopeName(code: string): Promise<string | undefined> {
-    if (code.length === 6)
-      return (await deps.db.selectFrom('counties').select('name').where('code', '=', code).executeTakeFirst())
-        ?.name;
-    if (code.length === 9)
-      return (
-        await deps.db.selectFrom('townships').select('name').where('code', '=', code).executeTakeFirst()
-      )?.name;
-    return undefined;
-  }
 
   route(
     r,
@@ -72,7 +60,8 @@ export function ledgerRoutes(deps: ApiDeps): Router {
         res.json(report);
         return;
       }
-      const name = await scopeName(scope);
+      // The county's or township's name heads the workbook.
+      const name = await divisionName(deps.db, scope);
       const file = await viaService(() =>
         callEndpoint(
           deps.nc,

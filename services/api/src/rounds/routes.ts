@@ -31,7 +31,9 @@ import {
   type AssessmentRoundInput,
 } from '@fivestar/contracts/workflow';
 import { actorOf } from '../identity/authenticate';
-import { catalogsInForce, getCatalog } from '../catalogs';
+import { catalogExists, catalogsInForce, getCatalog } from '../catalogs';
+import { countyExists, townshipsOf } from '../directory/store';
+import { countyRounds, findRound, recordRound } from './store';
 import type { ApiDeps } from '../gateway/deps';
 import { conflict, forbidden, notFound, type Problem, fieldErrors } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
@@ -58,9 +60,8 @@ async function catalogsToPin(
     const field = `body.catalogs.${i}`;
     const catalog = await getCatalog(db, pick.id, pick.version);
     if (!catalog) {
-      const known = await db.selectFrom('catalogs').select('id').where('id', '=', pick.id).executeTakeFirst();
       errors.push(
-        known
+        (await catalogExists(db, pick.id))
           ? { field: `${field}.version`, message: `目录 ${pick.id} 没有第 ${pick.version} 版` }
           : { field: `${field}.id`, message: `目录 ${pick.id} 不存在` },
       );
@@ -121,13 +122,7 @@ async function checkTownships(
   errors: FieldErrors,
 ): Promise<void> {
   if (!codes) return;
-  const rows = await db
-    .selectFrom('townships')
-    .select('code')
-    .where('county_code', '=', countyCode)
-    .where('code', 'in', codes)
-    .execute();
-  const known = new Set(rows.map((r) => r.code));
+  const known = await townshipsOf(db, countyCode, codes);
   codes.forEach((code, i) => {
     if (!known.has(code))
       errors.push({
@@ -169,12 +164,8 @@ export function roundRoutes(deps: ApiDeps): Router {
     async ({ body }, req, res) => {
       const actor = actorOf(req);
       if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
-      const county = await deps.db
-        .selectFrom('counties')
-        .select('code')
-        .where('code', '=', body.countyCode)
-        .executeTakeFirst();
-      if (!county) throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
+      if (!(await countyExists(deps.db, body.countyCode)))
+        throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
       const errors: FieldErrors = [];
       const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
       await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
@@ -195,20 +186,16 @@ export function roundRoutes(deps: ApiDeps): Router {
           throw conflict(`轮次 ${body.roundId} 已存在`);
         throw err;
       }
-      await deps.db
-        .insertInto('rounds')
-        .values({
-          round_id: body.roundId,
-          county_code: body.countyCode,
-          year: body.year,
-          title: body.title,
-          workflow_id: workflowId,
-          started_by: actor.userId,
-          catalogs: JSON.stringify(pinned),
-          township_codes: body.townshipCodes ? JSON.stringify(body.townshipCodes) : null,
-        })
-        .onConflict((oc) => oc.column('round_id').doNothing())
-        .execute();
+      await recordRound(deps.db, {
+        round_id: body.roundId,
+        county_code: body.countyCode,
+        year: body.year,
+        title: body.title,
+        workflow_id: workflowId,
+        started_by: actor.userId,
+        catalogs: JSON.stringify(pinned),
+        township_codes: body.townshipCodes ? JSON.stringify(body.townshipCodes) : null,
+      });
       req.log.info({ roundId: body.roundId, workflowId, catalogs: pinned }, 'round started');
       res.status(201).json({ roundId: body.roundId, workflowId, catalogs: pinned, provisionalYears });
     },
@@ -228,13 +215,7 @@ export function roundRoutes(deps: ApiDeps): Router {
       responses: { 200: RoundList },
     },
     async (_input, req, res) => {
-      const rows = await deps.db
-        .selectFrom('rounds')
-        .select(['round_id', 'title', 'year', 'county_code', 'township_codes', 'started_at'])
-        .where('county_code', '=', countyOf(actorOf(req).jurisdiction))
-        .orderBy('started_at', 'desc')
-        .orderBy('round_id')
-        .execute();
+      const rows = await countyRounds(deps.db, countyOf(actorOf(req).jurisdiction));
       const body: RoundList = {
         items: rows.map((row) => ({
           roundId: row.round_id,
@@ -250,11 +231,7 @@ export function roundRoutes(deps: ApiDeps): Router {
   );
 
   async function roundOf(roundId: string, actorJurisdiction: string) {
-    const round = await deps.db
-      .selectFrom('rounds')
-      .selectAll()
-      .where('round_id', '=', roundId)
-      .executeTakeFirst();
+    const round = await findRound(deps.db, roundId);
     if (!round) throw notFound(`轮次 ${roundId} 不存在`);
     const inside = related(actorJurisdiction, round.county_code);
     if (!inside) throw forbidden('不在您的管辖范围内');

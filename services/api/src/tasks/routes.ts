@@ -14,7 +14,7 @@ import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../gateway/services';
 import { actorOf, viewerOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
-import { withBranchNames } from '../directory/store';
+import { activeUsers, withBranchNames } from '../directory/store';
 import { fieldErrors } from '../gateway/problem';
 import { route } from '../gateway/routing';
 
@@ -32,15 +32,7 @@ export function taskRoutes(deps: ApiDeps): Router {
 
   /** Active users of the directory by id; an unknown id is a 400 naming its field. */
   async function users(ids: string[], field: (i: number) => string): Promise<TaskTarget[]> {
-    const rows =
-      ids.length === 0
-        ? []
-        : await deps.db
-            .selectFrom('users')
-            .select(['id', 'name', 'role', 'jurisdiction'])
-            .where('id', 'in', ids)
-            .where('active', '=', true)
-            .execute();
+    const rows = await activeUsers(deps.db, ids);
     const byId = new Map(rows.map((u) => [u.id, u]));
     const errors = ids.flatMap((id, i) =>
       byId.has(id) ? [] : [{ field: field(i), message: `没有该用户：${id}` }],
