@@ -56,7 +56,8 @@ import type { ApiDeps } from '../gateway/deps';
 import { branchOfPath, visibleBranch } from '../directory/branch-of-path';
 import { missingEvidenceUploads } from '../evidence';
 import { badRequest, forbidden, Problem } from '../gateway/problem';
-import { handle, viaTemporal } from './temporal';
+import { requestSignal } from '../gateway/lifetime';
+import { viaTemporal } from '../gateway/temporal';
 import { commandIdOf, commandOutcome, runCommand, type CommandOutcome } from './commands';
 import { route } from '../gateway/routing';
 
@@ -131,6 +132,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       } & A;
       const outcome = await runCommand(
         deps.temporal,
+        requestSignal(req),
         workflowId,
         update,
         [args],
@@ -406,7 +408,11 @@ export function branchRoutes(deps: ApiDeps): Router {
       },
       async ({ params: p }, req, res) => {
         const t: Target = await visibleBranch(deps.db, p, actorOf(req));
-        answer(res, commandsPath(t), await commandOutcome(deps.temporal, workflowOf(t), p.commandId, 2000));
+        answer(
+          res,
+          commandsPath(t),
+          await commandOutcome(deps.temporal, requestSignal(req), workflowOf(t), p.commandId, 2000),
+        );
       },
     );
   }
@@ -428,7 +434,7 @@ export function branchRoutes(deps: ApiDeps): Router {
     async ({ params }, req, res) => {
       const t = await visibleBranch(deps.db, params, actorOf(req));
       const [state, fault] = await Promise.all([
-        viaTemporal(() => handle(deps.temporal, branchWf(t)).query(branchStateQuery)),
+        viaTemporal(deps.temporal, requestSignal(req), branchWf(t), (h) => h.query(branchStateQuery)),
         // 系统处理异常 shown on the page; a ledger that does not answer shows none.
         callEndpoint(deps.nc, 'tasks', 'faults', { jurisdiction: t.code, roundId: t.roundId, limit: 1 }, 2000)
           .then((f) => f.items[0] ?? null)
@@ -453,8 +459,8 @@ export function branchRoutes(deps: ApiDeps): Router {
     },
     async ({ params }, req, res) => {
       const t = await visibleBranch(deps.db, params, actorOf(req));
-      const state = await viaTemporal(() =>
-        handle(deps.temporal, findingWf(t)).query(rectificationStateQuery),
+      const state = await viaTemporal(deps.temporal, requestSignal(req), findingWf(t), (h) =>
+        h.query(rectificationStateQuery),
       );
       res.json(state);
     },

@@ -16,7 +16,8 @@ import { calendarExists, calendarView, listCalendars, loadCalendarYear } from '.
 import type { ApiDeps } from '../gateway/deps';
 import { fieldErrors, notFound } from '../gateway/problem';
 import { route } from '../gateway/routing';
-import { viaTemporal } from '../branches/temporal';
+import { requestSignal } from '../gateway/lifetime';
+import { viaTemporal } from '../gateway/temporal';
 
 /**
  * The working-day calendar (docs/calendar.md): anyone signed in reads it (deadlines are shown on it); an
@@ -106,10 +107,11 @@ export function calendarRoutes(deps: ApiDeps): Router {
       if (!dryRun && loaded.changed) {
         const input = { calendarId, year, revision: loaded.revision };
         replanWorkflowId = calendarReplanWorkflowId(input);
-        await viaTemporal(() =>
+        const workflowId = replanWorkflowId;
+        await viaTemporal(deps.temporal, requestSignal(req), workflowId, () =>
           deps.temporal.workflow.start('calendarReplan', {
             taskQueue: deps.taskQueue,
-            workflowId: replanWorkflowId!,
+            workflowId,
             args: [input],
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           }),

@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { databaseCheck, natsCheck, readiness, READY_TIMEOUT_MS } from '@fivestar/platform';
 import { auditCommands } from '../audit';
 import { boundRequests } from './bound';
+import { InFlight, requestSignal } from './lifetime';
 import { serveConsole } from './console';
 import { authenticate } from '../identity/authenticate';
 import type { ApiDeps } from './deps';
@@ -13,6 +14,7 @@ import { openApiRoutes } from './openapi';
 import { refuseDeepJson, rejectNul } from './body-guard';
 import { notFound, problemHandler } from './problem';
 import { bodyOf } from './routing';
+import { withSignal } from './temporal';
 import { adminStatsRoutes } from './stats-routes';
 import { adminUserRoutes } from '../identity/user-routes';
 import { auditRoutes } from '../audit/routes';
@@ -30,10 +32,15 @@ import { inboxRoutes } from '../notifications/inbox-routes';
 import { roundRoutes } from '../rounds/routes';
 import { taskRoutes } from '../tasks/routes';
 
-export function createApp(deps: ApiDeps): Express {
+/**
+ * The API's HTTP app. `inFlight` tracks its requests, so that whoever runs it can wait for them to end
+ * before closing what they use (service.ts).
+ */
+export function createApp(deps: ApiDeps, inFlight = new InFlight()): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy(deps.edge?.trustedProxies));
+  app.use(inFlight.track());
   // The console's bundle is same-origin; evidence previews are blob: URLs of authorised downloads.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   const edge = { ...DEFAULT_EDGE, ...deps.edge };
@@ -80,8 +87,10 @@ export function createApp(deps: ApiDeps): Express {
       database: databaseCheck(deps.db),
       nats: natsCheck(deps.nc),
       temporal: () =>
-        deps.temporal.withDeadline(Date.now() + READY_TIMEOUT_MS, () =>
-          deps.temporal.workflowService.getSystemInfo({}),
+        withSignal(deps.temporal, requestSignal(req), () =>
+          deps.temporal.withDeadline(Date.now() + READY_TIMEOUT_MS, () =>
+            deps.temporal.workflowService.getSystemInfo({}),
+          ),
         ),
     }).then((r) => {
       if (r.down.length) deps.log.warn({ down: r.down, checks: r.checks }, 'not ready');

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { RETRY_AFTER_SECONDS } from '../branches/commands';
-import { sendProblem, unavailable } from './problem';
+import { endRequest } from './lifetime';
+import { RETRY_AFTER_SECONDS, sendProblem, unavailable } from './problem';
 
 /** A request with a body: its bound starts once the body is in (a slow upload is the client's time). */
 const hasBody = (h: Record<string, string | string[] | undefined>) =>
@@ -8,8 +8,9 @@ const hasBody = (h: Record<string, string | string[] | undefined>) =>
 
 /**
  * No request waits without bound: one not answered `boundMs` after it arrived whole gets 503 with
- * Retry-After, and whatever its handler answers later is dropped. Sign-offs answer on their own before
- * it (200, 202 or 503: see commands.ts); this catches every other wait (a silent service, a stuck query).
+ * Retry-After, its backend calls are cut (its lifetime's signal), and whatever its handler answers later
+ * is dropped. Sign-offs answer on their own before it (200, 202 or 503: see branches/commands.ts); this
+ * catches every other wait (a silent service, a stuck query).
  */
 export function boundRequests(boundMs: number): RequestHandler {
   return (req, res, next) => {
@@ -23,6 +24,7 @@ export function boundRequests(boundMs: number): RequestHandler {
           unavailable('请求未能在时限内完成，请稍后重试', RETRY_AFTER_SECONDS),
           req.originalUrl,
         );
+        endRequest(req, 'bound');
       }, boundMs);
     };
     res.once('close', () => clearTimeout(timer));

@@ -15,6 +15,9 @@ export class Problem extends Error {
   }
 }
 
+/** How long a client is asked to wait before sending a request that was not taken again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export const badRequest = (detail: string, errors?: Problem['errors']) =>
   new Problem(400, '请求参数无效', detail, errors);
 export const unauthorized = (detail = '请先登录') => new Problem(401, '未认证', detail);

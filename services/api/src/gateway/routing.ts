@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '@fivestar/contracts';
 import { actorOf, requireRole } from '../identity/authenticate';
+import { holdRequest } from './lifetime';
 import { parse } from './validate';
 
 /** Who may call a route: anyone, anyone signed in, or the roles listed (403 for the others). */
@@ -109,13 +110,16 @@ export function route<
   handler: (input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<void> | void,
 ): void {
   register(spec as AnyRouteSpec);
-  router[spec.method](spec.path, async (req, res) => {
-    enforce(spec.access, req);
-    const input = {
-      params: spec.params && parse(spec.params, req.params, 'path'),
-      query: spec.query && parse(spec.query, req.query, 'query'),
-      body: spec.body && parse(spec.body, req.body, 'body'),
-    } as RouteInput<P, Q, B>;
-    await handler(input, req, res);
-  });
+  // The handler holds its request's lifetime: stopping the API waits for it, even past its answer.
+  router[spec.method](spec.path, (req, res) =>
+    holdRequest(req, async () => {
+      enforce(spec.access, req);
+      const input = {
+        params: spec.params && parse(spec.params, req.params, 'path'),
+        query: spec.query && parse(spec.query, req.query, 'query'),
+        body: spec.body && parse(spec.body, req.body, 'body'),
+      } as RouteInput<P, Q, B>;
+      await handler(input, req, res);
+    }),
+  );
 }

@@ -37,7 +37,8 @@ import { countyRounds, findRound, recordRound } from './store';
 import type { ApiDeps } from '../gateway/deps';
 import { conflict, forbidden, notFound, type Problem, fieldErrors } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
-import { handle, viaTemporal } from '../branches/temporal';
+import { requestSignal } from '../gateway/lifetime';
+import { viaTemporal, withSignal } from '../gateway/temporal';
 import { route } from '../gateway/routing';
 
 type Db = Kysely<ApiDatabase>;
@@ -175,12 +176,14 @@ export function roundRoutes(deps: ApiDeps): Router {
       const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
       const input: AssessmentRoundInput = { ...body, catalogs };
       try {
-        await deps.temporal.workflow.start('assessmentRound', {
-          taskQueue: deps.taskQueue,
-          workflowId,
-          args: [input],
-          typedSearchAttributes: new TypedSearchAttributes([{ key: RoundIdKey, value: body.roundId }]),
-        });
+        await withSignal(deps.temporal, requestSignal(req), () =>
+          deps.temporal.workflow.start('assessmentRound', {
+            taskQueue: deps.taskQueue,
+            workflowId,
+            args: [input],
+            typedSearchAttributes: new TypedSearchAttributes([{ key: RoundIdKey, value: body.roundId }]),
+          }),
+        );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError)
           throw conflict(`轮次 ${body.roundId} 已存在`);
@@ -253,8 +256,8 @@ export function roundRoutes(deps: ApiDeps): Router {
     },
     async ({ params: { roundId } }, req, res) => {
       const round = await roundOf(roundId, actorOf(req).jurisdiction);
-      const progress = await viaTemporal(() =>
-        handle(deps.temporal, round.workflow_id).query(roundProgressQuery),
+      const progress = await viaTemporal(deps.temporal, requestSignal(req), round.workflow_id, (h) =>
+        h.query(roundProgressQuery),
       );
       res.json({
         roundId,
@@ -315,8 +318,8 @@ export function roundRoutes(deps: ApiDeps): Router {
     async ({ params: { roundId } }, req, res) => {
       const actor = actorOf(req);
       const round = await roundOf(roundId, actor.jurisdiction);
-      const progress = await viaTemporal(() =>
-        handle(deps.temporal, round.workflow_id).executeUpdate(closeRoundUpdate, { args: [{ actor }] }),
+      const progress = await viaTemporal(deps.temporal, requestSignal(req), round.workflow_id, (h) =>
+        h.executeUpdate(closeRoundUpdate, { args: [{ actor }] }),
       );
       res.json({ roundId, progress });
     },
