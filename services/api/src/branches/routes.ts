@@ -18,18 +18,15 @@ import {
   CommandAccepted,
   CommandPath,
   FindingCommandPath,
-  STEP_SIGNERS,
+  commandRoles,
+  mayCommand,
   SubmitRectificationEvidence,
   SubmitSelfCheck,
   VerifyRectification,
-  scopeCode,
-  within,
   type Actor,
   type Branch,
+  type BranchCommand,
   type BulkUrgeItem,
-  type HumanStep,
-  type Role,
-  type Scope,
 } from '@fivestar/contracts';
 import {
   branchStateQuery,
@@ -61,7 +58,6 @@ import { viaTemporal } from '../gateway/temporal';
 import { commandIdOf, commandOutcome, runCommand, type CommandOutcome } from './commands';
 import { route } from '../gateway/routing';
 
-type Signer = { role: Role; scope: Scope };
 /** The branch a command is about, in its round (and the rectification item, if any), and who commands. */
 type Target = { roundId: string; code: string; findingId?: string; branch: Branch; actor: Actor };
 
@@ -69,14 +65,10 @@ type Target = { roundId: string; code: string; findingId?: string; branch: Branc
 const BULK_URGE_CONCURRENCY = 8;
 
 /** Role and jurisdiction are checked here, before anything reaches Temporal (the workflow checks again). */
-function authorise(actor: Actor, branch: Branch, signers: Signer[]): void {
-  const ok = signers.some(
-    (s) => s.role === actor.role && within(actor.jurisdiction, scopeCode(branch, s.scope)),
-  );
-  if (!ok) throw forbidden('您无权办理该支部的此环节');
+function authorise(actor: Actor, branch: Branch, command: BranchCommand): void {
+  if (!mayCommand(actor, branch, command)) throw forbidden('您无权办理该支部的此环节');
 }
 
-const rolesOf = (signers: Signer[]) => [...new Set(signers.map((s) => s.role))];
 const tags = ['branches'];
 const inBranch = { in: 'path', name: 'code', level: 'branch' } as const;
 const UNKNOWN = '轮次或支部不存在';
@@ -114,7 +106,7 @@ export function branchRoutes(deps: ApiDeps): Router {
    * Update with the actor. Throws a Problem (what the route answers).
    */
   function signOffAction<S extends z.ZodType, R, A extends object = object>(
-    signers: Signer[],
+    command: BranchCommand,
     update: UpdateDefinition<R, [z.infer<S> & { actor: Actor } & A]>,
     workflowOf: (t: Target) => string,
     /** Checks against the API's own data before Temporal (e.g. cited evidence was uploaded). */
@@ -123,7 +115,7 @@ export function branchRoutes(deps: ApiDeps): Router {
     fromPath?: (t: Target) => A,
   ) {
     return async (t: Target, req: Request, body: z.infer<S>): Promise<CommandOutcome<R>> => {
-      authorise(t.actor, t.branch, signers);
+      authorise(t.actor, t.branch, command);
       const commandId = commandIdOf(t.actor.userId, req.get('idempotency-key'));
       if (precheck) await precheck(t, body);
       const workflowId = workflowOf(t);
@@ -157,7 +149,7 @@ export function branchRoutes(deps: ApiDeps): Router {
         ...decl,
         method: 'post',
         tags,
-        access: rolesOf(action[0]),
+        access: commandRoles(action[0]),
         scope: inBranch,
         params: item ? FindingPath : BranchPath,
         responses: {
@@ -193,7 +185,6 @@ export function branchRoutes(deps: ApiDeps): Router {
 
   const branchWf = (t: { roundId: string; code: string }) => branchWorkflowId(t.roundId, t.code);
   const findingWf = (t: Target) => rectificationWorkflowId(t.roundId, t.code, t.findingId!);
-  const signer = (step: HumanStep) => [STEP_SIGNERS[step]];
   const base = '/rounds/:roundId/branches/:code';
   // A self-check or a rectification cites files by sha256: each must be this branch's upload in this round.
   const citedUploads = citedUploadsPrecheck(deps.db);
@@ -205,14 +196,14 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '提交支部自评（引用已上传的佐证材料）',
       body: SubmitSelfCheck,
     },
-    signer('SELF_CHECK'),
+    'submitSelfCheck',
     submitSelfCheckUpdate,
     branchWf,
     citedUploads,
   );
   signOff(
     { path: `${base}/review`, operationId: 'review', summary: '乡镇审核或县级预审', body: Review },
-    [...signer('TOWNSHIP_REVIEW'), ...signer('COUNTY_PRE_REVIEW')],
+    'review',
     reviewUpdate,
     branchWf,
   );
@@ -223,7 +214,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '观摩评分',
       body: RecordObservation,
     },
-    signer('ON_SITE_OBSERVATION'),
+    'recordObservation',
     recordObservationUpdate,
     branchWf,
   );
@@ -234,17 +225,16 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '结束观摩',
       body: CloseObservation,
     },
-    signer('ON_SITE_OBSERVATION'),
+    'closeObservation',
     closeObservationUpdate,
     branchWf,
   );
   signOff(
     { path: `${base}/award`, operationId: 'confirmAward', summary: '确认评定结果', body: ConfirmAward },
-    signer('AWARD'),
+    'confirmAward',
     confirmAwardUpdate,
     branchWf,
   );
-  const coordinator: Signer[] = [{ role: 'coordinator', scope: 'county' }];
   signOff(
     {
       path: `${base}/objection`,
@@ -252,7 +242,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '公示异议成立：退回环节',
       body: UpholdObjection,
     },
-    coordinator,
+    'upholdObjection',
     upholdObjectionUpdate,
     branchWf,
   );
@@ -263,7 +253,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '决定是否摘星',
       body: DecideRevocation,
     },
-    coordinator,
+    'decideRevocation',
     decideRevocationUpdate,
     branchWf,
     undefined,
@@ -276,7 +266,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '提交整改材料',
       body: SubmitRectificationEvidence,
     },
-    [{ role: 'village_secretary', scope: 'branch' }],
+    'submitEvidence',
     submitEvidenceUpdate,
     findingWf,
     citedUploads,
@@ -288,55 +278,51 @@ export function branchRoutes(deps: ApiDeps): Router {
       summary: '核验整改',
       body: VerifyRectification,
     },
-    [{ role: 'township_reviewer', scope: 'township' }],
+    'verifyRectification',
     verifyRectificationUpdate,
     findingWf,
   );
 
   // Urges (催办) and extensions (延期) of the open step or of a rectification item.
-  const urgers: Signer[] = [
-    { role: 'coordinator', scope: 'county' },
-    { role: 'township_reviewer', scope: 'township' },
-  ];
-  const requesters: Signer[] = [
-    { role: 'village_secretary', scope: 'branch' },
-    { role: 'township_reviewer', scope: 'township' },
-    { role: 'county_reviewer', scope: 'county' },
-    { role: 'observer', scope: 'county' },
-  ];
-  const deciders: Signer[] = [
-    { role: 'township_reviewer', scope: 'township' },
-    { role: 'coordinator', scope: 'county' },
-  ];
-  for (const [prefix, workflowOf, of, Of] of [
-    [base, branchWf, '当前环节', ''],
-    [`${base}/findings/:findingId`, findingWf, '整改事项', 'Finding'],
+  for (const { prefix, workflowOf, of, ids } of [
+    {
+      prefix: base,
+      workflowOf: branchWf,
+      of: '当前环节',
+      ids: { urge: 'urgeBranch', request: 'requestExtension', decide: 'decideExtension' },
+    },
+    {
+      prefix: `${base}/findings/:findingId`,
+      workflowOf: findingWf,
+      of: '整改事项',
+      ids: { urge: 'urgeFinding', request: 'requestFindingExtension', decide: 'decideFindingExtension' },
+    },
   ] as const) {
     signOff(
-      { path: `${prefix}/urge`, operationId: `urge${Of || 'Branch'}`, summary: `催办${of}`, body: Urge },
-      urgers,
+      { path: `${prefix}/urge`, operationId: ids.urge, summary: `催办${of}`, body: Urge },
+      'urge',
       urgeUpdate,
       workflowOf,
     );
     signOff(
       {
         path: `${prefix}/extension`,
-        operationId: `request${Of}Extension`,
+        operationId: ids.request,
         summary: `申请${of}延期`,
         body: RequestExtension,
       },
-      requesters,
+      'requestExtension',
       requestExtensionUpdate,
       workflowOf,
     );
     signOff(
       {
         path: `${prefix}/extension/decision`,
-        operationId: `decide${Of}Extension`,
+        operationId: ids.decide,
         summary: `审批${of}延期申请`,
         body: DecideExtension,
       },
-      deciders,
+      'decideExtension',
       decideExtensionUpdate,
       workflowOf,
     );
@@ -347,7 +333,7 @@ export function branchRoutes(deps: ApiDeps): Router {
    * same Update, the workflow's rate limit), a few at a time; one failing never stops the others. The
    * answer lists each branch with the status its single route would have answered.
    */
-  const urgeBranch = signOffAction(urgers, urgeUpdate, branchWf);
+  const urgeBranch = signOffAction('urge', urgeUpdate, branchWf);
   route(
     r,
     {
@@ -356,7 +342,7 @@ export function branchRoutes(deps: ApiDeps): Router {
       operationId: 'bulkUrge',
       summary: '批量催办多个支部的当前环节',
       tags,
-      access: rolesOf(urgers),
+      access: commandRoles('urge'),
       // Each branch is checked on its own: one outside answers 403 in its item, not for the request.
       scope: { in: 'body', name: 'branchIds', level: 'branch' },
       params: RoundPath,
@@ -389,16 +375,16 @@ export function branchRoutes(deps: ApiDeps): Router {
   );
 
   /** A command answered 202 asked for again (its Location): the same answer it would have given. */
-  for (const [path, params, workflowOf] of [
-    [`${base}/commands/:commandId`, CommandPath, branchWf],
-    [`${base}/findings/:findingId/commands/:commandId`, FindingCommandPath, findingWf],
+  for (const [path, operationId, params, workflowOf] of [
+    [`${base}/commands/:commandId`, 'getBranchCommand', CommandPath, branchWf],
+    [`${base}/findings/:findingId/commands/:commandId`, 'getFindingCommand', FindingCommandPath, findingWf],
   ] as const) {
     route(
       r,
       {
         method: 'get',
         path,
-        operationId: path.includes(':findingId') ? 'getFindingCommand' : 'getBranchCommand',
+        operationId,
         summary: '查询已受理的办理请求的结果',
         tags,
         access: 'user',
