@@ -20,7 +20,7 @@ export interface ApiDeps {
   evidence: EvidenceStore;
   /** Rate limits and CORS origins; each left out takes its default (DEFAULT_EDGE: CORS closed). */
   edge?: Partial<EdgeSettings>;
-  /** The web console's build to serve at / (services/api/src/console.ts); none: API only. */
+  /** The web console's build to serve at / (gateway/console.ts); none: API only. */
   consoleDir?: string;
   /** No request waits longer for an answer (FIVESTAR_REQUEST_BOUND_MS; docs/api.md, 时限). */
   requestBoundMs: number;
