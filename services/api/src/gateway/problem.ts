@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { invalidFields, Refusal } from '../refusal';
 
 /** An RFC 9457 problem; `errors` names each offending field. */
 export class Problem extends Error {
@@ -39,8 +40,25 @@ export function fromZod(err: ZodError, where: string): Problem {
 }
 
 /** A 400 naming each offending field, its detail listing them all. */
-export function fieldErrors(errors: { field: string; message: string }[]): Problem {
-  return badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+export const fieldErrors = (errors: { field: string; message: string }[]): Problem =>
+  problemOf(invalidFields(errors));
+
+/** A store's or use case's refusal as the answer for its kind. */
+export function problemOf(r: Refusal): Problem {
+  switch (r.kind) {
+    case 'invalid':
+      return badRequest(r.message, r.fields);
+    case 'unauthenticated':
+      return unauthorized(r.message);
+    case 'forbidden':
+      return forbidden(r.message);
+    case 'not_found':
+      return notFound(r.message);
+    case 'conflict':
+      return conflict(r.message);
+    case 'locked':
+      return new Problem(429, '尝试次数过多', r.message, undefined, r.retryAfter);
+  }
 }
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
@@ -70,6 +88,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return res.destroy();
   }
   if (err instanceof Problem) return sendProblem(res, err, req.originalUrl);
+  if (err instanceof Refusal) return sendProblem(res, problemOf(err), req.originalUrl);
   if (err instanceof ZodError) return sendProblem(res, fromZod(err, 'body'), req.originalUrl);
   const status = (err as { status?: number; type?: string }).status;
   if (status === 400 || status === 413 || status === 415) {
