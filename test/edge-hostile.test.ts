@@ -11,7 +11,7 @@ import { migrations, startApiService, type ApiDatabase, type ApiServiceOptions }
 import { closeAll, freshSchema, testEnv } from './support';
 
 const env = testEnv('edge_hostile');
-/** The default RATE_LIMIT_LOGIN_PER_ADDRESS (DEFAULT_EDGE in services/api/src/limits.ts). */
+/** The default RATE_LIMIT_LOGIN_PER_ADDRESS (DEFAULT_EDGE in services/api/src/gateway/limits.ts). */
 const LIMIT = 30;
 const ATTEMPTS = 33;
 

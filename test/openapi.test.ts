@@ -9,9 +9,8 @@ import path from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { Client } from '@temporalio/client';
 import { createApp, LocalDiskEvidenceStore } from '@fivestar/api';
-import { tokenIssuer } from '../services/api/src/auth';
-import { DEFAULT_IDENTITY } from '../services/api/src/identity';
-import { buildOpenApiDocument, openApiPath } from '../services/api/src/openapi';
+import { DEFAULT_IDENTITY, tokenIssuer } from '../services/api/src/identity';
+import { buildOpenApiDocument, openApiPath } from '../services/api/src/gateway/openapi';
 import { startTestApi, type TestApi } from './api-support';
 import { connectStream, testEnv } from './support';
 

@@ -1,10 +1,11 @@
 export { startApiService, type ApiServiceOptions } from './service';
-export { createApp } from './app';
+export { createApp } from './gateway/app';
 export { migrations } from './migrations';
 export { API_SCHEMA, type ApiDatabase } from './schema';
-export { demoCounty, DEMO_PASSWORD, type DemoCounty } from './demo';
-export { loadDirectory, publishDirectory, writeDirectory, type DirectoryUser } from './directory';
-export { hashPassword } from './auth';
+export { demoCounty, DEMO_PASSWORD, type DemoCounty } from './directory/demo';
+export { loadDirectory, publishDirectory } from './directory/events';
+export { writeDirectory, type DirectoryUser } from './directory/store';
+export { hashPassword } from './identity/sessions';
 export {
   localEvidenceStore,
   LocalDiskEvidenceStore,

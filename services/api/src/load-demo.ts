@@ -1,8 +1,8 @@
 /** Loads the demo county into the directory (idempotent) and announces it to the services. */
 import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
-import { hashPassword } from './auth';
-import { DEMO_PASSWORD, demoCounty } from './demo';
-import { loadDirectory } from './directory';
+import { hashPassword } from './identity/sessions';
+import { DEMO_PASSWORD, demoCounty } from './directory/demo';
+import { loadDirectory } from './directory/events';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 /**

@@ -1,7 +1,7 @@
 import { runProcess } from '@fivestar/platform';
 import { identitySettingsFromEnv } from './identity';
-import { DEFAULT_CONSOLE_DIR } from './console';
-import { edgeSettingsFromEnv } from './limits';
+import { DEFAULT_CONSOLE_DIR } from './gateway/console';
+import { edgeSettingsFromEnv } from './gateway/limits';
 import { startApiService } from './service';
 
 runProcess('api', (config, log) =>

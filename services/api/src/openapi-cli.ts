@@ -6,11 +6,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { createDb, runCli } from '@fivestar/platform';
-import { createApp } from './app';
-import { tokenIssuer } from './auth';
-import type { ApiDeps } from './deps';
+import { createApp } from './gateway/app';
+import { tokenIssuer } from './identity';
+import type { ApiDeps } from './gateway/deps';
 import { DEFAULT_IDENTITY } from './identity';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from './gateway/openapi';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 runCli('openapi', async (config, log) => {

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { connectNats, createDb, serveEndpoints, type Config, type Logger } from '@fivestar/platform';
-import { createApp } from './app';
-import { tokenIssuer } from './auth';
+import { createApp } from './gateway/app';
+import { InFlight } from './gateway/lifetime';
+import { tokenIssuer } from './identity';
 import { seedDefaultCatalogs } from './catalogs';
-import { calendarInForce } from './calendar';
+import { calendarInForce } from './calendars';
 import { closeIdleWorkers } from './spreadsheets';
-import { branchPage } from './directory';
+import { branchPage } from './directory/store';
 import { localEvidenceStore, type EvidenceStore } from './evidence';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './identity';
-import type { EdgeSettings } from './limits';
+import type { EdgeSettings } from './gateway/limits';
 import { API_SCHEMA, type ApiDatabase } from './schema';
 
 export interface ApiServiceOptions {
@@ -44,6 +45,9 @@ export interface ApiServiceOptions {
 /** No request waits longer than this for an answer (a sign-off answers 202 or 503 past it). */
 export const DEFAULT_REQUEST_BOUND_MS = 10_000;
 
+/** What stopping grants beyond the bound: requests writing their answers, calls ending once cut. */
+const STOP_GRACE_MS = 1000;
+
 /** The API process: HTTP for people and scripts, and the directory's NATS endpoint for the launcher. */
 export async function startApiService(
   opts: ApiServiceOptions,
@@ -61,20 +65,25 @@ export async function startApiService(
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   if (!opts.jwtSecret) log.warn('JWT_SECRET is not set: using a random key, tokens end with this process');
   const secret = opts.jwtSecret ? Buffer.from(opts.jwtSecret, 'utf8') : randomBytes(32);
-  const app = createApp({
-    db,
-    nc,
-    temporal,
-    taskQueue: config.taskQueue,
-    tokens: tokenIssuer(secret),
-    identity: { ...DEFAULT_IDENTITY, ...opts.identity },
-    log,
-    evidence: opts.evidence ?? localEvidenceStore(),
-    edge: opts.edge,
-    consoleDir: opts.consoleDir,
-    requestBoundMs: opts.requestBoundMs ?? DEFAULT_REQUEST_BOUND_MS,
-    clock: opts.clock ?? Date.now,
-  });
+  const requestBoundMs = opts.requestBoundMs ?? DEFAULT_REQUEST_BOUND_MS;
+  const inFlight = new InFlight();
+  const app = createApp(
+    {
+      db,
+      nc,
+      temporal,
+      taskQueue: config.taskQueue,
+      tokens: tokenIssuer(secret),
+      identity: { ...DEFAULT_IDENTITY, ...opts.identity },
+      log,
+      evidence: opts.evidence ?? localEvidenceStore(),
+      edge: opts.edge,
+      consoleDir: opts.consoleDir,
+      requestBoundMs,
+      clock: opts.clock ?? Date.now,
+    },
+    inFlight,
+  );
   const endpoints =
     opts.directoryEndpoint === false
       ? undefined
@@ -90,8 +99,22 @@ export async function startApiService(
   log.info({ port }, 'api listening');
   return {
     port,
+    /**
+     * Stops accepting, waits for the requests in flight (each answers within the bound, its Temporal calls
+     * cut at it), cuts those still running past that, and only then closes what they use: no call of a
+     * request outlives the connections.
+     */
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const running = await inFlight.settled(requestBoundMs + STOP_GRACE_MS);
+      if (running > 0) {
+        log.warn({ running }, 'requests still running at stop: their calls are cut');
+        inFlight.abortAll();
+        const left = await inFlight.settled(STOP_GRACE_MS);
+        if (left > 0) log.warn({ left }, 'requests still running after the cut: closing anyway');
+      }
+      server.closeAllConnections();
+      await closed;
       for (const e of endpoints ?? []) await e.stop();
       await nc.drain();
       await connection.close();

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '@fivestar/contracts';
 import type { Logger } from '@fivestar/platform';
-import { Problem, sendProblem } from '../problem';
+import { Problem, sendProblem } from '../gateway/problem';
 import type { ApiDatabase } from '../schema';
 import { payloadDigest } from './chain';
 import { describeCommand } from './describe';

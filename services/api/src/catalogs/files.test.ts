@@ -1,5 +1,5 @@
 import { defaultCatalogFor } from '@fivestar/contracts';
-import { Problem } from '../problem';
+import { Problem } from '../gateway/problem';
 import {
   exportCatalog,
   importCatalog,

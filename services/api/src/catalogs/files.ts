@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { BranchType, Catalog } from '@fivestar/contracts';
-import { badRequest, type Problem } from '../problem';
+import { badRequest, type Problem } from '../gateway/problem';
 import {
   DEFAULT_SPREADSHEET_LIMITS,
   isZip,

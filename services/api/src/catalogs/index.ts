@@ -16,6 +16,7 @@ export {
 } from './files';
 export { catalogDigest, checkNewVersion, type StoredVersion, type VersionCheck } from './versions';
 export {
+  catalogExists,
   catalogsInForce,
   getCatalog,
   listCatalogs,

@@ -109,6 +109,11 @@ export async function getCatalog(db: Db, id: string, version: number): Promise<C
   return row?.body;
 }
 
+/** Whether any version of catalog `id` is stored. */
+export async function catalogExists(db: Db, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('catalogs').select('id').where('id', '=', id).executeTakeFirst());
+}
+
 /**
  * The catalog a round started now pins for each branch type: the LATEST version of one catalog id per
  * type. When several ids share a type, a county's own catalog (`example: false`) wins over an example,

@@ -1,6 +1,6 @@
 import * as ExcelJS from 'exceljs';
 import { defaultCatalogFor } from '@fivestar/contracts';
-import { Problem } from '../problem';
+import { Problem } from '../gateway/problem';
 import { rowsXml, xlsxBomb, xlsxWithSheet } from '../spreadsheets/bombs.fixtures';
 import { closeIdleWorkers, DEFAULT_SPREADSHEET_LIMITS } from '../spreadsheets';
 import { catalogToWorkbook } from './excel';

@@ -20,7 +20,6 @@ export {
   listEvidence,
   missingEvidenceUploads,
   recordEvidence,
-  selfCheckEvidencePrecheck,
   type EvidenceItem,
   type NewEvidence,
 } from './metadata';

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { badRequest } from '../problem';
 import type { ApiDatabase, EvidenceKind } from '../schema';
 
 type Db = Kysely<ApiDatabase>;
@@ -105,29 +104,4 @@ export async function missingEvidenceUploads(
     .execute();
   const have = new Set(rows.map((r) => r.sha256));
   return wanted.filter((s) => !have.has(s));
-}
-
-/**
- * The self-check route's precheck: every `body.evidence.<i>.sha256` must be a file this branch uploaded
- * in this round, or the submission is a 400 naming each offending item.
- */
-export function selfCheckEvidencePrecheck(db: Db) {
-  return async (t: { roundId: string; code: string }, body: unknown): Promise<void> => {
-    const cited = (body as { evidence?: unknown } | null)?.evidence;
-    if (!Array.isArray(cited) || cited.length === 0) return;
-    const shas = cited.map((e) => String((e as { sha256?: unknown } | null)?.sha256 ?? ''));
-    const missing = new Set(await missingEvidenceUploads(db, t.roundId, t.code, shas));
-    if (missing.size === 0) return;
-    const errors = shas.flatMap((sha, i) =>
-      missing.has(sha)
-        ? [
-            {
-              field: `body.evidence.${i}.sha256`,
-              message: `本支部在本轮次中没有上传过该文件（${sha}），请先上传`,
-            },
-          ]
-        : [],
-    );
-    throw badRequest(`${errors.length}项佐证材料未在本轮次上传`, errors);
-  };
 }

@@ -1,3 +1,4 @@
+import { problemOf } from '../gateway/problem';
 import { addressKey, delaySeconds, LockedOut, retryAfterSeconds } from './lockout';
 
 describe('login delays', () => {
@@ -32,10 +33,10 @@ describe('login delays', () => {
   });
 
   it('answers 429 in seconds under a minute, else in minutes rounded up', () => {
-    const p = new LockedOut(61);
+    const p = problemOf(new LockedOut(61));
     expect(p.status).toBe(429);
     expect(p.detail).toContain('2分钟');
-    expect(new LockedOut(4).detail).toContain('请4秒后再试');
-    expect(new LockedOut(4).retryAfter).toBe(4);
+    expect(problemOf(new LockedOut(4)).detail).toContain('请4秒后再试');
+    expect(problemOf(new LockedOut(4)).retryAfter).toBe(4);
   });
 });

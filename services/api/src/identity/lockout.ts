@@ -1,6 +1,6 @@
 import { ipKeyGenerator } from 'express-rate-limit';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { Problem } from '../problem';
+import { Refusal } from '../refusal';
 import type { ApiDatabase } from '../schema';
 import type { IdentitySettings } from './settings';
 
@@ -15,11 +15,11 @@ export const ALL_ADDRESSES = '*';
 /** The first delay once the failures reach their limit; each further failure doubles it. */
 const FIRST_DELAY_SECONDS = 1;
 
-/** 429 while a name is slowed down for the caller, with its Retry-After. */
-export class LockedOut extends Problem {
+/** A name slowed down for the caller (429), with the seconds until it may try again. */
+export class LockedOut extends Refusal {
   constructor(retryAfter: number) {
     const wait = retryAfter < 60 ? `${retryAfter}秒` : `${Math.ceil(retryAfter / 60)}分钟`;
-    super(429, '尝试次数过多', `登录失败次数过多，请${wait}后再试`, undefined, retryAfter);
+    super('locked', `登录失败次数过多，请${wait}后再试`, undefined, retryAfter);
   }
 }
 

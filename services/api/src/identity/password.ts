@@ -1,5 +1,5 @@
 import type { Actor, ChangePasswordRequest } from '@fivestar/contracts';
-import { badRequest, Problem } from '../problem';
+import { invalidField, Refusal } from '../refusal';
 import { checkPassword, hashPassword, revokeSessions, type IdentityDeps } from './sessions';
 
 /**
@@ -21,10 +21,8 @@ export async function changePassword(
   try {
     await checkPassword(deps, username, body.currentPassword, address);
   } catch (err) {
-    if (err instanceof Problem && err.status === 401) {
-      const message = '当前密码不正确';
-      throw badRequest(message, [{ field: 'body.currentPassword', message }]);
-    }
+    if (err instanceof Refusal && err.kind === 'unauthenticated')
+      throw invalidField('body.currentPassword', '当前密码不正确');
     throw err;
   }
   const passwordHash = await hashPassword(body.newPassword);

@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, SessionTokens } from '@fivestar/contracts';
-import type { ApiDeps } from '../deps';
-import { unauthorized } from '../problem';
+import { refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
 import { addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout';
 import { newRefreshToken, sha256 } from './secrets';
+import type { TokenIssuer } from './access-token';
+import type { IdentitySettings } from './settings';
 
 type Db = Kysely<ApiDatabase>;
-export type IdentityDeps = Pick<ApiDeps, 'db' | 'tokens' | 'identity'>;
+export interface IdentityDeps {
+  db: Db;
+  tokens: TokenIssuer;
+  identity: IdentitySettings;
+}
 
 export const hashPassword = (password: string) => hash(password);
 
@@ -47,7 +52,7 @@ export async function checkPassword(
   const ok = await verify(row?.password_hash ?? (await (decoy ??= hash(randomUUID()))), password);
   if (!row || !row.active || !ok) {
     await recordFailure(deps.db, username, address, deps.identity, now);
-    throw unauthorized('用户名或密码错误');
+    throw refuse('unauthenticated', '用户名或密码错误');
   }
   await clearFailures(deps.db, username, address);
   return row;
@@ -102,7 +107,7 @@ export async function login(
   });
 }
 
-const refreshRefused = () => unauthorized('刷新令牌无效或已过期，请重新登录');
+const refreshRefused = () => refuse('unauthenticated', '刷新令牌无效或已过期，请重新登录');
 
 /**
  * Rotates a refresh token: the presented one is spent and the next of its family issued. A token

@@ -13,16 +13,10 @@ import {
   type UserInfo,
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
-import type { ApiDeps } from '../deps';
-import {
-  publishDirectory,
-  publishUser,
-  upsertBranch,
-  upsertCounty,
-  upsertTownship,
-  upsertUser,
-} from '../directory';
-import { badRequest, conflict, forbidden, notFound, fieldErrors } from '../problem';
+import type { ApiDeps } from '../gateway/deps';
+import { publishDirectory, publishUser } from '../directory/events';
+import { upsertBranch, upsertCounty, upsertTownship, upsertUser } from '../directory/store';
+import { invalidField, invalidFields, refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';
 
@@ -41,8 +35,6 @@ const toInfo = (u: UserRow): UserInfo => ({
   jurisdiction: u.jurisdiction,
   active: u.active,
 });
-
-const fieldError = (field: string, message: string) => badRequest(message, [{ field, message }]);
 
 /** Whether the code names a county, township or branch of the directory. */
 async function jurisdictionExists(db: Db, code: string): Promise<boolean> {
@@ -69,7 +61,7 @@ export async function listUsers(
   q: { role?: Role; jurisdiction?: string },
 ): Promise<UserInfo[]> {
   const area = q.jurisdiction ?? admin.jurisdiction;
-  if (!within(admin.jurisdiction, area)) throw forbidden('不在您的管辖范围内');
+  if (!within(admin.jurisdiction, area)) throw refuse('forbidden', '不在您的管辖范围内');
   let query = db.selectFrom('users').selectAll().where('jurisdiction', 'like', `${area}%`);
   if (q.role) query = query.where('role', '=', q.role);
   const rows = await query.orderBy('username').limit(USER_LIST_LIMIT).execute();
@@ -78,14 +70,14 @@ export async function listUsers(
 
 export async function createUser(deps: AdminDeps, admin: Actor, body: CreateUserRequest): Promise<UserInfo> {
   const problem = await placementError(deps.db, admin, body.role, body.jurisdiction);
-  if (problem) throw fieldError('body.jurisdiction', problem);
+  if (problem) throw invalidField('body.jurisdiction', problem);
   const id = `u-${body.username}`;
   const taken = await deps.db
     .selectFrom('users')
     .select('id')
     .where((eb) => eb.or([eb('username', '=', body.username), eb('id', '=', id)]))
     .executeTakeFirst();
-  if (taken) throw conflict(`用户名 ${body.username} 已存在`);
+  if (taken) throw refuse('conflict', `用户名 ${body.username} 已存在`);
   const row = await deps.db
     .insertInto('users')
     .values({
@@ -120,15 +112,15 @@ export async function updateUser(
     .executeTakeFirst();
   // Users outside the jurisdiction are as invisible as missing ones.
   if (!current || !within(admin.jurisdiction, current.jurisdiction))
-    throw notFound(`用户 ${username} 不存在`);
+    throw refuse('not_found', `用户 ${username} 不存在`);
   const next = { ...current, ...body };
   const rescoped = next.role !== current.role || next.jurisdiction !== current.jurisdiction;
   const disabled = current.active && !next.active;
   if (current.id === admin.userId && (rescoped || disabled))
-    throw conflict('不能停用自己的账号或改变自己的角色与辖区');
+    throw refuse('conflict', '不能停用自己的账号或改变自己的角色与辖区');
   if (rescoped) {
     const problem = await placementError(deps.db, admin, next.role, next.jurisdiction);
-    if (problem) throw fieldError(body.jurisdiction ? 'body.jurisdiction' : 'body.role', problem);
+    if (problem) throw invalidField(body.jurisdiction ? 'body.jurisdiction' : 'body.role', problem);
   }
   const { user, revokedSessions } = await deps.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -200,7 +192,7 @@ async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promi
           },
         ],
   );
-  if (errors.length) throw fieldErrors(errors);
+  if (errors.length) throw invalidFields(errors);
 }
 
 /**
@@ -217,7 +209,7 @@ export async function importDirectory(
   { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<DirectoryImportResult> {
   const errors = fileErrors(admin, body);
-  if (errors.length) throw fieldErrors(errors);
+  if (errors.length) throw invalidFields(errors);
   const hash = dryRun ? async () => DRY_RUN_HASH : hashPassword;
   // One hash for every row without a password of its own, as loadDirectory does.
   const initialHash = body.initialPassword ? await hash(body.initialPassword) : undefined;

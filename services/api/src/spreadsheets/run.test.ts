@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Problem } from '../problem';
+import { Problem } from '../gateway/problem';
 import { entry, writeZip, xlsxBomb } from './bombs.fixtures';
 import {
   DEFAULT_SPREADSHEET_LIMITS as LIMITS,

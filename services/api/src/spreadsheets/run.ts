@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { Problem, unavailable } from '../problem';
+import { Problem, unavailable } from '../gateway/problem';
 import {
   DEFAULT_SPREADSHEET_LIMITS,
   MAX_PARALLEL_PARSES,

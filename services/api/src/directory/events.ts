@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FivestarEvent } from '@fivestar/contracts';
+import { publishEvent, type JetStreamClient } from '@fivestar/platform';
+import type { ApiDatabase } from '../schema';
+import { countyRows, writeDirectory, type CountyDirectory } from './store';
+
+type Db = Kysely<ApiDatabase>;
+
+/** Directory events carry a content hash in their id: the same content republished is a duplicate. */
+function directoryEventId(kind: string, key: string, content: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+  return `directory/${kind}/${key}@${digest}`;
+}
+
+function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_upserted'>(
+  type: T,
+  key: string,
+  jurisdiction: string,
+  data: Extract<FivestarEvent, { type: T }>['data'],
+): FivestarEvent {
+  return {
+    id: directoryEventId(type, key, data),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    roundId: null,
+    branchId: null,
+    jurisdiction,
+    actor: null,
+    data,
+  } as FivestarEvent;
+}
+
+/** Announces the county's branches and users so the services keep their own copies. */
+export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
+  const { county, townships, branches, users } = await countyRows(db, countyCode);
+  const names = new Map(townships.map((t) => [t.code, t.name]));
+  let published = 0;
+  for (const branch of branches) {
+    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: county.name };
+    await publishEvent(js, directoryEvent('directory.branch_upserted', branch.code, branch.code, data));
+    published += 1;
+  }
+  for (const u of users) {
+    await publishUser(js, u);
+    published += 1;
+  }
+  return published;
+}
+
+/**
+ * Announces one user. An administrator's change passes its moment as `revision`, so a user disabled and
+ * enabled again is not taken for a duplicate of the first announcement with the same content.
+ */
+export async function publishUser(
+  js: JetStreamClient,
+  u: Pick<ApiDatabase['users'], 'id' | 'name' | 'role' | 'jurisdiction' | 'active'>,
+  revision?: string,
+): Promise<void> {
+  const data = { userId: u.id, name: u.name, role: u.role, jurisdiction: u.jurisdiction, active: u.active };
+  const key = revision ? `${u.id}/${revision}` : u.id;
+  await publishEvent(js, directoryEvent('directory.user_upserted', key, u.jurisdiction, data));
+}
+
+/** Writes a county's directory (upserts, one transaction) and announces it; returns events published. */
+export async function loadDirectory(
+  db: Db,
+  js: JetStreamClient,
+  dir: CountyDirectory,
+  passwordHash: () => Promise<string>,
+): Promise<number> {
+  await writeDirectory(db, dir, passwordHash);
+  return publishDirectory(db, js, dir.county.code);
+}
