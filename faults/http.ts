@@ -179,7 +179,7 @@ export interface CommandRecord {
   branch: string;
   label: string;
   user: string;
-  /** The Update id the API runs it as: `<user id>:<Idempotency-Key>` (services/api/src/commands.ts). */
+  /** The Update id the API runs it as: `<user id>:<Idempotency-Key>` (services/api/src/branches/commands.ts). */
   updateId: string;
   key: string;
   path: string;

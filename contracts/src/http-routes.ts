@@ -21,7 +21,7 @@ import { StarCode } from './task-star';
 
 /**
  * Path, query and body schemas of the HTTP routes that have no counterpart on NATS, and the problem
- * (RFC 9457) every error answer carries. The routes' own declarations (services/api/src/routes) name them.
+ * (RFC 9457) every error answer carries. The routes' own declarations (services/api/src/<context>/routes.ts) name them.
  */
 
 /** Every HTTP error answer (application/problem+json); `errors` names each offending field. */

@@ -12,7 +12,7 @@ import type { NatsConnection } from './nats';
  * - `GET /health` answers 200 while the process runs (its event loop turns); it asks nothing else.
  * - `GET /ready` asks each dependency the process uses (database, NATS, Temporal) and answers 200, or
  *   503 naming what is down, when one fails or does not answer within READY_TIMEOUT_MS.
- * The API serves both on its own port (services/api/src/app.ts); the worker and the read-model services
+ * The API serves both on its own port (services/api/src/gateway/app.ts); the worker and the read-model services
  * get a small listener of their own on loopback (`startProcessHealth`, ports in HEALTH_PORTS).
  */
 

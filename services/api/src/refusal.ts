@@ -3,7 +3,17 @@
  * its user-facing message (zh-CN) and the input fields at fault. They name no HTTP status: the gateway
  * answers each kind with its own (problemOf in gateway/problem.ts).
  */
-export type RefusalKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'locked';
+export type RefusalKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'locked'
+  /** An upload past a parsing limit. */
+  | 'too_large'
+  /** Too much of the same work under way; `retryAfter` says when to try again. */
+  | 'busy';
 
 export interface FieldError {
   field: string;
@@ -15,14 +25,14 @@ export class Refusal extends Error {
     readonly kind: RefusalKind,
     message: string,
     readonly fields?: FieldError[],
-    /** Seconds until trying again may succeed (`locked`). */
+    /** Seconds until trying again may succeed (`locked`, `busy`). */
     readonly retryAfter?: number,
   ) {
     super(message);
   }
 }
 
-export const refuse = (kind: Exclude<RefusalKind, 'invalid' | 'locked'>, message: string) =>
+export const refuse = (kind: Exclude<RefusalKind, 'invalid' | 'locked' | 'busy'>, message: string) =>
   new Refusal(kind, message);
 
 /** Invalid input naming each field at fault; the message lists them all. */

@@ -1,13 +1,7 @@
 import { defaultCatalogFor } from '@fivestar/contracts';
 import { Problem } from '../gateway/problem';
-import {
-  exportCatalog,
-  importCatalog,
-  importProblem,
-  JSON_CONTENT_TYPE,
-  templateFile,
-  XLSX_CONTENT_TYPE,
-} from './files';
+import { exportCatalog, importCatalog, JSON_CONTENT_TYPE, templateFile, XLSX_CONTENT_TYPE } from './files';
+import { importProblem } from './routes';
 import { catalogDigest, checkNewVersion } from './versions';
 import { closeIdleWorkers } from '../spreadsheets';
 

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import type { BranchType, Catalog } from '@fivestar/contracts';
-import { badRequest, type Problem } from '../gateway/problem';
+import { Refusal } from '../refusal';
 import {
   DEFAULT_SPREADSHEET_LIMITS,
   isZip,
   parseInWorker,
-  refusalProblem,
   SpreadsheetRefusal,
   type SpreadsheetLimits,
 } from '../spreadsheets';
-import type { CatalogError, CatalogParseResult } from './errors';
+import type { CatalogParseResult } from './errors';
 import { blankTemplate, catalogToWorkbook } from './excel';
 import { catalogToJson, checkCatalogValue, parseCatalogJson } from './json';
 
@@ -19,7 +18,7 @@ import { catalogToJson, checkCatalogValue, parseCatalogJson } from './json';
  *        with f = await exportCatalog(catalog, format)
  *   GET  …/catalog-templates/:branchType           → the same with f = await templateFile(branchType)
  *   POST …/catalogs (raw body, JSON or .xlsx)      → const r = await importCatalog(req.body, req.get('content-type'));
- *        if (!r.ok) throw importProblem(r.errors);  then store r.catalog (see versions.ts)
+ *        if (!r.ok) answer its errors (importProblem in routes.ts);  then store r.catalog (see versions.ts)
  */
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -86,7 +85,7 @@ export async function parseCatalogUpload(
     if (!(err instanceof SpreadsheetRefusal)) throw err;
     // A broken archive is reported like any other unreadable file; a limit is its own 413.
     if (err.kind === 'malformed') return { ok: false, errors: [{ path: '', message: err.message }] };
-    throw refusalProblem(err);
+    throw new Refusal('too_large', err.message, [{ field: 'body', message: err.message }]);
   }
 }
 
@@ -112,12 +111,4 @@ export function importCatalog(
     ok: false,
     errors: [{ path: '', message: '请上传目录文件：JSON，或按模板填写的Excel工作簿（.xlsx）' }],
   });
-}
-
-/** A 400 problem listing every error (`field` is the JSON path or the sheet!cell). */
-export function importProblem(errors: CatalogError[]): Problem {
-  return badRequest(
-    `目录校验未通过，共${errors.length}处错误`,
-    errors.map((e) => ({ field: e.path, message: e.message })),
-  );
 }

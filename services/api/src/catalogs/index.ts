@@ -5,7 +5,6 @@ export { blankTemplate, catalogToWorkbook, parseCatalogWorkbook, SHEET } from '.
 export {
   exportCatalog,
   importCatalog,
-  importProblem,
   parseCatalogUpload,
   templateFile,
   JSON_CONTENT_TYPE,

@@ -16,16 +16,16 @@ import {
   exportCatalog,
   getCatalog,
   importCatalog,
-  importProblem,
   listCatalogs,
   previewImport,
   storeCatalog,
   templateFile,
   XLSX_CONTENT_TYPE,
+  type CatalogError,
   type CatalogFile,
 } from './';
 import type { ApiDeps } from '../gateway/deps';
-import { conflict, notFound, unsupportedType } from '../gateway/problem';
+import { badRequest, conflict, notFound, unsupportedType, type Problem } from '../gateway/problem';
 import { route } from '../gateway/routing';
 
 /** Catalogs are small (a county's refinement runs to one or two hundred items): 5 MB is plenty. */
@@ -186,4 +186,12 @@ export function catalogRoutes(deps: ApiDeps): Router {
   );
 
   return r;
+}
+
+/** A 400 problem listing every error (`field` is the JSON path or the sheet!cell). */
+export function importProblem(errors: CatalogError[]): Problem {
+  return badRequest(
+    `目录校验未通过，共${errors.length}处错误`,
+    errors.map((e) => ({ field: e.path, message: e.message })),
+  );
 }

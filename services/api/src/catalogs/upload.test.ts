@@ -1,6 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { defaultCatalogFor } from '@fivestar/contracts';
-import { Problem } from '../gateway/problem';
+import { problemOf as answerOf, type Problem } from '../gateway/problem';
+import { Refusal } from '../refusal';
 import { rowsXml, xlsxBomb, xlsxWithSheet } from '../spreadsheets/bombs.fixtures';
 import { closeIdleWorkers, DEFAULT_SPREADSHEET_LIMITS } from '../spreadsheets';
 import { catalogToWorkbook } from './excel';
@@ -20,8 +21,8 @@ async function problemOf(p: Promise<unknown>): Promise<Problem> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(Problem);
-  return err as Problem;
+  expect(err).toBeInstanceOf(Refusal);
+  return answerOf(err as Refusal);
 }
 
 // Workbooks are read in worker threads, whose first start loads exceljs.

@@ -58,6 +58,10 @@ export function problemOf(r: Refusal): Problem {
       return conflict(r.message);
     case 'locked':
       return new Problem(429, '尝试次数过多', r.message, undefined, r.retryAfter);
+    case 'too_large':
+      return new Problem(413, '文件超出解析限制', r.message, r.fields);
+    case 'busy':
+      return unavailable(r.message, r.retryAfter ?? 5);
   }
 }
 

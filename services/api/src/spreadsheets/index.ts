@@ -11,4 +11,4 @@ export {
 export { isZip, readCentralDirectory, inflateEntries, inflateEntry, type ZipEntry } from './zip';
 export { WorkbookScanner, type ScanTotals } from './scan';
 export { EXCELJS_READ_OPTIONS, inspectWorkbook, serveSpreadsheetJob } from './serve';
-export { closeIdleWorkers, parseInWorker, parseLoad, refusalProblem } from './run';
+export { closeIdleWorkers, parseInWorker, parseLoad } from './run';

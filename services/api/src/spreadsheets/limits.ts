@@ -112,10 +112,6 @@ export class SpreadsheetRefusal extends Error {
   static malformed(message: string): SpreadsheetRefusal {
     return new SpreadsheetRefusal('malformed', message);
   }
-
-  get status(): 400 | 413 {
-    return this.kind === 'limit' ? 413 : 400;
-  }
 }
 
 /** The wording of every malformed-archive refusal starts the same way. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Problem } from '../gateway/problem';
+import { problemOf } from '../gateway/problem';
+import { Refusal } from '../refusal';
 import { entry, writeZip, xlsxBomb } from './bombs.fixtures';
 import {
   DEFAULT_SPREADSHEET_LIMITS as LIMITS,
@@ -7,7 +8,7 @@ import {
   MAX_WAITING_PARSES,
   SpreadsheetRefusal,
 } from './limits';
-import { closeIdleWorkers, parseInWorker, parseLoad, refusalProblem } from './run';
+import { closeIdleWorkers, parseInWorker, parseLoad } from './run';
 
 const ENTRY = path.join(__dirname, 'misbehave.fixtures.ts');
 const job = (mode: string) => writeZip([entry('mode', mode)]);
@@ -98,23 +99,12 @@ describe('a parse in a worker thread', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(parseLoad()).toMatchObject({ running: MAX_PARALLEL_PARSES, waiting: MAX_WAITING_PARSES });
     const busy = await parseInWorker(ENTRY, job('echo')).catch((e: unknown) => e);
-    expect(busy).toBeInstanceOf(Problem);
-    expect(busy).toMatchObject({ status: 503, retryAfter: 5 });
+    expect(busy).toBeInstanceOf(Refusal);
+    expect(problemOf(busy as Refusal)).toMatchObject({ status: 503, retryAfter: 5 });
     // The request is over: running workers are ended, waiting ones never start.
     stop.abort();
     const outcomes = await Promise.all(held);
     expect(outcomes.every((o) => o instanceof Error && /abandoned/.test(o.message))).toBe(true);
     expect(parseLoad()).toMatchObject({ running: 0, waiting: 0 });
-  });
-
-  it('turns a refusal into the problem the API answers', () => {
-    const p = refusalProblem(SpreadsheetRefusal.over('uncompressed', LIMITS));
-    expect(p).toMatchObject({
-      status: 413,
-      title: '文件超出解析限制',
-      detail: '文件解压后超过20MB，已拒绝',
-      errors: [{ field: 'body', message: '文件解压后超过20MB，已拒绝' }],
-    });
-    expect(refusalProblem(SpreadsheetRefusal.malformed('坏了')).status).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { Problem, unavailable } from '../gateway/problem';
+import { Refusal } from '../refusal';
 import {
   DEFAULT_SPREADSHEET_LIMITS,
   MAX_PARALLEL_PARSES,
@@ -40,14 +40,16 @@ function startWorker(entry: string, options: WorkerOptions): Worker {
 let running = 0;
 const waiting: (() => void)[] = [];
 
-/** A parse slot; a 503 when all are taken and the queue is full. */
+/** A parse slot; refused as busy when all are taken and the queue is full. */
 function acquire(): Promise<void> {
   if (running < MAX_PARALLEL_PARSES) {
     running++;
     return Promise.resolve();
   }
   if (waiting.length >= MAX_WAITING_PARSES) {
-    return Promise.reject(unavailable('正在解析的表格文件过多，请稍后重试', BUSY_RETRY_SECONDS));
+    return Promise.reject(
+      new Refusal('busy', '正在解析的表格文件过多，请稍后重试', undefined, BUSY_RETRY_SECONDS),
+    );
   }
   return new Promise((resolve) =>
     waiting.push(() => {
@@ -123,7 +125,7 @@ export const parseLoad = () => ({ running, waiting: waiting.length, idle: idle.l
  * loading code is not), when its heap runs out, or when `signal` aborts (the client left, or the
  * request's bound answered for it); a worker that answered stays ready for the next file a while. At
  * most MAX_PARALLEL_PARSES run at once. Throws a SpreadsheetRefusal for a file past a limit or
- * malformed, a 503 Problem when busy, an Error when the worker itself failed.
+ * malformed, a `busy` Refusal when busy, an Error when the worker itself failed.
  */
 export async function parseInWorker<T>(
   entry: string,
@@ -156,7 +158,8 @@ function runJob<T>(
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let deadline: NodeJS.Timeout | undefined;
-    const onStartupTimeout = () => finish(unavailable('表格解析暂不可用，请稍后重试', BUSY_RETRY_SECONDS));
+    const onStartupTimeout = () =>
+      finish(new Refusal('busy', '表格解析暂不可用，请稍后重试', undefined, BUSY_RETRY_SECONDS));
     let startup = setTimeout(onStartupTimeout, STARTUP_MS);
     /** `reusable`: the worker answered and may take the next file. */
     const finish = (err: unknown, value?: T, reusable = false) => {
@@ -205,10 +208,4 @@ function runJob<T>(
     const job: WorkerJob = { bytes, limits };
     worker.postMessage(job);
   });
-}
-
-/** The problem+json a refusal answers: 413 past a limit, 400 malformed; the message names the limit. */
-export function refusalProblem(r: SpreadsheetRefusal): Problem {
-  const title = r.kind === 'limit' ? '文件超出解析限制' : '文件无效';
-  return new Problem(r.status, title, r.message, [{ field: 'body', message: r.message }]);
 }
