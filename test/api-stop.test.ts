@@ -5,11 +5,10 @@
  * only after its handler has ended, and without having to cut anything itself.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '@fivestar/platform';
 import { demoCounty } from '@fivestar/api';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
-import { startTestApi, type TestApi } from './api-support';
+import { startTestApi, startUnservedBranch, type TestApi } from './api-support';
 import { testEnv } from './support';
 import { quietSchedule } from './round-schedules';
 import { rural } from './rural-sheets';
@@ -27,8 +26,7 @@ const log = createLogger('api-stop-test', 'warn', {
 });
 
 let api: (TestApi & { taskQueue: string }) | undefined;
-let connection: Connection;
-let temporal: Client;
+let unserved: Awaited<ReturnType<typeof startUnservedBranch>> | undefined;
 
 beforeAll(async () => {
   api = await startTestApi(
@@ -50,23 +48,15 @@ beforeAll(async () => {
     },
     { requestBoundMs: BOUND_MS, log },
   );
-  connection = await Connection.connect({ address: env.serviceOptions.config.temporalAddress });
-  temporal = new Client({ connection, namespace: env.serviceOptions.config.temporalNamespace });
   // The branch's workflow exists, on a queue no worker polls: a query of it waits.
   const branch = demoCounty(COUNTY).branches.find((b) => b.code === BRANCH)!;
-  await temporal.workflow.start('branchAssessment', {
-    taskQueue: api.taskQueue,
-    workflowId: branchWorkflowId(ROUND, BRANCH),
-    args: [{ roundId: ROUND, branch, catalog: rural, schedule: quietSchedule(3600) }],
-  });
+  unserved = await startUnservedBranch(env, api.taskQueue, branchWorkflowId(ROUND, BRANCH), [
+    { roundId: ROUND, branch, catalog: rural, schedule: quietSchedule(3600) },
+  ]);
 });
 
 afterAll(async () => {
-  await temporal?.workflow
-    .getHandle(branchWorkflowId(ROUND, BRANCH))
-    .terminate('test finished')
-    .catch(() => undefined);
-  await connection?.close();
+  await unserved?.close();
   await api?.close();
 });
 

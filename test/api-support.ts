@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import {
   DEMO_PASSWORD,
@@ -143,5 +144,32 @@ async function signIn(base: string, username?: string): Promise<Caller> {
     get: (url) => call('GET', url),
     post: (url, body, type) => call('POST', url, body, type),
     put: (url, body) => call('PUT', url, body),
+  };
+}
+
+/**
+ * A branch workflow started on the test API's task queue, which no worker polls (yet): the API's calls on
+ * it wait. `args` empty: a workflow that could never run, enough for Updates that must not be taken.
+ * `close()` terminates it and closes the connection.
+ */
+export async function startUnservedBranch(
+  env: TestEnv,
+  taskQueue: string,
+  workflowId: string,
+  args: unknown[],
+): Promise<{ temporal: Client; close(): Promise<void> }> {
+  const { temporalAddress, temporalNamespace } = env.serviceOptions.config;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection, namespace: temporalNamespace });
+  await temporal.workflow.start('branchAssessment', { taskQueue, workflowId, args });
+  return {
+    temporal,
+    async close() {
+      await temporal.workflow
+        .getHandle(workflowId)
+        .terminate('test finished')
+        .catch(() => undefined);
+      await connection.close();
+    },
   };
 }

@@ -6,12 +6,11 @@
  * verify finds the chain intact; once answered, the outcome entry names it. When the outcome cannot be
  * written (as when the API dies in between), the opening stays pending, and verify still passes.
  */
-import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { AuditEntry, AuditListedEntry } from '@fivestar/contracts';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
 import { AUDIT_WRITER, auditDb, fromRow, verifyChain, type AuditDb } from '../services/api/src/audit';
-import { startTestApi, type Caller, type TestApi } from './api-support';
+import { startTestApi, startUnservedBranch, type Caller, type TestApi } from './api-support';
 import { testEnv } from './support';
 
 const env = testEnv('audit_pending');
@@ -24,8 +23,7 @@ const ACTION = 'POST /rounds/:roundId/branches/:code/urge';
 
 let api: TestApi & { taskQueue: string };
 let db: AuditDb;
-let connection: Connection;
-let temporal: Client;
+let unserved: Awaited<ReturnType<typeof startUnservedBranch>> | undefined;
 let coordinator: Caller, admin: Caller;
 
 const entries = async (): Promise<AuditEntry[]> =>
@@ -62,24 +60,14 @@ const listed = async (seq: number): Promise<AuditListedEntry> =>
 beforeAll(async () => {
   api = await startTestApi(env, COUNTY, undefined, { requestBoundMs: BOUND_MS });
   db = auditDb(api.db);
-  connection = await Connection.connect({ address: env.serviceOptions.config.temporalAddress });
-  temporal = new Client({ connection, namespace: env.serviceOptions.config.temporalNamespace });
   // The branch's workflow exists, on a queue no worker polls: an Update to it is never taken.
-  await temporal.workflow.start('branchAssessment', {
-    taskQueue: api.taskQueue,
-    workflowId: branchWorkflowId(ROUND, BRANCH),
-    args: [],
-  });
+  unserved = await startUnservedBranch(env, api.taskQueue, branchWorkflowId(ROUND, BRANCH), []);
   coordinator = await api.signIn(`coord-${COUNTY}`);
   admin = await api.signIn(`admin-${COUNTY}`);
 });
 
 afterAll(async () => {
-  await temporal?.workflow
-    .getHandle(branchWorkflowId(ROUND, BRANCH))
-    .terminate('test finished')
-    .catch(() => undefined);
-  await connection?.close();
+  await unserved?.close();
   await api?.close();
 });
 

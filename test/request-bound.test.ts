@@ -7,13 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { CalendarSource, connectNats, jetstreamClient, type NatsConnection } from '@fivestar/platform';
 import { demoCounty } from '@fivestar/api';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
 import { createActivities } from '@fivestar/workflows';
-import { startTestApi, type Caller, type TestApi } from './api-support';
+import { startTestApi, startUnservedBranch, type Caller, type TestApi } from './api-support';
 import { connectStream, testEnv } from './support';
 import { quietSchedule } from './round-schedules';
 import { rural } from './rural-sheets';
@@ -28,8 +28,8 @@ const ROUND = `bound-${randomBytes(3).toString('hex')}`;
 
 let api: TestApi & { taskQueue: string };
 let nc: NatsConnection;
+let unserved: Awaited<ReturnType<typeof startUnservedBranch>> | undefined;
 let temporal: Client;
-let connection: Connection;
 const callers: Record<string, Caller> = {};
 
 /** A user of each role of the demo county. */
@@ -83,23 +83,16 @@ beforeAll(async () => {
   nc.subscribe('fivestar.svc.tasks.>', { callback: () => undefined });
   await nc.flush();
   for (const [role, username] of Object.entries(USERS)) callers[role] = await api.signIn(username);
-  connection = await Connection.connect({ address: env.serviceOptions.config.temporalAddress });
-  temporal = new Client({ connection, namespace: env.serviceOptions.config.temporalNamespace });
   // The branch's workflow exists, on a queue no worker polls yet.
   const branch = demoCounty(COUNTY).branches.find((b) => b.code === BRANCH)!;
-  await temporal.workflow.start('branchAssessment', {
-    taskQueue: api.taskQueue,
-    workflowId: branchWorkflowId(ROUND, BRANCH),
-    args: [{ roundId: ROUND, branch, catalog: rural, schedule: quietSchedule(3600) }],
-  });
+  unserved = await startUnservedBranch(env, api.taskQueue, branchWorkflowId(ROUND, BRANCH), [
+    { roundId: ROUND, branch, catalog: rural, schedule: quietSchedule(3600) },
+  ]);
+  temporal = unserved.temporal;
 });
 
 afterAll(async () => {
-  await temporal?.workflow
-    .getHandle(branchWorkflowId(ROUND, BRANCH))
-    .terminate('test finished')
-    .catch(() => undefined);
-  await connection?.close();
+  await unserved?.close();
   await nc?.close();
   await api?.close();
 });

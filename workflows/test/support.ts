@@ -2,6 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, Branch, Role, RoundSchedule } from '@fivestar/contracts';
+import { quietSchedule, seconds } from '../../test/round-schedules';
 
 export const BRANCH: Branch = {
   code: '411099100201',
@@ -26,33 +27,10 @@ export const observers = [
 ];
 export const coordinator = person('coord', 'coordinator', BRANCH.countyCode);
 
-export const seconds = (n: number) => ({ seconds: n });
+export { seconds };
 /** Nothing falls due while a test runs unless it says so. */
-export function schedule(overrides: Partial<RoundSchedule> = {}): RoundSchedule {
-  return {
-    calendar: 'cn-mainland',
-    uncoveredYear: 'refuse',
-    steps: {
-      SELF_CHECK: seconds(600),
-      TOWNSHIP_REVIEW: seconds(600),
-      COUNTY_PRE_REVIEW: seconds(600),
-      ON_SITE_OBSERVATION: seconds(600),
-      AWARD: seconds(600),
-    },
-    rectification: seconds(600),
-    reminderBefore: seconds(1),
-    urgeIntervalSeconds: 3600,
-    unsignedPolicy: { SELF_CHECK: 'wait' },
-    escalation: [
-      { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
-    ],
-    observation: { rule: 'mean', quorum: 2, outlierPoints: 3 },
-    publicNotice: null,
-    revocation: { proposeAtLastRung: true },
-    award: { capstoneRequiresAllOthers: true },
-    ...overrides,
-  };
-}
+export const schedule = (overrides: Partial<RoundSchedule> = {}): RoundSchedule =>
+  quietSchedule(600, overrides);
 
 /** Polls `probe` until `accept` holds (bounded); returns the last value. */
 export async function eventually<T>(
