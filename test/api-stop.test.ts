@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from '@fivestar/platform';
 import { demoCounty } from '@fivestar/api';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
-import { startTestApi, startUnservedBranch, type TestApi } from './api-support';
+import { insertRound, startTestApi, startUnservedBranch, type TestApi } from './api-support';
 import { testEnv } from './support';
 import { quietSchedule } from './round-schedules';
 import { rural } from './rural-sheets';
@@ -32,20 +32,7 @@ beforeAll(async () => {
   api = await startTestApi(
     env,
     COUNTY,
-    async (db) => {
-      await db
-        .insertInto('rounds')
-        .values({
-          round_id: ROUND,
-          county_code: COUNTY,
-          year: 2026,
-          title: '停止测试',
-          workflow_id: `round/${ROUND}`,
-          started_by: `u-coord-${COUNTY}`,
-          catalogs: JSON.stringify([{ id: rural.id, version: rural.version }]),
-        })
-        .execute();
-    },
+    (db) => insertRound(db, { roundId: ROUND, countyCode: COUNTY, title: '停止测试' }),
     { requestBoundMs: BOUND_MS, log },
   );
   // The branch's workflow exists, on a queue no worker polls: a query of it waits.

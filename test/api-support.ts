@@ -20,6 +20,7 @@ import {
   type ApiDatabase,
   type ApiServiceOptions,
 } from '@fivestar/api';
+import { rural } from './rural-sheets';
 import { closeAll, freshSchema, type TestEnv } from './support';
 
 /** Rate limits no test reaches by accident: all of them call from one address. */
@@ -172,4 +173,26 @@ export async function startUnservedBranch(
       await connection.close();
     },
   };
+}
+
+/**
+ * The `rounds` row of a round the county's coordinator started over the rural catalog, written straight into
+ * the API's schema (the test drives its workflow, if any, itself).
+ */
+export async function insertRound(
+  db: Kysely<ApiDatabase>,
+  round: { roundId: string; countyCode: string; title: string; year?: number },
+): Promise<void> {
+  await db
+    .insertInto('rounds')
+    .values({
+      round_id: round.roundId,
+      county_code: round.countyCode,
+      year: round.year ?? 2026,
+      title: round.title,
+      workflow_id: `round/${round.roundId}`,
+      started_by: `u-coord-${round.countyCode}`,
+      catalogs: JSON.stringify([{ id: rural.id, version: rural.version }]),
+    })
+    .execute();
 }

@@ -12,9 +12,10 @@ import {
   WorkCalendar,
   type RoundSchedule,
 } from '@fivestar/contracts';
-import { demoCounty } from '@fivestar/api';
+import { demoCounty, type ApiDatabase } from '@fivestar/api';
 import { createDb } from '@fivestar/platform';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
+import { insertRound } from './api-support';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { quietSchedule } from './round-schedules';
 import { allStars, fullScores, rural } from './rural-sheets';
@@ -158,19 +159,8 @@ test('a sign-off answers at once although the next step waits for a year not loa
     200,
   );
   const roundId = `ye-wait-${stack.runId}`;
-  const db = createDb<any>(stack.config.databaseUrl, 'api', 1);
-  await db
-    .insertInto('rounds')
-    .values({
-      round_id: roundId,
-      county_code: COUNTY,
-      year: thisYear,
-      title: '跨年度等待日历的轮次',
-      workflow_id: `round/${roundId}`,
-      started_by: `u-coord-${COUNTY}`,
-      catalogs: JSON.stringify([{ id: rural.id, version: rural.version }]),
-    })
-    .execute();
+  const db = createDb<ApiDatabase>(stack.config.databaseUrl, 'api', 1);
+  await insertRound(db, { roundId, countyCode: COUNTY, title: '跨年度等待日历的轮次', year: thisYear });
   await db.destroy();
   const schedule: RoundSchedule = {
     ...quietSchedule(3600),

@@ -13,7 +13,7 @@ import { CalendarSource, connectNats, jetstreamClient, type NatsConnection } fro
 import { demoCounty } from '@fivestar/api';
 import { branchWorkflowId } from '@fivestar/contracts/workflow';
 import { createActivities } from '@fivestar/workflows';
-import { startTestApi, startUnservedBranch, type Caller, type TestApi } from './api-support';
+import { insertRound, startTestApi, startUnservedBranch, type Caller, type TestApi } from './api-support';
 import { connectStream, testEnv } from './support';
 import { quietSchedule } from './round-schedules';
 import { rural } from './rural-sheets';
@@ -62,20 +62,7 @@ beforeAll(async () => {
   api = await startTestApi(
     env,
     COUNTY,
-    async (db) => {
-      await db
-        .insertInto('rounds')
-        .values({
-          round_id: ROUND,
-          county_code: COUNTY,
-          year: 2026,
-          title: '时限测试',
-          workflow_id: `round/${ROUND}`,
-          started_by: `u-coord-${COUNTY}`,
-          catalogs: JSON.stringify([{ id: rural.id, version: rural.version }]),
-        })
-        .execute();
-    },
+    (db) => insertRound(db, { roundId: ROUND, countyCode: COUNTY, title: '时限测试' }),
     { requestBoundMs: BOUND_MS },
   );
   nc = await connectStream(env);
