@@ -135,7 +135,7 @@ test('nobody signs two levels of a branch; secretaries do not review; observers 
     ...approveAll,
     actor: actor(`u-sec-${BRANCH}`, 'village_secretary', BRANCH),
   });
-  expect(bySecretary).toEqual({ type: 'Forbidden', message: '该操作需要角色 township_reviewer' });
+  expect(bySecretary).toEqual({ type: 'Forbidden', message: '该操作需由乡镇审核人办理' });
   // Nor can the secretary, claiming the reviewer's role, review the self-check they signed.
   const ownSelfCheck = await refusedByValidator(branchHandle(), reviewUpdate, {
     ...approveAll,
@@ -174,7 +174,7 @@ test('nobody signs two levels of a branch; secretaries do not review; observers 
   const byObserver = await refusedByValidator(branchHandle(), confirmAwardUpdate, {
     actor: actor(`u-obs-${COUNTY}-1`, 'observer', COUNTY),
   });
-  expect(byObserver).toEqual({ type: 'Forbidden', message: '该操作需要角色 coordinator' });
+  expect(byObserver).toEqual({ type: 'Forbidden', message: '该操作需由县级专班办理' });
   // …not even re-scoped to coordinator: they scored this branch.
   const observerPromoted = await rescope(`obs-${COUNTY}-2`, 'coordinator', COUNTY);
   expectSeparation(await observerPromoted.post(`${branchUrl()}/award`, {}), /现场观摩.*授星/);

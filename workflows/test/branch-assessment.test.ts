@@ -238,7 +238,7 @@ test('separation of duties: nobody signs two levels of a branch, whatever role t
   // Not a signer of the step at all: the role the step's command needs (contracts/src/permissions.ts).
   expect(await refusal(approve(h, township))).toEqual({
     type: 'Forbidden',
-    details: [{ message: '该操作需要角色 county_reviewer' }],
+    details: [{ message: '该操作需由县级审核人办理' }],
   });
   expect(await approve(h, county)).toEqual({ step: 'ON_SITE_OBSERVATION', attempt: 1 });
 });
@@ -263,7 +263,7 @@ test('延期: asked by the holder, refused to anyone but the level above, approv
   });
   expect(await refusal(decide(true, coordinator))).toEqual({
     type: 'Forbidden',
-    details: [{ message: '该操作需要角色 township_reviewer' }],
+    details: [{ message: '该操作需由乡镇审核人办理' }],
   });
   // The requester, re-scoped to the township since, still cannot approve their own request.
   const rescoped = { ...secretary, role: 'township_reviewer' as const, jurisdiction: BRANCH.townshipCode };
@@ -352,7 +352,7 @@ test('异议: an objection upheld during 公示 takes the award back and returns
   });
   expect(await refusal(award(h, observers[0]!))).toEqual({
     type: 'Forbidden',
-    details: [{ message: '该操作需要角色 coordinator' }],
+    details: [{ message: '该操作需由县级专班办理' }],
   });
   const awarded = await award(h);
   expect(awarded).toMatchObject({ step: 'PUBLIC_NOTICE', attempt: 1, level: 5 });
@@ -364,7 +364,7 @@ test('异议: an objection upheld during 公示 takes the award back and returns
     });
   expect(await refusal(objection(county))).toEqual({
     type: 'Forbidden',
-    details: [{ message: '该操作需要角色 coordinator' }],
+    details: [{ message: '该操作需由县级专班办理' }],
   });
   expect(await objection(coordinator)).toEqual({ step: 'ON_SITE_OBSERVATION', attempt: 2 });
   expect(await state(h)).toMatchObject({ step: 'ON_SITE_OBSERVATION', attempt: 2, award: null, level: null });

@@ -62,7 +62,7 @@ test('evidence, a rejection with reasons, evidence again and the close-out (销�
   });
   expect(await refusal(submit(h, '已补齐', township))).toEqual({
     type: 'Forbidden',
-    details: [{ message: '该操作需要角色 village_secretary' }],
+    details: [{ message: '该操作需由村（社区）党支部书记办理' }],
   });
   expect(await submit(h, '已补齐2026年三会一课记录')).toMatchObject({
     status: 'awaiting_verification',

@@ -38,7 +38,7 @@ describe('validator guards', () => {
     expect(requireActor(coordinator, 'coordinator', '411099100201')).toEqual(coordinator);
     expect(refusal(() => requireActor(coordinator, 'township_reviewer', '411099100'))).toEqual({
       type: 'Forbidden',
-      message: '该操作需要角色 township_reviewer',
+      message: '该操作需由乡镇审核人办理',
     });
     expect(refusal(() => requireActor(coordinator, 'coordinator', '411098100201')).message).toBe(
       '不在您的管辖范围内',
@@ -72,7 +72,7 @@ describe('validator guards', () => {
     expect(requireSigner(township, branch, 'review', 'TOWNSHIP_REVIEW')).toEqual(township);
     expect(refusal(() => requireSigner(township, branch, 'review', 'COUNTY_PRE_REVIEW'))).toEqual({
       type: 'Forbidden',
-      message: '该操作需要角色 county_reviewer',
+      message: '该操作需由县级审核人办理',
     });
     expect(requireSigner(coordinator, branch, 'upholdObjection')).toEqual(coordinator);
     expect(
@@ -80,7 +80,7 @@ describe('validator guards', () => {
     ).toBe('不在您的管辖范围内');
     expect(refusal(() => requireSigner(township, branch, 'submitEvidence'))).toEqual({
       type: 'Forbidden',
-      message: '该操作需要角色 village_secretary',
+      message: '该操作需由村（社区）党支部书记办理',
     });
   });
 

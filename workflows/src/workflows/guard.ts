@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import {
   Actor,
   COMMAND_SIGNERS,
+  ROLE_LABELS,
   STEP_LABELS,
   STEP_SIGNERS,
   groupFor,
@@ -45,7 +46,7 @@ export function knownActor(actor: unknown): Actor {
 /** Defence in depth behind the API: the actor must hold `role` over `jurisdiction`. */
 export function requireActor(actor: unknown, role: Role, jurisdiction: string): Actor {
   const a = knownActor(actor);
-  if (a.role !== role) reject('Forbidden', `该操作需要角色 ${role}`);
+  if (a.role !== role) reject('Forbidden', `该操作需由${ROLE_LABELS[role]}办理`);
   if (!within(a.jurisdiction, jurisdiction)) reject('Forbidden', '不在您的管辖范围内');
   return a;
 }

@@ -1,5 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ROLES, type Actor, type ApiTokenScope, type Role, type Viewer } from '@fivestar/contracts';
+import {
+  ROLE_LABELS,
+  ROLES,
+  type Actor,
+  type ApiTokenScope,
+  type Role,
+  type Viewer,
+} from '@fivestar/contracts';
 import type { Kysely } from 'kysely';
 import { apiTokenActor } from './api-tokens';
 import { looksLikeApiToken, scopeAllows } from './secrets';
@@ -80,7 +87,8 @@ export function sessionOf(req: Request): string {
 }
 
 export function requireRole(actor: Actor, ...roles: Role[]): void {
-  if (!roles.includes(actor.role)) throw forbidden(`需要角色：${roles.join('、')}`);
+  if (!roles.includes(actor.role))
+    throw forbidden(`该操作需由${roles.map((r) => ROLE_LABELS[r]).join('或')}办理`);
 }
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
