@@ -208,7 +208,8 @@ async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promi
  * nothing; a password is set for new users only, unless `resetPasswords`. Re-scoped, disabled or
  * re-passworded users lose their sessions. The county is then announced as loadDirectory does.
  * A county given without a name keeps its stored one; the places the file renames are answered and kept
- * in the directory's history. A dry run does all of it in a transaction it rolls back, so its rows are judged exactly as an import's.
+ * in the directory's history. A dry run does all of it in a transaction it rolls back, so its rows are
+ * judged exactly as an import's.
  */
 export async function importDirectory(
   deps: AdminDeps,
@@ -265,7 +266,8 @@ export async function importDirectory(
     summary,
     published: 0,
   };
-  if (dryRun || !('changes' in done)) return answer;
+  // A dry run's value has no changes: they were rolled back.
+  if (!('changes' in done)) return answer;
   const js = jetstreamClient(deps.nc);
   let published = await publishDirectory(deps.db, js, body.county.code);
   published += await publishChanges(deps.db, js, body.county.code, done.changes);
