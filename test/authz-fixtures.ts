@@ -173,6 +173,19 @@ export const FIXTURES: Record<string, Fixture> = {
   // Every user of the county reads its townships and branches (filters, names); another county's are 403.
   listCountyTownships: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
   listCountyBranches: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
+  listDirectoryChanges: { request: (t) => ({ params: { countyCode: t.county } }), status: 200 },
+  // The county's administrator renames its places (区划调整); the codes, and so the rounds, stay.
+  renameTownship: {
+    request: (t) => ({
+      params: { countyCode: t.county, townshipCode: t.township },
+      body: { name: '矩阵镇' },
+    }),
+    status: 200,
+  },
+  renameBranch: {
+    request: (t) => ({ params: { countyCode: t.county, branchCode: t.branch }, body: { name: '矩阵村' } }),
+    status: 200,
+  },
   getRoundProgress: { request: (t) => ({ params: { roundId: t.round } }), status: 200 },
   closeRound: { request: (t) => ({ params: { roundId: t.round } }), status: 200, last: true },
   // Answers per branch: a branch outside the caller's jurisdiction is a 403 item of a 200 answer.

@@ -277,6 +277,29 @@ describe('directory import', () => {
     });
     expect(signIn.status).toBe(200);
   });
+
+  it('renames a township, lists the renames a file would make, and refuses a code of no place', async () => {
+    const township = `${demo.county.code}100`;
+    const renamed = await cli(['directory', 'rename', township, '城关新镇'], { token: adminToken });
+    expect(renamed.code).toBe(0);
+    expect(renamed.out).toContain(`已改名：乡镇 ${township} 城关镇 → 城关新镇`);
+    const same = await cli(['directory', 'rename', township, '城关新镇', '--json'], { token: adminToken });
+    expect(same.json()).toMatchObject({ code: township, change: null });
+
+    const f = await file('directory-rename.json', {
+      county: { code: demo.county.code },
+      townships: [{ code: township, name: '城关镇', countyCode: demo.county.code }],
+      users: [user('cli-sec-b', `${demo.county.code}100201`)],
+    });
+    const dry = await cli(['directory', 'import', f, '--dry-run'], { token: adminToken });
+    // The township only: the county, named by its code alone, keeps its name.
+    expect(dry.out).toContain(`\n将改名：乡镇 ${township} 城关新镇 → 城关镇\n`);
+
+    const bad = await cli(['directory', 'rename', '4110991', '某地'], { token: adminToken });
+    expect(bad.code).toBe(2);
+    const coordinator = await cli(['directory', 'rename', township, '某地']);
+    expect(coordinator.code).toBe(3);
+  });
 });
 
 describe('catalogs import', () => {

@@ -138,6 +138,15 @@ describe('directory tables', () => {
     expect(r.errors[3]!.message).toBe('缺少县表（表头含“县代码”）');
   });
 
+  it('leaves the county unnamed when its name is blank or has no column: the stored name is kept', () => {
+    const blank = directoryFromTables([{ ...county, rows: [county.rows[0]!, ['411099', '']] }, users]);
+    expect(blank.errors).toEqual([]);
+    expect(blank.request!.county).toEqual({ code: '411099' });
+    const codeOnly = directoryFromTables([{ source: '县.csv', rows: [['县代码'], ['411099']] }, users]);
+    expect(codeOnly.errors).toEqual([]);
+    expect(codeOnly.request!.county).toEqual({ code: '411099' });
+  });
+
   it('refuses a second table of the same kind and a county table of two rows', () => {
     const r = directoryFromTables([
       { ...county, rows: [...county.rows, ['411098', '邻县']] },

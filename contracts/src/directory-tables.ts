@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLE_LABELS, ROLES } from './cycle';
-import { Branch, County, Township } from './directory';
+import { Branch, ImportCounty, Township } from './directory';
 import type { DirectoryImportRequest } from './identity';
 import { branchTypeFromText, parseYesNo } from './table-cells';
 
@@ -30,7 +30,11 @@ const column = (key: string, header: string, hint?: string, required = true): Co
 });
 
 export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; columns: Column[] }> = {
-  county: { title: '县', columns: [column('code', '县代码', '6位'), column('name', '县名称')] },
+  county: {
+    title: '县',
+    // Left blank (or without the column) the directory keeps the county's name: adding townships renames nothing.
+    columns: [column('code', '县代码', '6位'), column('name', '县名称', '不填则保持原名', false)],
+  },
   townships: {
     title: '乡镇',
     columns: [column('code', '乡镇代码', '9位'), column('name', '乡镇名称')],
@@ -260,7 +264,7 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
   const usersTable = found.get('users');
   if (!countyTable || !usersTable) return { userRows: [], errors };
 
-  const counties = readRows('county', countyTable, errors, (c) => c, County);
+  const counties = readRows('county', countyTable, errors, (c) => c, ImportCounty);
   if (countyTable.rows.length !== 1)
     errors.push({
       source: countyTable.source,
@@ -342,7 +346,10 @@ export function directoryTemplate(): { name: string; rows: string[][] }[] {
     ['名册导入说明'],
     ['1. 县、乡镇、支部、用户四张表；县表只有一行。表凭表头认出，列的顺序可以调整，多余的列不读。'],
     ['2. 也可以把每张表另存为一个 CSV 文件，一起选中导入（UTF-8 或 Excel 默认的中文编码均可）。'],
-    ['3. 导入前先试运行：逐行列出将新建、更新、不变或被拒绝的用户，确认后再导入。'],
+    [
+      '3. 导入前先试运行：逐行列出将新建、更新、不变或被拒绝的用户，以及将改名的县、乡镇、支部，确认后再导入。',
+    ],
+    ['   县名称不填时保持目录中的名称；填了而与目录不同，即为改名。'],
     ['4. 已有用户的密码不会被改动；新用户没有初始密码时使用导入页面填写的统一初始密码。'],
     ['5. 请删除示例行后填写本县数据。'],
   ];

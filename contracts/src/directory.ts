@@ -29,6 +29,28 @@ export type Township = z.infer<typeof Township>;
 export const County = z.object({ code: CountyCode, name: z.string().min(1) });
 export type County = z.infer<typeof County>;
 
+/** The county of a directory import: without a name the stored one is kept (a new county needs one). */
+export const ImportCounty = County.extend({ name: County.shape.name.optional() });
+export type ImportCounty = z.infer<typeof ImportCounty>;
+
+/** The levels of the directory below the province: 县, 乡镇, 支部 (村/社区). */
+export const PlaceLevel = z.enum(['county', 'township', 'branch']);
+export type PlaceLevel = z.infer<typeof PlaceLevel>;
+
+/** A change of the directory as kept in its history (区划调整): so far a rename, with who and when. */
+export const DirectoryChange = z.object({
+  id: z.number().int(),
+  countyCode: CountyCode,
+  level: PlaceLevel,
+  code: z.string(),
+  kind: z.literal('rename'),
+  from: z.string(),
+  to: z.string(),
+  changedBy: z.string(),
+  changedAt: z.iso.datetime(),
+});
+export type DirectoryChange = z.infer<typeof DirectoryChange>;
+
 /** A set of people: everyone holding `role` over `jurisdiction`. Tasks and notices go to groups. */
 export const CandidateGroup = z.object({ role: Role, jurisdiction: JurisdictionCode });
 export type CandidateGroup = z.infer<typeof CandidateGroup>;
@@ -68,3 +90,23 @@ export const Actor = z.object({
   jurisdiction: JurisdictionCode,
 });
 export type Actor = z.infer<typeof Actor>;
+
+/** PATCH /counties/:countyCode/townships/:townshipCode (and …/branches/:branchCode): the new name. */
+export const RenamePlaceRequest = z.object({ name: z.string().trim().min(1).max(100) });
+export type RenamePlaceRequest = z.infer<typeof RenamePlaceRequest>;
+export const CountyTownshipPath = z.object({ countyCode: CountyCode, townshipCode: TownshipCode });
+export const CountyBranchPath = z.object({ countyCode: CountyCode, branchCode: BranchCode });
+
+/** The answer to a rename: the place as it is now; `change` is null when it had that name already. */
+export const PlaceRenamed = z.object({
+  code: z.string(),
+  name: z.string(),
+  change: DirectoryChange.nullable(),
+  /** Directory events published (the branches that carry the name). */
+  published: z.number().int(),
+});
+export type PlaceRenamed = z.infer<typeof PlaceRenamed>;
+
+/** GET /counties/:countyCode/directory-changes: the county's directory history, oldest first. */
+export const DirectoryChanges = z.object({ countyCode: CountyCode, items: z.array(DirectoryChange) });
+export type DirectoryChanges = z.infer<typeof DirectoryChanges>;

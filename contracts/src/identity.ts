@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Actor, Branch, County, JurisdictionCode, Township } from './directory';
+import { Actor, Branch, ImportCounty, JurisdictionCode, PlaceLevel, Township } from './directory';
 import { Role, type Scope } from './cycle';
 
 /** Identity: sessions, API tokens and user administration (HTTP bodies; see docs/security.md). */
@@ -143,7 +143,7 @@ export type DirectoryFileUser = z.infer<typeof DirectoryFileUser>;
  * password is left alone unless `resetPasswords`.
  */
 export const DirectoryImportRequest = z.object({
-  county: County,
+  county: ImportCounty,
   townships: z.array(Township).max(1000).default([]),
   branches: z.array(Branch).max(20000).default([]),
   users: z.array(z.unknown()).min(1, '至少要有一个用户').max(20000),
@@ -173,6 +173,8 @@ export const DirectoryImportResult = z.object({
   county: z.string(),
   townships: PlaceCounts,
   branches: PlaceCounts,
+  /** The places whose stored name the file changes (none when it leaves the names as they are). */
+  renamed: z.array(z.object({ level: PlaceLevel, code: z.string(), from: z.string(), to: z.string() })),
   results: z.array(ImportRowResult),
   summary: ImportOutcomeCounts,
   /** Events published: none in a dry run. */

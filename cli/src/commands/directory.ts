@@ -5,6 +5,8 @@ import {
   type DirectoryImportResult,
   type DirectoryTablesResult,
   type ImportOutcome,
+  type PlaceLevel,
+  type PlaceRenamed,
   type TableError,
 } from '@fivestar/contracts';
 import type { Register } from '../context';
@@ -19,6 +21,12 @@ const OUTCOME_LABELS: Record<ImportOutcome, string> = {
   unchanged: '未变',
   rejected: '拒绝',
 };
+
+const LEVEL_LABELS: Record<PlaceLevel, string> = { county: '县', township: '乡镇', branch: '支部' };
+
+/** `乡镇 411099200 黄河乡 → 黄河镇` */
+const renameText = (r: { level: PlaceLevel; code: string; from: string; to: string }) =>
+  `${LEVEL_LABELS[r.level]} ${r.code} ${r.from} → ${r.to}`;
 
 /** `支部.csv:3:支部类型`: where a problem is, as compilers name places. */
 export const place = (e: Omit<TableError, 'message'>) =>
@@ -40,6 +48,9 @@ export function resultLines(result: DirectoryImportResult, read: DirectoryTables
         ];
       }),
     ]),
+    ...(result.renamed.length
+      ? [`${result.dryRun ? '将改名' : '已改名'}：${result.renamed.map(renameText).join('；')}`]
+      : []),
     result.dryRun
       ? `试运行（未保存）：县 ${result.county}，新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户将新建 ${s.created}、更新 ${s.updated}、不变 ${s.unchanged}，${s.rejected} 行将被拒绝。`
       : `已导入县 ${result.county}：新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户新建 ${s.created}，更新 ${s.updated}，未变 ${s.unchanged}，拒绝 ${s.rejected}。`,
@@ -47,9 +58,37 @@ export function resultLines(result: DirectoryImportResult, read: DirectoryTables
 }
 
 export const registerDirectory: Register = (program, act) => {
-  program
-    .command('directory')
-    .description('目录（县、乡镇、支部、用户）')
+  const directory = program.command('directory').description('目录（县、乡镇、支部、用户）');
+  directory
+    .command('rename')
+    .description('乡镇或支部改名（区划调整：代码不变，原名留在调整记录中）；须为本县系统管理员')
+    .argument('<code>', '乡镇代码（9位）或支部代码（12位）')
+    .argument('<name>', '新名称')
+    .action(
+      act(async ({ out, api }, _opts, code: string, name: string) => {
+        const level = /^\d{9}$/.test(code) ? 'township' : /^\d{12}$/.test(code) ? 'branch' : undefined;
+        if (!level)
+          throw new CliError(Exit.badInput, '代码应为乡镇代码（9位数字）或支部代码（12位数字）', [
+            { field: 'code', message: `不是乡镇或支部代码：${code}` },
+          ]);
+        const collection = level === 'township' ? 'townships' : 'branches';
+        const result = await (
+          await api()
+        ).json<PlaceRenamed>('PATCH', `/api/counties/${code.slice(0, 6)}/${collection}/${code}`, {
+          json: { name },
+        });
+        out.result(
+          [
+            result.change
+              ? `已改名：${renameText(result.change)}`
+              : `名称未变：${LEVEL_LABELS[level]} ${code} ${name}`,
+          ],
+          result,
+        );
+        return Exit.ok;
+      }),
+    );
+  directory
     .command('import')
     .description(
       '导入目录：一个 Excel 工作簿（县、乡镇、支部、用户四张表），或每表一个 CSV 文件，或接口格式的 JSON 文件；逐行显示结果',

@@ -5,6 +5,7 @@ import type {
   Catalog,
   CatalogPick,
   EvidenceRequirement,
+  PlaceLevel,
   Role,
 } from '@fivestar/contracts';
 
@@ -22,6 +23,18 @@ type Json<T> = ColumnType<T, string, string>;
 export interface ApiDatabase {
   counties: { code: string; name: string };
   townships: { code: string; name: string; county_code: string };
+  /** The directory's history (migration 0010): rows are only added. */
+  directory_changes: {
+    id: ColumnType<string, never, never>;
+    county_code: string;
+    level: PlaceLevel;
+    code: string;
+    kind: 'rename';
+    from_name: string;
+    to_name: string;
+    changed_by: string;
+    changed_at: Generated<Date>;
+  };
   branches: {
     code: string;
     name: string;

@@ -79,6 +79,19 @@ function ResultsTable({ result, read }: { result: DirectoryImportResult; read: D
   );
 }
 
+/** The places the file renames (a county given by its code alone keeps its name): shown before importing. */
+function Renames({ result }: { result: DirectoryImportResult }) {
+  if (!result.renamed.length) return null;
+  const list = result.renamed
+    .map((r) => `${t(`import.level.${r.level}`)} ${r.code} ${r.from} → ${r.to}`)
+    .join('；');
+  return (
+    <p data-testid="directory-renames">
+      {t(result.dryRun ? 'import.willRename' : 'import.renamed', { list })}
+    </p>
+  );
+}
+
 function Summary({ result }: { result: DirectoryImportResult }) {
   const s = result.summary;
   return (
@@ -215,6 +228,7 @@ export function ImportPanel() {
       {read && dryRun && !imported && (
         <>
           <Summary result={dryRun} />
+          <Renames result={dryRun} />
           <ResultsTable result={dryRun} read={read} />
           <button
             type="button"
@@ -229,6 +243,7 @@ export function ImportPanel() {
       {read && imported && (
         <>
           <Summary result={imported} />
+          <Renames result={imported} />
           <ResultsTable result={imported} read={read} />
         </>
       )}

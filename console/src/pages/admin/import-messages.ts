@@ -24,4 +24,9 @@ register({
     zh: '已导入：新增乡镇 {townships} 个、支部 {branches} 个；用户新建 {created}、更新 {updated}、不变 {unchanged}，拒绝 {rejected} 行。',
     en: 'Imported: {townships} new townships, {branches} new branches; users: {created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected.',
   },
+  'import.willRename': { zh: '将改名：{list}', en: 'Will rename: {list}' },
+  'import.renamed': { zh: '已改名：{list}', en: 'Renamed: {list}' },
+  'import.level.county': { zh: '县', en: 'County' },
+  'import.level.township': { zh: '乡镇', en: 'Township' },
+  'import.level.branch': { zh: '支部', en: 'Branch' },
 });

@@ -18,6 +18,23 @@ describe('describeCommand', () => {
     });
   });
 
+  it('names the county and the township or branch of a directory change (区划调整)', () => {
+    expect(describeCommand('PATCH', '/counties/411099/townships/411099200', { name: '黄河镇' })).toEqual({
+      action: 'PATCH /counties/:countyCode/townships/:townshipCode',
+      target: 'counties/411099/townships/411099200',
+      roundId: null,
+      branchId: null,
+      countyCode: '411099',
+    });
+    expect(describeCommand('PATCH', '/counties/411099/branches/411099200201', { name: '新村' })).toEqual({
+      action: 'PATCH /counties/:countyCode/branches/:code',
+      target: 'counties/411099/branches/411099200201',
+      roundId: null,
+      branchId: '411099200201',
+      countyCode: '411099',
+    });
+  });
+
   it('names the user of an admin change and the token revoked, but not a POST to a collection', () => {
     expect(describeCommand('PATCH', '/admin/users/twp-411099100-1', { active: false })).toMatchObject({
       action: 'PATCH /admin/users/:username',

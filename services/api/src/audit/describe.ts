@@ -5,6 +5,7 @@ import {
   FindingPath,
   Period,
   RoundId,
+  TownshipCode,
   Username,
 } from '@fivestar/contracts';
 
@@ -33,6 +34,8 @@ const PATH_IDS = new Map<string, { name: string; ok: (s: string) => boolean }[]>
   // A Map, not an object: a path segment such as `constructor` or `__proto__` must find nothing.
   Object.entries({
     rounds: [{ name: 'roundId', ok: valid(RoundId) }],
+    counties: [{ name: 'countyCode', ok: valid(CountyCode) }],
+    townships: [{ name: 'townshipCode', ok: valid(TownshipCode) }],
     branches: [{ name: 'code', ok: valid(BranchCode) }],
     findings: [{ name: 'findingId', ok: valid(FindingPath.shape.findingId) }],
     bulletins: [

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { FivestarEvent } from '@fivestar/contracts';
+import type { Branch, DirectoryChange, FivestarEvent } from '@fivestar/contracts';
 import { publishEvent, type JetStreamClient } from '@fivestar/platform';
 import type { ApiDatabase } from '../schema';
 import { countyRows, writeDirectory, type CountyDirectory } from './store';
@@ -32,18 +32,56 @@ function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_
   } as FivestarEvent;
 }
 
+/** A county's branches with the names the events carry. */
+async function namedBranches(db: Db, countyCode: string) {
+  const rows = await countyRows(db, countyCode);
+  const names = new Map(rows.townships.map((t) => [t.code, t.name]));
+  const announce = (js: JetStreamClient, branch: Branch, revision?: string) => {
+    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: rows.county.name };
+    const key = revision ? `${branch.code}/${revision}` : branch.code;
+    return publishEvent(js, directoryEvent('directory.branch_upserted', key, branch.code, data));
+  };
+  return { ...rows, announce };
+}
+
 /** Announces the county's branches and users so the services keep their own copies. */
 export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
-  const { county, townships, branches, users } = await countyRows(db, countyCode);
-  const names = new Map(townships.map((t) => [t.code, t.name]));
+  const { branches, users, announce } = await namedBranches(db, countyCode);
   let published = 0;
   for (const branch of branches) {
-    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: county.name };
-    await publishEvent(js, directoryEvent('directory.branch_upserted', branch.code, branch.code, data));
+    await announce(js, branch);
     published += 1;
   }
   for (const u of users) {
     await publishUser(js, u);
+    published += 1;
+  }
+  return published;
+}
+
+/**
+ * Announces again every branch the changes touch (a renamed county or township: all of its branches),
+ * keyed by the latest change: content-keyed alone, a name changed back would pass for a duplicate of
+ * its first announcement and the services would keep the name in between.
+ */
+export async function publishChanges(
+  db: Db,
+  js: JetStreamClient,
+  countyCode: string,
+  changes: DirectoryChange[],
+): Promise<number> {
+  if (!changes.length) return 0;
+  const { branches, announce } = await namedBranches(db, countyCode);
+  let published = 0;
+  for (const branch of branches) {
+    const touching = changes.filter(
+      (c) =>
+        c.level === 'county' ||
+        (c.level === 'township' && c.code === branch.townshipCode) ||
+        (c.level === 'branch' && c.code === branch.code),
+    );
+    if (!touching.length) continue;
+    await announce(js, branch, `change-${Math.max(...touching.map((c) => c.id))}`);
     published += 1;
   }
   return published;

@@ -1,10 +1,23 @@
 import { Router, type Request } from 'express';
-import { CountyBranches, CountyPath, CountyTownships, related } from '@fivestar/contracts';
+import {
+  CountyBranches,
+  CountyBranchPath,
+  CountyPath,
+  CountyTownshipPath,
+  CountyTownships,
+  DirectoryChanges,
+  PlaceRenamed,
+  related,
+  RenamePlaceRequest,
+  within,
+} from '@fivestar/contracts';
+import { jetstreamClient } from '@fivestar/platform';
 import { actorOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
 import { forbidden, notFound } from '../gateway/problem';
 import { route } from '../gateway/routing';
-import { countyBranches, countyExists, countyTownships } from './store';
+import { publishChanges } from './events';
+import { countyBranches, countyExists, countyTownships, directoryChanges, renamePlace } from './store';
 
 /** Reads of the directory the console needs beside the rounds (the directory itself is imported by admins). */
 export function directoryRoutes(deps: ApiDeps): Router {
@@ -63,6 +76,94 @@ export function directoryRoutes(deps: ApiDeps): Router {
       await checkCounty(req, countyCode);
       const body: CountyBranches = { countyCode, items: await countyBranches(deps.db, countyCode) };
       res.json(body);
+    },
+  );
+
+  /**
+   * The directory's history (区划调整): the old names, when and by whom they changed, so past rounds,
+   * bulletins and the audit, which name places by code, can be read with the names of their time.
+   */
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/counties/:countyCode/directory-changes',
+      operationId: 'listDirectoryChanges',
+      summary: '本县目录的调整记录（改名：原名、新名、调整人与时间）',
+      tags: ['admin'],
+      access: 'user',
+      scope: { in: 'path', name: 'countyCode', level: 'county' },
+      params: CountyPath,
+      responses: { 200: DirectoryChanges, 404: '县级代码不在目录中' },
+    },
+    async ({ params: { countyCode } }, req, res) => {
+      await checkCounty(req, countyCode);
+      const body: DirectoryChanges = { countyCode, items: await directoryChanges(deps.db, countyCode) };
+      res.json(body);
+    },
+  );
+
+  /**
+   * Renames a township or branch (a village renamed): the county's administrator, recorded in the history
+   * and announced to the services. The code stays, so rounds, standings and tasks keep their branch.
+   */
+  async function rename(
+    req: Request,
+    place: { countyCode: string; level: 'township' | 'branch'; code: string },
+    name: string,
+  ): Promise<PlaceRenamed> {
+    const actor = actorOf(req);
+    if (!within(actor.jurisdiction, place.countyCode)) throw forbidden('只能调整本辖区的目录');
+    // A code outside the county is not one of its places (codes nest).
+    if (!place.code.startsWith(place.countyCode))
+      throw notFound(`${place.code} 不在县 ${place.countyCode} 的目录中`);
+    const change = await renamePlace(deps.db, place, name, actor.userId);
+    const published = change
+      ? await publishChanges(deps.db, jetstreamClient(deps.nc), place.countyCode, [change])
+      : 0;
+    req.log.info(
+      { ...place, name, changeId: change?.id ?? null },
+      change ? 'place renamed' : 'place name unchanged',
+    );
+    return { code: place.code, name, change, published };
+  }
+
+  const admin = { access: ['admin'], tags: ['admin'] } as const;
+  const scope = { in: 'path', name: 'countyCode', level: 'county' } as const;
+
+  route(
+    r,
+    {
+      ...admin,
+      method: 'patch',
+      path: '/counties/:countyCode/townships/:townshipCode',
+      operationId: 'renameTownship',
+      summary: '乡镇改名（保留原名记录，通知各服务）',
+      scope,
+      params: CountyTownshipPath,
+      body: RenamePlaceRequest,
+      responses: { 200: PlaceRenamed, 404: '乡镇不在本县目录中' },
+    },
+    async ({ params: { countyCode, townshipCode }, body }, req, res) => {
+      res.json(await rename(req, { countyCode, level: 'township', code: townshipCode }, body.name));
+    },
+  );
+
+  route(
+    r,
+    {
+      ...admin,
+      method: 'patch',
+      path: '/counties/:countyCode/branches/:branchCode',
+      operationId: 'renameBranch',
+      summary: '支部改名（村、社区改名；保留原名记录，通知各服务）',
+      scope,
+      params: CountyBranchPath,
+      body: RenamePlaceRequest,
+      responses: { 200: PlaceRenamed, 404: '支部不在本县目录中' },
+    },
+    async ({ params: { countyCode, branchCode }, body }, req, res) => {
+      res.json(await rename(req, { countyCode, level: 'branch', code: branchCode }, body.name));
     },
   );
 

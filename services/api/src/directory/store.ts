@@ -1,5 +1,14 @@
-import { sql, type Kysely } from 'kysely';
-import type { Branch, BranchPageRequest, County, Role, Township } from '@fivestar/contracts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import {
+  PlaceLevel,
+  type Branch,
+  type BranchPageRequest,
+  type DirectoryChange,
+  type ImportCounty,
+  type Role,
+  type Township,
+} from '@fivestar/contracts';
+import { refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
 
 type Db = Kysely<ApiDatabase>;
@@ -63,11 +72,17 @@ export async function branchPage(
   return { branches: page, next: rows.length > limit ? page[page.length - 1]!.code : null };
 }
 
-export async function upsertCounty(db: Db, c: County): Promise<void> {
+/**
+ * Inserts or renames a county; one given without a name is left as stored (an import is of the admin's
+ * own county, which the directory holds).
+ */
+export async function upsertCounty(db: Db, c: ImportCounty): Promise<void> {
+  if (c.name === undefined) return;
+  const row = { code: c.code, name: c.name };
   await db
     .insertInto('counties')
-    .values(c)
-    .onConflict((oc) => oc.column('code').doUpdateSet({ name: c.name }))
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name: row.name }))
     .execute();
 }
 
@@ -124,7 +139,7 @@ export async function upsertUser(
 }
 
 export interface CountyDirectory {
-  county: County;
+  county: { code: string; name: string };
   townships: Township[];
   branches: Branch[];
   users: DirectoryUser[];
@@ -223,4 +238,124 @@ export async function countyRows(db: Db, countyCode: string) {
     .where('jurisdiction', 'like', `${countyCode}%`)
     .execute();
   return { county, townships, branches: branches.map(toBranch), users };
+}
+
+/** A place whose stored name a change replaces. */
+export interface Rename {
+  level: PlaceLevel;
+  code: string;
+  from: string;
+  to: string;
+}
+
+const PLACE_TABLE = { county: 'counties', township: 'townships', branch: 'branches' } as const;
+
+/** The places of a directory file whose stored name it changes (a county given without a name keeps its). */
+export async function renamesIn(
+  db: Db,
+  file: { county: ImportCounty; townships: Township[]; branches: Branch[] },
+): Promise<Rename[]> {
+  const named = {
+    county: file.county.name === undefined ? [] : [{ code: file.county.code, name: file.county.name }],
+    township: file.townships,
+    branch: file.branches,
+  };
+  const renames: Rename[] = [];
+  for (const level of PlaceLevel.options) {
+    const wanted = new Map(named[level].map((p) => [p.code, p.name]));
+    if (!wanted.size) continue;
+    const stored = await db
+      .selectFrom(PLACE_TABLE[level])
+      .select(['code', 'name'])
+      .where('code', 'in', [...wanted.keys()])
+      .orderBy('code')
+      .execute();
+    for (const { code, name } of stored) {
+      const to = wanted.get(code)!;
+      if (to !== name) renames.push({ level, code, from: name, to });
+    }
+  }
+  return renames;
+}
+
+const toChange = (row: Selectable<ApiDatabase['directory_changes']>): DirectoryChange => ({
+  id: Number(row.id),
+  countyCode: row.county_code,
+  level: row.level,
+  code: row.code,
+  kind: row.kind,
+  from: row.from_name,
+  to: row.to_name,
+  changedBy: row.changed_by,
+  changedAt: row.changed_at.toISOString(),
+});
+
+/** Keeps renames in the directory's history, in the transaction that makes them. */
+export async function recordRenames(
+  db: Db,
+  countyCode: string,
+  renames: Rename[],
+  changedBy: string,
+): Promise<DirectoryChange[]> {
+  if (!renames.length) return [];
+  const rows = await db
+    .insertInto('directory_changes')
+    .values(
+      renames.map((r) => ({
+        county_code: countyCode,
+        level: r.level,
+        code: r.code,
+        kind: 'rename' as const,
+        from_name: r.from,
+        to_name: r.to,
+        changed_by: changedBy,
+      })),
+    )
+    .returningAll()
+    .execute();
+  return rows.map(toChange);
+}
+
+/**
+ * Renames a township or branch of the county and keeps the old name in the history; null when it has
+ * that name already. Its code stays: rounds, standings and the audit name it by code.
+ */
+export async function renamePlace(
+  db: Db,
+  place: { countyCode: string; level: 'township' | 'branch'; code: string },
+  name: string,
+  changedBy: string,
+): Promise<DirectoryChange | null> {
+  const { countyCode, level, code } = place;
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom(PLACE_TABLE[level])
+      .select('name')
+      .where('code', '=', code)
+      .where('county_code', '=', countyCode)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current)
+      throw refuse('not_found', `${level === 'township' ? '乡镇' : '支部'} ${code} 不在本县目录中`);
+    if (current.name === name) return null;
+    await trx.updateTable(PLACE_TABLE[level]).set({ name }).where('code', '=', code).execute();
+    const [change] = await recordRenames(
+      trx,
+      countyCode,
+      [{ level, code, from: current.name, to: name }],
+      changedBy,
+    );
+    return change!;
+  });
+}
+
+/** The county's directory history, oldest first. */
+export async function directoryChanges(db: Db, countyCode: string): Promise<DirectoryChange[]> {
+  const rows = await db
+    .selectFrom('directory_changes')
+    .selectAll()
+    .where('county_code', '=', countyCode)
+    .orderBy('id')
+    .execute();
+  return rows.map(toChange);
 }

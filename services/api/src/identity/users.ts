@@ -14,8 +14,15 @@ import {
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
 import type { ApiDeps } from '../gateway/deps';
-import { publishDirectory, publishUser } from '../directory/events';
-import { upsertBranch, upsertCounty, upsertTownship, upsertUser } from '../directory/store';
+import { publishChanges, publishDirectory, publishUser } from '../directory/events';
+import {
+  recordRenames,
+  renamesIn,
+  upsertBranch,
+  upsertCounty,
+  upsertTownship,
+  upsertUser,
+} from '../directory/store';
 import { invalidField, invalidFields, refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';
@@ -158,7 +165,7 @@ function fileErrors(admin: Actor, body: DirectoryImportRequest): { field: string
 
 /** Thrown inside a dry run's transaction to roll it back with the rows' results. */
 class DryRunRollback extends Error {
-  constructor(readonly value: Pick<DirectoryImportResult, 'results' | 'townships' | 'branches'>) {
+  constructor(readonly value: Pick<DirectoryImportResult, 'results' | 'townships' | 'branches' | 'renamed'>) {
     super('dry run');
   }
 }
@@ -200,7 +207,9 @@ async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promi
  * its own (a bad row is rejected with its errors, the others go in). Idempotent: a re-import changes
  * nothing; a password is set for new users only, unless `resetPasswords`. Re-scoped, disabled or
  * re-passworded users lose their sessions. The county is then announced as loadDirectory does.
- * A dry run does all of it in a transaction it rolls back, so its rows are judged exactly as an import's.
+ * A county given without a name keeps its stored one; the places the file renames are answered and kept
+ * in the directory's history. A dry run does all of it in a transaction it rolls back, so its rows are
+ * judged exactly as an import's.
  */
 export async function importDirectory(
   deps: AdminDeps,
@@ -214,6 +223,7 @@ export async function importDirectory(
   // One hash for every row without a password of its own, as loadDirectory does.
   const initialHash = body.initialPassword ? await hash(body.initialPassword) : undefined;
   const run = async (trx: Db) => {
+    const renamed = await renamesIn(trx, body);
     const townships = await placeCounts(
       trx,
       'townships',
@@ -224,6 +234,7 @@ export async function importDirectory(
       'branches',
       body.branches.map((b) => b.code),
     );
+    const changes = await recordRenames(trx, body.county.code, renamed, admin.userId);
     await upsertCounty(trx, body.county);
     for (const t of body.townships) await upsertTownship(trx, t);
     await checkBranchTownships(trx, body);
@@ -232,8 +243,8 @@ export async function importDirectory(
     for (const [row, raw] of body.users.entries()) {
       results.push(await importUser(trx, admin, body, row, raw, initialHash, hash));
     }
-    if (dryRun) throw new DryRunRollback({ results, townships, branches });
-    return { results, townships, branches };
+    if (dryRun) throw new DryRunRollback({ results, townships, branches, renamed });
+    return { results, townships, branches, renamed, changes };
   };
   const done = await deps.db
     .transaction()
@@ -244,10 +255,22 @@ export async function importDirectory(
     });
   const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   for (const r of done.results) summary[r.outcome] += 1;
-  const answer = { dryRun, county: body.county.code, ...done, summary, published: 0 };
-  if (dryRun) return answer;
+  const { results, townships, branches, renamed } = done;
+  const answer = {
+    dryRun,
+    county: body.county.code,
+    townships,
+    branches,
+    renamed,
+    results,
+    summary,
+    published: 0,
+  };
+  // A dry run's value has no changes: they were rolled back.
+  if (!('changes' in done)) return answer;
   const js = jetstreamClient(deps.nc);
   let published = await publishDirectory(deps.db, js, body.county.code);
+  published += await publishChanges(deps.db, js, body.county.code, done.changes);
   // Content-keyed ids would let a change back to an earlier state pass for a duplicate: changed users
   // are announced once more under this import's moment.
   const revision = new Date().toISOString();

@@ -165,4 +165,26 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '0009_audit_outcomes': auditOutcomeMigration,
+  '0010_directory_changes': {
+    async up(db: Kysely<unknown>) {
+      // The directory's history (区划调整): a place's old name stays readable after it changes.
+      await db.schema
+        .createTable('directory_changes')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('county_code', 'char(6)', (c) => c.notNull().references('counties.code'))
+        .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('county','township','branch')`))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('rename')`))
+        .addColumn('from_name', 'text', (c) => c.notNull())
+        .addColumn('to_name', 'text', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createIndex('directory_changes_by_county')
+        .on('directory_changes')
+        .columns(['county_code', 'id'])
+        .execute();
+    },
+  },
 };
