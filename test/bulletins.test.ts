@@ -124,7 +124,7 @@ describe('bulletins', () => {
       totalStars: 12,
       previousTotalStars: 6,
       averageStars: '3.00',
-      threeStarsOrMoreShare: '75.0',
+      threeStarsOrMoreShare: '75.00',
     });
     expect(
       b.townships.map((t) => [t.code, t.rank, t.previousRank, t.rankMovement, t.totalStars, t.averageStars]),
@@ -169,7 +169,7 @@ describe('bulletins', () => {
     expect(doc.contentType).toBe('text/html; charset=utf-8');
     const html = Buffer.from(doc.base64, 'base64').toString('utf8');
     expect(html).toContain(`<h1>县${COUNTY}2026年2月五星支部创建排名通报</h1>`);
-    expect(html).toContain('全县共 4 个支部，累计创星 12 颗，创建得分 3.00，三星以上占比 75.0%');
+    expect(html).toContain('全县共 4 个支部，累计创星 12 颗，创建得分 3.00，三星以上占比 75.00%');
     expect(html).toContain(
       '<tr><td>1</td><td>↑1</td><td>乡镇002</td><td>2</td><td>7</td><td>3.50</td><td>100.0%</td></tr>',
     );
@@ -277,7 +277,7 @@ describe('bulletins', () => {
     });
     const html = await sec.get(`/bulletins/${COUNTY}/2026-02?format=html`);
     expect(html.type).toMatch(/^text\/html/);
-    expect(html.bytes.toString('utf8')).toContain('三星以上占比 75.0%');
+    expect(html.bytes.toString('utf8')).toContain('三星以上占比 75.00%');
     const xlsx = await coord.get(`/bulletins/${COUNTY}/2026-02?format=xlsx`);
     expect(xlsx.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.bytes.subarray(0, 2).toString('latin1')).toBe('PK');

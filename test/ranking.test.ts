@@ -154,18 +154,18 @@ describe('ranking', () => {
       levelCounts: counts(0, 0, 23, 13, 4, 1),
       totalStars: 106,
       averageStars: '2.59',
-      threeStarsOrMoreShare: '43.9',
+      threeStarsOrMoreShare: '43.90',
       rank: 3,
       ...noPrevious,
     });
     // B and C tie at 3.00 and share rank 1; A follows at rank 3 (1, 1, 3), D last.
     expect(result.townships.map((t) => [t.code, t.averageStars, t.threeStarsOrMoreShare, t.rank])).toEqual([
-      [B, '3.00', '100.0', 1],
-      [C, '3.00', '100.0', 1],
-      [A, '2.59', '43.9', 3],
-      [D, '0.00', '0.0', 4],
+      [B, '3.00', '100.00', 1],
+      [C, '3.00', '100.00', 1],
+      [A, '2.59', '43.90', 3],
+      [D, '0.00', '0.00', 4],
     ]);
-    // Exact halves round up (PostgreSQL numeric), not to even: 10/16 = 0.625 → 0.63, 1/16 = 6.25% → 6.3.
+    // Exact halves round up (PostgreSQL numeric), not to even: 10/16 = 0.625 → 0.63; 1/16 = 6.25% exactly.
     const other = await standings(undefined, OTHER_COUNTY);
     expect(other.county).toEqual<Aggregate>({
       code: OTHER_COUNTY,
@@ -174,14 +174,14 @@ describe('ranking', () => {
       levelCounts: counts(8, 7, 0, 1, 0, 0),
       totalStars: 10,
       averageStars: '0.63',
-      threeStarsOrMoreShare: '6.3',
+      threeStarsOrMoreShare: '6.25',
       rank: 2,
       ...noPrevious,
     });
     expect(other.townships.map((t) => [t.code, t.averageStars, t.rank])).toEqual([[E, '0.63', 1]]);
     expect(byCode(D)).toMatchObject({ branches: 2, levelCounts: counts(2, 0, 0, 0, 0, 0), totalStars: 0 });
 
-    // County: 48 branches, 106 + 6 + 9 = 121 stars; 121/48 = 2.5208 → 2.52; 23/48 = 47.92% → 47.9.
+    // County: 48 branches, 106 + 6 + 9 = 121 stars; 121/48 = 2.5208 → 2.52; 23/48 = 47.916…% → 47.92.
     expect(result.county).toEqual<Aggregate>({
       code: COUNTY,
       name: `县${COUNTY}`,
@@ -189,7 +189,7 @@ describe('ranking', () => {
       levelCounts: counts(2, 0, 23, 18, 4, 1),
       totalStars: 121,
       averageStars: '2.52',
-      threeStarsOrMoreShare: '47.9',
+      threeStarsOrMoreShare: '47.92',
       // The other county averages 0.63.
       rank: 1,
       ...noPrevious,
@@ -249,7 +249,7 @@ describe('ranking', () => {
       branches: 0,
       totalStars: 0,
       averageStars: '0.00',
-      threeStarsOrMoreShare: '0.0',
+      threeStarsOrMoreShare: '0.00',
     });
     expect(res.townships).toEqual([]);
     expect(res.branches).toEqual([]);
@@ -418,7 +418,7 @@ describe('ranking by round', () => {
         levelCounts: counts(0, 1, 1, 1, 1, 0),
         totalStars: 10,
         averageStars: '2.50',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 1,
         previousTotalStars: 6,
         previousRank: 2,
@@ -431,7 +431,7 @@ describe('ranking by round', () => {
         levelCounts: counts(1, 0, 1, 1, 0, 1),
         totalStars: 10,
         averageStars: '2.50',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 1,
         previousTotalStars: 9,
         previousRank: 1,
@@ -446,7 +446,7 @@ describe('ranking by round', () => {
       levelCounts: counts(1, 1, 2, 2, 1, 1),
       totalStars: 20,
       averageStars: '2.50',
-      threeStarsOrMoreShare: '50.0',
+      threeStarsOrMoreShare: '50.00',
       rank: 1,
       previousTotalStars: 15,
       previousRank: 2,
@@ -489,8 +489,8 @@ describe('ranking by round', () => {
     expect(
       r2025.townships.map((t) => [t.code, t.totalStars, t.averageStars, t.threeStarsOrMoreShare, t.rank]),
     ).toEqual([
-      [T2, 9, '2.25', '50.0', 1],
-      [T1, 6, '1.50', '25.0', 2],
+      [T2, 9, '2.25', '50.00', 1],
+      [T1, 6, '1.50', '25.00', 2],
     ]);
     expect(r2025.townships.every((t) => t.previousTotalStars === null && t.rankMovement === null)).toBe(true);
     // The county is ranked among the city's counties of the same year: K2's 2025 round (5.00) leads.
@@ -566,7 +566,7 @@ describe('ranking by round', () => {
         levelCounts: counts(1, 0, 1, 2, 0, 0),
         totalStars: 8,
         averageStars: '2.00',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 2,
         previousTotalStars: 9,
         previousRank: 1,

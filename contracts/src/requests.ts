@@ -149,6 +149,7 @@ export const Aggregate = z.object({
   }),
   totalStars: z.number().int(),
   averageStars: z.string(),
+  /** 三星以上占比: the percentage of branches at 3 stars or more, rounded half up to 2 places ("33.33"). */
   threeStarsOrMoreShare: z.string(),
   rank: z.number().int(),
   /** 累计创星 of the same branches in the previous round. */

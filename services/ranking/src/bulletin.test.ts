@@ -8,7 +8,7 @@ const area = (code: string, name: string, rank: number, previousRank: number | n
   levelCounts: { 0: 1, 1: 0, 2: 0, 3: 2, 4: 0, 5: 0 },
   totalStars: 6,
   averageStars: '2.00',
-  threeStarsOrMoreShare: '66.7',
+  threeStarsOrMoreShare: '66.67',
   rank,
   previousRank,
   rankMovement: null,
@@ -63,11 +63,11 @@ describe('bulletin rendering', () => {
     expect(bulletinId('410102', '2026-03')).toBe('bulletin/410102/2026-03');
   });
 
-  it('escapes names and shows shares to 0.1%', () => {
+  it('escapes names and shows shares to 0.01%', () => {
     const html = bulletinHtml(bulletinOf({}));
     expect(html).toContain('<td>&lt;东&gt;镇</td>');
     expect(html).toContain(
-      '<td>1</td><td>↑1</td><td>&lt;东&gt;镇</td><td>3</td><td>6</td><td>2.00</td><td>66.7%</td>',
+      '<td>1</td><td>↑1</td><td>&lt;东&gt;镇</td><td>3</td><td>6</td><td>2.00</td><td>66.67%</td>',
     );
     expect(html).toContain('本月为首次排名。');
   });

@@ -57,7 +57,7 @@ type Figures = Omit<Aggregate, 'rank' | 'previousTotalStars' | 'previousRank' | 
 
 /**
  * Figures per county or per township, computed by PostgreSQL in exact numeric: 创建得分 rounded half
- * up to 2 places, 三星以上占比 as a percentage to 1 place. Areas come from the directory's branches;
+ * up to 2 places, 三星以上占比 as a percentage rounded half up to 2 places (as bulletins print it). Areas come from the directory's branches;
  * a withdrawn branch counts as a branch at level 0.
  */
 async function aggregates(
@@ -76,7 +76,7 @@ async function aggregates(
            count(*) FILTER (WHERE level = 4)::int AS l4, count(*) FILTER (WHERE level = 5)::int AS l5,
            sum(level)::int AS total_stars,
            round(sum(level)::numeric / count(*), 2)::text AS average_stars,
-           round(100 * count(*) FILTER (WHERE level >= 3)::numeric / count(*), 1)::text AS share
+           round(100 * count(*) FILTER (WHERE level >= 3)::numeric / count(*), 2)::text AS share
     FROM b GROUP BY 1 ORDER BY 1`.execute(db);
   return rows.map((r) => ({
     code: r.code,
@@ -97,7 +97,7 @@ function emptyFigures(code: string): Figures {
     levelCounts: { 0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
     totalStars: 0,
     averageStars: '0.00',
-    threeStarsOrMoreShare: '0.0',
+    threeStarsOrMoreShare: '0.00',
   };
 }
 
