@@ -44,6 +44,12 @@ let T1: string;
 let T2: string;
 let T3: string;
 
+// The scope tests use a third city: county S (townships U1, U2, U3), with rounds of part of it.
+let S: string;
+let U1: string;
+let U2: string;
+let U3: string;
+
 const STARS = ['industry', 'ecology', 'safety', 'civility', 'party'];
 
 let db: Kysely<RankingDB>;
@@ -113,6 +119,8 @@ beforeAll(async () => {
   const roundsCity = await freeCity(db, [CITY]);
   [K, K2] = [`${roundsCity}01`, `${roundsCity}02`];
   [T1, T2, T3] = [twp(1, K), twp(2, K), twp(1, K2)];
+  S = `${await freeCity(db, [CITY, roundsCity])}01`;
+  [U1, U2, U3] = [twp(1, S), twp(2, S), twp(3, S)];
 });
 
 afterAll(() => closeAll(env, { svc, nc, db }));
@@ -645,5 +653,161 @@ describe('ranking by round', () => {
     expect(y25.frozen).toBe(true);
     expect(table(y25).find(([code]) => code === n(T1, 4))).toEqual([n(T1, 4), 0, null, 'new', false, 7]);
     expect(y26.branches.find((b) => b.code === n(T1, 4))).toMatchObject({ level: 2, previousLevel: 0 });
+  });
+});
+
+// ---- scope: rounds of some townships ----------------------------------------------------------------
+
+/**
+ * County S (U1: 3 branches, U2: 6, U3: 2) runs whole-county rounds W25, W26 and rounds of U1 and U2
+ * P25, P26, each started after the whole-county round of its year:
+ *
+ *   branch  W25  P25  W26  P26
+ *   U1-1    1    2    3    3
+ *   U1-2    —    3    —    5
+ *   U1-3    —    0    —    0
+ *   U2-*    —    1    —    4, 2, 2, 2, 2, 2
+ *   U3-1    5    —    5    —
+ *   U3-2    4    —    5    —
+ */
+describe('ranking by round scope', () => {
+  const { ev: sev } = eventFactory({
+    idPrefix: `ranking-test/${run}/scope`,
+    roundId: null,
+    branchId: null,
+    area: () => S,
+    t0: Date.parse('2026-05-01T00:00:00.000Z'),
+    stepMs: 1000,
+  });
+  const [W25, P25, W26, P26] = ['w25', 'p25', 'w26', 'p26'].map((r) => `${r}-${run}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const started = (roundId: string, year: number, townshipCodes?: string[]) =>
+    sev(
+      'round.started',
+      {
+        title: `${year}年度`,
+        year,
+        countyCode: S,
+        catalogs: [{ id: 'rural-default', version: 1 }],
+        ...(townshipCodes ? { townshipCodes } : {}),
+      },
+      { roundId },
+    );
+  const awardIn = (roundId: string, code: string, level: number) =>
+    sev(
+      'branch.awarded',
+      {
+        level,
+        stars: STARS.slice(0, level).map((c) => ({ code: c, name: c })),
+        catalog: { id: 'rural-default', version: 1 },
+      },
+      { roundId, branchId: code },
+    );
+  const ask = (roundId?: string) =>
+    callEndpoint(nc, 'ranking', 'standings', { countyCode: S, ...(roundId ? { roundId } : {}) });
+  let p26: RankingResult;
+
+  it('counts only the branches of the round’s townships, shares to two decimals', async () => {
+    const events: FivestarEvent[] = [];
+    for (const [t, count] of [
+      [U1, 3],
+      [U2, 6],
+      [U3, 2],
+    ] as const)
+      for (let i = 1; i <= count; i++)
+        events.push(sev('directory.branch_upserted', ruralBranch(br(t, i), t), { roundId: null }));
+    // P25 names its townships out of order: the scope is a set.
+    events.push(
+      started(W25, 2025),
+      started(P25, 2025, [U2, U1]),
+      started(W26, 2026),
+      started(P26, 2026, [U1, U2]),
+    );
+    events.push(awardIn(W25, br(U1, 1), 1), awardIn(W25, br(U3, 1), 5), awardIn(W25, br(U3, 2), 4));
+    [2, 3, 0].forEach((level, i) => events.push(awardIn(P25, br(U1, i + 1), level)));
+    for (let i = 1; i <= 6; i++) events.push(awardIn(P25, br(U2, i), 1));
+    events.push(awardIn(W26, br(U1, 1), 3), awardIn(W26, br(U3, 1), 5), awardIn(W26, br(U3, 2), 5));
+    [3, 5, 0].forEach((level, i) => events.push(awardIn(P26, br(U1, i + 1), level)));
+    [4, 2, 2, 2, 2, 2].forEach((level, i) => events.push(awardIn(P26, br(U2, i + 1), level)));
+    await publish(events);
+    await caughtUp(nc, env.durable);
+
+    // P26 started last: the default. U3 is outside it, so neither its branches nor the township count.
+    p26 = await ask();
+    expect(p26).toMatchObject({ round: { id: P26 }, previousRound: { id: P25 } });
+    expect(p26.branches.map((b) => b.code).sort()).toEqual(
+      [...[1, 2, 3].map((i) => br(U1, i)), ...[1, 2, 3, 4, 5, 6].map((i) => br(U2, i))].sort(),
+    );
+    // 2/3 = 66.666…% → 66.67; 1/6 = 16.666…% → 16.67; the county 3/9 = 33.333…% → 33.33.
+    expect(p26.townships.map((t) => [t.code, t.branches, t.totalStars, t.threeStarsOrMoreShare])).toEqual([
+      [U1, 3, 8, '66.67'],
+      [U2, 6, 14, '16.67'],
+    ]);
+    // 22/9 = 2.444… → 2.44; P25 had 5 + 6 = 11 stars on the same nine branches.
+    expect(p26.county).toEqual<Aggregate>({
+      code: S,
+      name: `县${S}`,
+      branches: 9,
+      levelCounts: counts(1, 0, 5, 1, 1, 1),
+      totalStars: 22,
+      averageStars: '2.44',
+      threeStarsOrMoreShare: '33.33',
+      rank: 1,
+      previousTotalStars: 11,
+      previousRank: 1,
+      rankMovement: 'same',
+    });
+    expect(p26.townships.map((t) => [t.code, t.previousTotalStars])).toEqual([
+      [U1, 5],
+      [U2, 6],
+    ]);
+
+    // The whole county's round counts all eleven branches: 3 at three stars or more, 3/11 = 27.27%.
+    const w26 = await ask(W26);
+    expect(w26.county).toMatchObject({ branches: 11, totalStars: 13, threeStarsOrMoreShare: '27.27' });
+    expect(w26.townships.map((t) => t.code)).toEqual([U3, U1, U2]);
+  });
+
+  it('compares with the last earlier round of the same scope, not the one started last', async () => {
+    // P25 started after W25, but covers two townships only: W26 compares with W25.
+    const w26 = await ask(W26);
+    expect(w26).toMatchObject({ round: { id: W26 }, previousRound: { id: W25 } });
+    expect(w26.county).toMatchObject({ totalStars: 13, previousTotalStars: 10 });
+    expect(
+      w26.branches
+        .filter((b) => b.townshipCode === U3)
+        .map((b) => [b.code, b.level, b.previousLevel, b.movement]),
+    ).toEqual([
+      [br(U3, 1), 5, 5, 'same'],
+      [br(U3, 2), 5, 4, 'up'],
+    ]);
+    expect(w26.branches.find((b) => b.code === br(U1, 2))).toMatchObject({
+      previousLevel: null,
+      movement: 'new',
+    });
+    // P25's previous would be a round of U1 and U2 before 2025: there is none.
+    expect((await ask(P25)).previousRound).toBeNull();
+  });
+
+  it('rebuilds the rounds with their scope', async () => {
+    await svc!.stop();
+    svc = undefined;
+    const rows = () =>
+      db.selectFrom('rounds').selectAll().where('county_code', '=', S).orderBy('round_id').execute();
+    const live = await rows();
+    expect(live.map((r) => [r.round_id, r.township_codes])).toEqual([
+      [P25, [U1, U2]],
+      [P26, [U1, U2]],
+      [W25, null],
+      [W26, null],
+    ]);
+    await rebuildRanking(db, nc, log);
+    expect(await rows()).toEqual(live);
+    svc = await startRankingService(env.serviceOptions);
+    expect(await ask()).toEqual(p26);
   });
 });

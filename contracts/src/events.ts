@@ -64,6 +64,8 @@ export const EVENT_DATA = {
     year: z.number().int(),
     countyCode: z.string(),
     catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+    /** The townships the round covers (its scope); absent: the whole county. */
+    townshipCodes: z.array(z.string()).min(1).optional(),
   }),
   'round.page_launched': z.object({
     page: z.number().int().nonnegative(),

@@ -199,7 +199,10 @@ export type RankingRequest = z.input<typeof RankingRequest>;
 export const RankingResult = z.object({
   /** The round the standings are of; null when the county has no round (latest award per branch). */
   round: RankingRound.nullable(),
-  /** The county's round with the greatest year before this round's year; null if none. */
+  /**
+   * The round of the same scope (the county's, of the whole county or of the same townships) with the
+   * greatest year before this round's year; null if none.
+   */
   previousRound: RankingRound.nullable(),
   /** The round is closed: its standings are final and later awards or revocations are ignored. */
   frozen: z.boolean(),

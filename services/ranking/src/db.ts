@@ -49,6 +49,8 @@ export interface RoundsTable {
   county_code: string;
   year: number;
   title: string | null;
+  /** The townships the round covers, sorted; null: the whole county. */
+  township_codes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   started_at: NullableTimestamp;
   /** Set once by the first `round.closed`: from then on the round's standings are frozen. */
   closed_at: NullableTimestamp;

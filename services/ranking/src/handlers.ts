@@ -64,7 +64,7 @@ async function place(
 /** The `rounds` row a round event inserts for a round not known yet: what it tells, and when. */
 const roundRow = (
   roundId: string,
-  round: { countyCode: string; year: number },
+  round: { countyCode: string; year: number; townshipCodes?: string[] },
   title: string | null,
   at: { started_at: string } | { closed_at: string },
 ): Insertable<RoundsTable> => ({
@@ -72,6 +72,8 @@ const roundRow = (
   county_code: round.countyCode,
   year: round.year,
   title,
+  // Sorted, so that two rounds of the same townships have equal scopes.
+  township_codes: round.townshipCodes ? [...round.townshipCodes].sort() : null,
   ...at,
 });
 
@@ -126,6 +128,7 @@ export async function handleEvent(
               county_code: eb.ref('excluded.county_code'),
               year: eb.ref('excluded.year'),
               title: eb.ref('excluded.title'),
+              township_codes: eb.ref('excluded.township_codes'),
               started_at: eb.ref('excluded.started_at'),
             }))
             // Known only from its close so far, or started again later: the start seen last wins.

@@ -14,11 +14,12 @@ import {
 import { rankDesc, scaledDecimal } from './rank';
 
 /**
- * Every directory branch of the area with its level in the period `sources` describes (see Sources): a
- * branch without a standing there is level 0. `placed` tells whether it had a standing at all. Without
- * a round, the latest standing in any round counts (by the time of the event that set it).
+ * Every directory branch of the area (`area`, a condition on `br`) in the scope of its county's round,
+ * with its level in the period `sources` describes (see Sources): a branch without a standing there is
+ * level 0. `placed` tells whether it had a standing at all. A round of some townships counts theirs
+ * only. Without a round, the latest standing in any round counts (by the time of the event that set it).
  */
-function branchLevels(sources: Sources, where: RawBuilder<unknown>): RawBuilder<unknown> {
+function branchLevels(sources: Sources, area: RawBuilder<unknown>): RawBuilder<unknown> {
   const counties = [...sources.keys()];
   const rounds = [...sources.values()];
   return sql`
@@ -28,13 +29,14 @@ function branchLevels(sources: Sources, where: RawBuilder<unknown>): RawBuilder<
     FROM branches br
     LEFT JOIN unnest(${counties}::text[], ${rounds}::text[]) AS src(county_code, round_id)
       ON src.county_code = br.county_code
+    LEFT JOIN rounds scope ON scope.round_id = src.round_id
     LEFT JOIN LATERAL (
       SELECT s.level, s.stars, s.withdrawn FROM standings s
       WHERE s.branch_code = br.code AND (src.county_code IS NULL OR s.round_id = src.round_id)
       ORDER BY s.changed_at DESC, s.round_id DESC
       LIMIT 1
     ) l ON true
-    ${where}`;
+    WHERE ${area} AND (scope.township_codes IS NULL OR br.township_code = ANY(scope.township_codes))`;
 }
 
 interface AggregateRow {
@@ -64,12 +66,12 @@ async function aggregates(
   db: Kysely<RankingDB>,
   by: 'county' | 'township',
   sources: Sources,
-  where: RawBuilder<unknown>,
+  area: RawBuilder<unknown>,
 ): Promise<Figures[]> {
   const code = sql.ref(by === 'county' ? 'county_code' : 'township_code');
   const name = sql.ref(by === 'county' ? 'county_name' : 'township_name');
   const { rows } = await sql<AggregateRow>`
-    WITH b AS (${branchLevels(sources, where)})
+    WITH b AS (${branchLevels(sources, area)})
     SELECT ${code} AS code, max(${name}) AS name, count(*)::int AS branches,
            count(*) FILTER (WHERE level = 0)::int AS l0, count(*) FILTER (WHERE level = 1)::int AS l1,
            count(*) FILTER (WHERE level = 2)::int AS l2, count(*) FILTER (WHERE level = 3)::int AS l3,
@@ -129,7 +131,7 @@ async function cityCounties(db: Kysely<RankingDB>, countyCode: string, sources: 
     db,
     'county',
     sources,
-    sql`WHERE br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
+    sql`br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
   );
   if (!counties.some((c) => c.code === countyCode)) counties.push(emptyFigures(countyCode));
   return counties;
@@ -147,6 +149,7 @@ async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<Ro
     countyCode: r.county_code,
     year: r.year,
     title: r.title,
+    townshipCodes: r.township_codes,
     startedAt: r.started_at,
     closedAt: r.closed_at,
   }));
@@ -200,14 +203,14 @@ export async function standings(
     before && (await cityCounties(db, countyCode, before)),
   ).find((c) => c.code === countyCode)!;
 
-  const inCounty = sql`WHERE br.county_code = ${countyCode}`;
+  const inCounty = sql`br.county_code = ${countyCode}`;
   const townships = rankWithPrevious(
     await aggregates(db, 'township', now, inCounty),
     before && (await aggregates(db, 'township', before, inCounty)),
   );
 
   const area = townshipCode
-    ? sql`WHERE br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
+    ? sql`br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
     : inCounty;
   const { rows } = await sql<{
     code: string;

@@ -70,6 +70,7 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
       year: input.year,
       countyCode: input.countyCode,
       catalogs: input.catalogs.map((c) => ({ id: c.id, version: c.version })),
+      ...(input.townshipCodes ? { townshipCodes: input.townshipCodes } : {}),
     });
     sync();
   }
