@@ -98,6 +98,15 @@ const counts = (l0: number, l1: number, l2: number, l3: number, l4: number, l5: 
   5: l5,
 });
 
+/** Branches holding each star: industry, ecology, safety, civility, party. */
+const held = (industry: number, ecology: number, safety: number, civility: number, party: number) => ({
+  industry,
+  ecology,
+  safety,
+  civility,
+  party,
+});
+
 // A county without any recorded round has no previous round to compare with.
 const noPrevious = { previousTotalStars: null, previousRank: null, rankMovement: null } as const;
 
@@ -161,6 +170,7 @@ describe('ranking', () => {
       branches: 41,
       levelCounts: counts(0, 0, 23, 13, 4, 1),
       totalStars: 106,
+      starCounts: held(41, 41, 18, 5, 1),
       averageStars: '2.59',
       threeStarsOrMoreShare: '43.90',
       rank: 3,
@@ -181,6 +191,8 @@ describe('ranking', () => {
       branches: 16,
       levelCounts: counts(8, 7, 0, 1, 0, 0),
       totalStars: 10,
+      // No round lists the stars: the ones held, by code.
+      starCounts: { ecology: 1, industry: 8, safety: 1 },
       averageStars: '0.63',
       threeStarsOrMoreShare: '6.25',
       rank: 2,
@@ -188,6 +200,11 @@ describe('ranking', () => {
     });
     expect(other.townships.map((t) => [t.code, t.averageStars, t.rank])).toEqual([[E, '0.63', 1]]);
     expect(byCode(D)).toMatchObject({ branches: 2, levelCounts: counts(2, 0, 0, 0, 0, 0), totalStars: 0 });
+    // Without a round listing its catalogs' stars, the stars held in the county, by code.
+    expect(result.stars).toEqual(
+      ['civility', 'ecology', 'industry', 'party', 'safety'].map((c) => ({ code: c, name: c })),
+    );
+    expect(byCode(D)!.starCounts).toEqual(held(0, 0, 0, 0, 0));
 
     // County: 48 branches, 106 + 6 + 9 = 121 stars; 121/48 = 2.5208 → 2.52; 23/48 = 47.916…% → 47.92.
     expect(result.county).toEqual<Aggregate>({
@@ -196,6 +213,7 @@ describe('ranking', () => {
       branches: 48,
       levelCounts: counts(2, 0, 23, 18, 4, 1),
       totalStars: 121,
+      starCounts: held(46, 46, 23, 5, 1),
       averageStars: '2.52',
       threeStarsOrMoreShare: '47.92',
       // The other county averages 0.63.
@@ -323,7 +341,14 @@ describe('ranking by round', () => {
   const started = (roundId: string, countyCode: string, year: number) =>
     rev(
       'round.started',
-      { title: `${year}年度五星支部创评`, year, countyCode, catalogs: [{ id: 'rural-default', version: 1 }] },
+      {
+        title: `${year}年度五星支部创评`,
+        year,
+        countyCode,
+        catalogs: [
+          { id: 'rural-default', version: 1, stars: STARS.map((c) => ({ code: c, name: `${c}星` })) },
+        ],
+      },
       { roundId },
     );
   const awardIn = (roundId: string, code: string, level: number, at?: number) =>
@@ -403,6 +428,7 @@ describe('ranking by round', () => {
       previousRound: round(Y25, K, 2025),
       frozen: false,
       closedAt: null,
+      stars: STARS.map((c) => ({ code: c, name: `${c}星` })),
     });
     expect(await ask({ roundId: Y26 })).toEqual(r2026);
 
@@ -425,6 +451,8 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(0, 1, 1, 1, 1, 0),
         totalStars: 10,
+        // A star nobody holds is tallied too: the round lists its catalog's stars.
+        starCounts: held(4, 3, 2, 1, 0),
         averageStars: '2.50',
         threeStarsOrMoreShare: '50.00',
         rank: 1,
@@ -438,6 +466,7 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(1, 0, 1, 1, 0, 1),
         totalStars: 10,
+        starCounts: held(3, 3, 2, 1, 1),
         averageStars: '2.50',
         threeStarsOrMoreShare: '50.00',
         rank: 1,
@@ -453,6 +482,7 @@ describe('ranking by round', () => {
       branches: 8,
       levelCounts: counts(1, 1, 2, 2, 1, 1),
       totalStars: 20,
+      starCounts: held(7, 6, 4, 2, 1),
       averageStars: '2.50',
       threeStarsOrMoreShare: '50.00',
       rank: 1,
@@ -573,6 +603,7 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(1, 0, 1, 2, 0, 0),
         totalStars: 8,
+        starCounts: held(3, 3, 2, 0, 0),
         averageStars: '2.00',
         threeStarsOrMoreShare: '50.00',
         rank: 2,
@@ -586,6 +617,7 @@ describe('ranking by round', () => {
       ...r2026.county,
       levelCounts: counts(1, 1, 2, 3, 1, 0),
       totalStars: 18,
+      starCounts: held(7, 6, 4, 1, 0),
       averageStars: '2.25',
     });
   });
@@ -685,6 +717,8 @@ describe('ranking by round scope', () => {
     string,
     string,
   ];
+  // P26's catalog lists a sixth star nobody holds; the others' starts list none (as before they did).
+  const CATALOG_STARS = [...STARS, 'culture'].map((c) => ({ code: c, name: `${c}星` }));
   const started = (roundId: string, year: number, townshipCodes?: string[]) =>
     sev(
       'round.started',
@@ -692,7 +726,7 @@ describe('ranking by round scope', () => {
         title: `${year}年度`,
         year,
         countyCode: S,
-        catalogs: [{ id: 'rural-default', version: 1 }],
+        catalogs: [{ id: 'rural-default', version: 1, ...(roundId === P26 ? { stars: CATALOG_STARS } : {}) }],
         ...(townshipCodes ? { townshipCodes } : {}),
       },
       { roundId },
@@ -738,7 +772,7 @@ describe('ranking by round scope', () => {
 
     // P26 started last: the default. U3 is outside it, so neither its branches nor the township count.
     p26 = await ask();
-    expect(p26).toMatchObject({ round: { id: P26 }, previousRound: { id: P25 } });
+    expect(p26).toMatchObject({ round: { id: P26 }, previousRound: { id: P25 }, stars: CATALOG_STARS });
     expect(p26.branches.map((b) => b.code).sort()).toEqual(
       [...[1, 2, 3].map((i) => br(U1, i)), ...[1, 2, 3, 4, 5, 6].map((i) => br(U2, i))].sort(),
     );
@@ -754,6 +788,7 @@ describe('ranking by round scope', () => {
       branches: 9,
       levelCounts: counts(1, 0, 5, 1, 1, 1),
       totalStars: 22,
+      starCounts: { ...held(8, 8, 3, 2, 1), culture: 0 },
       averageStars: '2.44',
       threeStarsOrMoreShare: '33.33',
       rank: 1,
@@ -761,14 +796,17 @@ describe('ranking by round scope', () => {
       previousRank: 1,
       rankMovement: 'same',
     });
-    expect(p26.townships.map((t) => [t.code, t.previousTotalStars])).toEqual([
-      [U1, 5],
-      [U2, 6],
+    expect(p26.townships.map((t) => [t.code, t.previousTotalStars, t.starCounts])).toEqual([
+      [U1, 5, { ...held(2, 2, 2, 1, 1), culture: 0 }],
+      [U2, 6, { ...held(6, 6, 1, 1, 0), culture: 0 }],
     ]);
 
     // The whole county's round counts all eleven branches: 3 at three stars or more, 3/11 = 27.27%.
     const w26 = await ask(W26);
     expect(w26.county).toMatchObject({ branches: 11, totalStars: 13, threeStarsOrMoreShare: '27.27' });
+    // Its start listed no stars: the ones held, by code (U3's two five-star branches and U1-1's three).
+    expect(w26.stars.map((st) => st.code)).toEqual(['civility', 'ecology', 'industry', 'party', 'safety']);
+    expect(w26.county.starCounts).toEqual(held(3, 3, 3, 2, 2));
     expect(w26.townships.map((t) => t.code)).toEqual([U3, U1, U2]);
   });
 

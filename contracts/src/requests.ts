@@ -135,6 +135,11 @@ export type Movement = z.infer<typeof Movement>;
  * Exact figures travel as decimal strings, never binary floats. The `previous*` fields and
  * `rankMovement` compare with the previous round (see RankingResult.previousRound); null without one.
  */
+/** A star as rankings tally it: its code and name in the round's catalogs. */
+export const RankingStar = z.object({ code: z.string(), name: z.string() });
+export type RankingStar = z.infer<typeof RankingStar>;
+export const StarCounts = z.record(z.string(), z.number().int().nonnegative()).default({});
+
 export const Aggregate = z.object({
   code: z.string(),
   name: z.string(),
@@ -148,6 +153,11 @@ export const Aggregate = z.object({
     5: z.number(),
   }),
   totalStars: z.number().int(),
+  /**
+   * How many branches hold each star of the ranking's `stars`, by star code (0 included). Empty in
+   * snapshots taken before tallies were kept.
+   */
+  starCounts: StarCounts,
   averageStars: z.string(),
   /** 三星以上占比: the percentage of branches at 3 stars or more, rounded half up to 2 places ("33.33"). */
   threeStarsOrMoreShare: z.string(),
@@ -207,6 +217,11 @@ export const RankingResult = z.object({
   /** The round is closed: its standings are final and later awards or revocations are ignored. */
   frozen: z.boolean(),
   closedAt: z.string().nullable(),
+  /**
+   * The stars tallied in `starCounts`: every star of the round's catalogs in catalog order, then any
+   * other star a branch holds (named by its code). Empty in snapshots taken before tallies were kept.
+   */
+  stars: z.array(RankingStar).default([]),
   county: Aggregate,
   townships: z.array(Aggregate),
   branches: z.array(BranchStanding),
@@ -423,6 +438,7 @@ export const BulletinTownship = z.object({
   branches: z.number().int(),
   levelCounts: Aggregate.shape.levelCounts,
   totalStars: z.number().int(),
+  starCounts: StarCounts,
   averageStars: z.string(),
   threeStarsOrMoreShare: z.string(),
   rank: z.number().int(),
@@ -453,6 +469,8 @@ export const BulletinResult = z.object({
   roundId: z.string().nullable(),
   title: z.string(),
   takenAt: z.string(),
+  /** The stars tallied in each area's `starCounts` (the snapshot's). */
+  stars: z.array(RankingStar),
   county: BulletinTownship,
   townships: z.array(BulletinTownship),
   branches: z.array(BulletinBranch),

@@ -21,6 +21,7 @@ const r = (
   year,
   title: null,
   townshipCodes,
+  stars: null,
   startedAt: startedAt === null ? null : new Date(startedAt),
   closedAt: null,
 });

@@ -1,3 +1,5 @@
+import type { RankingStar } from '@fivestar/contracts';
+
 /**
  * Which round's standings a ranking reads, per county: pure, so the choices are unit-tested.
  *
@@ -13,6 +15,8 @@ export interface RoundInfo {
   title: string | null;
   /** The townships the round covers, sorted; null: the whole county. */
   townshipCodes: readonly string[] | null;
+  /** The stars of its catalogs, in catalog order; null: only its close was seen. */
+  stars: readonly RankingStar[] | null;
   startedAt: Date | null;
   closedAt: Date | null;
 }

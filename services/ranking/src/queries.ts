@@ -1,4 +1,4 @@
-import type { Aggregate, BranchStanding, RankingRound } from '@fivestar/contracts';
+import type { Aggregate, BranchStanding, RankingRound, RankingStar } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RankingDB } from './db';
@@ -50,6 +50,7 @@ interface AggregateRow {
   l4: number;
   l5: number;
   total_stars: number;
+  star_counts: Record<string, number>;
   average_stars: string;
   share: string;
 }
@@ -71,12 +72,14 @@ async function aggregates(
   const code = sql.ref(by === 'county' ? 'county_code' : 'township_code');
   const name = sql.ref(by === 'county' ? 'county_name' : 'township_name');
   const { rows } = await sql<AggregateRow>`
-    WITH b AS (${branchLevels(sources, area)})
+    WITH b AS (${branchLevels(sources, area)}),
+    held AS (SELECT ${code} AS area, star, count(*)::int AS n FROM b, unnest(b.stars) AS star GROUP BY 1, 2)
     SELECT ${code} AS code, max(${name}) AS name, count(*)::int AS branches,
            count(*) FILTER (WHERE level = 0)::int AS l0, count(*) FILTER (WHERE level = 1)::int AS l1,
            count(*) FILTER (WHERE level = 2)::int AS l2, count(*) FILTER (WHERE level = 3)::int AS l3,
            count(*) FILTER (WHERE level = 4)::int AS l4, count(*) FILTER (WHERE level = 5)::int AS l5,
            sum(level)::int AS total_stars,
+           coalesce((SELECT jsonb_object_agg(h.star, h.n) FROM held h WHERE h.area = ${code}), '{}') AS star_counts,
            round(sum(level)::numeric / count(*), 2)::text AS average_stars,
            round(100 * count(*) FILTER (WHERE level >= 3)::numeric / count(*), 2)::text AS share
     FROM b GROUP BY 1 ORDER BY 1`.execute(db);
@@ -86,6 +89,7 @@ async function aggregates(
     branches: r.branches,
     levelCounts: { 0: r.l0, 1: r.l1, 2: r.l2, 3: r.l3, 4: r.l4, 5: r.l5 },
     totalStars: r.total_stars,
+    starCounts: r.star_counts,
     averageStars: r.average_stars,
     threeStarsOrMoreShare: r.share,
   }));
@@ -98,10 +102,29 @@ function emptyFigures(code: string): Figures {
     branches: 0,
     levelCounts: { 0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
     totalStars: 0,
+    starCounts: {},
     averageStars: '0.00',
     threeStarsOrMoreShare: '0.00',
   };
 }
+
+/**
+ * The stars a ranking tallies: the round's catalogs' in their order, then any other star held in the
+ * county (a round whose start did not list its stars, or none), by code.
+ */
+function tallied(round: RoundInfo | null, county: Figures): RankingStar[] {
+  const stars = [...(round?.stars ?? [])];
+  const listed = new Set(stars.map((s) => s.code));
+  for (const code of Object.keys(county.starCounts).sort())
+    if (!listed.has(code)) stars.push({ code, name: code });
+  return stars;
+}
+
+/** An area's tallies of exactly `stars`, in their order (0 for a star nobody holds). */
+const withStars = <A extends Figures>(area: A, stars: readonly RankingStar[]): A => ({
+  ...area,
+  starCounts: Object.fromEntries(stars.map((s) => [s.code, area.starCounts[s.code] ?? 0])),
+});
 
 /**
  * Areas are ranked by the published 创建得分 (2 places), so two areas showing the same score share a
@@ -150,6 +173,7 @@ async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<Ro
     year: r.year,
     title: r.title,
     townshipCodes: r.township_codes,
+    stars: r.stars,
     startedAt: r.started_at,
     closedAt: r.closed_at,
   }));
@@ -198,16 +222,18 @@ export async function standings(
   const now = sourcesFor(rounds, countyCode, round);
   const before = previous && sourcesFor(rounds, countyCode, previous);
 
-  const county = rankWithPrevious(
+  const ranked = rankWithPrevious(
     await cityCounties(db, countyCode, now),
     before && (await cityCounties(db, countyCode, before)),
   ).find((c) => c.code === countyCode)!;
+  const stars = tallied(round, ranked);
+  const county = withStars(ranked, stars);
 
   const inCounty = sql`br.county_code = ${countyCode}`;
   const townships = rankWithPrevious(
     await aggregates(db, 'township', now, inCounty),
     before && (await aggregates(db, 'township', before, inCounty)),
-  );
+  ).map((t) => withStars(t, stars));
 
   const area = townshipCode
     ? sql`br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
@@ -245,6 +271,7 @@ export async function standings(
     previousRound: previous && asRankingRound(previous),
     frozen: Boolean(round?.closedAt),
     closedAt: round?.closedAt?.toISOString() ?? null,
+    stars,
     county,
     townships,
     branches,

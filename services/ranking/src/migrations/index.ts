@@ -134,4 +134,11 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_round_stars': {
+    async up(db: Kysely<unknown>) {
+      // The stars of a round's catalogs ([{code, name}], in catalog order) for the per-star tallies; null
+      // when only its close was seen. Filled by `round.started` and by a rebuild.
+      await db.schema.alterTable('rounds').addColumn('stars', 'jsonb').execute();
+    },
+  },
 };
