@@ -60,8 +60,9 @@ type Figures = Omit<Aggregate, 'rank' | 'previousTotalStars' | 'previousRank' | 
 
 /**
  * Figures per county or per township, computed by PostgreSQL in exact numeric: 创建得分 rounded half
- * up to 2 places, 三星以上占比 as a percentage rounded half up to 2 places (as bulletins print it). Areas come from the directory's branches;
- * a withdrawn branch counts as a branch at level 0.
+ * up to 2 places, 三星以上占比 as a percentage rounded half up to 2 places (as bulletins print it), and
+ * per star the branches holding it. Areas come from the directory's branches; a withdrawn branch counts
+ * as a branch at level 0.
  */
 async function aggregates(
   db: Kysely<RankingDB>,
