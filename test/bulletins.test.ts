@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENT_STREAM, eventSubject, type FivestarEvent } from '@fivestar/contracts';
+import { EVENT_STREAM, eventSubject, type Aggregate, type FivestarEvent } from '@fivestar/contracts';
 import { callEndpoint, type NatsConnection } from '@fivestar/platform';
 import type { Kysely } from 'kysely';
 import { migrations, SCHEMA, startRankingService, type RankingDB } from '@fivestar/ranking';
@@ -124,7 +124,7 @@ describe('bulletins', () => {
       totalStars: 12,
       previousTotalStars: 6,
       averageStars: '3.00',
-      threeStarsOrMoreShare: '75.0',
+      threeStarsOrMoreShare: '75.00',
     });
     expect(
       b.townships.map((t) => [t.code, t.rank, t.previousRank, t.rankMovement, t.totalStars, t.averageStars]),
@@ -148,6 +148,46 @@ describe('bulletins', () => {
       [br(T2, 2), 3, 0, 'up', 2, 4, 'up'],
       [br(T1, 2), 2, 2, 'same', 4, 2, 'down'],
     ]);
+    // Per-star tallies: no round lists the catalog's stars, so the ones held (nobody holds party), by code.
+    expect(b.stars.map((x) => x.code)).toEqual(['civility', 'ecology', 'industry', 'safety']);
+    expect(b.county.starCounts).toEqual({ civility: 1, ecology: 4, industry: 4, safety: 3 });
+    expect(b.townships.map((t) => [t.code, t.starCounts])).toEqual([
+      [T2, { civility: 1, ecology: 2, industry: 2, safety: 2 }],
+      [T1, { civility: 0, ecology: 2, industry: 2, safety: 1 }],
+    ]);
+
+    // A snapshot taken before tallies were kept still makes a bulletin, with none.
+    const { body } = await db
+      .selectFrom('snapshots')
+      .select('body')
+      .where('county_code', '=', COUNTY)
+      .where('period', '=', '2026-02')
+      .executeTakeFirstOrThrow();
+    const { stars: _stars, ...old } = body;
+    const untallied = (a: Aggregate) => {
+      const { starCounts: _counts, ...rest } = a;
+      return rest;
+    };
+    await db
+      .updateTable('snapshots')
+      .set({
+        body: JSON.stringify({
+          ...old,
+          county: untallied(old.county),
+          townships: old.townships.map(untallied),
+        }),
+      })
+      .where('county_code', '=', COUNTY)
+      .where('period', '=', '2026-02')
+      .execute();
+    const before = await callEndpoint(nc, 'ranking', 'bulletin', { countyCode: COUNTY, period: '2026-02' });
+    expect([before.stars, before.county.starCounts, before.county.totalStars]).toEqual([[], {}, 12]);
+    await db
+      .updateTable('snapshots')
+      .set({ body: JSON.stringify(body) })
+      .where('county_code', '=', COUNTY)
+      .where('period', '=', '2026-02')
+      .execute();
 
     // January has no month before it: no arrows.
     const first = await callEndpoint(nc, 'ranking', 'bulletin', { countyCode: COUNTY, period: '2026-01' });
@@ -169,17 +209,22 @@ describe('bulletins', () => {
     expect(doc.contentType).toBe('text/html; charset=utf-8');
     const html = Buffer.from(doc.base64, 'base64').toString('utf8');
     expect(html).toContain(`<h1>县${COUNTY}2026年2月五星支部创建排名通报</h1>`);
-    expect(html).toContain('全县共 4 个支部，累计创星 12 颗，创建得分 3.00，三星以上占比 75.0%');
+    expect(html).toContain('全县共 4 个支部，累计创星 12 颗，创建得分 3.00，三星以上占比 75.00%');
     expect(html).toContain(
-      '<tr><td>1</td><td>↑1</td><td>乡镇002</td><td>2</td><td>7</td><td>3.50</td><td>100.0%</td></tr>',
+      '<tr><td>1</td><td>↑1</td><td>乡镇002</td><td>2</td><td>7</td><td>3.50</td><td>100.00%</td></tr>',
     );
     expect(html).toContain(
-      '<tr><td>2</td><td>↓1</td><td>乡镇001</td><td>2</td><td>5</td><td>2.50</td><td>50.0%</td></tr>',
+      '<tr><td>2</td><td>↓1</td><td>乡镇001</td><td>2</td><td>5</td><td>2.50</td><td>50.00%</td></tr>',
     );
     // Level distribution of the county: 0×0, 0×1, 1×2, 2×3, 1×4, 0×5.
     expect(html).toContain(
       '<tr><td>全县</td><td>0</td><td>0</td><td>1</td><td>2</td><td>1</td><td>0</td></tr>',
     );
+    // Branches holding each star, per township and for the county.
+    expect(html).toContain(
+      '<thead><tr><th>乡镇</th><th>civility</th><th>ecology</th><th>industry</th><th>safety</th></tr></thead>',
+    );
+    expect(html).toContain('<tr><td>全县</td><td>1</td><td>4</td><td>4</td><td>3</td></tr>');
   });
 
   it('renders the same tables as xlsx', async () => {
@@ -201,9 +246,11 @@ describe('bulletins', () => {
       '创建得分',
       '三星以上占比',
     ]);
-    expect(values('乡镇排名', 3)).toEqual(['1', '↑1', '乡镇002', '2', '7', '3.50', '100.0%']);
-    expect(values('乡镇排名', 4)).toEqual(['2', '↓1', '乡镇001', '2', '5', '2.50', '50.0%']);
+    expect(values('乡镇排名', 3)).toEqual(['1', '↑1', '乡镇002', '2', '7', '3.50', '100.00%']);
+    expect(values('乡镇排名', 4)).toEqual(['2', '↓1', '乡镇001', '2', '5', '2.50', '50.00%']);
     expect(values('星级分布', 5)).toEqual(['全县', '0', '0', '1', '2', '1', '0']);
+    expect(values('各星创建情况', 3)).toEqual(['乡镇002', '1', '2', '2', '2']);
+    expect(values('各星创建情况', 5)).toEqual(['全县', '1', '4', '4', '3']);
     expect(values('支部星级', 3)).toEqual(['1', '↑2', '001村', '乡镇002', '4', '↑']);
   });
 
@@ -277,7 +324,7 @@ describe('bulletins', () => {
     });
     const html = await sec.get(`/bulletins/${COUNTY}/2026-02?format=html`);
     expect(html.type).toMatch(/^text\/html/);
-    expect(html.bytes.toString('utf8')).toContain('三星以上占比 75.0%');
+    expect(html.bytes.toString('utf8')).toContain('三星以上占比 75.00%');
     const xlsx = await coord.get(`/bulletins/${COUNTY}/2026-02?format=xlsx`);
     expect(xlsx.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.bytes.subarray(0, 2).toString('latin1')).toBe('PK');

@@ -178,6 +178,8 @@ test('the coordinator starts a round, follows it, and sees the ranking and the b
   await page.getByTestId('bulletin-link').click();
   await page.getByTestId('bulletin-snapshot').click();
   await pages.textOf(page, 'bulletin-county-stars', (stars) => stars === String(allStars.length));
+  // Per-star tallies name every star of the round's catalog.
+  await pages.textOf(page, 'bulletin-stars', (table) => rural.stars.every((s) => table.includes(s.name)));
   await page.getByTestId('bulletin-publish').click();
   await pages.textOf(page, 'bulletin-message', (m) => m === '已发布');
   await pages.screenshot(page, 'bulletin');

@@ -285,7 +285,7 @@ test('a branch goes through the whole cycle', async () => {
     branches: 10,
     totalStars: 2,
     averageStars: '0.20',
-    threeStarsOrMoreShare: '0.0',
+    threeStarsOrMoreShare: '0.00',
   });
   expect(twp.levelCounts['2']).toBe(1);
   expect(ranking.body.county).toMatchObject({ branches: 30, totalStars: 2, averageStars: '0.07' });

@@ -44,6 +44,12 @@ let T1: string;
 let T2: string;
 let T3: string;
 
+// The scope tests use a third city: county S (townships U1, U2, U3), with rounds of part of it.
+let S: string;
+let U1: string;
+let U2: string;
+let U3: string;
+
 const STARS = ['industry', 'ecology', 'safety', 'civility', 'party'];
 
 let db: Kysely<RankingDB>;
@@ -92,6 +98,15 @@ const counts = (l0: number, l1: number, l2: number, l3: number, l4: number, l5: 
   5: l5,
 });
 
+/** Branches holding each star: industry, ecology, safety, civility, party. */
+const held = (industry: number, ecology: number, safety: number, civility: number, party: number) => ({
+  industry,
+  ecology,
+  safety,
+  civility,
+  party,
+});
+
 // A county without any recorded round has no previous round to compare with.
 const noPrevious = { previousTotalStars: null, previousRank: null, rankMovement: null } as const;
 
@@ -113,6 +128,8 @@ beforeAll(async () => {
   const roundsCity = await freeCity(db, [CITY]);
   [K, K2] = [`${roundsCity}01`, `${roundsCity}02`];
   [T1, T2, T3] = [twp(1, K), twp(2, K), twp(1, K2)];
+  S = `${await freeCity(db, [CITY, roundsCity])}01`;
+  [U1, U2, U3] = [twp(1, S), twp(2, S), twp(3, S)];
 });
 
 afterAll(() => closeAll(env, { svc, nc, db }));
@@ -153,19 +170,20 @@ describe('ranking', () => {
       branches: 41,
       levelCounts: counts(0, 0, 23, 13, 4, 1),
       totalStars: 106,
+      starCounts: held(41, 41, 18, 5, 1),
       averageStars: '2.59',
-      threeStarsOrMoreShare: '43.9',
+      threeStarsOrMoreShare: '43.90',
       rank: 3,
       ...noPrevious,
     });
     // B and C tie at 3.00 and share rank 1; A follows at rank 3 (1, 1, 3), D last.
     expect(result.townships.map((t) => [t.code, t.averageStars, t.threeStarsOrMoreShare, t.rank])).toEqual([
-      [B, '3.00', '100.0', 1],
-      [C, '3.00', '100.0', 1],
-      [A, '2.59', '43.9', 3],
-      [D, '0.00', '0.0', 4],
+      [B, '3.00', '100.00', 1],
+      [C, '3.00', '100.00', 1],
+      [A, '2.59', '43.90', 3],
+      [D, '0.00', '0.00', 4],
     ]);
-    // Exact halves round up (PostgreSQL numeric), not to even: 10/16 = 0.625 → 0.63, 1/16 = 6.25% → 6.3.
+    // Exact halves round up (PostgreSQL numeric), not to even: 10/16 = 0.625 → 0.63; 1/16 = 6.25% exactly.
     const other = await standings(undefined, OTHER_COUNTY);
     expect(other.county).toEqual<Aggregate>({
       code: OTHER_COUNTY,
@@ -173,23 +191,31 @@ describe('ranking', () => {
       branches: 16,
       levelCounts: counts(8, 7, 0, 1, 0, 0),
       totalStars: 10,
+      // No round lists the stars: the ones held, by code.
+      starCounts: { ecology: 1, industry: 8, safety: 1 },
       averageStars: '0.63',
-      threeStarsOrMoreShare: '6.3',
+      threeStarsOrMoreShare: '6.25',
       rank: 2,
       ...noPrevious,
     });
     expect(other.townships.map((t) => [t.code, t.averageStars, t.rank])).toEqual([[E, '0.63', 1]]);
     expect(byCode(D)).toMatchObject({ branches: 2, levelCounts: counts(2, 0, 0, 0, 0, 0), totalStars: 0 });
+    // Without a round listing its catalogs' stars, the stars held in the county, by code.
+    expect(result.stars).toEqual(
+      ['civility', 'ecology', 'industry', 'party', 'safety'].map((c) => ({ code: c, name: c })),
+    );
+    expect(byCode(D)!.starCounts).toEqual(held(0, 0, 0, 0, 0));
 
-    // County: 48 branches, 106 + 6 + 9 = 121 stars; 121/48 = 2.5208 → 2.52; 23/48 = 47.92% → 47.9.
+    // County: 48 branches, 106 + 6 + 9 = 121 stars; 121/48 = 2.5208 → 2.52; 23/48 = 47.916…% → 47.92.
     expect(result.county).toEqual<Aggregate>({
       code: COUNTY,
       name: `县${COUNTY}`,
       branches: 48,
       levelCounts: counts(2, 0, 23, 18, 4, 1),
       totalStars: 121,
+      starCounts: held(46, 46, 23, 5, 1),
       averageStars: '2.52',
-      threeStarsOrMoreShare: '47.9',
+      threeStarsOrMoreShare: '47.92',
       // The other county averages 0.63.
       rank: 1,
       ...noPrevious,
@@ -249,7 +275,7 @@ describe('ranking', () => {
       branches: 0,
       totalStars: 0,
       averageStars: '0.00',
-      threeStarsOrMoreShare: '0.0',
+      threeStarsOrMoreShare: '0.00',
     });
     expect(res.townships).toEqual([]);
     expect(res.branches).toEqual([]);
@@ -315,7 +341,14 @@ describe('ranking by round', () => {
   const started = (roundId: string, countyCode: string, year: number) =>
     rev(
       'round.started',
-      { title: `${year}年度五星支部创评`, year, countyCode, catalogs: [{ id: 'rural-default', version: 1 }] },
+      {
+        title: `${year}年度五星支部创评`,
+        year,
+        countyCode,
+        catalogs: [
+          { id: 'rural-default', version: 1, stars: STARS.map((c) => ({ code: c, name: `${c}星` })) },
+        ],
+      },
       { roundId },
     );
   const awardIn = (roundId: string, code: string, level: number, at?: number) =>
@@ -395,6 +428,7 @@ describe('ranking by round', () => {
       previousRound: round(Y25, K, 2025),
       frozen: false,
       closedAt: null,
+      stars: STARS.map((c) => ({ code: c, name: `${c}星` })),
     });
     expect(await ask({ roundId: Y26 })).toEqual(r2026);
 
@@ -417,8 +451,10 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(0, 1, 1, 1, 1, 0),
         totalStars: 10,
+        // A star nobody holds is tallied too: the round lists its catalog's stars.
+        starCounts: held(4, 3, 2, 1, 0),
         averageStars: '2.50',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 1,
         previousTotalStars: 6,
         previousRank: 2,
@@ -430,8 +466,9 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(1, 0, 1, 1, 0, 1),
         totalStars: 10,
+        starCounts: held(3, 3, 2, 1, 1),
         averageStars: '2.50',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 1,
         previousTotalStars: 9,
         previousRank: 1,
@@ -445,8 +482,9 @@ describe('ranking by round', () => {
       branches: 8,
       levelCounts: counts(1, 1, 2, 2, 1, 1),
       totalStars: 20,
+      starCounts: held(7, 6, 4, 2, 1),
       averageStars: '2.50',
-      threeStarsOrMoreShare: '50.0',
+      threeStarsOrMoreShare: '50.00',
       rank: 1,
       previousTotalStars: 15,
       previousRank: 2,
@@ -489,8 +527,8 @@ describe('ranking by round', () => {
     expect(
       r2025.townships.map((t) => [t.code, t.totalStars, t.averageStars, t.threeStarsOrMoreShare, t.rank]),
     ).toEqual([
-      [T2, 9, '2.25', '50.0', 1],
-      [T1, 6, '1.50', '25.0', 2],
+      [T2, 9, '2.25', '50.00', 1],
+      [T1, 6, '1.50', '25.00', 2],
     ]);
     expect(r2025.townships.every((t) => t.previousTotalStars === null && t.rankMovement === null)).toBe(true);
     // The county is ranked among the city's counties of the same year: K2's 2025 round (5.00) leads.
@@ -565,8 +603,9 @@ describe('ranking by round', () => {
         branches: 4,
         levelCounts: counts(1, 0, 1, 2, 0, 0),
         totalStars: 8,
+        starCounts: held(3, 3, 2, 0, 0),
         averageStars: '2.00',
-        threeStarsOrMoreShare: '50.0',
+        threeStarsOrMoreShare: '50.00',
         rank: 2,
         previousTotalStars: 9,
         previousRank: 1,
@@ -578,6 +617,7 @@ describe('ranking by round', () => {
       ...r2026.county,
       levelCounts: counts(1, 1, 2, 3, 1, 0),
       totalStars: 18,
+      starCounts: held(7, 6, 4, 1, 0),
       averageStars: '2.25',
     });
   });
@@ -645,5 +685,167 @@ describe('ranking by round', () => {
     expect(y25.frozen).toBe(true);
     expect(table(y25).find(([code]) => code === n(T1, 4))).toEqual([n(T1, 4), 0, null, 'new', false, 7]);
     expect(y26.branches.find((b) => b.code === n(T1, 4))).toMatchObject({ level: 2, previousLevel: 0 });
+  });
+});
+
+// ---- scope: rounds of some townships ----------------------------------------------------------------
+
+/**
+ * County S (U1: 3 branches, U2: 6, U3: 2) runs whole-county rounds W25, W26 and rounds of U1 and U2
+ * P25, P26, each started after the whole-county round of its year:
+ *
+ *   branch  W25  P25  W26  P26
+ *   U1-1    1    2    3    3
+ *   U1-2    —    3    —    5
+ *   U1-3    —    0    —    0
+ *   U2-*    —    1    —    4, 2, 2, 2, 2, 2
+ *   U3-1    5    —    5    —
+ *   U3-2    4    —    5    —
+ */
+describe('ranking by round scope', () => {
+  const { ev: sev } = eventFactory({
+    idPrefix: `ranking-test/${run}/scope`,
+    roundId: null,
+    branchId: null,
+    area: () => S,
+    t0: Date.parse('2026-05-01T00:00:00.000Z'),
+    stepMs: 1000,
+  });
+  const [W25, P25, W26, P26] = ['w25', 'p25', 'w26', 'p26'].map((r) => `${r}-${run}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  // P26's catalog lists a sixth star nobody holds; the others' starts list none (as before they did).
+  const CATALOG_STARS = [...STARS, 'culture'].map((c) => ({ code: c, name: `${c}星` }));
+  const started = (roundId: string, year: number, townshipCodes?: string[]) =>
+    sev(
+      'round.started',
+      {
+        title: `${year}年度`,
+        year,
+        countyCode: S,
+        catalogs: [{ id: 'rural-default', version: 1, ...(roundId === P26 ? { stars: CATALOG_STARS } : {}) }],
+        ...(townshipCodes ? { townshipCodes } : {}),
+      },
+      { roundId },
+    );
+  const awardIn = (roundId: string, code: string, level: number) =>
+    sev(
+      'branch.awarded',
+      {
+        level,
+        stars: STARS.slice(0, level).map((c) => ({ code: c, name: c })),
+        catalog: { id: 'rural-default', version: 1 },
+      },
+      { roundId, branchId: code },
+    );
+  const ask = (roundId?: string) =>
+    callEndpoint(nc, 'ranking', 'standings', { countyCode: S, ...(roundId ? { roundId } : {}) });
+  let p26: RankingResult;
+
+  it('counts only the branches of the round’s townships, shares to two decimals', async () => {
+    const events: FivestarEvent[] = [];
+    for (const [t, count] of [
+      [U1, 3],
+      [U2, 6],
+      [U3, 2],
+    ] as const)
+      for (let i = 1; i <= count; i++)
+        events.push(sev('directory.branch_upserted', ruralBranch(br(t, i), t), { roundId: null }));
+    // P25 names its townships out of order: the scope is a set.
+    events.push(
+      started(W25, 2025),
+      started(P25, 2025, [U2, U1]),
+      started(W26, 2026),
+      started(P26, 2026, [U1, U2]),
+    );
+    events.push(awardIn(W25, br(U1, 1), 1), awardIn(W25, br(U3, 1), 5), awardIn(W25, br(U3, 2), 4));
+    [2, 3, 0].forEach((level, i) => events.push(awardIn(P25, br(U1, i + 1), level)));
+    for (let i = 1; i <= 6; i++) events.push(awardIn(P25, br(U2, i), 1));
+    events.push(awardIn(W26, br(U1, 1), 3), awardIn(W26, br(U3, 1), 5), awardIn(W26, br(U3, 2), 5));
+    [3, 5, 0].forEach((level, i) => events.push(awardIn(P26, br(U1, i + 1), level)));
+    [4, 2, 2, 2, 2, 2].forEach((level, i) => events.push(awardIn(P26, br(U2, i + 1), level)));
+    await publish(events);
+    await caughtUp(nc, env.durable);
+
+    // P26 started last: the default. U3 is outside it, so neither its branches nor the township count.
+    p26 = await ask();
+    expect(p26).toMatchObject({ round: { id: P26 }, previousRound: { id: P25 }, stars: CATALOG_STARS });
+    expect(p26.branches.map((b) => b.code).sort()).toEqual(
+      [...[1, 2, 3].map((i) => br(U1, i)), ...[1, 2, 3, 4, 5, 6].map((i) => br(U2, i))].sort(),
+    );
+    // 2/3 = 66.666…% → 66.67; 1/6 = 16.666…% → 16.67; the county 3/9 = 33.333…% → 33.33.
+    expect(p26.townships.map((t) => [t.code, t.branches, t.totalStars, t.threeStarsOrMoreShare])).toEqual([
+      [U1, 3, 8, '66.67'],
+      [U2, 6, 14, '16.67'],
+    ]);
+    // 22/9 = 2.444… → 2.44; P25 had 5 + 6 = 11 stars on the same nine branches.
+    expect(p26.county).toEqual<Aggregate>({
+      code: S,
+      name: `县${S}`,
+      branches: 9,
+      levelCounts: counts(1, 0, 5, 1, 1, 1),
+      totalStars: 22,
+      starCounts: { ...held(8, 8, 3, 2, 1), culture: 0 },
+      averageStars: '2.44',
+      threeStarsOrMoreShare: '33.33',
+      rank: 1,
+      previousTotalStars: 11,
+      previousRank: 1,
+      rankMovement: 'same',
+    });
+    expect(p26.townships.map((t) => [t.code, t.previousTotalStars, t.starCounts])).toEqual([
+      [U1, 5, { ...held(2, 2, 2, 1, 1), culture: 0 }],
+      [U2, 6, { ...held(6, 6, 1, 1, 0), culture: 0 }],
+    ]);
+
+    // The whole county's round counts all eleven branches: 3 at three stars or more, 3/11 = 27.27%.
+    const w26 = await ask(W26);
+    expect(w26.county).toMatchObject({ branches: 11, totalStars: 13, threeStarsOrMoreShare: '27.27' });
+    // Its start listed no stars: the ones held, by code (U3's two five-star branches and U1-1's three).
+    expect(w26.stars.map((st) => st.code)).toEqual(['civility', 'ecology', 'industry', 'party', 'safety']);
+    expect(w26.county.starCounts).toEqual(held(3, 3, 3, 2, 2));
+    expect(w26.townships.map((t) => t.code)).toEqual([U3, U1, U2]);
+  });
+
+  it('compares with the last earlier round of the same scope, not the one started last', async () => {
+    // P25 started after W25, but covers two townships only: W26 compares with W25.
+    const w26 = await ask(W26);
+    expect(w26).toMatchObject({ round: { id: W26 }, previousRound: { id: W25 } });
+    expect(w26.county).toMatchObject({ totalStars: 13, previousTotalStars: 10 });
+    expect(
+      w26.branches
+        .filter((b) => b.townshipCode === U3)
+        .map((b) => [b.code, b.level, b.previousLevel, b.movement]),
+    ).toEqual([
+      [br(U3, 1), 5, 5, 'same'],
+      [br(U3, 2), 5, 4, 'up'],
+    ]);
+    expect(w26.branches.find((b) => b.code === br(U1, 2))).toMatchObject({
+      previousLevel: null,
+      movement: 'new',
+    });
+    // P25's previous would be a round of U1 and U2 before 2025: there is none.
+    expect((await ask(P25)).previousRound).toBeNull();
+  });
+
+  it('rebuilds the rounds with their scope', async () => {
+    await svc!.stop();
+    svc = undefined;
+    const rows = () =>
+      db.selectFrom('rounds').selectAll().where('county_code', '=', S).orderBy('round_id').execute();
+    const live = await rows();
+    expect(live.map((r) => [r.round_id, r.township_codes])).toEqual([
+      [P25, [U1, U2]],
+      [P26, [U1, U2]],
+      [W25, null],
+      [W26, null],
+    ]);
+    await rebuildRanking(db, nc, log);
+    expect(await rows()).toEqual(live);
+    svc = await startRankingService(env.serviceOptions);
+    expect(await ask()).toEqual(p26);
   });
 });

@@ -2,7 +2,7 @@
  * Starting a round with picked catalog versions and a subset of townships, over HTTP on the real stack
  * (API, services, a Temporal worker): the county's townships for the form, the 400s naming each field,
  * then a round of one township that pins an older catalog version and launches that township only,
- * across continue-as-new.
+ * across continue-as-new, and is ranked on that township alone.
  */
 import { defaultCatalogFor, type Catalog } from '@fivestar/contracts';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -178,4 +178,12 @@ test('a round of one township pins the picked version and launches that township
     (r) => r.body?.total === 10,
   );
   expect(progress.body.townships.map((t: any) => [t.townshipCode, t.total])).toEqual([[TOWNSHIP, 10]]);
+
+  // `round.started` carries the scope: the ranking counts the township's branches only.
+  const ranking = await eventually(
+    () => coordinator.get(`/api/rankings?countyCode=${COUNTY}&roundId=${roundId}`),
+    (r) => r.body?.round?.id === roundId,
+  );
+  expect(ranking.body.county.branches).toBe(10);
+  expect(ranking.body.townships.map((t: any) => [t.code, t.branches])).toEqual([[TOWNSHIP, 10]]);
 });

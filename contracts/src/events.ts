@@ -63,7 +63,16 @@ export const EVENT_DATA = {
     title: z.string(),
     year: z.number().int(),
     countyCode: z.string(),
-    catalogs: z.array(z.object({ id: z.string(), version: z.number().int() })),
+    catalogs: z.array(
+      z.object({
+        id: z.string(),
+        version: z.number().int(),
+        /** The catalog's stars, in its order (for the rankings' per-star tallies); absent in older events. */
+        stars: z.array(z.object({ code: z.string(), name: z.string() })).optional(),
+      }),
+    ),
+    /** The townships the round covers (its scope); absent: the whole county. */
+    townshipCodes: z.array(z.string()).min(1).optional(),
   }),
   'round.page_launched': z.object({
     page: z.number().int().nonnegative(),

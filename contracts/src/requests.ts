@@ -135,6 +135,11 @@ export type Movement = z.infer<typeof Movement>;
  * Exact figures travel as decimal strings, never binary floats. The `previous*` fields and
  * `rankMovement` compare with the previous round (see RankingResult.previousRound); null without one.
  */
+/** A star as rankings tally it: its code and name in the round's catalogs. */
+export const RankingStar = z.object({ code: z.string(), name: z.string() });
+export type RankingStar = z.infer<typeof RankingStar>;
+export const StarCounts = z.record(z.string(), z.number().int().nonnegative()).default({});
+
 export const Aggregate = z.object({
   code: z.string(),
   name: z.string(),
@@ -148,7 +153,13 @@ export const Aggregate = z.object({
     5: z.number(),
   }),
   totalStars: z.number().int(),
+  /**
+   * How many branches hold each star of the ranking's `stars`, by star code (0 included). Empty in
+   * snapshots taken before tallies were kept.
+   */
+  starCounts: StarCounts,
   averageStars: z.string(),
+  /** 三星以上占比: the percentage of branches at 3 stars or more, rounded half up to 2 places ("33.33"). */
   threeStarsOrMoreShare: z.string(),
   rank: z.number().int(),
   /** 累计创星 of the same branches in the previous round. */
@@ -198,11 +209,19 @@ export type RankingRequest = z.input<typeof RankingRequest>;
 export const RankingResult = z.object({
   /** The round the standings are of; null when the county has no round (latest award per branch). */
   round: RankingRound.nullable(),
-  /** The county's round with the greatest year before this round's year; null if none. */
+  /**
+   * The round of the same scope (the county's, of the whole county or of the same townships) with the
+   * greatest year before this round's year; null if none.
+   */
   previousRound: RankingRound.nullable(),
   /** The round is closed: its standings are final and later awards or revocations are ignored. */
   frozen: z.boolean(),
   closedAt: z.string().nullable(),
+  /**
+   * The stars tallied in `starCounts`: every star of the round's catalogs in catalog order, then any
+   * other star a branch holds (named by its code). Empty in snapshots taken before tallies were kept.
+   */
+  stars: z.array(RankingStar).default([]),
   county: Aggregate,
   townships: z.array(Aggregate),
   branches: z.array(BranchStanding),
@@ -419,6 +438,7 @@ export const BulletinTownship = z.object({
   branches: z.number().int(),
   levelCounts: Aggregate.shape.levelCounts,
   totalStars: z.number().int(),
+  starCounts: StarCounts,
   averageStars: z.string(),
   threeStarsOrMoreShare: z.string(),
   rank: z.number().int(),
@@ -449,6 +469,8 @@ export const BulletinResult = z.object({
   roundId: z.string().nullable(),
   title: z.string(),
   takenAt: z.string(),
+  /** The stars tallied in each area's `starCounts` (the snapshot's). */
+  stars: z.array(RankingStar),
   county: BulletinTownship,
   townships: z.array(BulletinTownship),
   branches: z.array(BulletinBranch),

@@ -7,8 +7,9 @@ const area = (code: string, name: string, rank: number, previousRank: number | n
   branches: 3,
   levelCounts: { 0: 1, 1: 0, 2: 0, 3: 2, 4: 0, 5: 0 },
   totalStars: 6,
+  starCounts: { industry: 2, party: 0 },
   averageStars: '2.00',
-  threeStarsOrMoreShare: '66.7',
+  threeStarsOrMoreShare: '66.67',
   rank,
   previousRank,
   rankMovement: null,
@@ -41,6 +42,10 @@ const bulletinOf = (over: Partial<BulletinResult>): BulletinResult => ({
   roundId: null,
   title: '示范县2026年3月五星支部创建排名通报',
   takenAt: '2026-03-31T00:00:00.000Z',
+  stars: [
+    { code: 'industry', name: '产业发展星' },
+    { code: 'party', name: '支部过硬星' },
+  ],
   county: area('410102', '示范县', 1, null),
   townships: [area('410102001', '<东>镇', 1, 2)],
   branches: [],
@@ -63,13 +68,20 @@ describe('bulletin rendering', () => {
     expect(bulletinId('410102', '2026-03')).toBe('bulletin/410102/2026-03');
   });
 
-  it('escapes names and shows shares to 0.1%', () => {
+  it('escapes names and shows shares to 0.01%', () => {
     const html = bulletinHtml(bulletinOf({}));
     expect(html).toContain('<td>&lt;东&gt;镇</td>');
     expect(html).toContain(
-      '<td>1</td><td>↑1</td><td>&lt;东&gt;镇</td><td>3</td><td>6</td><td>2.00</td><td>66.7%</td>',
+      '<td>1</td><td>↑1</td><td>&lt;东&gt;镇</td><td>3</td><td>6</td><td>2.00</td><td>66.67%</td>',
     );
     expect(html).toContain('本月为首次排名。');
+  });
+
+  it('tallies every star of the catalog per township and for the county, a star nobody holds at 0', () => {
+    const html = bulletinHtml(bulletinOf({}));
+    expect(html).toContain('<thead><tr><th>乡镇</th><th>产业发展星</th><th>支部过硬星</th></tr></thead>');
+    expect(html).toContain('<tr><td>&lt;东&gt;镇</td><td>2</td><td>0</td></tr>');
+    expect(html).toContain('<tr><td>全县</td><td>2</td><td>0</td></tr>');
   });
 
   it('says in which days an item is overdue', () => {

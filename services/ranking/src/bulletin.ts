@@ -7,7 +7,7 @@ import {
   type BulletinItem,
   type BulletinResult,
   type BulletinTownship,
-  type RankingResult,
+  RankingResult,
   type WorkCalendar,
 } from '@fivestar/contracts';
 import {
@@ -89,7 +89,8 @@ async function snapshotOf(
     .orderBy('taken_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ?? null;
+  // Parsed: a snapshot taken before per-star tallies were kept reads with none.
+  return row ? { ...row, body: RankingResult.parse(row.body) } : null;
 }
 
 function township(a: Aggregate, previous: Aggregate | undefined): BulletinTownship {
@@ -99,6 +100,7 @@ function township(a: Aggregate, previous: Aggregate | undefined): BulletinTownsh
     branches: a.branches,
     levelCounts: a.levelCounts,
     totalStars: a.totalStars,
+    starCounts: a.starCounts,
     averageStars: a.averageStars,
     threeStarsOrMoreShare: a.threeStarsOrMoreShare,
     rank: a.rank,
@@ -177,6 +179,7 @@ export async function bulletin(
     roundId: current.round_id || null,
     title: bulletinTitle(now.county.name || req.countyCode, req.period),
     takenAt: current.taken_at.toISOString(),
+    stars: now.stars,
     county: township(now.county, before?.county),
     townships: now.townships.map((t) => township(t, prevTownships.get(t.code))),
     branches,
@@ -220,6 +223,15 @@ function levelRows(b: BulletinResult): string[][] {
   return [...b.townships, { ...b.county, name: '全县' }].map((t) => [
     t.name,
     ...([0, 1, 2, 3, 4, 5] as const).map((l) => String(t.levelCounts[l])),
+  ]);
+}
+
+/** 各星创建情况: the headers and, per township and for the county, how many branches hold each star. */
+const starHeaders = (b: BulletinResult): string[] => ['乡镇', ...b.stars.map((s) => s.name)];
+function starRows(b: BulletinResult): string[][] {
+  return [...b.townships, { ...b.county, name: '全县' }].map((t) => [
+    t.name,
+    ...b.stars.map((s) => String(t.starCounts[s.code] ?? 0)),
   ]);
 }
 
@@ -295,6 +307,8 @@ th, td { border: 1px solid #000; padding: 4px 8px; text-align: center; }
 ${htmlTable(TOWNSHIP_HEADERS, townshipRows(b))}
 <h2>二、星级分布</h2>
 ${htmlTable(LEVEL_HEADERS, levelRows(b))}
+<p>各星创建情况（获得该星的支部数）：</p>
+${htmlTable(starHeaders(b), starRows(b))}
 <h2>三、支部星级</h2>
 ${htmlTable(BRANCH_HEADERS, branchRows(b))}
 <h2>四、逾期事项</h2>
@@ -313,6 +327,7 @@ export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
   const sheets: Array<[string, string[], string[][]]> = [
     ['乡镇排名', TOWNSHIP_HEADERS, townshipRows(b)],
     ['星级分布', LEVEL_HEADERS, levelRows(b)],
+    ['各星创建情况', starHeaders(b), starRows(b)],
     ['支部星级', BRANCH_HEADERS, branchRows(b)],
     ['逾期事项', OVERDUE_HEADERS, overdueRows(b)],
     ['督办事项', ESCALATED_HEADERS, escalatedRows(b)],

@@ -4,6 +4,7 @@ import type {
   EscalationLevel,
   HumanStep,
   RankingResult,
+  RankingStar,
 } from '@fivestar/contracts';
 import type { ConsumerTables } from '@fivestar/platform';
 import type { ColumnType } from 'kysely';
@@ -49,6 +50,10 @@ export interface RoundsTable {
   county_code: string;
   year: number;
   title: string | null;
+  /** The townships the round covers, sorted; null: the whole county. */
+  township_codes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** The stars its start listed (its catalogs', each code once, in catalog order); null: not started. */
+  stars: ColumnType<RankingStar[] | null, string | null | undefined, string | null>;
   started_at: NullableTimestamp;
   /** Set once by the first `round.closed`: from then on the round's standings are frozen. */
   closed_at: NullableTimestamp;

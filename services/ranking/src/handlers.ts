@@ -1,4 +1,4 @@
-import type { EventOf, FivestarEvent } from '@fivestar/contracts';
+import type { EventOf, FivestarEvent, RankingStar } from '@fivestar/contracts';
 import type { Logger } from '@fivestar/platform';
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { RankingDB, RoundsTable } from './db';
@@ -64,7 +64,8 @@ async function place(
 /** The `rounds` row a round event inserts for a round not known yet: what it tells, and when. */
 const roundRow = (
   roundId: string,
-  round: { countyCode: string; year: number },
+  round: EventOf<'round.closed'>['data'] &
+    Partial<Pick<EventOf<'round.started'>['data'], 'townshipCodes' | 'catalogs'>>,
   title: string | null,
   at: { started_at: string } | { closed_at: string },
 ): Insertable<RoundsTable> => ({
@@ -72,8 +73,18 @@ const roundRow = (
   county_code: round.countyCode,
   year: round.year,
   title,
+  // Sorted, so that two rounds of the same townships have equal scopes.
+  township_codes: round.townshipCodes ? [...round.townshipCodes].sort() : null,
+  stars: round.catalogs ? JSON.stringify(catalogStars(round.catalogs)) : null,
   ...at,
 });
+
+/** The stars of a round's catalogs, each code once (the first catalog naming it wins), in their order. */
+function catalogStars(catalogs: EventOf<'round.started'>['data']['catalogs']): RankingStar[] {
+  const stars = new Map<string, string>();
+  for (const s of catalogs.flatMap((c) => c.stars ?? [])) if (!stars.has(s.code)) stars.set(s.code, s.name);
+  return [...stars].map(([code, name]) => ({ code, name }));
+}
 
 /** Applies one event to the ranking model (inside applyOnce's transaction). */
 export async function handleEvent(
@@ -126,6 +137,8 @@ export async function handleEvent(
               county_code: eb.ref('excluded.county_code'),
               year: eb.ref('excluded.year'),
               title: eb.ref('excluded.title'),
+              township_codes: eb.ref('excluded.township_codes'),
+              stars: eb.ref('excluded.stars'),
               started_at: eb.ref('excluded.started_at'),
             }))
             // Known only from its close so far, or started again later: the start seen last wins.

@@ -4,15 +4,24 @@ import {
   levelMovement,
   previousRound,
   rankMovement,
+  sameScope,
   sourcesFor,
   type RoundInfo,
 } from './periods';
 
-const r = (id: string, countyCode: string, year: number, startedAt: string | null = null): RoundInfo => ({
+const r = (
+  id: string,
+  countyCode: string,
+  year: number,
+  startedAt: string | null = null,
+  townshipCodes: string[] | null = null,
+): RoundInfo => ({
   id,
   countyCode,
   year,
   title: null,
+  townshipCodes,
+  stars: null,
   startedAt: startedAt === null ? null : new Date(startedAt),
   closedAt: null,
 });
@@ -59,6 +68,40 @@ describe('previousRound', () => {
     expect(previousRound(rounds, byId('a24'))).toBeNull();
     // Another county's earlier round is never "previous".
     expect(previousRound(rounds, byId('b25'))).toBeNull();
+  });
+
+  it('is of the same scope: the whole county, or the same townships', () => {
+    const scoped = [
+      r('w24', '410101', 2024, '2024-01-01T00:00:00Z'),
+      r('t24', '410101', 2024, '2024-03-01T00:00:00Z', ['410101001', '410101002']),
+      r('u25', '410101', 2025, '2025-05-01T00:00:00Z', ['410101001']),
+      r('w25', '410101', 2025, '2025-01-01T00:00:00Z'),
+      r('t25', '410101', 2025, '2025-03-01T00:00:00Z', ['410101001', '410101002']),
+      r('w26', '410101', 2026, '2026-01-01T00:00:00Z'),
+      r('t26', '410101', 2026, '2026-02-01T00:00:00Z', ['410101001', '410101002']),
+    ];
+    const of = (id: string) =>
+      previousRound(
+        scoped,
+        scoped.find((x) => x.id === id)!,
+      )?.id ?? null;
+    // u25 started last in 2025, but covers one township only.
+    expect(of('w26')).toBe('w25');
+    expect(of('t26')).toBe('t25');
+    expect(of('t25')).toBe('t24');
+    expect(of('w25')).toBe('w24');
+    expect(of('u25')).toBeNull();
+  });
+});
+
+describe('sameScope', () => {
+  it('compares county and township sets (sorted when stored)', () => {
+    const twp = (id: string, county: string, codes: string[] | null) => r(id, county, 2026, null, codes);
+    expect(sameScope(twp('a', '410101', null), twp('b', '410101', null))).toBe(true);
+    expect(sameScope(twp('a', '410101', ['1', '2']), twp('b', '410101', ['1', '2']))).toBe(true);
+    expect(sameScope(twp('a', '410101', ['1', '2']), twp('b', '410101', ['1']))).toBe(false);
+    expect(sameScope(twp('a', '410101', ['1']), twp('b', '410101', null))).toBe(false);
+    expect(sameScope(twp('a', '410101', null), twp('b', '410102', null))).toBe(false);
   });
 });
 

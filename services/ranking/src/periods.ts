@@ -1,3 +1,5 @@
+import type { RankingStar } from '@fivestar/contracts';
+
 /**
  * Which round's standings a ranking reads, per county: pure, so the choices are unit-tested.
  *
@@ -11,6 +13,10 @@ export interface RoundInfo {
   countyCode: string;
   year: number;
   title: string | null;
+  /** The townships the round covers, sorted; null: the whole county. */
+  townshipCodes: readonly string[] | null;
+  /** The stars of its catalogs, in catalog order; null: only its close was seen. */
+  stars: readonly RankingStar[] | null;
   startedAt: Date | null;
   closedAt: Date | null;
 }
@@ -45,9 +51,19 @@ export function defaultRound(rounds: readonly RoundInfo[], countyCode: string): 
   return latest(rounds, (r) => r.countyCode === countyCode);
 }
 
-/** The same county's round with the greatest year before this round's year (升星 compares with it). */
+/** Whether two rounds cover the same branches: the same county, and both all of it or the same townships. */
+export function sameScope(a: RoundInfo, b: RoundInfo): boolean {
+  if (a.countyCode !== b.countyCode) return false;
+  if (a.townshipCodes === null || b.townshipCodes === null) return a.townshipCodes === b.townshipCodes;
+  return a.townshipCodes.join() === b.townshipCodes.join();
+}
+
+/**
+ * The round of the same scope with the greatest year before this round's year (升星 and the previous
+ * figures compare with it): a round of other townships covers other branches, so it is never previous.
+ */
 export function previousRound(rounds: readonly RoundInfo[], round: RoundInfo): RoundInfo | null {
-  return latest(rounds, (r) => r.countyCode === round.countyCode && r.year < round.year);
+  return latest(rounds, (r) => sameScope(r, round) && r.year < round.year);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Aggregate, BranchStanding, RankingRound } from '@fivestar/contracts';
+import type { Aggregate, BranchStanding, RankingRound, RankingStar } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RankingDB } from './db';
@@ -14,11 +14,12 @@ import {
 import { rankDesc, scaledDecimal } from './rank';
 
 /**
- * Every directory branch of the area with its level in the period `sources` describes (see Sources): a
- * branch without a standing there is level 0. `placed` tells whether it had a standing at all. Without
- * a round, the latest standing in any round counts (by the time of the event that set it).
+ * Every directory branch of the area (`area`, a condition on `br`) in the scope of its county's round,
+ * with its level in the period `sources` describes (see Sources): a branch without a standing there is
+ * level 0. `placed` tells whether it had a standing at all. A round of some townships counts theirs
+ * only. Without a round, the latest standing in any round counts (by the time of the event that set it).
  */
-function branchLevels(sources: Sources, where: RawBuilder<unknown>): RawBuilder<unknown> {
+function branchLevels(sources: Sources, area: RawBuilder<unknown>): RawBuilder<unknown> {
   const counties = [...sources.keys()];
   const rounds = [...sources.values()];
   return sql`
@@ -28,13 +29,14 @@ function branchLevels(sources: Sources, where: RawBuilder<unknown>): RawBuilder<
     FROM branches br
     LEFT JOIN unnest(${counties}::text[], ${rounds}::text[]) AS src(county_code, round_id)
       ON src.county_code = br.county_code
+    LEFT JOIN rounds scope ON scope.round_id = src.round_id
     LEFT JOIN LATERAL (
       SELECT s.level, s.stars, s.withdrawn FROM standings s
       WHERE s.branch_code = br.code AND (src.county_code IS NULL OR s.round_id = src.round_id)
       ORDER BY s.changed_at DESC, s.round_id DESC
       LIMIT 1
     ) l ON true
-    ${where}`;
+    WHERE ${area} AND (scope.township_codes IS NULL OR br.township_code = ANY(scope.township_codes))`;
 }
 
 interface AggregateRow {
@@ -48,6 +50,7 @@ interface AggregateRow {
   l4: number;
   l5: number;
   total_stars: number;
+  star_counts: Record<string, number>;
   average_stars: string;
   share: string;
 }
@@ -57,26 +60,29 @@ type Figures = Omit<Aggregate, 'rank' | 'previousTotalStars' | 'previousRank' | 
 
 /**
  * Figures per county or per township, computed by PostgreSQL in exact numeric: 创建得分 rounded half
- * up to 2 places, 三星以上占比 as a percentage to 1 place. Areas come from the directory's branches;
- * a withdrawn branch counts as a branch at level 0.
+ * up to 2 places, 三星以上占比 as a percentage rounded half up to 2 places (as bulletins print it), and
+ * per star the branches holding it. Areas come from the directory's branches; a withdrawn branch counts
+ * as a branch at level 0.
  */
 async function aggregates(
   db: Kysely<RankingDB>,
   by: 'county' | 'township',
   sources: Sources,
-  where: RawBuilder<unknown>,
+  area: RawBuilder<unknown>,
 ): Promise<Figures[]> {
   const code = sql.ref(by === 'county' ? 'county_code' : 'township_code');
   const name = sql.ref(by === 'county' ? 'county_name' : 'township_name');
   const { rows } = await sql<AggregateRow>`
-    WITH b AS (${branchLevels(sources, where)})
+    WITH b AS (${branchLevels(sources, area)}),
+    held AS (SELECT ${code} AS area, star, count(*)::int AS n FROM b, unnest(b.stars) AS star GROUP BY 1, 2)
     SELECT ${code} AS code, max(${name}) AS name, count(*)::int AS branches,
            count(*) FILTER (WHERE level = 0)::int AS l0, count(*) FILTER (WHERE level = 1)::int AS l1,
            count(*) FILTER (WHERE level = 2)::int AS l2, count(*) FILTER (WHERE level = 3)::int AS l3,
            count(*) FILTER (WHERE level = 4)::int AS l4, count(*) FILTER (WHERE level = 5)::int AS l5,
            sum(level)::int AS total_stars,
+           coalesce((SELECT jsonb_object_agg(h.star, h.n) FROM held h WHERE h.area = ${code}), '{}') AS star_counts,
            round(sum(level)::numeric / count(*), 2)::text AS average_stars,
-           round(100 * count(*) FILTER (WHERE level >= 3)::numeric / count(*), 1)::text AS share
+           round(100 * count(*) FILTER (WHERE level >= 3)::numeric / count(*), 2)::text AS share
     FROM b GROUP BY 1 ORDER BY 1`.execute(db);
   return rows.map((r) => ({
     code: r.code,
@@ -84,6 +90,7 @@ async function aggregates(
     branches: r.branches,
     levelCounts: { 0: r.l0, 1: r.l1, 2: r.l2, 3: r.l3, 4: r.l4, 5: r.l5 },
     totalStars: r.total_stars,
+    starCounts: r.star_counts,
     averageStars: r.average_stars,
     threeStarsOrMoreShare: r.share,
   }));
@@ -96,10 +103,29 @@ function emptyFigures(code: string): Figures {
     branches: 0,
     levelCounts: { 0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
     totalStars: 0,
+    starCounts: {},
     averageStars: '0.00',
-    threeStarsOrMoreShare: '0.0',
+    threeStarsOrMoreShare: '0.00',
   };
 }
+
+/**
+ * The stars a ranking tallies: the round's catalogs' in their order, then any other star held in the
+ * county (a round whose start did not list its stars, or none), by code.
+ */
+function tallied(round: RoundInfo | null, county: Figures): RankingStar[] {
+  const stars = [...(round?.stars ?? [])];
+  const listed = new Set(stars.map((s) => s.code));
+  for (const code of Object.keys(county.starCounts).sort())
+    if (!listed.has(code)) stars.push({ code, name: code });
+  return stars;
+}
+
+/** An area's tallies of exactly `stars`, in their order (0 for a star nobody holds). */
+const withStars = <A extends Figures>(area: A, stars: readonly RankingStar[]): A => ({
+  ...area,
+  starCounts: Object.fromEntries(stars.map((s) => [s.code, area.starCounts[s.code] ?? 0])),
+});
 
 /**
  * Areas are ranked by the published 创建得分 (2 places), so two areas showing the same score share a
@@ -129,7 +155,7 @@ async function cityCounties(db: Kysely<RankingDB>, countyCode: string, sources: 
     db,
     'county',
     sources,
-    sql`WHERE br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
+    sql`br.county_code LIKE ${`${countyCode.slice(0, 4)}%`}`,
   );
   if (!counties.some((c) => c.code === countyCode)) counties.push(emptyFigures(countyCode));
   return counties;
@@ -147,6 +173,8 @@ async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<Ro
     countyCode: r.county_code,
     year: r.year,
     title: r.title,
+    townshipCodes: r.township_codes,
+    stars: r.stars,
     startedAt: r.started_at,
     closedAt: r.closed_at,
   }));
@@ -195,19 +223,21 @@ export async function standings(
   const now = sourcesFor(rounds, countyCode, round);
   const before = previous && sourcesFor(rounds, countyCode, previous);
 
-  const county = rankWithPrevious(
+  const ranked = rankWithPrevious(
     await cityCounties(db, countyCode, now),
     before && (await cityCounties(db, countyCode, before)),
   ).find((c) => c.code === countyCode)!;
+  const stars = tallied(round, ranked);
+  const county = withStars(ranked, stars);
 
-  const inCounty = sql`WHERE br.county_code = ${countyCode}`;
+  const inCounty = sql`br.county_code = ${countyCode}`;
   const townships = rankWithPrevious(
     await aggregates(db, 'township', now, inCounty),
     before && (await aggregates(db, 'township', before, inCounty)),
-  );
+  ).map((t) => withStars(t, stars));
 
   const area = townshipCode
-    ? sql`WHERE br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
+    ? sql`br.county_code = ${countyCode} AND br.township_code = ${townshipCode}`
     : inCounty;
   const { rows } = await sql<{
     code: string;
@@ -242,6 +272,7 @@ export async function standings(
     previousRound: previous && asRankingRound(previous),
     frozen: Boolean(round?.closedAt),
     closedAt: round?.closedAt?.toISOString() ?? null,
+    stars,
     county,
     townships,
     branches,

@@ -69,7 +69,12 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
       title: input.title,
       year: input.year,
       countyCode: input.countyCode,
-      catalogs: input.catalogs.map((c) => ({ id: c.id, version: c.version })),
+      catalogs: input.catalogs.map((c) => ({
+        id: c.id,
+        version: c.version,
+        stars: c.stars.map((s) => ({ code: s.code, name: s.name })),
+      })),
+      ...(input.townshipCodes ? { townshipCodes: input.townshipCodes } : {}),
     });
     sync();
   }

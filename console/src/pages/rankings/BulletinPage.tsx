@@ -8,6 +8,7 @@ import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { MovementArrow } from './Movement';
 import { openFile } from '../../download';
+import { rankingStarName } from '../../stars';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';
@@ -195,6 +196,33 @@ export function BulletinPage() {
                     <td>
                       <MovementArrow movement={tw.rankMovement} />
                     </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel">
+            <h2>{t('rank.perStar')}</h2>
+            <table data-testid="bulletin-stars">
+              <thead>
+                <tr>
+                  <th>{t('rank.name')}</th>
+                  {b.stars.map((s) => (
+                    <th key={s.code} className="num">
+                      {rankingStarName(s)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {[...b.townships, b.county].map((area) => (
+                  <tr key={area.code}>
+                    <td className="wrap">{area.name}</td>
+                    {b.stars.map((s) => (
+                      <td key={s.code} className="num">
+                        {area.starCounts[s.code] ?? 0}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>

@@ -6,7 +6,7 @@ import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { BarChartBox } from './charts';
 import { MovementArrow } from './Movement';
-import { starName } from '../../stars';
+import { rankingStarName, starName } from '../../stars';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';
@@ -54,8 +54,6 @@ export function RankingsPage() {
   const countyCode = countyOf(user?.jurisdiction ?? '');
   const ranking = useApi<RankingResult>('/rankings', { countyCode });
   const r = ranking.data;
-  const perStar = new Map<string, number>();
-  for (const b of r?.branches ?? []) for (const s of b.stars) perStar.set(s, (perStar.get(s) ?? 0) + 1);
   // Only branches with stars (or withdrawn ones) are listed: level 0 would make a long, empty table.
   const branches = (r?.branches ?? []).filter((b) => b.level > 0 || b.withdrawn);
   return (
@@ -91,8 +89,8 @@ export function RankingsPage() {
               <h2>{t('rank.perStar')}</h2>
               <BarChartBox
                 testid="chart-stars"
-                labels={[...perStar.keys()].map(starName)}
-                values={[...perStar.values()]}
+                labels={r.stars.map(rankingStarName)}
+                values={r.stars.map((s) => r.county.starCounts[s.code] ?? 0)}
               />
             </section>
           </div>

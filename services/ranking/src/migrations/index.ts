@@ -124,4 +124,21 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_round_scope': {
+    async up(db: Kysely<unknown>) {
+      // A round's scope: the townships it covers, sorted (so equal scopes compare equal); null: the whole
+      // county (and every round whose start did not say). Filled by `round.started` and by a rebuild.
+      await db.schema
+        .alterTable('rounds')
+        .addColumn('township_codes', sql`text[]`)
+        .execute();
+    },
+  },
+  '0006_round_stars': {
+    async up(db: Kysely<unknown>) {
+      // The stars of a round's catalogs ([{code, name}], in catalog order) for the per-star tallies; null
+      // when only its close was seen. Filled by `round.started` and by a rebuild.
+      await db.schema.alterTable('rounds').addColumn('stars', 'jsonb').execute();
+    },
+  },
 };
