@@ -3,10 +3,8 @@
  * renames show in the dry run, and a township or branch renamed by the county's administrator keeps its
  * old name in the history, is audited and reaches the ranking service's copy.
  */
-import type { Kysely } from 'kysely';
-import { createDb } from '@fivestar/platform';
 import { DEMO_PASSWORD } from '@fivestar/api';
-import { eventually, startStack, type Stack } from './harness';
+import { eventually, startStack, withDb, type Stack } from './harness';
 
 const COUNTY = '411099';
 const TOWNSHIP = `${COUNTY}200`;
@@ -52,23 +50,15 @@ async function signIn(username: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-async function withDb<T>(schema: string, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = createDb<any>(stack.config.databaseUrl, schema, 1);
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
 const countyName = () =>
   withDb(
+    stack,
     'api',
     async (db) => (await db.selectFrom('counties').select('name').executeTakeFirstOrThrow()).name,
   );
 
 const rankingCopy = (code: string) =>
-  withDb('ranking', (db) =>
+  withDb(stack, 'ranking', (db) =>
     db.selectFrom('branches').selectAll().where('code', '=', code).executeTakeFirst(),
   );
 
@@ -163,7 +153,7 @@ describe('renaming a township or a branch', () => {
     );
 
     // Audited: the opening entry names the place, its outcome the answer.
-    const [opening, outcome] = await withDb('api', async (db) => {
+    const [opening, outcome] = await withDb(stack, 'api', async (db) => {
       const open = await db
         .selectFrom('audit_log')
         .selectAll()

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { sql, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import {
   CalendarSource,
   connectNats,
@@ -51,6 +51,20 @@ export interface Stack {
   temporal: Client;
   config: Config;
   stop(): Promise<void>;
+}
+
+/** Runs `fn` with a one-connection database handle on the stack's `schema`, closed after. */
+export async function withDb<T>(
+  stack: Stack,
+  schema: string,
+  fn: (db: Kysely<any>) => Promise<T>,
+): Promise<T> {
+  const db = createDb<any>(stack.config.databaseUrl, schema, 1);
+  try {
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 export interface StackOptions {

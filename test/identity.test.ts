@@ -4,10 +4,9 @@
  * Access tokens live 3 s and login delays at most 2 s here, so expiry and their end can be watched.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import { createDb } from '@fivestar/platform';
+import { sql } from 'kysely';
 import { DEMO_PASSWORD, demoCounty } from '@fivestar/api';
-import { eventually, startStack, type Stack } from './harness';
+import { eventually, startStack, withDb, type Stack } from './harness';
 
 const COUNTY = '411099';
 const ACCESS_TTL = 3;
@@ -56,15 +55,6 @@ const me = (token: string) => call('GET', '/me', token);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fields = (a: Answer) => (a.body?.errors ?? []).map((e: { field: string }) => e.field);
 
-async function withDb<T>(schema: string, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = createDb<any>(stack.config.databaseUrl, schema, 1);
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
 describe('sessions', () => {
   it('answers an access token that works until it expires; a refresh gives a working one', async () => {
     const s = await signIn(`cty-${COUNTY}-1`);
@@ -85,7 +75,7 @@ describe('sessions', () => {
   it('stores refresh tokens hashed only', async () => {
     const s = await signIn(`cty-${COUNTY}-1`);
     const digest = createHash('sha256').update(s.refreshToken).digest('hex');
-    const rows = await withDb('api', (db) =>
+    const rows = await withDb(stack, 'api', (db) =>
       sql<{ token_hash: string }>`select token_hash from refresh_tokens`.execute(db),
     );
     const hashes = rows.rows.map((r) => r.token_hash);
@@ -250,7 +240,7 @@ describe('API tokens', () => {
     );
 
     const secret = write.token.split('_').slice(2).join('_');
-    const stored = await withDb('api', (db) =>
+    const stored = await withDb(stack, 'api', (db) =>
       sql<{ secret_hash: string }>`select secret_hash from api_tokens where id = ${write.id}`.execute(db),
     );
     expect(stored.rows[0]!.secret_hash).toBe(createHash('sha256').update(secret).digest('hex'));
@@ -284,7 +274,7 @@ describe('user administration', () => {
 
   // The notifications service's copy of the directory, fed by directory.user_upserted.
   const recipient = (userId: string) =>
-    withDb('notifications', (db) =>
+    withDb(stack, 'notifications', (db) =>
       db.selectFrom('recipients').selectAll().where('user_id', '=', userId).executeTakeFirst(),
     );
 
