@@ -26,7 +26,7 @@ TEMPORAL_CLI_VERSION=1.5.1
 export TEMPORAL_BIN
 # The project's custom search attributes (all Keyword).
 # shellcheck disable=SC2034 # used by infra/temporal.sh
-# name=type, as workflows/src/search-attributes.ts defines them.
+# name=type, as contracts/src/workflow/search-attributes.ts defines them.
 FIVESTAR_SEARCH_ATTRIBUTES=(FivestarRoundId=Keyword FivestarBranchCode=Keyword FivestarTownshipCode=Keyword FivestarStep=Keyword FivestarProvisionalYears=KeywordList)
 
 # Go is often installed in /usr/local/go without being on PATH.
