@@ -339,4 +339,23 @@ describe('bulletins', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ bulletinId: `bulletin/${COUNTY}/2026-02`, duplicate: true });
   });
+  it('compares a month with the last earlier month of the same scope: a round of some townships never with the whole county', async () => {
+    const scoped = `b-scope-${run}`;
+    await publish([
+      ev(
+        'round.started',
+        { title: '一个乡镇的轮次', year: 2026, countyCode: COUNTY, catalogs: [], townshipCodes: [T1] },
+        { roundId: scoped },
+      ),
+    ]);
+    await caughtUp(nc, env.durable);
+    for (const period of ['2026-04', '2026-05'])
+      await callEndpoint(nc, 'ranking', 'takeSnapshot', { countyCode: COUNTY, roundId: scoped, period });
+    // Earlier months ranked the whole county (no round): none of them is this round's previous month.
+    const april = await callEndpoint(nc, 'ranking', 'bulletin', { countyCode: COUNTY, period: '2026-04' });
+    expect(april.previousPeriod).toBeNull();
+    expect(april.townships.map((t) => t.code)).toEqual([T1]);
+    const may = await callEndpoint(nc, 'ranking', 'bulletin', { countyCode: COUNTY, period: '2026-05' });
+    expect(may.previousPeriod).toBe('2026-04');
+  });
 });

@@ -19,7 +19,7 @@ import {
   type ResultOf,
 } from '@fivestar/platform';
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RankingDB } from './db';
 import { countyItems } from './items';
 import { levelMovement, rankMovement } from './periods';
@@ -73,22 +73,26 @@ interface SnapshotRow {
   body: RankingResult;
 }
 
-/** The county's snapshot of `period` (latest taken if several rounds), or of the latest month before it. */
+/**
+ * The county's snapshot of `period` (latest taken if several rounds), or with `before` the latest of a month
+ * before it whose round has the same scope (`before.townshipCodes`, null: the whole county, as is a month
+ * without a round): a round of other townships ranks other branches, so its month is never the previous.
+ */
 async function snapshotOf(
   db: Kysely<RankingDB>,
   countyCode: string,
   period: string,
-  before: boolean,
+  before?: { townshipCodes: string[] | null },
 ): Promise<SnapshotRow | null> {
-  const row = await db
-    .selectFrom('snapshots')
-    .select(['round_id', 'period', 'taken_at', 'body'])
-    .where('county_code', '=', countyCode)
-    .where('period', before ? '<' : '=', period)
-    .orderBy('period', 'desc')
-    .orderBy('taken_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  let q = db
+    .selectFrom('snapshots as s')
+    .leftJoin('rounds as r', 'r.round_id', 's.round_id')
+    .select(['s.round_id', 's.period', 's.taken_at', 's.body'])
+    .where('s.county_code', '=', countyCode)
+    .where('s.period', before ? '<' : '=', period);
+  if (before)
+    q = q.where(sql<boolean>`r.township_codes IS NOT DISTINCT FROM ${before.townshipCodes}::text[]`);
+  const row = await q.orderBy('s.period', 'desc').orderBy('s.taken_at', 'desc').limit(1).executeTakeFirst();
   // Parsed: a snapshot taken before per-star tallies were kept reads with none.
   return row ? { ...row, body: RankingResult.parse(row.body) } : null;
 }
@@ -148,9 +152,16 @@ export async function bulletin(
   req: ParsedRequestOf<'ranking', 'bulletin'>,
   clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'bulletin'>> {
-  const current = await snapshotOf(db, req.countyCode, req.period, false);
+  const current = await snapshotOf(db, req.countyCode, req.period);
   if (!current) throw new RequestError('not_found', `县 ${req.countyCode} 没有 ${req.period} 的月度排名快照`);
-  const previous = await snapshotOf(db, req.countyCode, req.period, true);
+  const scope = await db
+    .selectFrom('rounds')
+    .select('township_codes')
+    .where('round_id', '=', current.round_id)
+    .executeTakeFirst();
+  const previous = await snapshotOf(db, req.countyCode, req.period, {
+    townshipCodes: scope?.township_codes ?? null,
+  });
   const now = current.body;
   const before = previous?.body ?? null;
   const prevTownships = new Map(before?.townships.map((t) => [t.code, t]) ?? []);
