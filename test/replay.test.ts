@@ -12,15 +12,12 @@ const root = path.resolve(__dirname, '..');
 const dir = path.join(root, 'workflows/test/histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
+const CYCLE = ['branch-full-cycle', 'branch-withdrawn', 'rectification', 'round-paged', 'branch-weak'];
+
 test('fixtures cover the whole cycle: a branch, a rectification, a round, a withdrawal, a weak branch', () => {
+  // As recorded before the restructuring of issue 14 and after it (docs/workflow-changes.md).
   expect(fixtures).toEqual(
-    expect.arrayContaining([
-      'branch-full-cycle.json',
-      'branch-withdrawn.json',
-      'rectification.json',
-      'round-paged.json',
-      'branch-weak.json',
-    ]),
+    expect.arrayContaining(CYCLE.flatMap((name) => [`${name}.json`, `restructured-${name}.json`])),
   );
 });
 
