@@ -203,30 +203,32 @@ export function BulletinPage() {
           </section>
           <section className="panel">
             <h2>{t('rank.perStar')}</h2>
-            <table data-testid="bulletin-stars">
-              <thead>
-                <tr>
-                  <th>{t('rank.name')}</th>
-                  {b.stars.map((s) => (
-                    <th key={s.code} className="num">
-                      {rankingStarName(s)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {[...b.townships, b.county].map((area) => (
-                  <tr key={area.code}>
-                    <td className="wrap">{area.name}</td>
+            <div className="scroll-x">
+              <table data-testid="bulletin-stars">
+                <thead>
+                  <tr>
+                    <th>{t('rank.name')}</th>
                     {b.stars.map((s) => (
-                      <td key={s.code} className="num">
-                        {area.starCounts[s.code] ?? 0}
-                      </td>
+                      <th key={s.code} className="num">
+                        {rankingStarName(s)}
+                      </th>
                     ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {[...b.townships, b.county].map((area) => (
+                    <tr key={area.code}>
+                      <td className="wrap">{area.name}</td>
+                      {b.stars.map((s) => (
+                        <td key={s.code} className="num">
+                          {area.starCounts[s.code] ?? 0}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
           <div className="two-cols">
             <section className="panel">
