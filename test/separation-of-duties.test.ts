@@ -5,8 +5,8 @@
  * verified or approves their own extension. The Update validators hold these rules themselves: Updates
  * sent straight to Temporal with a wrong, foreign, malformed or already-used actor are refused there too.
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { demoCounty } from '@fivestar/api';
 import { catalogTasks, type Actor } from '@fivestar/contracts';
 import {
@@ -17,10 +17,12 @@ import {
   urgeUpdate,
   verifyRectificationUpdate,
   rectificationWorkflowId,
+  type RejectionDetail,
 } from '@fivestar/contracts/workflow';
 import { ApiUser, eventually, startStack, type Stack } from './harness';
 import { rural, allStars, fullScores, approveAll } from './rural-sheets';
 import { quietSchedule } from './round-schedules';
+import { refusal } from './refusals';
 
 const COUNTY = '411099';
 const TOWNSHIP = '411099100';
@@ -91,17 +93,8 @@ async function refusedByValidator(
   update: UpdateDefinition<unknown, [any]>,
   args: unknown,
 ): Promise<{ type: string | undefined; message: string }> {
-  const err: unknown = await handle.executeUpdate(update, { args: [args] }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return {
-    type: (cause as ApplicationFailure).type ?? undefined,
-    message: (cause as ApplicationFailure).message,
-  };
+  const { type, details } = await refusal(handle.executeUpdate(update, { args: [args] }));
+  return { type: type ?? undefined, message: (details[0] as RejectionDetail).message };
 }
 
 const actor = (userId: string, role: Actor['role'], jurisdiction: string): Actor => ({

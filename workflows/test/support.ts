@@ -1,8 +1,7 @@
 /** What the workflow tests share: the branch, its people, a quiet schedule, polling and refusals. */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, Branch, Role, RoundSchedule } from '@fivestar/contracts';
 import { quietSchedule, seconds } from '../../test/round-schedules';
+export { refusal } from '../../test/refusals';
 
 export const BRANCH: Branch = {
   code: '411099100201',
@@ -45,21 +44,4 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`not reached: ${JSON.stringify(v)?.slice(0, 1000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** How a validator refused an Update: its rejection type and detail, as the API reads them. */
-export async function refusal(
-  update: Promise<unknown>,
-): Promise<{ type: string | null | undefined; details: unknown[] }> {
-  const err: unknown = await update.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return {
-    type: (cause as ApplicationFailure).type,
-    details: [...((cause as ApplicationFailure).details ?? [])],
-  };
 }
