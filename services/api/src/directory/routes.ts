@@ -9,15 +9,14 @@ import {
   PlaceRenamed,
   related,
   RenamePlaceRequest,
-  within,
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
 import { actorOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
 import { forbidden, notFound } from '../gateway/problem';
 import { route } from '../gateway/routing';
-import { publishChanges } from './events';
-import { countyBranches, countyExists, countyTownships, directoryChanges, renamePlace } from './store';
+import { renamePlaceAnnounced } from './rename';
+import { countyBranches, countyExists, countyTownships, directoryChanges } from './store';
 
 /** Reads of the directory the console needs beside the rounds (the directory itself is imported by admins). */
 export function directoryRoutes(deps: ApiDeps): Router {
@@ -103,29 +102,23 @@ export function directoryRoutes(deps: ApiDeps): Router {
     },
   );
 
-  /**
-   * Renames a township or branch (a village renamed): the county's administrator, recorded in the history
-   * and announced to the services. The code stays, so rounds, standings and tasks keep their branch.
-   */
+  /** A rename, answered with the change it made (none when the name was already that). */
   async function rename(
     req: Request,
     place: { countyCode: string; level: 'township' | 'branch'; code: string },
     name: string,
   ): Promise<PlaceRenamed> {
-    const actor = actorOf(req);
-    if (!within(actor.jurisdiction, place.countyCode)) throw forbidden('只能调整本辖区的目录');
-    // A code outside the county is not one of its places (codes nest).
-    if (!place.code.startsWith(place.countyCode))
-      throw notFound(`${place.code} 不在县 ${place.countyCode} 的目录中`);
-    const change = await renamePlace(deps.db, place, name, actor.userId);
-    const published = change
-      ? await publishChanges(deps.db, jetstreamClient(deps.nc), place.countyCode, [change])
-      : 0;
-    req.log.info(
-      { ...place, name, changeId: change?.id ?? null },
-      change ? 'place renamed' : 'place name unchanged',
+    const done = await renamePlaceAnnounced(
+      { db: deps.db, js: jetstreamClient(deps.nc) },
+      actorOf(req),
+      place,
+      name,
     );
-    return { code: place.code, name, change, published };
+    req.log.info(
+      { ...place, name, changeId: done.change?.id ?? null },
+      done.change ? 'place renamed' : 'place name unchanged',
+    );
+    return done;
   }
 
   const admin = { access: ['admin'], tags: ['admin'] } as const;
