@@ -50,9 +50,12 @@ export const ROLES = [
   'village_secretary',
   'township_reviewer',
   'county_reviewer',
+  'city_reviewer',
+  'province_reviewer',
   'observer',
   'coordinator',
   'admin',
+  'leader',
 ] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -61,9 +64,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   village_secretary: '村（社区）党支部书记',
   township_reviewer: '乡镇审核人',
   county_reviewer: '县级审核人',
+  city_reviewer: '市级审核人',
+  province_reviewer: '省级审核人',
   observer: '观摩评分员',
-  coordinator: '县级专班',
+  coordinator: '专班',
   admin: '系统管理员',
+  leader: '领导（只读）',
 };
 
 /** Who must sign each human step, and at which level of the branch's jurisdiction path. */
@@ -75,5 +81,31 @@ export const STEP_SIGNERS: Record<HumanStep, { role: Role; scope: Scope }> = {
   AWARD: { role: 'coordinator', scope: 'county' },
 };
 
-export const Scope = z.enum(['branch', 'township', 'county']);
+/** The levels of the tree (docs/hierarchy.md): a jurisdiction's level is its code's length. */
+export const SCOPES = ['branch', 'township', 'county', 'city', 'province'] as const;
+export const Scope = z.enum(SCOPES);
 export type Scope = z.infer<typeof Scope>;
+
+/** Code length of each level: 12-digit branch, 9-digit township (or unit), 6 county, 4 city, 2 province. */
+export const SCOPE_CODE_LENGTH: Record<Scope, number> = { branch: 12, township: 9, county: 6, city: 4, province: 2 };
+
+/** The level a jurisdiction code names, by its length (undefined for no level). */
+export function scopeOf(code: string): Scope | undefined {
+  return SCOPES.find((s) => SCOPE_CODE_LENGTH[s] === code.length);
+}
+
+export const SCOPE_LABELS: Record<Scope, string> = {
+  branch: '支部',
+  township: '乡镇',
+  county: '县级',
+  city: '市级',
+  province: '省级',
+};
+
+/** Roles held at several levels; their title names the level (县级专班, 市级观摩评分员). */
+const LEVELLED_ROLES: readonly Role[] = ['observer', 'coordinator', 'admin', 'leader'];
+
+/** A role as held at a level: 县级专班, 省级领导（只读）, 乡镇审核人. */
+export function roleTitle(role: Role, scope: Scope | undefined): string {
+  return scope && LEVELLED_ROLES.includes(role) ? `${SCOPE_LABELS[scope]}${ROLE_LABELS[role]}` : ROLE_LABELS[role];
+}

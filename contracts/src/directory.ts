@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import { Role, Scope } from './cycle';
+import { Role, Scope, SCOPE_CODE_LENGTH } from './cycle';
 
 /**
- * Administrative division codes: 6-digit county, 9-digit township, 12-digit village/community.
- * A code's prefixes are its ancestors, so "inside a jurisdiction" is a prefix test.
+ * Administrative division codes: 2-digit province, 4-digit city, 6-digit county, 9-digit township (or unit),
+ * 12-digit village/community (docs/hierarchy.md). A code's prefixes are its ancestors, so "inside a
+ * jurisdiction" is a prefix test.
  */
+export const ProvinceCode = z.string().regex(/^\d{2}$/, '省级代码应为2位数字');
+export const CityCode = z.string().regex(/^\d{4}$/, '市级代码应为4位数字');
 export const CountyCode = z.string().regex(/^\d{6}$/, '县级代码应为6位数字');
 export const TownshipCode = z.string().regex(/^\d{9}$/, '乡镇代码应为9位数字');
 export const BranchCode = z.string().regex(/^\d{12}$/, '支部代码应为12位数字');
-export const JurisdictionCode = z.string().regex(/^(\d{6}|\d{9}|\d{12})$/, '辖区代码应为6、9或12位数字');
+export const JurisdictionCode = z
+  .string()
+  .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, '辖区代码应为2、4、6、9或12位数字');
 
 export const BranchType = z.enum(['rural', 'urban', 'organ', 'enterprise']);
 export type BranchType = z.infer<typeof BranchType>;
@@ -61,7 +66,8 @@ export function scopeCode(
 ): string {
   if (scope === 'branch') return branch.code;
   if (scope === 'township') return branch.townshipCode;
-  return branch.countyCode;
+  if (scope === 'county') return branch.countyCode;
+  return branch.countyCode.slice(0, SCOPE_CODE_LENGTH[scope]);
 }
 
 export function groupFor(

@@ -73,6 +73,8 @@ export const EVENT_DATA = {
     ),
     /** The townships the round covers (its scope); absent: the whole county. */
     townshipCodes: z.array(z.string()).min(1).optional(),
+    /** The province's campaign (年度创建) the round runs under; absent: a county's own round of older events. */
+    campaignId: z.string().optional(),
   }),
   'round.page_launched': z.object({
     page: z.number().int().nonnegative(),

@@ -1,24 +1,28 @@
 import { z } from 'zod';
 import { Actor, Branch, ImportCounty, JurisdictionCode, PlaceLevel, Township } from './directory';
-import { Role, type Scope } from './cycle';
+import { Role, scopeOf, type Scope } from './cycle';
 
 /** Identity: sessions, API tokens and user administration (HTTP bodies; see docs/security.md). */
 
-/** The level of jurisdiction each role is bound to. */
-export const ROLE_SCOPE: Record<Role, Scope> = {
-  village_secretary: 'branch',
-  township_reviewer: 'township',
-  county_reviewer: 'county',
-  observer: 'county',
-  coordinator: 'county',
-  admin: 'county',
+/** The levels of jurisdiction each role may be held at (docs/hierarchy.md). */
+const STEERING: readonly Scope[] = ['province', 'city', 'county', 'township'];
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  village_secretary: ['branch'],
+  township_reviewer: ['township'],
+  county_reviewer: ['county'],
+  city_reviewer: ['city'],
+  province_reviewer: ['province'],
+  observer: STEERING,
+  coordinator: STEERING,
+  admin: STEERING,
+  leader: STEERING,
 };
 
-const CODE_LENGTH: Record<Scope, number> = { branch: 12, township: 9, county: 6 };
-
-/** True when `jurisdiction` is a code of the level `role` is bound to (a secretary holds a branch). */
-export const jurisdictionFits = (role: Role, jurisdiction: string) =>
-  jurisdiction.length === CODE_LENGTH[ROLE_SCOPE[role]];
+/** True when `jurisdiction` is a code of a level `role` may be held at (a secretary holds a branch). */
+export const jurisdictionFits = (role: Role, jurisdiction: string) => {
+  const scope = scopeOf(jurisdiction);
+  return scope !== undefined && ROLE_SCOPES[role].includes(scope);
+};
 
 export const Username = z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, '用户名应为3到64位字母、数字或 . _ @ -');
 /** The password policy: at least 10 characters. */

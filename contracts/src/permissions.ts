@@ -1,10 +1,11 @@
-import { STEP_SIGNERS, type HumanStep, type Role, type Scope } from './cycle';
+import { roleTitle, SCOPE_CODE_LENGTH, STEP_SIGNERS, type HumanStep, type Role, type Scope } from './cycle';
 import { scopeCode, within, type Branch } from './directory';
 
 /**
  * Who may do what to a branch: the one source the API's checks, the workflows' Update validators, the
  * console's buttons and the authorisation matrix test all read. A signer is a role held over the branch's
- * code at a level of its path (the branch, its township, its county).
+ * code at one level of its path (the branch, its township, county, city or province): a holder at another
+ * level of the same role is not that signer (a city's 专班 does not confirm a county's award).
  */
 export interface Signer {
   role: Role;
@@ -29,12 +30,19 @@ export const BRANCH_COMMANDS = [
 export type BranchCommand = (typeof BRANCH_COMMANDS)[number];
 
 const COUNTY_TASK_FORCE: Signer = { role: 'coordinator', scope: 'county' };
+const CITY_TASK_FORCE: Signer = { role: 'coordinator', scope: 'city' };
+const PROVINCE_TASK_FORCE: Signer = { role: 'coordinator', scope: 'province' };
+/** City observation teams (市级观摩组) observe and score beside the county's. */
+const CITY_OBSERVERS: Signer = { role: 'observer', scope: 'city' };
+
+/** A signer as users read it: 县级专班, 乡镇审核人, 市级观摩评分员. */
+export const signerTitle = (s: Signer) => roleTitle(s.role, s.scope);
 
 export const COMMAND_SIGNERS: Record<BranchCommand, readonly Signer[]> = {
   submitSelfCheck: [STEP_SIGNERS.SELF_CHECK],
   review: [STEP_SIGNERS.TOWNSHIP_REVIEW, STEP_SIGNERS.COUNTY_PRE_REVIEW],
-  recordObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION],
-  closeObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION],
+  recordObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION, CITY_OBSERVERS],
+  closeObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION, CITY_OBSERVERS],
   confirmAward: [STEP_SIGNERS.AWARD],
   // 公示异议 and 摘星 are the county task force's decisions.
   upholdObjection: [COUNTY_TASK_FORCE],
@@ -42,12 +50,19 @@ export const COMMAND_SIGNERS: Record<BranchCommand, readonly Signer[]> = {
   submitEvidence: [{ role: 'village_secretary', scope: 'branch' }],
   verifyRectification: [{ role: 'township_reviewer', scope: 'township' }],
   // Which urger may urge which holder is narrowed by `mayUrge`; which approver decides by `EXTENSION_APPROVER`.
-  urge: [COUNTY_TASK_FORCE, { role: 'township_reviewer', scope: 'township' }],
+  // The city's and the province's task forces supervise (督办) the counties' work too.
+  urge: [
+    COUNTY_TASK_FORCE,
+    CITY_TASK_FORCE,
+    PROVINCE_TASK_FORCE,
+    { role: 'township_reviewer', scope: 'township' },
+  ],
   requestExtension: [
     { role: 'village_secretary', scope: 'branch' },
     { role: 'township_reviewer', scope: 'township' },
     { role: 'county_reviewer', scope: 'county' },
     { role: 'observer', scope: 'county' },
+    CITY_OBSERVERS,
   ],
   decideExtension: [{ role: 'township_reviewer', scope: 'township' }, COUNTY_TASK_FORCE],
 };
@@ -62,19 +77,23 @@ export const STEP_COMMAND: Record<HumanStep, BranchCommand> = {
 };
 
 /**
- * Who approves an extension (延期) asked by the holder of `role`: one level up. Coordinators act for
- * the county task force and have nobody above them in the platform.
+ * Who approves an extension (延期) asked by the holder of `role` over a branch: the county task force for
+ * the county's own work (a city observer observes in a county's round, under its calendar); a township
+ * reviewer for its villages. Coordinators steer the round and have nobody above them in it.
  */
 export const EXTENSION_APPROVER: Record<Role, Signer | null> = {
   village_secretary: { role: 'township_reviewer', scope: 'township' },
-  township_reviewer: { role: 'coordinator', scope: 'county' },
-  county_reviewer: { role: 'coordinator', scope: 'county' },
-  observer: { role: 'coordinator', scope: 'county' },
+  township_reviewer: COUNTY_TASK_FORCE,
+  county_reviewer: COUNTY_TASK_FORCE,
+  city_reviewer: CITY_TASK_FORCE,
+  province_reviewer: PROVINCE_TASK_FORCE,
+  observer: COUNTY_TASK_FORCE,
   coordinator: null,
   admin: null,
+  leader: null,
 };
 
-/** Who may urge (催办) work owed by `role`: the county task force always; a township reviewer its villages. */
+/** Who may urge (催办) work owed by `role`: a task force always; a township reviewer its villages. */
 export function mayUrge(urger: Role, owedBy: Role): boolean {
   return urger === 'coordinator' || (urger === 'township_reviewer' && owedBy === 'village_secretary');
 }
@@ -82,9 +101,13 @@ export function mayUrge(urger: Role, owedBy: Role): boolean {
 type BranchPathCodes = Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>;
 type Holder = { role: Role; jurisdiction: string };
 
-/** True when `signer`'s role is the holder's and the holder's jurisdiction holds the branch at its level. */
+/** True when the holder has `signer`'s role at `signer`'s level, over the branch's code of that level. */
 export function holds(holder: Holder, branch: BranchPathCodes, signer: Signer): boolean {
-  return signer.role === holder.role && within(holder.jurisdiction, scopeCode(branch, signer.scope));
+  return (
+    signer.role === holder.role &&
+    holder.jurisdiction.length === SCOPE_CODE_LENGTH[signer.scope] &&
+    within(holder.jurisdiction, scopeCode(branch, signer.scope))
+  );
 }
 
 /** Whether `holder` may issue `command` on `branch` (the workflow may still refuse it for the step it is in). */

@@ -6,7 +6,8 @@ import {
   STEP_LABELS,
   STEP_SIGNERS,
   groupFor,
-  scopeCode,
+  holds,
+  signerTitle,
   within,
   type Branch,
   type BranchCommand,
@@ -53,9 +54,12 @@ export function requireActor(actor: unknown, role: Role, jurisdiction: string): 
 
 type BranchPath = Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>;
 
-/** The actor must hold `signer`'s role over the branch at the signer's level. */
+/** The actor must hold `signer`'s role at the signer's level, over the branch's code of that level. */
 export function requireHolder(actor: unknown, branch: BranchPath, signer: Signer): Actor {
-  return requireActor(actor, signer.role, scopeCode(branch, signer.scope));
+  const a = knownActor(actor);
+  if (a.role !== signer.role) reject('Forbidden', `该操作需由${signerTitle(signer)}办理`);
+  if (!holds(a, branch, signer)) reject('Forbidden', '不在您的管辖范围内');
+  return a;
 }
 
 /**
@@ -69,11 +73,10 @@ export function requireSigner(
   at?: HumanStep,
 ): Actor {
   const step = at && STEP_SIGNERS[at];
-  const signers = COMMAND_SIGNERS[command].filter(
-    (s) => !step || (s.role === step.role && s.scope === step.scope),
-  );
+  const signers = COMMAND_SIGNERS[command].filter((s) => !step || s.role === step.role);
   const a = knownActor(actor);
-  return requireHolder(a, branch, signers.find((s) => s.role === a.role) ?? signers[0]!);
+  const held = signers.find((s) => holds(a, branch, s));
+  return requireHolder(a, branch, held ?? signers.find((s) => s.role === a.role) ?? signers[0]!);
 }
 
 /** The group owing `command` on the branch: its first signer there (the one, for all but review). */
