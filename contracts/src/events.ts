@@ -179,7 +179,14 @@ export const EVENT_DATA = {
   'rectification.overdue': z.object({ findingId: z.string(), ...Supervised }),
   'rectification.escalated': z.object({ findingId: z.string(), ...Supervised, level: EscalationLevel }),
   'rectification.closed': z.object({ findingId: z.string(), closes: z.string() }),
-  'directory.branch_upserted': z.object({ branch: Branch, townshipName: z.string(), countyName: z.string() }),
+  'directory.branch_upserted': z.object({
+    branch: Branch,
+    townshipName: z.string(),
+    countyName: z.string(),
+    /** The names of the branch's city and province where the directory holds them (docs/hierarchy.md). */
+    cityName: z.string().optional(),
+    provinceName: z.string().optional(),
+  }),
   'directory.user_upserted': z.object({
     userId: z.string(),
     name: z.string(),
