@@ -87,7 +87,13 @@ export const Scope = z.enum(SCOPES);
 export type Scope = z.infer<typeof Scope>;
 
 /** Code length of each level: 12-digit branch, 9-digit township (or unit), 6 county, 4 city, 2 province. */
-export const SCOPE_CODE_LENGTH: Record<Scope, number> = { branch: 12, township: 9, county: 6, city: 4, province: 2 };
+export const SCOPE_CODE_LENGTH: Record<Scope, number> = {
+  branch: 12,
+  township: 9,
+  county: 6,
+  city: 4,
+  province: 2,
+};
 
 /** The level a jurisdiction code names, by its length (undefined for no level). */
 export function scopeOf(code: string): Scope | undefined {
@@ -107,5 +113,7 @@ const LEVELLED_ROLES: readonly Role[] = ['observer', 'coordinator', 'admin', 'le
 
 /** A role as held at a level: 县级专班, 省级领导（只读）, 乡镇审核人. */
 export function roleTitle(role: Role, scope: Scope | undefined): string {
-  return scope && LEVELLED_ROLES.includes(role) ? `${SCOPE_LABELS[scope]}${ROLE_LABELS[role]}` : ROLE_LABELS[role];
+  return scope && LEVELLED_ROLES.includes(role)
+    ? `${SCOPE_LABELS[scope]}${ROLE_LABELS[role]}`
+    : ROLE_LABELS[role];
 }

@@ -41,6 +41,8 @@ describe('directory tables', () => {
     expect(r.errors).toEqual([]);
     expect(r.request).toEqual({
       county: { code: '411099', name: '示范县' },
+      cities: [],
+      counties: [],
       townships: [{ code: '411099100', name: '城关镇', countyCode: '411099' }],
       branches: [
         {
@@ -135,7 +137,9 @@ describe('directory tables', () => {
       ['用户.csv', '辖区代码'],
       ['县', ''],
     ]);
-    expect(r.errors[3]!.message).toBe('缺少县表（表头含“县代码”）');
+    expect(r.errors[3]!.message).toBe(
+      '缺少省、市或县表：导入省的目录要有省表（表头含“省代码”），市的要有市表，县的要有县表（表头含“县代码”）',
+    );
   });
 
   it('leaves the county unnamed when its name is blank or has no column: the stored name is kept', () => {
@@ -156,7 +160,7 @@ describe('directory tables', () => {
     expect(r.request).toBeUndefined();
     expect(r.errors.map((e) => e.message)).toEqual([
       '与 用户.csv 同为用户表，只能有一张',
-      '县表应恰好有一行，现有 2 行',
+      '县表应恰好有一行（导入的是哪一级的目录），现有 2 行',
     ]);
   });
 });
@@ -178,6 +182,7 @@ describe('directory workbook', () => {
     expect(tables.map((t) => t.source)).toEqual([
       '名册.xlsx「县」',
       '名册.xlsx「乡镇」',
+      '名册.xlsx「单位」',
       '名册.xlsx「支部」',
       '名册.xlsx「用户」',
     ]);
@@ -217,5 +222,95 @@ describe('csv', () => {
     // 县代码 in GB18030.
     const gbk = Uint8Array.from([0xcf, 0xd8, 0xb4, 0xfa, 0xc2, 0xeb]);
     expect(decodeCsvBytes(gbk)).toBe('县代码');
+  });
+});
+
+describe('the workbook of a province', () => {
+  const rows = (key: Parameters<typeof templateHeader>[0], ...data: string[][]) => [
+    templateHeader(key),
+    ...data,
+  ];
+  const tables = [
+    { source: '省', rows: rows('province', ['41', '河南省']) },
+    { source: '市', rows: rows('cities', ['4101', '郑州市'], ['4110', '许昌市']) },
+    { source: '县', rows: rows('county', ['410102', '中原区'], ['411002', '魏都区']) },
+    { source: '乡镇', rows: rows('townships', ['410102001', '林山寨街道']) },
+    { source: '单位', rows: rows('units', ['411000001', '许昌市直属机关工委']) },
+    {
+      source: '支部',
+      rows: rows(
+        'branches',
+        ['410102001001', '建设路社区党支部', '城市社区', '410102001', '否'],
+        ['411000001001', '市财政局机关党支部', '机关', '411000001', ''],
+      ),
+    },
+    {
+      source: '用户',
+      rows: rows(
+        'users',
+        ['coord-4110', '许昌市专班', '市级专班', '4110', '是', '', ''],
+        ['lead-41', '省领导', '省级领导（只读）', '41', '', '', ''],
+      ),
+    },
+  ];
+
+  it('is of the province, its cities and counties listed, units placed by their code under 市直', () => {
+    const r = directoryFromTables(tables);
+    expect(r.errors).toEqual([]);
+    expect(r.request).toMatchObject({
+      province: { code: '41', name: '河南省' },
+      cities: [
+        { code: '4101', name: '郑州市' },
+        { code: '4110', name: '许昌市' },
+      ],
+      counties: [
+        { code: '410102', name: '中原区' },
+        { code: '411002', name: '魏都区' },
+      ],
+      townships: [
+        { code: '410102001', name: '林山寨街道', countyCode: '410102' },
+        { code: '411000001', name: '许昌市直属机关工委', countyCode: '411000', kind: 'unit' },
+      ],
+      branches: [
+        { code: '410102001001', countyCode: '410102', type: 'urban' },
+        { code: '411000001001', countyCode: '411000', type: 'organ' },
+      ],
+      users: [
+        { username: 'coord-4110', role: 'coordinator', jurisdiction: '4110' },
+        { username: 'lead-41', role: 'leader', jurisdiction: '41' },
+      ],
+    });
+    expect(r.request).not.toHaveProperty('county');
+  });
+
+  it('reads the file of a city (a one-row 市 table) as the city file', () => {
+    const r = directoryFromTables(tables.filter((t) => t.source !== '省'));
+    expect(r.errors).toEqual([
+      {
+        source: '市',
+        row: 0,
+        column: '',
+        message: '市表应恰好有一行（导入的是哪一级的目录），现有 2 行',
+      },
+    ]);
+    const city = directoryFromTables([
+      { source: '市', rows: rows('cities', ['4110', '许昌市']) },
+      ...tables.slice(2),
+    ]);
+    expect(city.errors).toEqual([]);
+    expect(city.request).toMatchObject({ city: { code: '4110', name: '许昌市' }, cities: [] });
+  });
+
+  it('has a template per level that reads back into a request of that level', () => {
+    for (const level of ['province', 'city', 'county'] as const) {
+      const r = directoryFromTables(
+        sheetTables(
+          directoryTemplate(level).map((s) => sheet(s.name, s.rows)),
+          '名册.xlsx',
+        ),
+      );
+      expect(r.errors).toEqual([]);
+      expect(r.request).toHaveProperty(level);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ROLE_LABELS, ROLES } from './cycle';
-import { Branch, ImportCounty, Township } from './directory';
+import { ROLE_LABELS, ROLES, roleTitle, SCOPES } from './cycle';
+import { Branch, ImportCity, ImportCounty, ImportProvince, Township } from './directory';
 import type { DirectoryImportRequest } from './identity';
 import { branchTypeFromText, parseYesNo } from './table-cells';
 
@@ -12,7 +12,8 @@ import { branchTypeFromText, parseYesNo } from './table-cells';
  * judges it (a dry run first).
  */
 
-export type DirectoryTableKey = 'county' | 'townships' | 'branches' | 'users';
+export type DirectoryTableKey =
+  'province' | 'cities' | 'county' | 'townships' | 'units' | 'branches' | 'users';
 
 interface Column {
   key: string;
@@ -30,6 +31,14 @@ const column = (key: string, header: string, hint?: string, required = true): Co
 });
 
 export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; columns: Column[] }> = {
+  province: {
+    title: '省',
+    columns: [column('code', '省代码', '2位'), column('name', '省名称', '不填则保持原名', false)],
+  },
+  cities: {
+    title: '市',
+    columns: [column('code', '市代码', '4位'), column('name', '市名称', '不填则保持原名', false)],
+  },
   county: {
     title: '县',
     // Left blank (or without the column) the directory keeps the county's name: adding townships renames nothing.
@@ -37,7 +46,15 @@ export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; column
   },
   townships: {
     title: '乡镇',
-    columns: [column('code', '乡镇代码', '9位'), column('name', '乡镇名称')],
+    columns: [column('code', '乡镇代码', '9位，前6位为所属县'), column('name', '乡镇名称')],
+  },
+  units: {
+    title: '单位',
+    // A unit's level is its code's: a county's, 市直 (xxxx00…) or 省直 (xx0000…), docs/hierarchy.md.
+    columns: [
+      column('code', '单位代码', '9位，前6位为所属县或市直xxxx00、省直xx0000'),
+      column('name', '单位名称'),
+    ],
   },
   branches: {
     title: '支部',
@@ -45,7 +62,7 @@ export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; column
       column('code', '支部代码', '12位'),
       column('name', '支部名称'),
       column('type', '支部类型', '农村/城市社区/机关/企业'),
-      column('townshipCode', '所属乡镇代码'),
+      column('townshipCode', '所属乡镇代码', '或所属单位代码'),
       column('weak', '软弱涣散', '是/否，默认否', false),
     ],
   },
@@ -55,7 +72,7 @@ export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; column
       column('username', '用户名'),
       column('name', '姓名'),
       column('role', '角色', Object.values(ROLE_LABELS).join('/')),
-      column('jurisdiction', '辖区代码', '县6位/乡镇9位/支部12位'),
+      column('jurisdiction', '辖区代码', '省2位/市4位/县6位/乡镇或单位9位/支部12位'),
       column('active', '启用', '是/否，默认是', false),
       column('password', '初始密码', '新用户必填，至少10位', false),
       column('id', '用户编号', '可不填', false),
@@ -64,7 +81,15 @@ export const DIRECTORY_TABLES: Record<DirectoryTableKey, { title: string; column
 };
 
 /** Tables in the order they are recognised and written: the most specific header first. */
-const TABLE_ORDER: DirectoryTableKey[] = ['users', 'branches', 'townships', 'county'];
+const TABLE_ORDER: DirectoryTableKey[] = [
+  'users',
+  'branches',
+  'units',
+  'townships',
+  'county',
+  'cities',
+  'province',
+];
 /** The column that tells each table apart: its first, the code (or the user name). */
 const KEY_HEADER = Object.fromEntries(
   TABLE_ORDER.map((k) => [k, DIRECTORY_TABLES[k].columns[0]!.header]),
@@ -111,10 +136,11 @@ export function templateHeader(key: DirectoryTableKey): string[] {
   return DIRECTORY_TABLES[key].columns.map((c) => (c.hint ? `${c.header}（${c.hint}）` : c.header));
 }
 
-/** Role codes from their code or Chinese name (`县级专班`, `coordinator`). */
+/** Role codes from their code or Chinese name (`专班`, `县级专班`, `coordinator`); the level is the jurisdiction's. */
 const ROLE_BY_TEXT = new Map<string, string>([
   ...ROLES.map((r) => [r, r] as const),
   ...Object.entries(ROLE_LABELS).map(([r, label]) => [label, r] as const),
+  ...ROLES.flatMap((r) => SCOPES.map((scope) => [roleTitle(r, scope), r] as const)),
 ]);
 
 const zhCN = { error: z.locales.zhCN().localeError };
@@ -252,33 +278,35 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
     }
     found.set(hit.key, hit.located);
   }
-  for (const key of ['county', 'users'] as const)
-    if (!found.has(key))
-      errors.push({
-        source: DIRECTORY_TABLES[key].title,
-        row: 0,
-        column: '',
-        message: `缺少${DIRECTORY_TABLES[key].title}表（表头含“${KEY_HEADER[key]}”）`,
-      });
-  const countyTable = found.get('county');
   const usersTable = found.get('users');
-  if (!countyTable || !usersTable) return { userRows: [], errors };
-
-  const counties = readRows('county', countyTable, errors, (c) => c, ImportCounty);
-  if (countyTable.rows.length !== 1)
+  if (!usersTable)
     errors.push({
-      source: countyTable.source,
+      source: DIRECTORY_TABLES.users.title,
       row: 0,
       column: '',
-      message: `县表应恰好有一行，现有 ${countyTable.rows.length} 行`,
+      message: `缺少${DIRECTORY_TABLES.users.title}表（表头含“${KEY_HEADER.users}”）`,
     });
-  const county = counties.length === 1 && countyTable.rows.length === 1 ? counties[0]!.value : undefined;
-  // Without the county, townships and branches cannot be placed; their own cells are still checked.
-  const countyCode = county?.code ?? '000000';
-  const townshipsTable = found.get('townships');
-  const townships = townshipsTable
-    ? readRows('townships', townshipsTable, errors, (c) => ({ ...c, countyCode }), Township)
-    : [];
+  const root = rootOf(found, errors);
+  if (!root || !usersTable) return { userRows: [], errors };
+
+  const read = <T>(
+    key: DirectoryTableKey,
+    schema: z.ZodType<T>,
+    convert = (c: Record<string, string>) => c as unknown,
+  ) => {
+    const table = found.get(key);
+    return table ? readRows(key, table, errors, convert, schema).map((r) => r.value) : [];
+  };
+  const places = {
+    province: read('province', ImportProvince),
+    cities: read('cities', ImportCity),
+    counties: read('county', ImportCounty),
+  };
+  // A township's, unit's or branch's county is its code's first six digits (codes nest).
+  const townships = [
+    ...read('townships', Township, (c) => ({ ...c, countyCode: c.code?.slice(0, 6) })),
+    ...read('units', Township, (c) => ({ ...c, countyCode: c.code?.slice(0, 6), kind: 'unit' })),
+  ];
   const branchesTable = found.get('branches');
   const branches = branchesTable
     ? readRows(
@@ -288,7 +316,7 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
         (c, fail) => ({
           ...c,
           type: c.type === undefined ? undefined : branchTypeFromText(c.type),
-          countyCode,
+          countyCode: c.townshipCode?.slice(0, 6),
           weak: yesNoCell(c, 'weak', fail) ?? false,
         }),
         Branch,
@@ -299,11 +327,16 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
     role: c.role === undefined ? undefined : (ROLE_BY_TEXT.get(c.role) ?? c.role),
     active: yesNoCell(c, 'active', fail) ?? true,
   }));
-  if (!county || users.length === 0) return { userRows: [], errors };
+  const rootPlace = places[root === 'county' ? 'counties' : root === 'city' ? 'cities' : 'province'][0];
+  if (!rootPlace || users.length === 0) return { userRows: [], errors };
+  const [, ...otherCities] = root === 'city' ? places.cities : [undefined, ...places.cities];
+  const [, ...otherCounties] = root === 'county' ? places.counties : [undefined, ...places.counties];
   return {
     request: {
-      county,
-      townships: townships.map((t) => t.value),
+      [root]: rootPlace,
+      cities: otherCities.filter((c) => c !== undefined),
+      counties: otherCounties.filter((c) => c !== undefined),
+      townships,
       branches: branches.map((b) => b.value),
       users: users.map((u) => u.raw),
       resetPasswords: false,
@@ -311,6 +344,38 @@ export function directoryFromTables(tables: readonly SourceTable[]): DirectoryTa
     userRows: users.map((u) => ({ source: usersTable.source, row: u.row })),
     errors,
   };
+}
+
+/**
+ * What the tables are of: the province when there is a 省 table, else the city of a one-row 市 table, else
+ * the county of a one-row 县 table. The root's table must have exactly one row.
+ */
+function rootOf(
+  found: Map<DirectoryTableKey, Located>,
+  errors: TableError[],
+): 'province' | 'city' | 'county' | undefined {
+  const key = (['province', 'cities', 'county'] as const).find((k) => found.has(k));
+  if (!key) {
+    errors.push({
+      source: DIRECTORY_TABLES.county.title,
+      row: 0,
+      column: '',
+      message:
+        '缺少省、市或县表：导入省的目录要有省表（表头含“省代码”），市的要有市表，县的要有县表（表头含“县代码”）',
+    });
+    return undefined;
+  }
+  const table = found.get(key)!;
+  if (table.rows.length !== 1) {
+    errors.push({
+      source: table.source,
+      row: 0,
+      column: '',
+      message: `${DIRECTORY_TABLES[key].title}表应恰好有一行（导入的是哪一级的目录），现有 ${table.rows.length} 行`,
+    });
+    return undefined;
+  }
+  return key === 'cities' ? 'city' : key;
 }
 
 /** What is read of a worksheet (exceljs's shape; contracts does not depend on exceljs). */
@@ -334,26 +399,49 @@ export function sheetTables(sheets: readonly SheetLike[], file: string): SourceT
 }
 
 const EXAMPLE_ROWS: Record<DirectoryTableKey, string[][]> = {
+  province: [['41', '河南省']],
+  cities: [['4110', '许昌市']],
   county: [['411099', '示范县']],
   townships: [['411099100', '城关镇']],
+  units: [['411099901', '示范县直属机关工委']],
   branches: [['411099100201', '东关村党支部', '农村', '411099100', '否']],
   users: [['sec-411099100201', '张三', ROLE_LABELS.village_secretary, '411099100201', '是', '', '']],
 };
 
-/** The directory template: a sheet of instructions, then each table's header and an example row. */
-export function directoryTemplate(): { name: string; rows: string[][] }[] {
+/** The tables of each level's file, in the template's order. */
+const TEMPLATE_TABLES: Record<'province' | 'city' | 'county', DirectoryTableKey[]> = {
+  province: ['province', 'cities', 'county', 'townships', 'units', 'branches', 'users'],
+  city: ['cities', 'county', 'townships', 'units', 'branches', 'users'],
+  county: ['county', 'townships', 'units', 'branches', 'users'],
+};
+
+const TEMPLATE_SCOPE = {
+  province: ['全省', '省表只有一行（本省）；市表、县表列出各市、县（区），市直、省直单位填在单位表。'],
+  city: ['全市', '市表只有一行（本市）；县表列出各县（区），市直单位填在单位表。'],
+  county: ['本县', '县表只有一行。'],
+} as const;
+
+/** The directory template of a province's, city's or county's file: instructions, then each table's header and an example row. */
+export function directoryTemplate(
+  level: 'province' | 'city' | 'county' = 'county',
+): { name: string; rows: string[][] }[] {
+  const keys = TEMPLATE_TABLES[level];
+  const [area, rootRule] = TEMPLATE_SCOPE[level];
   const guide = [
     ['名册导入说明'],
-    ['1. 县、乡镇、支部、用户四张表；县表只有一行。表凭表头认出，列的顺序可以调整，多余的列不读。'],
+    [
+      `1. ${keys.map((k) => DIRECTORY_TABLES[k].title).join('、')}${keys.length}张表；${rootRule}表凭表头认出，列的顺序可以调整，多余的列不读，不用的表可以删去（用户表必须有）。`,
+    ],
     ['2. 也可以把每张表另存为一个 CSV 文件，一起选中导入（UTF-8 或 Excel 默认的中文编码均可）。'],
     [
-      '3. 导入前先试运行：逐行列出将新建、更新、不变或被拒绝的用户，以及将改名的县、乡镇、支部，确认后再导入。',
+      '3. 导入前先试运行：逐行列出将新建、更新、不变或被拒绝的用户，以及将改名的市、县、乡镇、支部，确认后再导入。',
     ],
-    ['   县名称不填时保持目录中的名称；填了而与目录不同，即为改名。'],
+    ['   名称不填时保持目录中的名称；填了而与目录不同，即为改名。'],
     ['4. 已有用户的密码不会被改动；新用户没有初始密码时使用导入页面填写的统一初始密码。'],
-    ['5. 请删除示例行后填写本县数据。'],
+    [
+      `5. 代码逐级包含：乡镇、单位的前6位是所属县（或市直、省直），支部的前9位是所属乡镇或单位。请删除示例行后填写${area}数据。`,
+    ],
   ];
-  const keys: DirectoryTableKey[] = ['county', 'townships', 'branches', 'users'];
   return [
     { name: GUIDE_SHEET, rows: guide },
     ...keys.map((k) => ({ name: DIRECTORY_TABLES[k].title, rows: [templateHeader(k), ...EXAMPLE_ROWS[k]] })),

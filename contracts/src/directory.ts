@@ -28,24 +28,63 @@ export const Branch = z.object({
 });
 export type Branch = z.infer<typeof Branch>;
 
-export const Township = z.object({ code: TownshipCode, name: z.string().min(1), countyCode: CountyCode });
+/** A place in the township slot: a township or street (乡镇/街道), or a unit (单位) holding organ and enterprise branches. */
+export const TownshipKind = z.enum(['township', 'unit']);
+export type TownshipKind = z.infer<typeof TownshipKind>;
+
+export const Township = z.object({
+  code: TownshipCode,
+  name: z.string().min(1),
+  countyCode: CountyCode,
+  /** Absent: a township. */
+  kind: TownshipKind.optional(),
+});
 export type Township = z.infer<typeof Township>;
 
+const PlaceName = z.string().trim().min(1).max(100);
+export const Province = z.object({ code: ProvinceCode, name: PlaceName });
+export type Province = z.infer<typeof Province>;
+export const City = z.object({ code: CityCode, name: PlaceName });
+export type City = z.infer<typeof City>;
 export const County = z.object({ code: CountyCode, name: z.string().min(1) });
 export type County = z.infer<typeof County>;
 
 /** The county of a directory import: without a name the stored one is kept (a new county needs one). */
 export const ImportCounty = County.extend({ name: County.shape.name.optional() });
 export type ImportCounty = z.infer<typeof ImportCounty>;
+/** The province or city an import is of, the same way. */
+export const ImportProvince = Province.extend({ name: PlaceName.optional() });
+export const ImportCity = City.extend({ name: PlaceName.optional() });
 
-/** The levels of the directory below the province: 县, 乡镇, 支部 (村/社区). */
-export const PlaceLevel = z.enum(['county', 'township', 'branch']);
+/** The levels of the directory: 省, 市, 县, 乡镇 (or 单位), 支部 (村/社区). */
+export const PlaceLevel = z.enum(['province', 'city', 'county', 'township', 'branch']);
 export type PlaceLevel = z.infer<typeof PlaceLevel>;
+export const PLACE_LABELS: Record<PlaceLevel, string> = {
+  province: '省',
+  city: '市',
+  county: '县',
+  township: '乡镇',
+  branch: '支部',
+};
+
+/**
+ * What a 6-digit row of the county table is (docs/hierarchy.md): a county, or the own level of a city
+ * (`xxxx00`, 市直) or of the province (`xx0000`, 省直), holding the units that level runs.
+ */
+export type CountyLevel = 'county' | 'city' | 'province';
+export function countyLevel(code: string): CountyLevel {
+  if (code.endsWith('0000')) return 'province';
+  return code.endsWith('00') ? 'city' : 'county';
+}
+
+/** The 6-digit code of a city's or province's own level (市直 `411000`, 省直 `410000`). */
+export const ownLevelCode = (code: string) => code.padEnd(6, '0');
 
 /** A change of the directory as kept in its history (区划调整): so far a rename, with who and when. */
 export const DirectoryChange = z.object({
   id: z.number().int(),
-  countyCode: CountyCode,
+  /** null: a city's or the province's change. */
+  countyCode: CountyCode.nullable(),
   level: PlaceLevel,
   code: z.string(),
   kind: z.literal('rename'),

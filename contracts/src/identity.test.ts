@@ -16,7 +16,16 @@ describe('identity bodies', () => {
     expect(jurisdictionFits('village_secretary', '411099100')).toBe(false);
     expect(jurisdictionFits('township_reviewer', '411099100')).toBe(true);
     expect(jurisdictionFits('coordinator', '411099')).toBe(true);
-    expect(jurisdictionFits('admin', '411099100')).toBe(false);
+    expect(jurisdictionFits('admin', '411099100201')).toBe(false);
+    // The steering roles at every level from the province to the township; reviewers at their own.
+    for (const code of ['41', '4110', '411099', '411099100'])
+      for (const role of ['coordinator', 'observer', 'admin', 'leader'] as const)
+        expect(jurisdictionFits(role, code)).toBe(true);
+    expect(jurisdictionFits('city_reviewer', '4110')).toBe(true);
+    expect(jurisdictionFits('city_reviewer', '411099')).toBe(false);
+    expect(jurisdictionFits('province_reviewer', '41')).toBe(true);
+    expect(jurisdictionFits('county_reviewer', '41')).toBe(false);
+    expect(jurisdictionFits('leader', '411')).toBe(false);
   });
 
   it('names the jurisdiction when it does not fit the role', () => {

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { Actor, Branch, ImportCounty, JurisdictionCode, PlaceLevel, Township } from './directory';
+import {
+  Actor,
+  Branch,
+  ImportCity,
+  ImportCounty,
+  ImportProvince,
+  JurisdictionCode,
+  PlaceLevel,
+  Township,
+} from './directory';
 import { Role, scopeOf, type Scope } from './cycle';
 
 /** Identity: sessions, API tokens and user administration (HTTP bodies; see docs/security.md). */
@@ -141,20 +150,42 @@ export const DirectoryFileUser = z
 export type DirectoryFileUser = z.infer<typeof DirectoryFileUser>;
 
 /**
- * The directory file (a county: townships, branches, users — the shape load-demo writes) as imported
- * by an administrator. User rows are checked one by one (each gets its own result), so they are taken
- * as they come here. A new user without a `password` gets `initialPassword`; an existing user's
- * password is left alone unless `resetPasswords`.
+ * The directory file as imported by an administrator: of a province (its cities, counties, townships,
+ * units, branches and users), of a city, or of a county (the shape load-demo writes). Exactly one of
+ * `province`, `city`, `county` names what the file is of; every place and user must lie inside it. User
+ * rows are checked one by one (each gets its own result), so they are taken as they come here. A new user
+ * without a `password` gets `initialPassword`; an existing user's password is left alone unless
+ * `resetPasswords`.
  */
-export const DirectoryImportRequest = z.object({
-  county: ImportCounty,
-  townships: z.array(Township).max(1000).default([]),
-  branches: z.array(Branch).max(20000).default([]),
-  users: z.array(z.unknown()).min(1, '至少要有一个用户').max(20000),
-  initialPassword: NewPassword.optional(),
-  resetPasswords: z.boolean().default(false),
-});
+export const DirectoryImportRequest = z
+  .object({
+    province: ImportProvince.optional(),
+    city: ImportCity.optional(),
+    county: ImportCounty.optional(),
+    cities: z.array(ImportCity).max(100).default([]),
+    counties: z.array(ImportCounty).max(1000).default([]),
+    townships: z.array(Township).max(20000).default([]),
+    branches: z.array(Branch).max(100000).default([]),
+    users: z.array(z.unknown()).min(1, '至少要有一个用户').max(200000),
+    initialPassword: NewPassword.optional(),
+    resetPasswords: z.boolean().default(false),
+  })
+  .refine((b) => [b.province, b.city, b.county].filter(Boolean).length === 1, {
+    path: ['county'],
+    message: '应恰好给出省、市、县之一，说明导入的是哪一级的目录',
+  });
 export type DirectoryImportRequest = z.infer<typeof DirectoryImportRequest>;
+
+/** The place a directory file is of: its province, city or county (the request's refinement makes it one). */
+export function importRoot(body: Pick<DirectoryImportRequest, 'province' | 'city' | 'county'>): {
+  level: 'province' | 'city' | 'county';
+  code: string;
+  name?: string;
+} {
+  if (body.province) return { level: 'province', ...body.province };
+  if (body.city) return { level: 'city', ...body.city };
+  return { level: 'county', ...body.county! };
+}
 
 export const ImportOutcome = z.enum(['created', 'updated', 'unchanged', 'rejected']);
 export type ImportOutcome = z.infer<typeof ImportOutcome>;
@@ -174,7 +205,10 @@ const PlaceCounts = z.object({ created: z.number().int(), existing: z.number().i
 /** The answer to a directory import, or to its dry run (`dryRun`: checked in full, nothing stored). */
 export const DirectoryImportResult = z.object({
   dryRun: z.boolean(),
-  county: z.string(),
+  /** The code of the province, city or county the file is of. */
+  root: z.string(),
+  cities: PlaceCounts,
+  counties: PlaceCounts,
   townships: PlaceCounts,
   branches: PlaceCounts,
   /** The places whose stored name the file changes (none when it leaves the names as they are). */

@@ -3,6 +3,7 @@ export * from './directory';
 export * from './catalog';
 export * from './catalogs';
 export * from './round';
+export * from './campaign';
 export * from './events';
 export * from './subjects';
 export * from './requests';

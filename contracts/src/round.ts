@@ -201,6 +201,14 @@ export const StartRoundRequest = z.object({
       }),
     )
     .optional(),
+  /**
+   * The province's campaign the round runs under (docs/hierarchy.md): its catalogs and schedule are the
+   * round's, so the request gives neither; the year must be the campaign's.
+   */
+  campaignId: z
+    .string()
+    .regex(/^\d{2}-\d{4}$/, '创建活动编号应为“省代码-年度”，如 41-2026')
+    .optional(),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import {
+  PLACE_LABELS,
   readDirectoryFiles,
+  scopeOf,
   userColumn,
   type DirectoryImportResult,
   type DirectoryTablesResult,
@@ -22,11 +24,24 @@ const OUTCOME_LABELS: Record<ImportOutcome, string> = {
   rejected: '拒绝',
 };
 
-const LEVEL_LABELS: Record<PlaceLevel, string> = { county: '县', township: '乡镇', branch: '支部' };
-
 /** `乡镇 411099200 黄河乡 → 黄河镇` */
 const renameText = (r: { level: PlaceLevel; code: string; from: string; to: string }) =>
-  `${LEVEL_LABELS[r.level]} ${r.code} ${r.from} → ${r.to}`;
+  `${PLACE_LABELS[r.level]} ${r.code} ${r.from} → ${r.to}`;
+
+/** `县 411099`, `省 41`: what a file is of. */
+const rootText = (code: string) => `${PLACE_LABELS[scopeOf(code) ?? 'county']} ${code}`;
+
+/** `新增市 2 个、县 5 个、乡镇 10 个、支部 300 个` (levels with nothing new left out). */
+const placesText = (r: DirectoryImportResult) => {
+  const levels = [
+    ['市', r.cities.created],
+    ['县', r.counties.created],
+    ['乡镇', r.townships.created],
+    ['支部', r.branches.created],
+  ] as const;
+  const added = levels.filter(([, n]) => n > 0).map(([label, n]) => `${label} ${n} 个`);
+  return added.length ? `新增${added.join('、')}` : '没有新增的地方';
+};
 
 /** `支部.csv:3:支部类型`: where a problem is, as compilers name places. */
 export const place = (e: Omit<TableError, 'message'>) =>
@@ -52,8 +67,8 @@ export function resultLines(result: DirectoryImportResult, read: DirectoryTables
       ? [`${result.dryRun ? '将改名' : '已改名'}：${result.renamed.map(renameText).join('；')}`]
       : []),
     result.dryRun
-      ? `试运行（未保存）：县 ${result.county}，新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户将新建 ${s.created}、更新 ${s.updated}、不变 ${s.unchanged}，${s.rejected} 行将被拒绝。`
-      : `已导入县 ${result.county}：新增乡镇 ${result.townships.created} 个、支部 ${result.branches.created} 个；用户新建 ${s.created}，更新 ${s.updated}，未变 ${s.unchanged}，拒绝 ${s.rejected}。`,
+      ? `试运行（未保存）：${rootText(result.root)}，${placesText(result)}；用户将新建 ${s.created}、更新 ${s.updated}、不变 ${s.unchanged}，${s.rejected} 行将被拒绝。`
+      : `已导入${rootText(result.root)}：${placesText(result)}；用户新建 ${s.created}，更新 ${s.updated}，未变 ${s.unchanged}，拒绝 ${s.rejected}。`,
   ];
 }
 
@@ -81,7 +96,7 @@ export const registerDirectory: Register = (program, act) => {
           [
             result.change
               ? `已改名：${renameText(result.change)}`
-              : `名称未变：${LEVEL_LABELS[level]} ${code} ${name}`,
+              : `名称未变：${PLACE_LABELS[level]} ${code} ${name}`,
           ],
           result,
         );

@@ -2,11 +2,13 @@ import type { ColumnType, Generated } from 'kysely';
 import type {
   ApiTokenScope,
   BranchType,
+  CampaignSettings,
   Catalog,
   CatalogPick,
   EvidenceRequirement,
   PlaceLevel,
   Role,
+  TownshipKind,
 } from '@fivestar/contracts';
 
 export const API_SCHEMA = 'api';
@@ -21,12 +23,21 @@ export type CatalogRef = CatalogPick;
 type Json<T> = ColumnType<T, string, string>;
 
 export interface ApiDatabase {
+  provinces: { code: string; name: string };
+  cities: { code: string; name: string };
   counties: { code: string; name: string };
-  townships: { code: string; name: string; county_code: string };
+  townships: {
+    code: string;
+    name: string;
+    county_code: string;
+    /** migration 0011 */
+    kind: ColumnType<TownshipKind, TownshipKind | undefined, TownshipKind>;
+  };
   /** The directory's history (migration 0010): rows are only added. */
   directory_changes: {
     id: ColumnType<string, never, never>;
-    county_code: string;
+    /** null: a city's or the province's change (migration 0011). */
+    county_code: string | null;
     level: PlaceLevel;
     code: string;
     kind: 'rename';
@@ -65,6 +76,18 @@ export interface ApiDatabase {
     catalogs: ColumnType<CatalogRef[], string | undefined, never>;
     /** The townships the round covers; null: the whole county (migration 0006). */
     township_codes: ColumnType<string[] | null, string | null | undefined, never>;
+    /** The province's campaign the round runs under; null: a county's own round (migration 0011). */
+    campaign_id: ColumnType<string | null, string | null | undefined, never>;
+  };
+  /** The province's yearly campaigns (年度创建), one per year (migration 0011). */
+  campaigns: {
+    campaign_id: string;
+    province_code: string;
+    year: number;
+    title: string;
+    settings: Json<CampaignSettings>;
+    opened_by: string;
+    opened_at: Generated<Date>;
   };
   /** One row per catalog version; rows are never updated (a trigger refuses it). */
   catalogs: {

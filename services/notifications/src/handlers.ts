@@ -109,11 +109,12 @@ async function applyEvent(
 }
 
 /**
- * A user covers a group when the group's jurisdiction lies inside the user's own; an `inside` group is
- * also heard by users bound anywhere inside its jurisdiction.
+ * A user covers a group when they hold its jurisdiction at its level: a city's 专班 does not hear each of
+ * its counties' notices (the escalation ladder names the city's rung when it should, docs/hierarchy.md).
+ * An `inside` group is also heard by users bound anywhere inside its jurisdiction.
  */
 function covers(g: NoticeGroup) {
-  const covering = sql<boolean>`starts_with(${g.jurisdiction}::text, jurisdiction)`;
+  const covering = sql<boolean>`jurisdiction = ${g.jurisdiction}::text`;
   return g.inside
     ? sql<boolean>`(${covering} OR starts_with(jurisdiction, ${g.jurisdiction}::text))`
     : covering;

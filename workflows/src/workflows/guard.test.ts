@@ -23,7 +23,7 @@ describe('validator guards', () => {
       undefined,
       null,
       { ...coordinator, jurisdiction: '' },
-      { ...coordinator, jurisdiction: '4110' },
+      { ...coordinator, jurisdiction: '41101' },
       { ...coordinator, userId: '' },
       { ...coordinator, role: 'superuser' },
     ]) {

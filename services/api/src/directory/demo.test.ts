@@ -1,4 +1,4 @@
-import { Branch, STEP_SIGNERS, ROLES } from '@fivestar/contracts';
+import { Branch, jurisdictionFits, related, STEP_SIGNERS, ROLES } from '@fivestar/contracts';
 import { demoCounty } from './demo';
 
 describe('demoCounty', () => {
@@ -29,5 +29,22 @@ describe('demoCounty', () => {
       ).toBe(true);
     }
     expect(new Set(demo.users.map((u) => u.username)).size).toBe(demo.users.length);
+  });
+
+  it('binds every user at a level their role is held at, inside the county or above it', () => {
+    for (const u of demo.users) {
+      expect([u.username, jurisdictionFits(u.role, u.jurisdiction)]).toEqual([u.username, true]);
+      expect(related(u.jurisdiction, demo.county.code)).toBe(true);
+    }
+    expect(demo.users.filter((u) => u.jurisdiction.length < 6).map((u) => u.role)).toEqual(
+      expect.arrayContaining([
+        'coordinator',
+        'leader',
+        'admin',
+        'observer',
+        'city_reviewer',
+        'province_reviewer',
+      ]),
+    );
   });
 });

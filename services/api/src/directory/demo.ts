@@ -1,9 +1,11 @@
-import type { Branch, County, Township } from '@fivestar/contracts';
+import type { Branch, City, County, Province, Township } from '@fivestar/contracts';
 import type { DirectoryUser } from './store';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
 
 export interface DemoCounty {
+  province: Province;
+  city: City;
   county: County;
   townships: Township[];
   branches: Branch[];
@@ -34,13 +36,20 @@ const VILLAGE_NAMES = [
 ];
 const COMMUNITY_NAMES = ['新华', '人民', '解放', '建设', '朝阳', '和平', '文化', '光明', '幸福', '团结'];
 
+/** Names of the demo's cities (the county codes under them are fictitious). */
+const CITY_NAMES: Record<string, string> = { '4101': '郑州市', '4110': '许昌市' };
+
 /**
  * The demo county, generated deterministically: one street office of urban communities and two
- * rural townships, 10 branches each, with users for every role. Codes follow the division-code shape
- * (6-digit county, 9-digit township, 12-digit branch); the county code is fictitious.
+ * rural townships, 10 branches each, with users for every role — the county's, and its city's and
+ * province's (专班, reviewers, observers, administrators, read-only leaders). Codes follow the
+ * division-code shape (docs/hierarchy.md); the county code is fictitious.
  */
-export function demoCounty(countyCode = '411099', perTownship = 10): DemoCounty {
-  const county = { code: countyCode, name: '示范县' };
+export function demoCounty(countyCode = '411099', perTownship = 10, countyName = '示范县'): DemoCounty {
+  const county = { code: countyCode, name: countyName };
+  const cityCode = countyCode.slice(0, 4);
+  const province = { code: countyCode.slice(0, 2), name: '河南省' };
+  const city = { code: cityCode, name: CITY_NAMES[cityCode] ?? `${cityCode}市` };
   const townships: Township[] = [
     { code: `${countyCode}001`, name: '新华街道', countyCode },
     { code: `${countyCode}100`, name: '城关镇', countyCode },
@@ -90,6 +99,15 @@ export function demoCounty(countyCode = '411099', perTownship = 10): DemoCounty 
     ),
     user(`coord-${countyCode}`, `${county.name}五星支部创建专班`, 'coordinator', countyCode),
     user(`admin-${countyCode}`, `${county.name}系统管理员`, 'admin', countyCode),
+    user(`leader-${countyCode}`, `${county.name}分管领导`, 'leader', countyCode),
+    ...[city, province].flatMap((area) => [
+      user(`coord-${area.code}`, `${area.name}五星支部创建专班`, 'coordinator', area.code),
+      user(`admin-${area.code}`, `${area.name}系统管理员`, 'admin', area.code),
+      user(`leader-${area.code}`, `${area.name}分管领导`, 'leader', area.code),
+      user(`obs-${area.code}-1`, `${area.name}观摩员1`, 'observer', area.code),
+    ]),
+    user(`city-${cityCode}-1`, `${city.name}复核人1`, 'city_reviewer', cityCode),
+    user(`prov-${province.code}-1`, `${province.name}抽查人1`, 'province_reviewer', province.code),
   ];
-  return { county, townships, branches, users };
+  return { province, city, county, townships, branches, users };
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Branch, DirectoryChange, FivestarEvent } from '@fivestar/contracts';
+import type { DirectoryChange, FivestarEvent } from '@fivestar/contracts';
 import { publishEvent, type JetStreamClient } from '@fivestar/platform';
 import type { ApiDatabase } from '../schema';
-import { countyRows, writeDirectory, type CountyDirectory } from './store';
+import { areaBranches, areaUsers, writeDirectory, type CountyDirectory } from './store';
 
 type Db = Kysely<ApiDatabase>;
 
@@ -32,27 +32,32 @@ function directoryEvent<T extends 'directory.branch_upserted' | 'directory.user_
   } as FivestarEvent;
 }
 
-/** A county's branches with the names the events carry. */
-async function namedBranches(db: Db, countyCode: string) {
-  const rows = await countyRows(db, countyCode);
-  const names = new Map(rows.townships.map((t) => [t.code, t.name]));
-  const announce = (js: JetStreamClient, branch: Branch, revision?: string) => {
-    const data = { branch, townshipName: names.get(branch.townshipCode) ?? '', countyName: rows.county.name };
+/** The branches of an area (any code prefix) with the names the events carry. */
+async function namedBranches(db: Db, areaCode: string) {
+  const rows = await areaBranches(db, areaCode);
+  const announce = (js: JetStreamClient, { names, ...branch }: (typeof rows)[number], revision?: string) => {
+    const data = {
+      branch,
+      townshipName: names.township,
+      countyName: names.county,
+      ...(names.city === null ? {} : { cityName: names.city }),
+      ...(names.province === null ? {} : { provinceName: names.province }),
+    };
     const key = revision ? `${branch.code}/${revision}` : branch.code;
     return publishEvent(js, directoryEvent('directory.branch_upserted', key, branch.code, data));
   };
-  return { ...rows, announce };
+  return { branches: rows, announce };
 }
 
-/** Announces the county's branches and users so the services keep their own copies. */
-export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: string): Promise<number> {
-  const { branches, users, announce } = await namedBranches(db, countyCode);
+/** Announces the area's branches and users (a county's, a city's or the whole province's) so the services keep their own copies. */
+export async function publishDirectory(db: Db, js: JetStreamClient, areaCode: string): Promise<number> {
+  const { branches, announce } = await namedBranches(db, areaCode);
   let published = 0;
   for (const branch of branches) {
     await announce(js, branch);
     published += 1;
   }
-  for (const u of users) {
+  for (const u of await areaUsers(db, areaCode)) {
     await publishUser(js, u);
     published += 1;
   }
@@ -60,26 +65,22 @@ export async function publishDirectory(db: Db, js: JetStreamClient, countyCode: 
 }
 
 /**
- * Announces again every branch the changes touch (a renamed county or township: all of its branches),
- * keyed by the latest change: content-keyed alone, a name changed back would pass for a duplicate of
- * its first announcement and the services would keep the name in between.
+ * Announces again every branch of the area the changes touch (a renamed city, county or township: all of
+ * its branches — codes nest, so a change touches the branches its code prefixes), keyed by the latest
+ * change: content-keyed alone, a name changed back would pass for a duplicate of its first announcement
+ * and the services would keep the name in between.
  */
 export async function publishChanges(
   db: Db,
   js: JetStreamClient,
-  countyCode: string,
+  areaCode: string,
   changes: DirectoryChange[],
 ): Promise<number> {
   if (!changes.length) return 0;
-  const { branches, announce } = await namedBranches(db, countyCode);
+  const { branches, announce } = await namedBranches(db, areaCode);
   let published = 0;
   for (const branch of branches) {
-    const touching = changes.filter(
-      (c) =>
-        c.level === 'county' ||
-        (c.level === 'township' && c.code === branch.townshipCode) ||
-        (c.level === 'branch' && c.code === branch.code),
-    );
+    const touching = changes.filter((c) => branch.code.startsWith(c.code));
     if (!touching.length) continue;
     await announce(js, branch, `change-${Math.max(...touching.map((c) => c.id))}`);
     published += 1;

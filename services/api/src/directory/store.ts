@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import {
   PlaceLevel,
+  scopeOf,
   type Branch,
   type BranchPageRequest,
   type DirectoryChange,
@@ -72,43 +73,64 @@ export async function branchPage(
   return { branches: page, next: rows.length > limit ? page[page.length - 1]!.code : null };
 }
 
-/**
- * Inserts or renames a county; one given without a name is left as stored (an import is of the admin's
- * own county, which the directory holds).
- */
-export async function upsertCounty(db: Db, c: ImportCounty): Promise<void> {
-  if (c.name === undefined) return;
-  const row = { code: c.code, name: c.name };
-  await db
-    .insertInto('counties')
-    .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet({ name: row.name }))
-    .execute();
+/** Rows per multi-row upsert: a province's 52,000 branches go in a few dozen statements. */
+const UPSERT_CHUNK = 1000;
+
+async function upsertRows<T extends 'provinces' | 'cities' | 'counties' | 'townships' | 'branches'>(
+  db: Db,
+  table: T,
+  rows: Insertable<ApiDatabase[T]>[],
+  update: readonly (keyof ApiDatabase[T] & string)[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + UPSERT_CHUNK) as never)
+      .onConflict((oc) =>
+        oc
+          .column('code' as never)
+          .doUpdateSet(Object.fromEntries(update.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
+      )
+      .execute();
+  }
 }
 
-export async function upsertTownship(db: Db, t: Township): Promise<void> {
-  const row = { code: t.code, name: t.name, county_code: t.countyCode };
-  await db
-    .insertInto('townships')
-    .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet(row))
-    .execute();
+/** The places of a directory file above the township, as upserted: a place given without a name keeps its. */
+export interface UpperPlaces {
+  provinces: { code: string; name?: string }[];
+  cities: { code: string; name?: string }[];
+  counties: { code: string; name?: string }[];
 }
 
-export async function upsertBranch(db: Db, b: Branch): Promise<void> {
-  const row = {
+/** Inserts or renames provinces, cities and counties; one given without a name is left as stored. */
+export async function upsertUpperPlaces(db: Db, places: UpperPlaces): Promise<void> {
+  const named = <P extends { code: string; name?: string }>(ps: P[]) =>
+    ps.flatMap((p) => (p.name === undefined ? [] : [{ code: p.code, name: p.name }]));
+  await upsertRows(db, 'provinces', named(places.provinces), ['name']);
+  await upsertRows(db, 'cities', named(places.cities), ['name']);
+  await upsertRows(db, 'counties', named(places.counties), ['name']);
+}
+
+export async function upsertTownships(db: Db, townships: Township[]): Promise<void> {
+  const rows = townships.map((t) => ({
+    code: t.code,
+    name: t.name,
+    county_code: t.countyCode,
+    kind: t.kind ?? 'township',
+  }));
+  await upsertRows(db, 'townships', rows, ['name', 'county_code', 'kind']);
+}
+
+export async function upsertBranches(db: Db, branches: Branch[]): Promise<void> {
+  const rows = branches.map((b) => ({
     code: b.code,
     name: b.name,
     type: b.type,
     township_code: b.townshipCode,
     county_code: b.countyCode,
     weak: b.weak,
-  };
-  await db
-    .insertInto('branches')
-    .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet(row))
-    .execute();
+  }));
+  await upsertRows(db, 'branches', rows, ['name', 'type', 'township_code', 'county_code', 'weak']);
 }
 
 /** Inserts a user with its password hash, or updates name/role/jurisdiction/active (never the password). */
@@ -139,6 +161,9 @@ export async function upsertUser(
 }
 
 export interface CountyDirectory {
+  /** The county's province and city, where the directory should name them. */
+  province?: { code: string; name: string };
+  city?: { code: string; name: string };
   county: { code: string; name: string };
   townships: Township[];
   branches: Branch[];
@@ -152,9 +177,13 @@ export async function writeDirectory(
   passwordHash: () => Promise<string>,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await upsertCounty(trx, dir.county);
-    for (const t of dir.townships) await upsertTownship(trx, t);
-    for (const b of dir.branches) await upsertBranch(trx, b);
+    await upsertUpperPlaces(trx, {
+      provinces: dir.province ? [dir.province] : [],
+      cities: dir.city ? [dir.city] : [],
+      counties: [dir.county],
+    });
+    await upsertTownships(trx, dir.townships);
+    await upsertBranches(trx, dir.branches);
     for (const u of dir.users) await upsertUser(trx, u, passwordHash);
   });
 }
@@ -197,10 +226,11 @@ export async function townshipsOf(db: Db, countyCode: string, codes: string[]): 
   return new Set(rows.map((r) => r.code));
 }
 
-/** The name of a county (6 digits) or township (9 digits) code; undefined for others or unknown ones. */
+/** The name of a province, city, county or township code; undefined for others or unknown ones. */
 export async function divisionName(db: Db, code: string): Promise<string | undefined> {
-  const table = code.length === 6 ? 'counties' : code.length === 9 ? 'townships' : undefined;
-  if (!table) return undefined;
+  const scope = scopeOf(code);
+  if (!scope || scope === 'branch') return undefined;
+  const table = PLACE_TABLES[scope];
   return (await db.selectFrom(table).select('name').where('code', '=', code).executeTakeFirst())?.name;
 }
 
@@ -215,29 +245,36 @@ export async function activeUsers(db: Db, ids: string[]) {
     .execute();
 }
 
-/** A county's whole directory as stored: the county, its townships, branches and users. */
-export async function countyRows(db: Db, countyCode: string) {
-  const county = await db
-    .selectFrom('counties')
-    .selectAll()
-    .where('code', '=', countyCode)
-    .executeTakeFirstOrThrow();
-  const townships = await db
-    .selectFrom('townships')
-    .selectAll()
-    .where('county_code', '=', countyCode)
+/**
+ * The area's branches (a code prefix: a county, a city, the province) with the names of their township,
+ * county, city and province (null where the directory holds no such row: a county imported on its own).
+ */
+export async function areaBranches(db: Db, areaCode: string) {
+  const rows = await db
+    .selectFrom('branches as b')
+    .innerJoin('townships as t', 't.code', 'b.township_code')
+    .innerJoin('counties as c', 'c.code', 'b.county_code')
+    .leftJoin('cities as ci', (j) => j.on('ci.code', '=', sql<string>`left(b.code, 4)`))
+    .leftJoin('provinces as p', (j) => j.on('p.code', '=', sql<string>`left(b.code, 2)`))
+    .selectAll('b')
+    .select([
+      't.name as township_name',
+      'c.name as county_name',
+      'ci.name as city_name',
+      'p.name as province_name',
+    ])
+    .where('b.code', 'like', `${areaCode}%`)
+    .orderBy('b.code')
     .execute();
-  const branches = await db
-    .selectFrom('branches')
-    .selectAll()
-    .where('county_code', '=', countyCode)
-    .execute();
-  const users = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('jurisdiction', 'like', `${countyCode}%`)
-    .execute();
-  return { county, townships, branches: branches.map(toBranch), users };
+  return rows.map((r) => ({
+    ...toBranch(r),
+    names: { township: r.township_name, county: r.county_name, city: r.city_name, province: r.province_name },
+  }));
+}
+
+/** The users of an area, at any level inside it. */
+export async function areaUsers(db: Db, areaCode: string) {
+  return db.selectFrom('users').selectAll().where('jurisdiction', 'like', `${areaCode}%`).execute();
 }
 
 /** A place whose stored name a change replaces. */
@@ -248,35 +285,52 @@ export interface Rename {
   to: string;
 }
 
-const PLACE_TABLE = { county: 'counties', township: 'townships', branch: 'branches' } as const;
+/** The table of each level's places. */
+export const PLACE_TABLES = {
+  branch: 'branches',
+  township: 'townships',
+  county: 'counties',
+  city: 'cities',
+  province: 'provinces',
+} as const;
 
-/** The places of a directory file whose stored name it changes (a county given without a name keeps its). */
+/** The places of a directory file whose stored name it changes (a place given without a name keeps its). */
 export async function renamesIn(
   db: Db,
-  file: { county: ImportCounty; townships: Township[]; branches: Branch[] },
+  file: UpperPlaces & { townships: Township[]; branches: Branch[] },
 ): Promise<Rename[]> {
   const named = {
-    county: file.county.name === undefined ? [] : [{ code: file.county.code, name: file.county.name }],
+    province: file.provinces,
+    city: file.cities,
+    county: file.counties,
     township: file.townships,
     branch: file.branches,
   };
   const renames: Rename[] = [];
   for (const level of PlaceLevel.options) {
-    const wanted = new Map(named[level].map((p) => [p.code, p.name]));
-    if (!wanted.size) continue;
-    const stored = await db
-      .selectFrom(PLACE_TABLE[level])
-      .select(['code', 'name'])
-      .where('code', 'in', [...wanted.keys()])
-      .orderBy('code')
-      .execute();
-    for (const { code, name } of stored) {
-      const to = wanted.get(code)!;
-      if (to !== name) renames.push({ level, code, from: name, to });
+    const wanted = new Map(
+      named[level].flatMap((p) => (p.name === undefined ? [] : [[p.code, p.name] as const])),
+    );
+    const codes = [...wanted.keys()];
+    for (let i = 0; i < codes.length; i += UPSERT_CHUNK) {
+      const stored = await db
+        .selectFrom(PLACE_TABLES[level])
+        .select(['code', 'name'])
+        .where('code', 'in', codes.slice(i, i + UPSERT_CHUNK))
+        .orderBy('code')
+        .execute();
+      for (const { code, name } of stored) {
+        const to = wanted.get(code)!;
+        if (to !== name) renames.push({ level, code, from: name, to });
+      }
     }
   }
   return renames;
 }
+
+/** The county a place of `level` belongs to: none for a city or the province. */
+const countyOfPlace = (level: PlaceLevel, code: string) =>
+  level === 'province' || level === 'city' ? null : code.slice(0, 6);
 
 const toChange = (row: Selectable<ApiDatabase['directory_changes']>): DirectoryChange => ({
   id: Number(row.id),
@@ -293,7 +347,6 @@ const toChange = (row: Selectable<ApiDatabase['directory_changes']>): DirectoryC
 /** Keeps renames in the directory's history, in the transaction that makes them. */
 export async function recordRenames(
   db: Db,
-  countyCode: string,
   renames: Rename[],
   changedBy: string,
 ): Promise<DirectoryChange[]> {
@@ -302,7 +355,7 @@ export async function recordRenames(
     .insertInto('directory_changes')
     .values(
       renames.map((r) => ({
-        county_code: countyCode,
+        county_code: countyOfPlace(r.level, r.code),
         level: r.level,
         code: r.code,
         kind: 'rename' as const,
@@ -329,7 +382,7 @@ export async function renamePlace(
   const { countyCode, level, code } = place;
   return db.transaction().execute(async (trx) => {
     const current = await trx
-      .selectFrom(PLACE_TABLE[level])
+      .selectFrom(PLACE_TABLES[level])
       .select('name')
       .where('code', '=', code)
       .where('county_code', '=', countyCode)
@@ -338,13 +391,8 @@ export async function renamePlace(
     if (!current)
       throw refuse('not_found', `${level === 'township' ? '乡镇' : '支部'} ${code} 不在本县目录中`);
     if (current.name === name) return null;
-    await trx.updateTable(PLACE_TABLE[level]).set({ name }).where('code', '=', code).execute();
-    const [change] = await recordRenames(
-      trx,
-      countyCode,
-      [{ level, code, from: current.name, to: name }],
-      changedBy,
-    );
+    await trx.updateTable(PLACE_TABLES[level]).set({ name }).where('code', '=', code).execute();
+    const [change] = await recordRenames(trx, [{ level, code, from: current.name, to: name }], changedBy);
     return change!;
   });
 }

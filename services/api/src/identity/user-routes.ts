@@ -63,18 +63,19 @@ export function adminUserRoutes(deps: ApiDeps): Router {
       method: 'post',
       path: '/admin/users/import',
       operationId: 'importDirectory',
-      summary: '导入目录文件（县、乡镇、支部与用户，逐行结果）；dryRun=true 时完整检查但不保存',
-      scope: { in: 'body', name: 'county.code', level: 'county' },
+      summary:
+        '导入目录文件（省、市或县的目录：市、县、乡镇、单位、支部与用户，逐行结果）；dryRun=true 时完整检查但不保存',
+      scope: { in: 'body', name: 'province.code | city.code | county.code', level: 'county' },
       query: DryRunQuery,
       body: DirectoryImportRequest,
-      // A county of a thousand branches and their users runs to several hundred kB.
-      jsonLimit: '8mb',
+      // A province's 52,000 branches and their users run to tens of MB.
+      jsonLimit: '64mb',
       responses: { 200: DirectoryImportResult },
     },
     async ({ query: { dryRun }, body }, req, res) => {
       const result = await importDirectory(deps, actorOf(req), body, { dryRun });
       req.log.info(
-        { county: result.county, dryRun, ...result.summary },
+        { root: result.root, dryRun, ...result.summary },
         dryRun ? 'directory import checked' : 'directory imported',
       );
       res.json(result);

@@ -1,8 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import {
+  countyLevel,
   DirectoryFileUser,
+  importRoot,
   jurisdictionFits,
+  scopeOf,
   within,
+  type Branch,
+  type Township,
   type Actor,
   type CreateUserRequest,
   type DirectoryImportRequest,
@@ -16,11 +21,13 @@ import { jetstreamClient } from '@fivestar/platform';
 import type { ApiDeps } from '../gateway/deps';
 import { publishChanges, publishDirectory, publishUser } from '../directory/events';
 import {
+  divisionName,
+  PLACE_TABLES,
   recordRenames,
   renamesIn,
-  upsertBranch,
-  upsertCounty,
-  upsertTownship,
+  upsertBranches,
+  upsertTownships,
+  upsertUpperPlaces,
   upsertUser,
 } from '../directory/store';
 import { invalidField, invalidFields, refuse } from '../refusal';
@@ -43,10 +50,15 @@ const toInfo = (u: UserRow): UserInfo => ({
   active: u.active,
 });
 
-/** Whether the code names a county, township or branch of the directory. */
+/** Whether the code names a place of the directory (a province, city, county, township or branch). */
 async function jurisdictionExists(db: Db, code: string): Promise<boolean> {
-  const table = code.length === 6 ? 'counties' : code.length === 9 ? 'townships' : 'branches';
-  return !!(await db.selectFrom(table).select('code').where('code', '=', code).executeTakeFirst());
+  const scope = scopeOf(code);
+  if (!scope) return false;
+  return !!(await db
+    .selectFrom(PLACE_TABLES[scope])
+    .select('code')
+    .where('code', '=', code)
+    .executeTakeFirst());
 }
 
 /** Why `jurisdiction` cannot be given to a user by `admin` for `role` (undefined: it can). */
@@ -144,28 +156,42 @@ export async function updateUser(
   return { user: toInfo(user), revokedSessions };
 }
 
-/** Field errors of a directory file outside its user rows (all of it must be of the admin's county). */
-function fileErrors(admin: Actor, body: DirectoryImportRequest): { field: string; message: string }[] {
-  const county = body.county.code;
-  const outside = '不属于该县';
-  return [
-    ...(within(admin.jurisdiction, county)
-      ? []
-      : [{ field: 'body.county.code', message: '不在您的管辖范围内' }]),
-    ...body.townships.flatMap((t, i) =>
-      t.countyCode === county ? [] : [{ field: `body.townships.${i}.countyCode`, message: outside }],
-    ),
-    ...body.branches.flatMap((b, i) =>
-      b.countyCode === county && b.townshipCode.startsWith(county)
-        ? []
-        : [{ field: `body.branches.${i}.countyCode`, message: outside }],
-    ),
-  ];
+type FieldError = { field: string; message: string };
+
+/**
+ * Field errors of a directory file outside its user rows: all of it must lie inside the place the file is
+ * of, and that place inside the admin's jurisdiction; townships and branches must nest in their county
+ * and township by code.
+ */
+function fileErrors(admin: Actor, body: DirectoryImportRequest): FieldError[] {
+  const root = importRoot(body);
+  const outside = `不属于${ROOT_LABELS[root.level]} ${root.code}`;
+  const inside = (code: string) => code.startsWith(root.code);
+  const errors: FieldError[] = [];
+  if (!within(admin.jurisdiction, root.code))
+    errors.push({ field: `body.${root.level}.code`, message: '不在您的管辖范围内' });
+  const check = (list: { code: string }[], name: string, nests?: (p: never) => string | undefined) =>
+    list.forEach((p, i) => {
+      if (!inside(p.code)) errors.push({ field: `body.${name}.${i}.code`, message: outside });
+      const wrong = nests?.(p as never);
+      if (wrong) errors.push({ field: `body.${name}.${i}.${wrong}`, message: '代码与所属上级不符' });
+    });
+  check(body.cities, 'cities');
+  check(body.counties, 'counties');
+  check(body.townships, 'townships', (t: Township) =>
+    t.code.startsWith(t.countyCode) ? undefined : 'countyCode',
+  );
+  check(body.branches, 'branches', (b: Branch) =>
+    b.townshipCode.startsWith(b.countyCode) && b.code.startsWith(b.townshipCode) ? undefined : 'townshipCode',
+  );
+  return errors;
 }
+
+const ROOT_LABELS = { province: '省', city: '市', county: '县' } as const;
 
 /** Thrown inside a dry run's transaction to roll it back with the rows' results. */
 class DryRunRollback extends Error {
-  constructor(readonly value: Pick<DirectoryImportResult, 'results' | 'townships' | 'branches' | 'renamed'>) {
+  constructor(readonly value: Omit<DirectoryImportResult, 'dryRun' | 'root' | 'summary' | 'published'>) {
     super('dry run');
   }
 }
@@ -174,42 +200,95 @@ class DryRunRollback extends Error {
 const DRY_RUN_HASH = 'dry-run';
 
 /** How many of `codes` the table has already, and how many are new. */
-async function placeCounts(db: Db, table: 'townships' | 'branches', codes: string[]) {
+async function placeCounts(db: Db, table: 'cities' | 'counties' | 'townships' | 'branches', codes: string[]) {
   const unique = [...new Set(codes)];
-  const existing = unique.length
-    ? (await db.selectFrom(table).select('code').where('code', 'in', unique).execute()).length
-    : 0;
+  let existing = 0;
+  for (let i = 0; i < unique.length; i += 5000) {
+    const chunk = unique.slice(i, i + 5000);
+    existing += (await db.selectFrom(table).select('code').where('code', 'in', chunk).execute()).length;
+  }
   return { created: unique.length - existing, existing };
 }
 
-/** A branch's township must be in the file or known already: named as a field, not a foreign-key 500. */
-async function checkBranchTownships(db: Db, body: DirectoryImportRequest): Promise<void> {
-  const codes = [...new Set(body.branches.map((b) => b.townshipCode))];
-  if (!codes.length) return;
-  const known = new Set(
-    (await db.selectFrom('townships').select('code').where('code', 'in', codes).execute()).map((t) => t.code),
-  );
-  const errors = body.branches.flatMap((b, i) =>
-    known.has(b.townshipCode)
-      ? []
-      : [
-          {
-            field: `body.branches.${i}.townshipCode`,
-            message: `乡镇 ${b.townshipCode} 不在文件中，也不在目录中`,
-          },
-        ],
-  );
-  if (errors.length) throw invalidFields(errors);
+/** Those of `codes` that `table` holds. */
+async function storedCodes(db: Db, table: 'counties' | 'townships', codes: string[]): Promise<Set<string>> {
+  const unique = [...new Set(codes)];
+  const found = new Set<string>();
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await db
+      .selectFrom(table)
+      .select('code')
+      .where('code', 'in', unique.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) found.add(r.code);
+  }
+  return found;
 }
 
 /**
- * Imports a directory file: the county, its townships and branches are upserted, then each user row on
- * its own (a bad row is rejected with its errors, the others go in). Idempotent: a re-import changes
+ * A township's county and a branch's township must be in the file or known already: named as a field, not
+ * a foreign-key 500. A unit under a city's or the province's own level (市直 `411000`, 省直 `410000`) needs no
+ * county row: the level's own row is made for it, named after the city or province.
+ */
+async function placeParents(
+  db: Db,
+  body: DirectoryImportRequest,
+): Promise<{ field: string; message: string }[]> {
+  const counties = await storedCodes(
+    db,
+    'counties',
+    body.townships.map((t) => t.countyCode),
+  );
+  const errors: FieldError[] = [];
+  body.townships.forEach((t, i) => {
+    if (!counties.has(t.countyCode) && countyLevel(t.countyCode) === 'county')
+      errors.push({
+        field: `body.townships.${i}.countyCode`,
+        message: `县 ${t.countyCode} 不在文件中，也不在目录中`,
+      });
+  });
+  const townships = await storedCodes(
+    db,
+    'townships',
+    body.branches.map((b) => b.townshipCode),
+  );
+  body.branches.forEach((b, i) => {
+    if (!townships.has(b.townshipCode))
+      errors.push({
+        field: `body.branches.${i}.townshipCode`,
+        message: `乡镇 ${b.townshipCode} 不在文件中，也不在目录中`,
+      });
+  });
+  return errors;
+}
+
+/** The own-level rows (市直, 省直) the file's units need and the directory lacks, named after their level. */
+async function ownLevelRows(db: Db, body: DirectoryImportRequest): Promise<{ code: string; name: string }[]> {
+  const wanted = [
+    ...new Set(body.townships.map((t) => t.countyCode).filter((c) => countyLevel(c) !== 'county')),
+  ];
+  const have = await storedCodes(db, 'counties', wanted);
+  const rows: { code: string; name: string }[] = [];
+  for (const code of wanted.filter((c) => !have.has(c))) {
+    const level = countyLevel(code);
+    const upper = code.slice(0, level === 'city' ? 4 : 2);
+    const named =
+      [body.province, body.city, ...body.cities].find((p) => p?.code === upper)?.name ??
+      (await divisionName(db, upper)) ??
+      upper;
+    rows.push({ code, name: `${named}${level === 'city' ? '市直' : '省直'}` });
+  }
+  return rows;
+}
+
+/**
+ * Imports a directory file of a province, a city or a county: the places are upserted, then each user row
+ * on its own (a bad row is rejected with its errors, the others go in). Idempotent: a re-import changes
  * nothing; a password is set for new users only, unless `resetPasswords`. Re-scoped, disabled or
- * re-passworded users lose their sessions. The county is then announced as loadDirectory does.
- * A county given without a name keeps its stored one; the places the file renames are answered and kept
- * in the directory's history. A dry run does all of it in a transaction it rolls back, so its rows are
- * judged exactly as an import's.
+ * re-passworded users lose their sessions. The area is then announced as loadDirectory does. A place
+ * given without a name keeps its stored one; the places the file renames are answered and kept in the
+ * directory's history. A dry run does all of it in a transaction it rolls back, so its rows are judged
+ * exactly as an import's.
  */
 export async function importDirectory(
   deps: AdminDeps,
@@ -219,32 +298,41 @@ export async function importDirectory(
 ): Promise<DirectoryImportResult> {
   const errors = fileErrors(admin, body);
   if (errors.length) throw invalidFields(errors);
+  const root = importRoot(body);
   const hash = dryRun ? async () => DRY_RUN_HASH : hashPassword;
   // One hash for every row without a password of its own, as loadDirectory does.
   const initialHash = body.initialPassword ? await hash(body.initialPassword) : undefined;
+  const upper = {
+    provinces: body.province ? [body.province] : [],
+    cities: body.city ? [body.city, ...body.cities] : body.cities,
+    counties: body.county ? [body.county, ...body.counties] : body.counties,
+  };
   const run = async (trx: Db) => {
-    const renamed = await renamesIn(trx, body);
-    const townships = await placeCounts(
-      trx,
-      'townships',
-      body.townships.map((t) => t.code),
-    );
-    const branches = await placeCounts(
-      trx,
-      'branches',
-      body.branches.map((b) => b.code),
-    );
-    const changes = await recordRenames(trx, body.county.code, renamed, admin.userId);
-    await upsertCounty(trx, body.county);
-    for (const t of body.townships) await upsertTownship(trx, t);
-    await checkBranchTownships(trx, body);
-    for (const b of body.branches) await upsertBranch(trx, b);
+    const renamed = await renamesIn(trx, { ...upper, townships: body.townships, branches: body.branches });
+    const count = (table: 'cities' | 'counties' | 'townships' | 'branches', list: { code: string }[]) =>
+      placeCounts(
+        trx,
+        table,
+        list.map((p) => p.code),
+      );
+    const cities = await count('cities', upper.cities);
+    const counties = await count('counties', upper.counties);
+    const townships = await count('townships', body.townships);
+    const branches = await count('branches', body.branches);
+    const changes = await recordRenames(trx, renamed, admin.userId);
+    const ownLevels = await ownLevelRows(trx, body);
+    await upsertUpperPlaces(trx, { ...upper, counties: [...upper.counties, ...ownLevels] });
+    const missing = await placeParents(trx, body);
+    if (missing.length) throw invalidFields(missing);
+    await upsertTownships(trx, body.townships);
+    await upsertBranches(trx, body.branches);
     const results: ImportRowResult[] = [];
     for (const [row, raw] of body.users.entries()) {
-      results.push(await importUser(trx, admin, body, row, raw, initialHash, hash));
+      results.push(await importUser(trx, admin, root.code, body, row, raw, initialHash, hash));
     }
-    if (dryRun) throw new DryRunRollback({ results, townships, branches, renamed });
-    return { results, townships, branches, renamed, changes };
+    const value = { results, cities, counties, townships, branches, renamed };
+    if (dryRun) throw new DryRunRollback(value);
+    return { ...value, changes };
   };
   const done = await deps.db
     .transaction()
@@ -255,10 +343,12 @@ export async function importDirectory(
     });
   const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   for (const r of done.results) summary[r.outcome] += 1;
-  const { results, townships, branches, renamed } = done;
+  const { results, cities, counties, townships, branches, renamed } = done;
   const answer = {
     dryRun,
-    county: body.county.code,
+    root: root.code,
+    cities,
+    counties,
     townships,
     branches,
     renamed,
@@ -269,8 +359,8 @@ export async function importDirectory(
   // A dry run's value has no changes: they were rolled back.
   if (!('changes' in done)) return answer;
   const js = jetstreamClient(deps.nc);
-  let published = await publishDirectory(deps.db, js, body.county.code);
-  published += await publishChanges(deps.db, js, body.county.code, done.changes);
+  let published = await publishDirectory(deps.db, js, root.code);
+  published += await publishChanges(deps.db, js, root.code, done.changes);
   // Content-keyed ids would let a change back to an earlier state pass for a duplicate: changed users
   // are announced once more under this import's moment.
   const revision = new Date().toISOString();
@@ -290,6 +380,7 @@ export async function importDirectory(
 async function importUser(
   db: Db,
   admin: Actor,
+  rootCode: string,
   body: DirectoryImportRequest,
   row: number,
   raw: unknown,
@@ -316,9 +407,9 @@ async function importUser(
   }
   const u = parsed.data;
   const id = u.id ?? `u-${u.username}`;
-  const placement = within(body.county.code, u.jurisdiction)
+  const placement = within(rootCode, u.jurisdiction)
     ? await placementError(db, admin, u.role, u.jurisdiction)
-    : '不属于该县';
+    : '不在导入的范围内';
   if (placement) return reject([{ field: `${at}.jurisdiction`, message: placement }]);
   const holders = await db
     .selectFrom('users')

@@ -187,4 +187,54 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_province_tree': {
+    async up(db: Kysely<unknown>) {
+      // The tree above the county (docs/hierarchy.md): a county's city and province are its code's prefixes.
+      await db.schema
+        .createTable('provinces')
+        .addColumn('code', 'char(2)', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('cities')
+        .addColumn('code', 'char(4)', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .alterTable('townships')
+        .addColumn('kind', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('township')
+            .check(sql`kind in ('township','unit')`),
+        )
+        .execute();
+      // A city's or the province's rename belongs to no county.
+      await db.schema
+        .alterTable('directory_changes')
+        .alterColumn('county_code', (c) => c.dropNotNull())
+        .execute();
+      await sql`ALTER TABLE directory_changes DROP CONSTRAINT directory_changes_level_check`.execute(db);
+      await sql`ALTER TABLE directory_changes ADD CONSTRAINT directory_changes_level_check
+        CHECK (level in ('province','city','county','township','branch'))`.execute(db);
+      // Province-wide reads go by code prefix (LIKE '41%'): pattern-ops indexes serve them.
+      await sql`CREATE INDEX branches_code_prefix ON branches (code bpchar_pattern_ops)`.execute(db);
+      await sql`CREATE INDEX users_jurisdiction_prefix ON users (jurisdiction text_pattern_ops)`.execute(db);
+      await db.schema
+        .createTable('campaigns')
+        .addColumn('campaign_id', 'text', (c) => c.primaryKey())
+        .addColumn('province_code', 'char(2)', (c) => c.notNull().references('provinces.code'))
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('settings', 'jsonb', (c) => c.notNull())
+        .addColumn('opened_by', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('campaigns_province_year', ['province_code', 'year'])
+        .execute();
+      await db.schema
+        .alterTable('rounds')
+        .addColumn('campaign_id', 'text', (c) => c.references('campaigns.campaign_id'))
+        .execute();
+    },
+  },
 };
