@@ -42,6 +42,7 @@ export const CampaignView = z.object({
 });
 export type CampaignView = z.infer<typeof CampaignView>;
 export const CampaignList = z.object({ items: z.array(CampaignView) });
+export type CampaignList = z.infer<typeof CampaignList>;
 export const CampaignPath = z.object({ campaignId: CampaignId });
 
 /** POST /campaigns/:campaignId/rounds: the province starts the counties' rounds (those listed, or all without one). */

@@ -53,6 +53,7 @@ export const RoundStarted = z.object({
    */
   provisionalYears: z.array(z.number().int()),
 });
+export type RoundStarted = z.infer<typeof RoundStarted>;
 
 /** GET /rounds/:roundId/progress: optional county / township narrowing. */
 export const RoundProgressQuery = RoundProgressRequest.pick({ countyCode: true, townshipCode: true });

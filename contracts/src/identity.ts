@@ -219,3 +219,25 @@ export const DirectoryImportResult = z.object({
   published: z.number().int(),
 });
 export type DirectoryImportResult = z.infer<typeof DirectoryImportResult>;
+
+/**
+ * POST /admin/areas: onboards a city or county (开通) with its first administrator — by the province's
+ * administrator (a city or county) or a city's (a county of the city). A place the directory holds already
+ * (imported) keeps its name unless `name` differs, which renames it.
+ */
+export const OnboardAreaRequest = z.object({
+  code: z.string().regex(/^(\d{4}|\d{6})$/, '市级代码应为4位、县级代码应为6位数字'),
+  name: z.string().trim().min(1, '名称不能为空').max(100, '名称至多100字'),
+  admin: z.object({ username: Username, name: UserName, password: NewPassword }),
+});
+export type OnboardAreaRequest = z.infer<typeof OnboardAreaRequest>;
+
+export const AreaOnboarded = z.object({
+  level: PlaceLevel,
+  code: z.string(),
+  name: z.string(),
+  /** False when the directory held the place already. */
+  created: z.boolean(),
+  admin: UserInfo,
+});
+export type AreaOnboarded = z.infer<typeof AreaOnboarded>;

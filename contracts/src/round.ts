@@ -267,8 +267,10 @@ export const RoundSummary = z.object({
   /** The townships the round covers; null: the whole county. */
   townshipCodes: z.array(z.string()).nullable(),
   startedAt: z.string(),
+  /** The province's campaign it runs under; null: the county's own round. */
+  campaignId: z.string().nullable(),
 });
 export type RoundSummary = z.infer<typeof RoundSummary>;
-/** GET /api/rounds: the rounds of the caller's county, newest first. */
+/** GET /api/rounds: the rounds of the caller's county (a city's or the province's: all of theirs), newest first. */
 export const RoundList = z.object({ items: z.array(RoundSummary) });
 export type RoundList = z.infer<typeof RoundList>;

@@ -68,6 +68,8 @@ export interface AssessmentRoundInput {
   pagesPerRun: number;
   /** Only these townships' branches are launched; absent (every round before it existed): the whole county. */
   townshipCodes?: string[];
+  /** The province's campaign the round runs under (announced in round.started). */
+  campaignId?: string;
   /** Carried across continue-as-new. */
   progress?: RoundProgress;
 }

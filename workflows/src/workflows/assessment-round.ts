@@ -75,6 +75,7 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
         stars: c.stars.map((s) => ({ code: s.code, name: s.name })),
       })),
       ...(input.townshipCodes ? { townshipCodes: input.townshipCodes } : {}),
+      ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     });
     sync();
   }

@@ -1,5 +1,7 @@
 import { Router, type Request } from 'express';
 import {
+  AreaOnboarded,
+  OnboardAreaRequest,
   CountyBranches,
   CountyBranchPath,
   CountyPath,
@@ -15,6 +17,7 @@ import { actorOf } from '../identity/authenticate';
 import type { ApiDeps } from '../gateway/deps';
 import { forbidden, notFound } from '../gateway/problem';
 import { route } from '../gateway/routing';
+import { onboardArea } from './onboard';
 import { renamePlaceAnnounced } from './rename';
 import { countyBranches, countyExists, countyTownships, directoryChanges } from './store';
 
@@ -157,6 +160,29 @@ export function directoryRoutes(deps: ApiDeps): Router {
     },
     async ({ params: { countyCode, branchCode }, body }, req, res) => {
       res.json(await rename(req, { countyCode, level: 'branch', code: branchCode }, body.name));
+    },
+  );
+
+  /**
+   * An administrator of the province or a city onboards (开通) a city or county below it with its first
+   * administrator, who then imports the rest of its directory (directory/onboard.ts).
+   */
+  route(
+    r,
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/areas',
+      operationId: 'onboardArea',
+      summary: '开通下级的市或县（录入目录并创建其系统管理员）',
+      scope: { in: 'body', name: 'code', level: 'city' },
+      body: OnboardAreaRequest,
+      responses: { 201: AreaOnboarded, 404: '上级不在目录中', 409: '用户名已存在' },
+    },
+    async ({ body }, req, res) => {
+      const done = await onboardArea(deps, actorOf(req), body);
+      req.log.info({ code: done.code, created: done.created, admin: done.admin.id }, 'area onboarded');
+      res.status(201).json(done);
     },
   );
 

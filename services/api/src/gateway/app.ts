@@ -29,6 +29,7 @@ import { inboxRoutes } from '../notifications/inbox-routes';
 import { notificationRoutes } from '../notifications/routes';
 import { bulletinRoutes, rankingRoutes } from '../ranking/routes';
 import { roundRoutes } from '../rounds/routes';
+import { campaignRoutes } from '../campaigns/routes';
 import { faultRoutes } from '../tasks/fault-routes';
 import { taskRoutes } from '../tasks/routes';
 
@@ -116,6 +117,7 @@ export function createApp(deps: ApiDeps, inFlight = new InFlight()): Express {
   api.use(adminUserRoutes(deps));
   api.use(catalogRoutes(deps));
   api.use(roundRoutes(deps));
+  api.use(campaignRoutes(deps));
   api.use(directoryRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(branchRoutes(deps));

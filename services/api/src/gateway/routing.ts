@@ -12,7 +12,7 @@ export type Access = 'public' | 'user' | readonly Role[];
 export interface RouteScope {
   in: 'path' | 'query' | 'body';
   name: string;
-  level: 'county' | 'township' | 'branch' | 'round';
+  level: 'province' | 'city' | 'county' | 'township' | 'branch' | 'round';
 }
 
 /**

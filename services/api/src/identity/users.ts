@@ -226,40 +226,26 @@ async function storedCodes(db: Db, table: 'counties' | 'townships', codes: strin
 }
 
 /**
- * A township's county and a branch's township must be in the file or known already: named as a field, not
- * a foreign-key 500. A unit under a city's or the province's own level (市直 `411000`, 省直 `410000`) needs no
- * county row: the level's own row is made for it, named after the city or province.
+ * The parents `places` name must be stored (the file's own are upserted first): named as a field, not a
+ * foreign-key 500. A unit under a city's or the province's own level (市直 `411000`, 省直 `410000`) has its
+ * level's row made for it (ownLevelRows).
  */
-async function placeParents(
+async function missingParents(
   db: Db,
-  body: DirectoryImportRequest,
-): Promise<{ field: string; message: string }[]> {
-  const counties = await storedCodes(
+  table: 'counties' | 'townships',
+  places: { parent: string; field: string }[],
+): Promise<FieldError[]> {
+  const stored = await storedCodes(
     db,
-    'counties',
-    body.townships.map((t) => t.countyCode),
+    table,
+    places.map((p) => p.parent),
   );
-  const errors: FieldError[] = [];
-  body.townships.forEach((t, i) => {
-    if (!counties.has(t.countyCode) && countyLevel(t.countyCode) === 'county')
-      errors.push({
-        field: `body.townships.${i}.countyCode`,
-        message: `县 ${t.countyCode} 不在文件中，也不在目录中`,
-      });
-  });
-  const townships = await storedCodes(
-    db,
-    'townships',
-    body.branches.map((b) => b.townshipCode),
+  const label = table === 'counties' ? '县' : '乡镇';
+  return places.flatMap((p) =>
+    stored.has(p.parent)
+      ? []
+      : [{ field: p.field, message: `${label} ${p.parent} 不在文件中，也不在目录中` }],
   );
-  body.branches.forEach((b, i) => {
-    if (!townships.has(b.townshipCode))
-      errors.push({
-        field: `body.branches.${i}.townshipCode`,
-        message: `乡镇 ${b.townshipCode} 不在文件中，也不在目录中`,
-      });
-  });
-  return errors;
 }
 
 /** The own-level rows (市直, 省直) the file's units need and the directory lacks, named after their level. */
@@ -276,7 +262,7 @@ async function ownLevelRows(db: Db, body: DirectoryImportRequest): Promise<{ cod
       [body.province, body.city, ...body.cities].find((p) => p?.code === upper)?.name ??
       (await divisionName(db, upper)) ??
       upper;
-    rows.push({ code, name: `${named}${level === 'city' ? '市直' : '省直'}` });
+    rows.push({ code, name: `${named.replace(/[市省]$/, '')}${level === 'city' ? '市直' : '省直'}` });
   }
   return rows;
 }
@@ -322,9 +308,19 @@ export async function importDirectory(
     const changes = await recordRenames(trx, renamed, admin.userId);
     const ownLevels = await ownLevelRows(trx, body);
     await upsertUpperPlaces(trx, { ...upper, counties: [...upper.counties, ...ownLevels] });
-    const missing = await placeParents(trx, body);
-    if (missing.length) throw invalidFields(missing);
+    const noCounty = await missingParents(
+      trx,
+      'counties',
+      body.townships.map((t, i) => ({ parent: t.countyCode, field: `body.townships.${i}.countyCode` })),
+    );
+    if (noCounty.length) throw invalidFields(noCounty);
     await upsertTownships(trx, body.townships);
+    const noTownship = await missingParents(
+      trx,
+      'townships',
+      body.branches.map((b, i) => ({ parent: b.townshipCode, field: `body.branches.${i}.townshipCode` })),
+    );
+    if (noTownship.length) throw invalidFields(noTownship);
     await upsertBranches(trx, body.branches);
     const results: ImportRowResult[] = [];
     for (const [row, raw] of body.users.entries()) {

@@ -7,12 +7,12 @@ export async function findRound(db: Db, roundId: string) {
   return db.selectFrom('rounds').selectAll().where('round_id', '=', roundId).executeTakeFirst();
 }
 
-/** A county's rounds, newest first. */
-export async function countyRounds(db: Db, countyCode: string) {
+/** The rounds of the counties inside an area (a county, a city, the province), newest first. */
+export async function areaRounds(db: Db, areaCode: string) {
   return db
     .selectFrom('rounds')
-    .select(['round_id', 'title', 'year', 'county_code', 'township_codes', 'started_at'])
-    .where('county_code', '=', countyCode)
+    .select(['round_id', 'title', 'year', 'county_code', 'township_codes', 'started_at', 'campaign_id'])
+    .where('county_code', 'like', `${areaCode}%`)
     .orderBy('started_at', 'desc')
     .orderBy('round_id')
     .execute();
