@@ -165,8 +165,18 @@ function target(branch: string, round: string): Target {
   };
 }
 
+/**
+ * The roles of a county's users, whom this matrix plays. The roles above the county (city and province
+ * reviewers, the read-only leader) are played by test/province.test.ts; their row of the matrix needs an
+ * "other" county outside their city and province, which this directory does not have yet (issue 12).
+ */
+const COUNTY_ROLES = ROLES.filter(
+  (r): r is CountyRole => !(['city_reviewer', 'province_reviewer', 'leader'] as const).includes(r as never),
+);
+type CountyRole = Exclude<Role, 'city_reviewer' | 'province_reviewer' | 'leader'>;
+
 /** Who plays each role for an operation acting on `branch`. */
-function username(role: Role, branch: string): string {
+function username(role: CountyRole, branch: string): string {
   switch (role) {
     case 'village_secretary':
       return `sec-${branch}`;
@@ -260,7 +270,7 @@ async function run(c: Case): Promise<Outcome> {
   const { op, fixture, role, side } = c;
   try {
     const t = role === null || side === 'own' ? target(c.branch, roundIds[COUNTY]!) : otherTarget(role);
-    const name = role && username(role, c.branch);
+    const name = role && username(role as CountyRole, c.branch);
     const signedIn = !name ? undefined : fixture.freshSession ? await login(name) : await caller(name);
     const expected = expectedOf(c, t, signedIn?.user);
     const call = await fixture.request(t, world);
@@ -276,7 +286,7 @@ function casesOf(op: Operation, fixture: Fixture, branch: string): Case[] {
   const sides: Side[] = op.scope ? ['own', 'other'] : ['own'];
   return [
     { op, fixture, role: null, side: 'own', branch },
-    ...sides.flatMap((side) => ROLES.map((role): Case => ({ op, fixture, role, side, branch }))),
+    ...sides.flatMap((side) => COUNTY_ROLES.map((role): Case => ({ op, fixture, role, side, branch }))),
   ];
 }
 

@@ -56,6 +56,9 @@ const CALLERS: Record<Role, string> = {
   observer: `obs-${COUNTY}-1`,
   coordinator: `coord-${COUNTY}`,
   admin: `admin-${COUNTY}`,
+  city_reviewer: `city-${COUNTY.slice(0, 4)}-1`,
+  province_reviewer: `prov-${COUNTY.slice(0, 2)}-1`,
+  leader: `leader-${COUNTY}`,
 };
 
 /** Every deadline a week away, in seconds (no holiday calendar needed): no timer fires while the fuzz runs. */

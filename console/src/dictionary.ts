@@ -2,10 +2,24 @@ import {
   BRANCH_TYPE_LABELS,
   NOTICE_KIND_LABELS,
   ROLE_LABELS,
+  roleTitle,
+  SCOPE_LABELS,
+  SCOPES,
+  scopeOf,
+  type Role,
+  type Scope,
   STEP_LABELS,
   UNCOVERED_YEAR_LABELS,
 } from '@fivestar/contracts';
-import { register, type Dictionary } from './i18n';
+import { currentLang, register, t, type Dictionary } from './i18n';
+
+const SCOPE_EN: Record<Scope, string> = {
+  branch: 'branch',
+  township: 'township',
+  county: 'county',
+  city: 'city',
+  province: 'province',
+};
 
 /** `{group.key: text}` for a table of labels. */
 export const prefixed = (group: string, labels: Dictionary): Dictionary =>
@@ -79,11 +93,28 @@ register({
     village_secretary: 'Village secretary',
     township_reviewer: 'Township reviewer',
     county_reviewer: 'County reviewer',
+    city_reviewer: 'City reviewer',
+    province_reviewer: 'Province reviewer',
     observer: 'Observer',
     coordinator: 'Coordinator',
     admin: 'Administrator',
+    leader: 'Leader (read-only)',
   }),
 });
+
+register(
+  Object.fromEntries(
+    SCOPES.map((scope) => [`scope.${scope}`, { zh: SCOPE_LABELS[scope], en: SCOPE_EN[scope] }]),
+  ),
+);
+
+/** A user's role as held at their jurisdiction's level: 县级专班, 市级领导（只读）, 乡镇审核人. */
+export function roleAt(role: Role, jurisdiction: string): string {
+  const scope = scopeOf(jurisdiction);
+  const plain = t(`role.${role}`);
+  if (currentLang() === 'zh') return roleTitle(role, scope);
+  return scope ? `${plain} (${t(`scope.${scope}`)})` : plain;
+}
 
 register({
   ...fromContracts('step', STEP_LABELS, {

@@ -9,6 +9,9 @@ const dictionary: Dictionary = {};
 const listeners = new Set<() => void>();
 let lang: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
 
+/** The language in force (for texts built outside the dictionary). */
+export const currentLang = (): Lang => lang;
+
 /** Adds a page's keys (named `page.key`); a duplicate key is a programming error. */
 export function register(entries: Dictionary): void {
   for (const [key, text] of Object.entries(entries)) {

@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import type { Role } from '@fivestar/contracts';
 import { logout } from '../api';
+import { roleAt } from '../dictionary';
 import { setLang, t, useLang } from '../i18n';
 import { useUser } from '../session';
 import { useApi } from '../use-api';
@@ -44,7 +45,7 @@ export function Layout() {
           ))}
         </nav>
         <span className="user" data-testid="current-user" title={user.jurisdiction}>
-          {user.name} · {t(`role.${user.role}`)}
+          {user.name} · {roleAt(user.role, user.jurisdiction)}
         </span>
         <button
           type="button"

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { CreateUserRequest, ROLES, type Role, type UserInfo } from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { FieldError, SubmitButton, useCommand } from '../../forms';
+import { roleAt } from '../../dictionary';
 import { t } from '../../i18n';
 import { countyOf, useBranches, useTownships } from '../../lists';
 import { useUser } from '../../session';
@@ -111,7 +112,7 @@ function UserRow({
         {editing ? (
           <RoleSelect value={role} onChange={setRole} testid={`role-${user.username}`} />
         ) : (
-          t(`role.${user.role}`)
+          roleAt(user.role, user.jurisdiction)
         )}
       </td>
       <td>

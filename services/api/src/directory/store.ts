@@ -5,7 +5,6 @@ import {
   type Branch,
   type BranchPageRequest,
   type DirectoryChange,
-  type ImportCounty,
   type Role,
   type Township,
 } from '@fivestar/contracts';
