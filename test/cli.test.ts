@@ -265,7 +265,7 @@ describe('directory import', () => {
     const dry = await run(['--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/名册\.xlsx「用户」:2\s+cli-sec-x\s+新建/);
-    expect(dry.out).toContain('新增乡镇 0 个、支部 1 个');
+    expect(dry.out).toContain('新增支部 1 个；');
     expect(await exists('cli-sec-x')).toBe(false);
     const done = await run(['--json']);
     expect(done.code).toBe(0);

@@ -3,6 +3,7 @@ import { Api, serverUrl } from './client';
 import { registerAudit } from './commands/audit';
 import { registerAuth } from './commands/auth';
 import { registerCalendar } from './commands/calendar';
+import { registerCampaigns } from './commands/campaigns';
 import { registerCatalogs } from './commands/catalogs';
 import { registerDirectory } from './commands/directory';
 import { registerReports } from './commands/reports';
@@ -42,6 +43,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   for (const register of [
     registerAuth,
     registerDirectory,
+    registerCampaigns,
     registerCatalogs,
     registerRounds,
     registerCalendar,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import {
+  OnboardAreaRequest,
   PLACE_LABELS,
+  type AreaOnboarded,
   readDirectoryFiles,
   scopeOf,
   userColumn,
@@ -13,7 +15,7 @@ import {
 } from '@fivestar/contracts';
 import type { Register } from '../context';
 import { CliError, Exit, type FieldError } from '../exit';
-import { parseJson, readInput } from '../files';
+import { parseJson, readInput, validate } from '../files';
 import { table } from '../output';
 import { loadWorkbook } from '../workbook';
 
@@ -73,7 +75,7 @@ export function resultLines(result: DirectoryImportResult, read: DirectoryTables
 }
 
 export const registerDirectory: Register = (program, act) => {
-  const directory = program.command('directory').description('目录（县、乡镇、支部、用户）');
+  const directory = program.command('directory').description('目录（省、市、县、乡镇、单位、支部、用户）');
   directory
     .command('rename')
     .description('乡镇或支部改名（区划调整：代码不变，原名留在调整记录中）；须为本县系统管理员')
@@ -104,9 +106,43 @@ export const registerDirectory: Register = (program, act) => {
       }),
     );
   directory
+    .command('onboard')
+    .description('开通下级的市（4位）或县（6位），并创建其系统管理员；须为省或市的系统管理员')
+    .argument('<code>', '市级代码（4位）或县级代码（6位）')
+    .argument('<name>', '名称')
+    .requiredOption('--admin <username>', '该市（县）系统管理员的用户名')
+    .requiredOption('--admin-name <name>', '系统管理员姓名')
+    .addHelpText(
+      'after',
+      '\n初始密码从环境变量 FIVESTAR_INITIAL_PASSWORD 读取（至少10位），首次登录后请修改。',
+    )
+    .action(
+      act(async ({ io, out, api }, opts, code: string, name: string) => {
+        const password = io.env.FIVESTAR_INITIAL_PASSWORD;
+        if (!password)
+          throw new CliError(Exit.badInput, '请用环境变量 FIVESTAR_INITIAL_PASSWORD 给出管理员的初始密码', [
+            { field: 'FIVESTAR_INITIAL_PASSWORD', message: '未设置' },
+          ]);
+        const body = validate(
+          OnboardAreaRequest,
+          { code, name, admin: { username: opts.admin, name: opts.adminName, password } },
+          '参数有误，未开通',
+        );
+        const done = await (await api()).json<AreaOnboarded>('POST', '/api/admin/areas', { json: body });
+        out.result(
+          [
+            `${done.created ? '已开通' : '已在目录中，已创建管理员'}：${PLACE_LABELS[done.level]} ${done.code} ${done.name}`,
+            `系统管理员：${done.admin.username}（${done.admin.name}），可导入本${PLACE_LABELS[done.level]}的目录：fivestar directory import <文件>`,
+          ],
+          done,
+        );
+        return Exit.ok;
+      }),
+    );
+  directory
     .command('import')
     .description(
-      '导入目录：一个 Excel 工作簿（县、乡镇、支部、用户四张表），或每表一个 CSV 文件，或接口格式的 JSON 文件；逐行显示结果',
+      '导入目录（省、市或县的）：一个 Excel 工作簿（省、市、县、乡镇、单位、支部、用户各表），或每表一个 CSV 文件，或接口格式的 JSON 文件；逐行显示结果',
     )
     .argument('<files...>', '.xlsx、.csv（可多个）或 .json 文件')
     .option('--dry-run', '由服务器逐行完整检查，不保存')
