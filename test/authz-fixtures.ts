@@ -196,6 +196,31 @@ export const FIXTURES: Record<string, Fixture> = {
     dedicated: true,
   },
 
+  // ---- the province's campaign and onboarding (their positive paths: test/province.test.ts) ----
+  listCampaigns: { request: () => ({}), status: 200 },
+  // The county's 专班 may not open the province's campaign.
+  openCampaign: {
+    request: (t) => ({ body: { provinceCode: t.county.slice(0, 2), year: 2026, title: '权限矩阵' } }),
+    status: 403,
+  },
+  // No campaign is open in the matrix's world: not found, on either side.
+  getCampaign: { request: () => ({ params: { campaignId: '41-2026' } }), status: 404, other: 404 },
+  startCampaignRounds: {
+    request: () => ({ params: { campaignId: '41-2026' }, body: {} }),
+    status: 404,
+    other: 404,
+  },
+  // A county's administrator onboards nothing: a city or county is onboarded from a level above it.
+  onboardArea: {
+    request: (t, w) => ({
+      body: {
+        code: t.county,
+        name: '矩阵测试县',
+        admin: { username: `authz-area-${w.runId}`, name: '矩阵', password: DEMO_PASSWORD },
+      },
+    }),
+    status: 403,
+  },
   // ---- a branch's steps (every branch waits for its self-check) ----
   getBranch: { request: (t) => ({ params: branchParams(t) }), status: 200 },
   submitSelfCheck: {

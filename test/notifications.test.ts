@@ -241,8 +241,9 @@ describe('notifications', () => {
       },
     ]);
     expect(eventIds(await inboxOf(U.tw1b))).toEqual([stepT1.id]);
-    // The county-bound reviewer hears of both townships, newest first.
-    expect(eventIds(await inboxOf(U.twCounty))).toEqual([stepT2.id, stepT1.id]);
+    // A reviewer bound at the county's level hears nothing of the townships' groups: a group is heard at
+    // its own level (a city's 专班 does not hear each county's notices).
+    expect(eventIds(await inboxOf(U.twCounty))).toEqual([]);
     // Another township's reviewer, an inactive user, another role, another branch: nothing of T1/B1.
     expect(eventIds(await inboxOf(U.tw2))).toEqual([stepT2.id]);
     expect(eventIds(await inboxOf(U.tw1Inactive))).toEqual([]);
@@ -329,22 +330,22 @@ describe('notifications', () => {
       .where('event_id', '=', overdue.id)
       .orderBy('user_id')
       .execute();
-    expect(rows.map((r) => r.user_id)).toEqual([U.tw1a.userId, LATE.userId, U.twCounty.userId].sort());
+    expect(rows.map((r) => r.user_id)).toEqual([U.tw1a.userId, LATE.userId].sort());
     const stepRows = await db
       .selectFrom('notices')
       .select(['user_id'])
       .where('event_id', '=', stepT1.id)
       .execute();
-    expect(stepRows).toHaveLength(3);
+    expect(stepRows).toHaveLength(2);
   });
 
   it('rebuilds from the stream to exactly the live model, read and archive marks and preferences kept', async () => {
-    const archived = (await inboxOf(U.twCounty)).items.find((n) => n.eventId === stepT2.id)!;
+    const archived = (await inboxOf(U.tw2)).items.find((n) => n.eventId === stepT2.id)!;
     expect(
-      await callEndpoint(nc, 'notifications', 'archive', { viewer: viewer(U.twCounty), ids: [archived.id] }),
+      await callEndpoint(nc, 'notifications', 'archive', { viewer: viewer(U.tw2), ids: [archived.id] }),
     ).toEqual({ updated: 1 });
     const prefs: SetPreferencesRequest = {
-      viewer: viewer(U.twCounty),
+      viewer: viewer(U.tw2),
       email: null,
       mobile: '13800000000',
       kinds: { overdue: { mode: 'digest', channels: ['sms'] } },
@@ -353,8 +354,8 @@ describe('notifications', () => {
     await svc!.stop();
     svc = undefined;
     const live = await snapshot();
-    // 3 + 2 + 1 + 1 + 1 (first test) + 3 (reminder) + 3 (overdue) + 3 (sentinel)
-    expect(live.notices).toHaveLength(17);
+    // 2 + 1 + 1 + 1 + 1 (first test) + 2 (reminder) + 2 (overdue) + 2 (sentinel)
+    expect(live.notices).toHaveLength(12);
     expect(live.recipients).toHaveLength(ALL_USERS.length + 1);
 
     const { applied } = await rebuildNotifications(db, nc, log);
@@ -364,7 +365,7 @@ describe('notifications', () => {
       [stepT1.id, U.tw1a.userId],
     ]);
     expect(live.notices.filter((n) => n.archived_at !== null).map((n) => [n.event_id, n.user_id])).toEqual([
-      [stepT2.id, U.twCounty.userId],
+      [stepT2.id, U.tw2.userId],
     ]);
     // Preferences are user settings, not derived from events: the rebuild leaves them as they were.
     const { viewer: _, ...stored } = prefs;
@@ -372,7 +373,7 @@ describe('notifications', () => {
       await db
         .selectFrom('preferences')
         .select(['email', 'mobile', 'kinds'])
-        .where('user_id', '=', U.twCounty.userId)
+        .where('user_id', '=', U.tw2.userId)
         .execute(),
     ).toEqual([stored]);
   });
