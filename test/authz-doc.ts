@@ -10,7 +10,7 @@ export type Access = 'public' | 'user' | Role[];
 export interface ScopeSpec {
   in: 'path' | 'query' | 'body';
   name: string;
-  level: 'county' | 'township' | 'branch' | 'round';
+  level: 'area' | 'county' | 'township' | 'branch' | 'round';
 }
 export interface Operation {
   operationId: string;
@@ -86,6 +86,7 @@ export function expectedStatus(
 }
 
 const LEVEL_LABELS: Record<ScopeSpec['level'], string> = {
+  area: '地区',
   county: '县',
   township: '乡镇',
   branch: '支部',

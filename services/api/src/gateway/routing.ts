@@ -12,7 +12,8 @@ export type Access = 'public' | 'user' | readonly Role[];
 export interface RouteScope {
   in: 'path' | 'query' | 'body';
   name: string;
-  level: 'county' | 'township' | 'branch' | 'round';
+  /** `area`: a province, city or county code (2, 4 or 6 digits). */
+  level: 'area' | 'county' | 'township' | 'branch' | 'round';
 }
 
 /**
