@@ -501,6 +501,6 @@ describe('rebuild and scale', () => {
     expect(q.area.branches).toBe(19 * 8 * 10 * 34);
     expect(q.children).toHaveLength(19);
     log.warn({ ms }, 'province ranking of 51,680 branches');
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(1500);
   });
 });

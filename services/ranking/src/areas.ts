@@ -91,8 +91,9 @@ function roundArrays(src: AreaSources): [string[], string[]] {
 }
 
 /**
- * The area's branches counted per child, type and level, and per star held, in one pass: each branch at
- * its level in its county's round (0 without a standing there, withdrawn, or without a round).
+ * The area's branches counted per child, type, level and stars held, in one pass (few distinct groups:
+ * stars come in few combinations): each branch at its level in its county's round (0 without a standing
+ * there, withdrawn, or without a round).
  */
 async function tallies(
   db: Kysely<RankingDB>,
@@ -101,32 +102,19 @@ async function tallies(
 ): Promise<{ levels: LevelTally[]; held: StarTally[] }> {
   const [counties, rounds] = roundArrays(src);
   const child = src.level === 'province' ? sql`left(br.county_code, 4)` : sql`br.county_code`;
-  const { rows } = await sql<{
-    kind: 'level' | 'star';
-    child: string;
-    type: BranchType;
-    key: string;
-    n: number;
-  }>`
-    WITH b AS MATERIALIZED (
-      SELECT ${child} AS child, br.type, coalesce(s.level, 0) AS level, coalesce(s.stars, '{}') AS stars
-      FROM branches br
-      LEFT JOIN unnest(${counties}::text[], ${rounds}::text[]) AS src(county_code, round_id)
-        ON src.county_code = br.county_code
-      LEFT JOIN standings s ON s.round_id = src.round_id AND s.branch_code = br.code
-      WHERE br.county_code LIKE ${`${code}%`}
-    )
-    SELECT 'level' AS kind, child, type, level::text AS key, count(*)::int AS n FROM b GROUP BY child, type, level
-    UNION ALL
-    SELECT 'star', child, type, star, count(*)::int FROM b, unnest(b.stars) AS star GROUP BY child, type, star`.execute(
-    db,
+  const { rows } = await sql<{ child: string; type: BranchType; level: number; stars: string[]; n: number }>`
+    SELECT ${child} AS child, br.type, coalesce(s.level, 0) AS level, coalesce(s.stars, '{}') AS stars,
+           count(*)::int AS n
+    FROM branches br
+    LEFT JOIN unnest(${counties}::text[], ${rounds}::text[]) AS src(county_code, round_id)
+      ON src.county_code = br.county_code
+    LEFT JOIN standings s ON s.round_id = src.round_id AND s.branch_code = br.code
+    WHERE br.county_code LIKE ${`${code}%`}
+    GROUP BY 1, 2, 3, 4`.execute(db);
+  const levels = rows.map((r) => ({ child: r.child, type: r.type, level: r.level, branches: r.n }));
+  const held = rows.flatMap((r) =>
+    r.stars.map((star) => ({ child: r.child, type: r.type, star, branches: r.n })),
   );
-  const levels: LevelTally[] = [];
-  const held: StarTally[] = [];
-  for (const r of rows)
-    if (r.kind === 'level')
-      levels.push({ child: r.child, type: r.type, level: Number(r.key), branches: r.n });
-    else held.push({ child: r.child, type: r.type, star: r.key, branches: r.n });
   return { levels, held };
 }
 
