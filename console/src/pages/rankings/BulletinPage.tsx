@@ -61,7 +61,6 @@ export function BulletinPage() {
   const jurisdiction = user?.jurisdiction ?? '';
   // A city's or the province's user reads (and its coordinators publish) the area's own bulletin.
   const code = jurisdiction.length <= 4 ? jurisdiction : countyOf(jurisdiction);
-  const area = code.length <= 4;
   const [period, setPeriod] = useState(beijingMonth(Date.now()));
   const [message, setMessage] = useState('');
   const path = `/bulletins/${code}/${period}`;
