@@ -265,7 +265,7 @@ function itemCells(i: BulletinItem): string[] {
   return [i.townshipName, i.branchName, STEP_LABELS[i.step ?? 'RECTIFICATION'], i.title];
 }
 
-function overdueRows(b: Pick<BulletinResult, 'overdue'>): string[][] {
+function overdueRows(b: BulletinResult): string[][] {
   return b.overdue.map((i) => [
     ...itemCells(i),
     day(i.deadline),
