@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import {
   AREA_CHILD_LABELS,
   BranchType,
@@ -176,6 +177,11 @@ export function AreaRankings({ jurisdiction }: { jurisdiction: string }) {
       <h1>
         {r ? `${r.name} · ${t('rank.areaTitle', { children: AREA_CHILD_LABELS[r.level] })}` : t('rank.title')}
       </h1>
+      <p>
+        <Link to="/rankings/bulletin" data-testid="bulletin-link">
+          {t('rank.bulletin')}
+        </Link>
+      </p>
       <div className="panel toolbar">
         <label className="inline">
           {t('rank.area')}
