@@ -10,7 +10,7 @@ export type Access = 'public' | 'user' | Role[];
 export interface ScopeSpec {
   in: 'path' | 'query' | 'body';
   name: string;
-  level: 'county' | 'township' | 'branch' | 'round';
+  level: 'province' | 'city' | 'area' | 'county' | 'township' | 'branch' | 'round';
 }
 export interface Operation {
   operationId: string;
@@ -86,6 +86,9 @@ export function expectedStatus(
 }
 
 const LEVEL_LABELS: Record<ScopeSpec['level'], string> = {
+  province: '省',
+  city: '市',
+  area: '地区',
   county: '县',
   township: '乡镇',
   branch: '支部',

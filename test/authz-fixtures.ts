@@ -367,8 +367,20 @@ export const FIXTURES: Record<string, Fixture> = {
     status: 200,
   },
   // No snapshot of these months: authorised, then nothing to show or publish.
-  getBulletin: { request: (t) => ({ params: { countyCode: t.county, period: '2020-01' } }), status: 404 },
-  publishBulletin: { request: (t) => ({ params: { countyCode: t.county, period: '2020-02' } }), status: 404 },
+  getBulletin: { request: (t) => ({ params: { code: t.county, period: '2020-01' } }), status: 404 },
+  publishBulletin: { request: (t) => ({ params: { code: t.county, period: '2020-02' } }), status: 404 },
+  // The city of the target county: both the own and the other county lie in city 4110, whose figures are
+  // on every one of their users' path (only an unrelated jurisdiction is refused).
+  getAreaRanking: {
+    request: (t) => ({ query: { code: t.county.slice(0, 4), year: '2026' } }),
+    status: 200,
+    other: 200,
+  },
+  getFiveStarList: {
+    request: (t) => ({ query: { code: t.county.slice(0, 4), year: '2026' } }),
+    status: 200,
+    other: 200,
+  },
 
   // ---- operations and audit ----
   getServiceStats: { request: () => ({}), status: 200 },

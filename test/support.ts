@@ -268,24 +268,31 @@ export const ruralBranch = (code: string, township: string): EventData<'director
 });
 
 /**
- * A city (first four code digits) not in `taken` where the ranking model, caught up with the stream
- * (other test files' events included), has no branch and no round: county ranks and lists are the run's.
+ * A code of `digits` digits (a province: 2, a city: 4) not in `taken` where the ranking model, caught up
+ * with the stream (other test files' events included), has no branch and no round: its ranks and lists
+ * are the run's.
  */
-export async function freeCity(db: Kysely<RankingDB>, taken: string[] = []): Promise<string> {
+async function freeArea(db: Kysely<RankingDB>, digits: 2 | 4, taken: string[]): Promise<string> {
   for (;;) {
-    const city = String(randomInt(1000, 10_000));
-    if (taken.includes(city)) continue;
+    const code = String(randomInt(10 ** (digits - 1), 10 ** digits));
+    if (taken.includes(code)) continue;
     const used =
       (await db
         .selectFrom('branches')
         .select('code')
-        .where('county_code', 'like', `${city}%`)
+        .where('county_code', 'like', `${code}%`)
         .executeTakeFirst()) ??
       (await db
         .selectFrom('rounds')
         .select('round_id')
-        .where('county_code', 'like', `${city}%`)
+        .where('county_code', 'like', `${code}%`)
         .executeTakeFirst());
-    if (!used) return city;
+    if (!used) return code;
   }
 }
+
+/** A city (first four code digits) not in `taken`, unused in the ranking model (see freeArea). */
+export const freeCity = (db: Kysely<RankingDB>, taken: string[] = []): Promise<string> =>
+  freeArea(db, 4, taken);
+/** A province (two digits), unused in the ranking model (see freeArea). */
+export const freeProvince = (db: Kysely<RankingDB>): Promise<string> => freeArea(db, 2, []);

@@ -1,3 +1,15 @@
+import {
+  AreaBulletinDocumentRequest,
+  AreaBulletinRequest,
+  AreaBulletinResult,
+  AreaDocumentRequest,
+  AreaRankingRequest,
+  AreaRankingResult,
+  FiveStarListResult,
+  PublishAreaBulletinRequest,
+  TakeAreaSnapshotRequest,
+  TakeAreaSnapshotResult,
+} from './area-ranking';
 import { FaultsRequest, FaultsResult } from './faults';
 import { CalendarInForce, CalendarInForceRequest } from './calendar-admin';
 import {
@@ -103,6 +115,16 @@ export const ENDPOINTS = {
     bulletinDocument: { request: BulletinDocumentRequest, result: BulletinDocumentResult },
     publishBulletin: { request: PublishBulletinRequest, result: PublishBulletinResult },
     monthlyRun: { request: MonthlyRunRequest, result: MonthlyRunResult },
+    /** A province's cities or a city's counties ranked (issue 12), and their documents. */
+    areaRanking: { request: AreaRankingRequest, result: AreaRankingResult },
+    areaRankingDocument: { request: AreaDocumentRequest, result: BulletinDocumentResult },
+    /** 通报表扬名单: the area's five-star branches. */
+    fiveStarList: { request: AreaRankingRequest, result: FiveStarListResult },
+    fiveStarListDocument: { request: AreaDocumentRequest, result: BulletinDocumentResult },
+    takeAreaSnapshot: { request: TakeAreaSnapshotRequest, result: TakeAreaSnapshotResult },
+    areaBulletin: { request: AreaBulletinRequest, result: AreaBulletinResult },
+    areaBulletinDocument: { request: AreaBulletinDocumentRequest, result: BulletinDocumentResult },
+    publishAreaBulletin: { request: PublishAreaBulletinRequest, result: PublishBulletinResult },
     stats: { request: StatsRequest, result: ServiceStats },
   },
   directory: { branches: { request: BranchPageRequest, result: BranchPageResult } },

@@ -214,9 +214,10 @@ export const EVENT_DATA = {
     activityType: z.string(),
     attempt: z.number().int().positive(),
   }),
-  /** A county's monthly ranking bulletin (通报) was published; id `bulletin/<county>/<period>`. */
+  /** A monthly ranking bulletin (通报) was published; id `bulletin/<code>/<period>`. */
   'ranking.bulletin_published': z.object({
     bulletinId: z.string(),
+    /** The county's code, or the city's or province's for theirs (docs/hierarchy.md). */
     countyCode: z.string(),
     roundId: z.string().nullable(),
     period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),

@@ -5,6 +5,8 @@ import { HumanStep } from './cycle';
 import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './directory';
 import { TasksQuery } from './http';
 import { Period } from './monthly-ranking';
+import { AreaCode, BulletinAreaCode, CampaignYear } from './area-ranking';
+import { CampaignId } from './campaign';
 import { ApiTokenInfo, UserInfo } from './identity';
 import {
   IsoWeek,
@@ -97,13 +99,41 @@ export type LedgerReportRow = z.infer<typeof LedgerReportRow>;
 export const LedgerReport = LedgerResult.extend({ rows: z.array(LedgerReportRow) });
 export type LedgerReport = z.infer<typeof LedgerReport>;
 
-// Monthly ranking snapshots and bulletins.
-export const BulletinSnapshotBody = z.object({
-  countyCode: CountyCode,
-  period: Period,
-  roundId: RoundId.optional(),
+// Rankings above the county, monthly ranking snapshots and bulletins.
+const AreaYear = z.coerce.number().pipe(CampaignYear);
+/** GET /rankings/areas and /rankings/areas/five-star. */
+export const AreaRankingQuery = z.object({
+  code: AreaCode,
+  year: AreaYear,
+  campaignId: CampaignId.optional(),
+  format: z.enum(['json', 'html', 'xlsx']).default('json'),
 });
-export const BulletinPath = z.object({ countyCode: CountyCode, period: Period });
+/** GET /bulletins/:code/:period: a county's bulletin (6 digits), a city's (4) or the province's (2). */
+export const BulletinPath = z.object({ code: BulletinAreaCode, period: Period });
+/**
+ * POST /bulletins/snapshot: a county's month (`countyCode`, as before, or a 6-digit `code`), a city's or
+ * the province's (`code`); `roundId` picks a county's round, `year` and `campaignId` an area's rounds.
+ */
+export const BulletinSnapshotBody = z
+  .object({
+    code: BulletinAreaCode.optional(),
+    countyCode: CountyCode.optional(),
+    period: Period,
+    roundId: RoundId.optional(),
+    year: AreaYear.optional(),
+    campaignId: CampaignId.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.code === undefined) === (b.countyCode === undefined))
+      ctx.addIssue({ code: 'custom', path: ['code'], message: '请给出 code 或 countyCode 之一' });
+    const county = (b.code ?? b.countyCode ?? '').length === 6;
+    if (county && b.year !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['year'], message: '县的快照按轮次生成，请用 roundId' });
+    if (county && b.campaignId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['campaignId'], message: '县的快照按轮次生成，请用 roundId' });
+    if (!county && b.roundId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['roundId'], message: '市、省的快照按年度和创建活动生成' });
+  });
 export const BulletinQuery = z.object({ format: z.enum(['json', 'html', 'xlsx']).default('json') });
 
 // Catalogs.

@@ -9,6 +9,7 @@ export * from './subjects';
 export * from './requests';
 export * from './endpoints';
 export * from './monthly-ranking';
+export * from './area-ranking';
 export * from './commands';
 export * from './state';
 export * from './http';

@@ -15,7 +15,7 @@ const NAV: { to: string; key: string; roles: Role[] | 'all' }[] = [
   {
     to: '/rankings',
     key: 'nav.rankings',
-    roles: ['coordinator', 'county_reviewer', 'township_reviewer', 'admin'],
+    roles: ['coordinator', 'county_reviewer', 'township_reviewer', 'admin', 'leader', 'observer'],
   },
   { to: '/admin', key: 'nav.admin', roles: ['admin'] },
 ];

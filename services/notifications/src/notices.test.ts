@@ -212,6 +212,20 @@ describe('noticeFor', () => {
     });
   });
 
+  it('a city’s or the province’s bulletin → the coordinators of the area and of every level inside it', () => {
+    const data = {
+      bulletinId: 'bulletin/41/2026-02',
+      countyCode: '41',
+      roundId: null,
+      period: '2026-02',
+      title: '河南省2026年2月五星支部创建排名通报',
+      url: '/api/bulletins/41/2026-02?format=html',
+    };
+    expect(noticeFor(event('ranking.bulletin_published', data, null))?.groups).toEqual([
+      { role: 'coordinator', jurisdiction: '41', inside: true },
+    ]);
+  });
+
   it('ignores events nobody is told about', () => {
     expect(noticeFor(event('branch.closed', { step: 'CLOSED', level: 3 }))).toBeNull();
     expect(noticeFor(event('rectification.closed', { findingId: 'f-1', closes: 'f-1#v1' }))).toBeNull();

@@ -253,16 +253,20 @@ export function noticeFor(event: FivestarEvent): NoticeDraft | null {
       return toBranch(event, 'award_published', title, body);
     }
     case 'ranking.bulletin_published': {
-      // The county's coordinators, and the reviewers of every township in the county.
+      // A county's: its coordinators and the reviewers of every township in it. A city's or the
+      // province's (a shorter code): the coordinators of the area and of every level inside it.
       const { countyCode, title, url, period } = event.data;
       return {
         kind: 'bulletin',
         title: `通报：${title}`,
         body: `${period} 月度排名通报已发布：${url}`,
-        groups: [
-          { role: 'coordinator', jurisdiction: countyCode },
-          { role: 'township_reviewer', jurisdiction: countyCode, inside: true },
-        ],
+        groups:
+          countyCode.length === 6
+            ? [
+                { role: 'coordinator', jurisdiction: countyCode },
+                { role: 'township_reviewer', jurisdiction: countyCode, inside: true },
+              ]
+            : [{ role: 'coordinator', jurisdiction: countyCode, inside: true }],
         workKey: null,
         escalationLevel: null,
       };

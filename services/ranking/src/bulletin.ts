@@ -2,6 +2,7 @@ import {
   beijingDate,
   ESCALATION_LABELS,
   STEP_LABELS,
+  type Actor,
   type Aggregate,
   type BulletinBranch,
   type BulletinItem,
@@ -18,10 +19,22 @@ import {
   type ParsedRequestOf,
   type ResultOf,
 } from '@fivestar/platform';
-import ExcelJS from 'exceljs';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RankingDB } from './db';
-import { countyItems } from './items';
+import {
+  documentOf,
+  figureCells,
+  FIGURE_HEADERS,
+  heading,
+  htmlPage,
+  htmlTable,
+  levelTable,
+  paragraph,
+  starTable,
+  xlsxBook,
+  type Table,
+} from './documents';
+import { areaItems } from './items';
 import { levelMovement, rankMovement } from './periods';
 import { standings } from './queries';
 
@@ -181,7 +194,7 @@ export async function bulletin(
     };
   });
   const asOf = clock.now();
-  const items = await countyItems(db, req.countyCode, asOf, await clock.calendar());
+  const items = await areaItems(db, req.countyCode, asOf, await clock.calendar());
   return {
     countyCode: req.countyCode,
     countyName: now.county.name,
@@ -209,42 +222,24 @@ export function rankArrow(rank: number, previous: number | null): string {
 }
 export const levelArrow = (m: BulletinBranch['levelMovement']): string => ARROWS[m];
 
-const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const TOWNSHIP_HEADERS = ['排名', '升降', '乡镇', '支部数', '累计创星', '创建得分', '三星以上占比'];
-const LEVEL_HEADERS = ['乡镇', '零星', '一星', '二星', '三星', '四星', '五星'];
+const TOWNSHIP_HEADERS = ['排名', '升降', '乡镇', ...FIGURE_HEADERS];
 const BRANCH_HEADERS = ['排名', '升降', '支部', '乡镇', '星级', '星级变化'];
 const OVERDUE_HEADERS = ['乡镇', '支部', '环节', '事项', '截止日期', '逾期天数', '督办级别'];
 const ESCALATED_HEADERS = ['乡镇', '支部', '环节', '事项', '督办级别', '督办起始', '逾期天数'];
 
+/** The rank, its arrow against the previous one and the name: what a ranked area's row starts with. */
+export const rankedCells = (a: { rank: number; previousRank: number | null; name: string }): string[] => [
+  String(a.rank),
+  rankArrow(a.rank, a.previousRank),
+  a.name,
+];
+
 function townshipRows(b: BulletinResult): string[][] {
-  return b.townships.map((t) => [
-    String(t.rank),
-    rankArrow(t.rank, t.previousRank),
-    t.name,
-    String(t.branches),
-    String(t.totalStars),
-    t.averageStars,
-    `${t.threeStarsOrMoreShare}%`,
-  ]);
+  return b.townships.map((t) => [...rankedCells(t), ...figureCells(t)]);
 }
 
-function levelRows(b: BulletinResult): string[][] {
-  return [...b.townships, { ...b.county, name: '全县' }].map((t) => [
-    t.name,
-    ...([0, 1, 2, 3, 4, 5] as const).map((l) => String(t.levelCounts[l])),
-  ]);
-}
-
-/** 各星创建情况: the headers and, per township and for the county, how many branches hold each star. */
-const starHeaders = (b: BulletinResult): string[] => ['乡镇', ...b.stars.map((s) => s.name)];
-function starRows(b: BulletinResult): string[][] {
-  return [...b.townships, { ...b.county, name: '全县' }].map((t) => [
-    t.name,
-    ...b.stars.map((s) => String(t.starCounts[s.code] ?? 0)),
-  ]);
-}
+/** The townships, then the county as 全县. */
+const withCounty = (b: BulletinResult) => [...b.townships, { ...b.county, name: '全县' }];
 
 function branchRows(b: BulletinResult): string[][] {
   const names = new Map(b.townships.map((t) => [t.code, t.name]));
@@ -259,7 +254,7 @@ function branchRows(b: BulletinResult): string[][] {
 }
 
 /** An instant as its Beijing date (bulletins are read in China). */
-const day = (iso: string): string => beijingDate(Date.parse(iso));
+export const day = (iso: string): string => beijingDate(Date.parse(iso));
 
 /** "3 个工作日", or "3 个自然日" when the calendar could not count working days. */
 export const daysText = (i: BulletinItem): string =>
@@ -279,78 +274,60 @@ function overdueRows(b: BulletinResult): string[][] {
   ]);
 }
 
-function escalatedRows(b: BulletinResult): string[][] {
-  return b.escalated.map((i) => [
+/** 督办事项: the escalated items' table (county and area bulletins). */
+export const escalatedTable = (items: readonly BulletinItem[]): Table => ({
+  sheet: '督办事项',
+  headers: ESCALATED_HEADERS,
+  rows: items.map((i) => [
     ...itemCells(i),
     ESCALATION_LABELS[i.escalation!.level],
     day(i.escalation!.since),
     daysText(i),
-  ]);
-}
+  ]),
+});
 
-function htmlTable(headers: string[], rows: string[][]): string {
-  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+/** The bulletin's tables, in the order of its sections. */
+function bulletinTables(b: BulletinResult) {
+  return {
+    townships: { sheet: '乡镇排名', headers: TOWNSHIP_HEADERS, rows: townshipRows(b) },
+    levels: levelTable('星级分布', '乡镇', withCounty(b)),
+    stars: starTable('各星创建情况', '乡镇', b.stars, withCounty(b)),
+    branches: { sheet: '支部星级', headers: BRANCH_HEADERS, rows: branchRows(b) },
+    overdue: { sheet: '逾期事项', headers: OVERDUE_HEADERS, rows: overdueRows(b) },
+    escalated: escalatedTable(b.escalated),
+  };
 }
 
 /** The printable HTML bulletin (Chinese). */
 export function bulletinHtml(b: BulletinResult): string {
   const c = b.county;
   const compared = b.previousPeriod ? `升降对比 ${b.previousPeriod} 月度排名。` : '本月为首次排名。';
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>${escape(b.title)}</title>
-<style>
-body { font-family: "SimSun", "Songti SC", serif; margin: 2em; }
-h1 { text-align: center; font-size: 20pt; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
-th, td { border: 1px solid #000; padding: 4px 8px; text-align: center; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } }
-</style>
-</head>
-<body>
-<h1>${escape(b.title)}</h1>
-<p>截至 ${escape(b.period)}，全县共 ${c.branches} 个支部，累计创星 ${c.totalStars} 颗，创建得分 ${escape(c.averageStars)}，三星以上占比 ${escape(c.threeStarsOrMoreShare)}%。${escape(compared)}</p>
-<h2>一、乡镇排名</h2>
-${htmlTable(TOWNSHIP_HEADERS, townshipRows(b))}
-<h2>二、星级分布</h2>
-${htmlTable(LEVEL_HEADERS, levelRows(b))}
-<p>各星创建情况（获得该星的支部数）：</p>
-${htmlTable(starHeaders(b), starRows(b))}
-<h2>三、支部星级</h2>
-${htmlTable(BRANCH_HEADERS, branchRows(b))}
-<h2>四、逾期事项</h2>
-<p>截至 ${day(b.itemsAsOf)}，逾期事项 ${b.overdue.length} 项，其中督办事项 ${b.escalated.length} 项。</p>
-${htmlTable(OVERDUE_HEADERS, overdueRows(b))}
-<h2>五、督办事项</h2>
-${htmlTable(ESCALATED_HEADERS, escalatedRows(b))}
-</body>
-</html>
-`;
+  const t = bulletinTables(b);
+  return htmlPage(b.title, [
+    paragraph(
+      `截至 ${b.period}，全县共 ${c.branches} 个支部，累计创星 ${c.totalStars} 颗，创建得分 ${c.averageStars}，三星以上占比 ${c.threeStarsOrMoreShare}%。${compared}`,
+    ),
+    heading('一、乡镇排名'),
+    htmlTable(t.townships),
+    heading('二、星级分布'),
+    htmlTable(t.levels),
+    paragraph('各星创建情况（获得该星的支部数）：'),
+    htmlTable(t.stars),
+    heading('三、支部星级'),
+    htmlTable(t.branches),
+    heading('四、逾期事项'),
+    paragraph(
+      `截至 ${day(b.itemsAsOf)}，逾期事项 ${b.overdue.length} 项，其中督办事项 ${b.escalated.length} 项。`,
+    ),
+    htmlTable(t.overdue),
+    heading('五、督办事项'),
+    htmlTable(t.escalated),
+  ]);
 }
 
 /** The xlsx bulletin: the same tables, one sheet each. */
-export async function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const sheets: Array<[string, string[], string[][]]> = [
-    ['乡镇排名', TOWNSHIP_HEADERS, townshipRows(b)],
-    ['星级分布', LEVEL_HEADERS, levelRows(b)],
-    ['各星创建情况', starHeaders(b), starRows(b)],
-    ['支部星级', BRANCH_HEADERS, branchRows(b)],
-    ['逾期事项', OVERDUE_HEADERS, overdueRows(b)],
-    ['督办事项', ESCALATED_HEADERS, escalatedRows(b)],
-  ];
-  for (const [name, headers, rows] of sheets) {
-    const ws = wb.addWorksheet(name);
-    ws.addRow([b.title]);
-    ws.addRow(headers).font = { bold: true };
-    for (const r of rows) ws.addRow(r);
-    ws.columns.forEach((col) => (col.width = 14));
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+export function bulletinXlsx(b: BulletinResult): Promise<Buffer> {
+  return xlsxBook(b.title, Object.values(bulletinTables(b)));
 }
 
 export async function bulletinDocument(
@@ -359,36 +336,41 @@ export async function bulletinDocument(
   clock: BulletinClock,
 ): Promise<ResultOf<'ranking', 'bulletinDocument'>> {
   const b = await bulletin(db, req, clock);
-  const base = `bulletin-${b.countyCode}-${b.period}`;
-  if (req.format === 'html')
-    return {
-      fileName: `${base}.html`,
-      contentType: 'text/html; charset=utf-8',
-      base64: Buffer.from(bulletinHtml(b), 'utf8').toString('base64'),
-    };
-  return {
-    fileName: `${base}.xlsx`,
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    base64: (await bulletinXlsx(b)).toString('base64'),
-  };
+  return documentOf(
+    `bulletin-${b.countyCode}-${b.period}`,
+    req.format,
+    () => bulletinHtml(b),
+    () => bulletinXlsx(b),
+  );
 }
 
-export const bulletinId = (countyCode: string, period: string): string => `bulletin/${countyCode}/${period}`;
+export const bulletinId = (code: string, period: string): string => `bulletin/${code}/${period}`;
+
+/** How a bulletin of some level is published: where it is kept, how it is built and stored. */
+export interface Publication<B extends { title: string }> {
+  table: 'bulletins' | 'area_bulletins';
+  build(trx: Transaction<RankingDB>): Promise<B>;
+  roundId(b: B): string | null;
+  /** Inserts the bulletin unless its id is there; false when it was (a concurrent publication). */
+  store(trx: Transaction<RankingDB>, b: B, publishedAt: string): Promise<boolean>;
+}
 
 /**
- * Stores the bulletin and publishes `ranking.bulletin_published` (id `bulletin/<county>/<period>`).
- * Publishing again changes nothing: the stored bulletin is kept and no second event is published.
+ * Stores the bulletin of `code` (a county, a city or the province) and publishes
+ * `ranking.bulletin_published` (id `bulletin/<code>/<period>`). Publishing again changes nothing: the
+ * stored bulletin is kept and no second event is published.
  */
-export async function publishBulletin(
+export async function publishOnce<B extends { title: string }>(
   db: Kysely<RankingDB>,
   js: JetStreamClient,
-  req: ParsedRequestOf<'ranking', 'publishBulletin'>,
+  req: { code: string; period: string; actor: Actor | null },
   clock: BulletinClock,
+  how: Publication<B>,
 ): Promise<ResultOf<'ranking', 'publishBulletin'>> {
-  const id = bulletinId(req.countyCode, req.period);
+  const id = bulletinId(req.code, req.period);
   return db.transaction().execute(async (trx) => {
     const existing = await trx
-      .selectFrom('bulletins')
+      .selectFrom(how.table)
       .select(['published_at', 'event_id'])
       .where('id', '=', id)
       .forUpdate()
@@ -400,43 +382,63 @@ export async function publishBulletin(
         publishedAt: existing.published_at.toISOString(),
         duplicate: true,
       };
-    const b = await bulletin(trx, req, clock);
+    const b = await how.build(trx);
     const publishedAt = clock.now().toISOString();
-    const inserted = await trx
-      .insertInto('bulletins')
-      .values({
-        id,
-        county_code: req.countyCode,
-        period: req.period,
-        round_id: b.roundId,
-        title: b.title,
-        published_at: publishedAt,
-        event_id: id,
-        body: JSON.stringify(b),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) throw new RequestError('conflict', `通报 ${id} 正在发布，请稍后重试`);
+    if (!(await how.store(trx, b, publishedAt)))
+      throw new RequestError('conflict', `通报 ${id} 正在发布，请稍后重试`);
+    const roundId = how.roundId(b);
     // Published before the commit: a failed commit is retried and the stream drops the repeat by id.
     const ack = await publishEvent(js, {
       id,
       type: 'ranking.bulletin_published',
       version: 1,
       occurredAt: publishedAt,
-      roundId: b.roundId,
+      roundId,
       branchId: null,
-      jurisdiction: req.countyCode,
+      jurisdiction: req.code,
       actor: req.actor,
       data: {
         bulletinId: id,
-        countyCode: req.countyCode,
-        roundId: b.roundId,
+        countyCode: req.code,
+        roundId,
         period: req.period,
         title: b.title,
-        url: `/api/bulletins/${req.countyCode}/${req.period}?format=html`,
+        url: `/api/bulletins/${req.code}/${req.period}?format=html`,
       },
     });
     return { bulletinId: id, eventId: id, publishedAt, duplicate: ack.duplicate };
+  });
+}
+
+/** Publishes the county's bulletin of the month (once; see publishOnce). */
+export function publishBulletin(
+  db: Kysely<RankingDB>,
+  js: JetStreamClient,
+  req: ParsedRequestOf<'ranking', 'publishBulletin'>,
+  clock: BulletinClock,
+): Promise<ResultOf<'ranking', 'publishBulletin'>> {
+  const id = bulletinId(req.countyCode, req.period);
+  return publishOnce(db, js, { code: req.countyCode, period: req.period, actor: req.actor }, clock, {
+    table: 'bulletins',
+    build: (trx) => bulletin(trx, req, clock),
+    roundId: (b) => b.roundId,
+    store: async (trx, b, publishedAt) =>
+      Boolean(
+        await trx
+          .insertInto('bulletins')
+          .values({
+            id,
+            county_code: req.countyCode,
+            period: req.period,
+            round_id: b.roundId,
+            title: b.title,
+            published_at: publishedAt,
+            event_id: id,
+            body: JSON.stringify(b),
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst(),
+      ),
   });
 }

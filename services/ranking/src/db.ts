@@ -1,4 +1,6 @@
 import type {
+  AreaBulletinResult,
+  AreaRankingResult,
   BranchType,
   BulletinResult,
   EscalationLevel,
@@ -24,6 +26,9 @@ export interface BranchesTable {
   township_name: string;
   county_code: string;
   county_name: string;
+  /** The city's and province's names when the upsert carried them; null: shown by code. */
+  city_name: ColumnType<string | null, string | null | undefined, string | null>;
+  province_name: ColumnType<string | null, string | null | undefined, string | null>;
   /** occurredAt of the upsert applied last: an older upsert never overwrites a newer one. */
   updated_at: Timestamp;
 }
@@ -55,6 +60,8 @@ export interface RoundsTable {
   /** The stars its start listed (its catalogs', each code once, in catalog order); null: not started. */
   stars: ColumnType<RankingStar[] | null, string | null | undefined, string | null>;
   started_at: NullableTimestamp;
+  /** The campaign it runs under (round.started's campaignId); null: not sent. */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set once by the first `round.closed`: from then on the round's standings are frozen. */
   closed_at: NullableTimestamp;
 }
@@ -81,6 +88,28 @@ export interface BulletinsTable {
   published_at: Timestamp;
   event_id: string;
   body: ColumnType<BulletinResult, string, string>;
+}
+
+/** A city's or the province's ranking as taken for a month; not derived from events, kept on rebuild. */
+export interface AreaSnapshotsTable {
+  area_code: string;
+  period: string;
+  year: number;
+  campaign_id: string | null;
+  taken_at: Timestamp;
+  /** The `ranking.areaRanking` answer. */
+  body: ColumnType<AreaRankingResult, string, string>;
+}
+
+/** A published bulletin of a city or the province: one per area and month. */
+export interface AreaBulletinsTable {
+  id: string;
+  area_code: string;
+  period: string;
+  title: string;
+  published_at: Timestamp;
+  event_id: string;
+  body: ColumnType<AreaBulletinResult, string, string>;
 }
 
 /**
@@ -111,6 +140,8 @@ export interface RankingTables {
   rounds: RoundsTable;
   snapshots: SnapshotsTable;
   bulletins: BulletinsTable;
+  area_snapshots: AreaSnapshotsTable;
+  area_bulletins: AreaBulletinsTable;
   supervised_items: SupervisedItemsTable;
 }
 

@@ -65,7 +65,7 @@ async function place(
 const roundRow = (
   roundId: string,
   round: EventOf<'round.closed'>['data'] &
-    Partial<Pick<EventOf<'round.started'>['data'], 'townshipCodes' | 'catalogs'>>,
+    Partial<Pick<EventOf<'round.started'>['data'], 'townshipCodes' | 'catalogs' | 'campaignId'>>,
   title: string | null,
   at: { started_at: string } | { closed_at: string },
 ): Insertable<RoundsTable> => ({
@@ -76,6 +76,7 @@ const roundRow = (
   // Sorted, so that two rounds of the same townships have equal scopes.
   township_codes: round.townshipCodes ? [...round.townshipCodes].sort() : null,
   stars: round.catalogs ? JSON.stringify(catalogStars(round.catalogs)) : null,
+  campaign_id: round.campaignId ?? null,
   ...at,
 });
 
@@ -95,7 +96,7 @@ export async function handleEvent(
   await applySupervision(trx, event);
   switch (event.type) {
     case 'directory.branch_upserted': {
-      const { branch, townshipName, countyName } = event.data;
+      const { branch, townshipName, countyName, cityName, provinceName } = event.data;
       await trx
         .insertInto('branches')
         .values({
@@ -106,6 +107,8 @@ export async function handleEvent(
           township_name: townshipName,
           county_code: branch.countyCode,
           county_name: countyName,
+          city_name: cityName ?? null,
+          province_name: provinceName ?? null,
           updated_at: event.occurredAt,
         })
         .onConflict((oc) =>
@@ -118,6 +121,8 @@ export async function handleEvent(
               township_name: eb.ref('excluded.township_name'),
               county_code: eb.ref('excluded.county_code'),
               county_name: eb.ref('excluded.county_name'),
+              city_name: eb.ref('excluded.city_name'),
+              province_name: eb.ref('excluded.province_name'),
               updated_at: eb.ref('excluded.updated_at'),
             }))
             .where('branches.updated_at', '<=', (eb) => eb.ref('excluded.updated_at')),
@@ -139,6 +144,7 @@ export async function handleEvent(
               title: eb.ref('excluded.title'),
               township_codes: eb.ref('excluded.township_codes'),
               stars: eb.ref('excluded.stars'),
+              campaign_id: eb.ref('excluded.campaign_id'),
               started_at: eb.ref('excluded.started_at'),
             }))
             // Known only from its close so far, or started again later: the start seen last wins.

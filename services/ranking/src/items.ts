@@ -94,10 +94,10 @@ export function bulletinLists(
   return { overdue, escalated };
 }
 
-/** The county's overdue and escalated items as they stand now. */
-export async function countyItems(
+/** The overdue and escalated items under a code (a county's, a city's, the province's) as they stand now. */
+export async function areaItems(
   db: Kysely<RankingDB>,
-  countyCode: string,
+  code: string,
   asOf: Date,
   calendar: WorkCalendar,
 ): Promise<{ overdue: BulletinItem[]; escalated: BulletinItem[] }> {
@@ -119,7 +119,7 @@ export async function countyItems(
       'i.escalation_level',
       'i.escalated_at',
     ])
-    .where('i.branch_code', 'like', `${countyCode}%`)
+    .where('i.branch_code', 'like', `${code}%`)
     .orderBy('i.deadline')
     .orderBy('i.branch_code')
     .orderBy('i.item_key')

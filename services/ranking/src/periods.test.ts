@@ -6,6 +6,7 @@ import {
   rankMovement,
   sameScope,
   sourcesFor,
+  wholeCountyRounds,
   type RoundInfo,
 } from './periods';
 
@@ -15,6 +16,7 @@ const r = (
   year: number,
   startedAt: string | null = null,
   townshipCodes: string[] | null = null,
+  campaignId: string | null = null,
 ): RoundInfo => ({
   id,
   countyCode,
@@ -22,6 +24,7 @@ const r = (
   title: null,
   townshipCodes,
   stars: null,
+  campaignId,
   startedAt: startedAt === null ? null : new Date(startedAt),
   closedAt: null,
 });
@@ -139,5 +142,31 @@ describe('movements', () => {
     expect(rankMovement(1, 2)).toBe('up');
     expect(rankMovement(3, 1)).toBe('down');
     expect(rankMovement(2, 2)).toBe('same');
+  });
+});
+
+describe('wholeCountyRounds', () => {
+  const of = (rs: RoundInfo[], year: number, campaignId?: string) =>
+    Object.fromEntries([...wholeCountyRounds(rs, year, campaignId)].map(([c, x]) => [c, x.id]));
+  const area = [
+    r('k1', '410101', 2026, '2026-03-01T00:00:00Z', null, 'c2026'),
+    // Started later, but of one township: it never stands for the county.
+    r('k1-t', '410101', 2026, '2026-05-01T00:00:00Z', ['410101001'], 'c2026'),
+    // A re-run of the whole county, started later, outside the campaign.
+    r('k1-again', '410101', 2026, '2026-04-01T00:00:00Z'),
+    r('k2', '410102', 2026, '2026-03-01T00:00:00Z', null, 'c2026'),
+    r('k2-25', '410102', 2025, '2025-03-01T00:00:00Z', null, 'c2025'),
+    // Known only from its close: its scope is unknown.
+    r('k3', '410103', 2026),
+  ];
+
+  it('takes each county’s latest whole-county round of the year', () => {
+    expect(of(area, 2026)).toEqual({ '410101': 'k1-again', '410102': 'k2' });
+    expect(of(area, 2025)).toEqual({ '410102': 'k2-25' });
+  });
+
+  it('keeps to the campaign when one is given', () => {
+    expect(of(area, 2026, 'c2026')).toEqual({ '410101': 'k1', '410102': 'k2' });
+    expect(of(area, 2026, 'other')).toEqual({});
   });
 });

@@ -17,6 +17,8 @@ export interface RoundInfo {
   townshipCodes: readonly string[] | null;
   /** The stars of its catalogs, in catalog order; null: only its close was seen. */
   stars: readonly RankingStar[] | null;
+  /** The campaign it runs under; null: its start did not say (or was not seen). */
+  campaignId: string | null;
   startedAt: Date | null;
   closedAt: Date | null;
 }
@@ -84,6 +86,28 @@ export function sourcesFor(
     sources.set(county, read?.id ?? null);
   }
   return sources;
+}
+
+/**
+ * The source of each county of an area ranking (by county code): its latest whole-county round of `year`
+ * (of `campaignId` when given). A round of some townships never stands for its county, nor one known only
+ * from its close (its scope is unknown).
+ */
+export function wholeCountyRounds(
+  rounds: readonly RoundInfo[],
+  year: number,
+  campaignId?: string,
+): Map<string, RoundInfo> {
+  const chosen = new Map<string, RoundInfo>();
+  const eligible = rounds.filter(
+    (r) =>
+      r.year === year &&
+      r.townshipCodes === null &&
+      r.startedAt !== null &&
+      (campaignId === undefined || r.campaignId === campaignId),
+  );
+  for (const r of [...eligible].sort(latestFirst)) if (!chosen.has(r.countyCode)) chosen.set(r.countyCode, r);
+  return chosen;
 }
 
 /** 升星: a level against the previous one (null: no standing before). */

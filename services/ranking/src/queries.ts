@@ -1,7 +1,7 @@
 import type { Aggregate, BranchStanding, RankingRound, RankingStar } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf, type ResultOf } from '@fivestar/platform';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { RankingDB } from './db';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { RankingDB, RoundsTable } from './db';
 import {
   defaultRound,
   levelMovement,
@@ -161,6 +161,19 @@ async function cityCounties(db: Kysely<RankingDB>, countyCode: string, sources: 
   return counties;
 }
 
+/** A `rounds` row as the choices of periods.ts take it. */
+export const asRoundInfo = (r: Selectable<RoundsTable>): RoundInfo => ({
+  id: r.round_id,
+  countyCode: r.county_code,
+  year: r.year,
+  title: r.title,
+  townshipCodes: r.township_codes,
+  stars: r.stars,
+  campaignId: r.campaign_id,
+  startedAt: r.started_at,
+  closedAt: r.closed_at,
+});
+
 /** The rounds of the city's counties (a handful a year each). */
 async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<RoundInfo[]> {
   const rows = await db
@@ -168,16 +181,7 @@ async function cityRounds(db: Kysely<RankingDB>, countyCode: string): Promise<Ro
     .selectAll()
     .where('county_code', 'like', `${countyCode.slice(0, 4)}%`)
     .execute();
-  return rows.map((r) => ({
-    id: r.round_id,
-    countyCode: r.county_code,
-    year: r.year,
-    title: r.title,
-    townshipCodes: r.township_codes,
-    stars: r.stars,
-    startedAt: r.started_at,
-    closedAt: r.closed_at,
-  }));
+  return rows.map(asRoundInfo);
 }
 
 /** The round asked for (it must be the county's), else the county's default; null: the county has none. */

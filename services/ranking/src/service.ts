@@ -20,6 +20,8 @@ import {
   type BulletinClock,
 } from './bulletin';
 import { monthlyRun } from './monthly';
+import { areaRanking, areaRankingDocument, fiveStarList, fiveStarListDocument } from './areas';
+import { areaBulletin, areaBulletinDocument, publishAreaBulletin, takeAreaSnapshot } from './area-bulletin';
 import { standings } from './queries';
 
 export interface RankingServiceOptions extends ReadModelOptions {
@@ -49,6 +51,14 @@ export async function startRankingService(opts: RankingServiceOptions): Promise<
             bulletinDocument: (req) => bulletinDocument(db, req, clock),
             publishBulletin: (req) => publishBulletin(db, js, req, clock),
             monthlyRun: (req) => monthlyRun(db, js, req, clock),
+            areaRanking: (req) => areaRanking(db, req),
+            areaRankingDocument: (req) => areaRankingDocument(db, req),
+            fiveStarList: (req) => fiveStarList(db, req),
+            fiveStarListDocument: (req) => fiveStarListDocument(db, req),
+            takeAreaSnapshot: (req) => takeAreaSnapshot(db, req, clock.now),
+            areaBulletin: (req) => areaBulletin(db, req, clock),
+            areaBulletinDocument: (req) => areaBulletinDocument(db, req, clock),
+            publishAreaBulletin: (req) => publishAreaBulletin(db, js, req, clock),
           };
         },
       },

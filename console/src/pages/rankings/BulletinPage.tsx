@@ -1,11 +1,19 @@
 import { useState } from 'react';
-import { beijingMonth, type BulletinItem, type BulletinResult, formatBeijingTime } from '@fivestar/contracts';
+import {
+  AREA_CHILD_LABELS,
+  beijingMonth,
+  type AreaBulletinResult,
+  type BulletinItem,
+  type BulletinResult,
+  formatBeijingTime,
+} from '@fivestar/contracts';
 import { api, ApiError } from '../../api';
 import { t } from '../../i18n';
 import { LevelBadge } from '../../layout/LevelBadge';
 import { countyOf } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
+import { AreaDetails, ChildTable } from './AreaRankings';
 import { MovementArrow } from './Movement';
 import { openFile } from '../../download';
 import { rankingStarName } from '../../stars';
@@ -50,11 +58,13 @@ function ItemsTable({ items, testid }: { items: BulletinItem[]; testid: string }
 /** /rankings/bulletin: 一月一排名 — take the month's snapshot, read and publish the bulletin, export it. */
 export function BulletinPage() {
   const user = useUser();
-  const countyCode = countyOf(user?.jurisdiction ?? '');
+  const jurisdiction = user?.jurisdiction ?? '';
+  // A city's or the province's user reads (and its coordinators publish) the area's own bulletin.
+  const code = jurisdiction.length <= 4 ? jurisdiction : countyOf(jurisdiction);
   const [period, setPeriod] = useState(beijingMonth(Date.now()));
   const [message, setMessage] = useState('');
-  const path = `/bulletins/${countyCode}/${period}`;
-  const bulletin = useApi<BulletinResult>(/^\d{4}-\d{2}$/.test(period) ? path : null);
+  const path = `/bulletins/${code}/${period}`;
+  const bulletin = useApi<BulletinResult | AreaBulletinResult>(/^\d{4}-\d{2}$/.test(period) ? path : null);
   const coordinator = user?.role === 'coordinator';
   const act = async (action: () => Promise<unknown>, done: string) => {
     try {
@@ -74,7 +84,7 @@ export function BulletinPage() {
       className={b ? 'secondary' : undefined}
       data-testid="bulletin-snapshot"
       onClick={() =>
-        void act(() => api('/bulletins/snapshot', { json: { countyCode, period } }), t('rank.snapshotTaken'))
+        void act(() => api('/bulletins/snapshot', { json: { code, period } }), t('rank.snapshotTaken'))
       }
     >
       {t(b ? 'rank.retake' : 'rank.snapshot', { period })}
@@ -162,7 +172,25 @@ export function BulletinPage() {
           {bulletin.error.message}
         </p>
       )}
-      {b && (
+      {b && 'level' in b && (
+        <article data-testid="bulletin">
+          <h2>{b.title}</h2>
+          <p className="muted">
+            {t('rank.takenAt')} {formatBeijingTime(b.takenAt)}
+            {b.previousPeriod && ` · ${t('rank.previous')} ${b.previousPeriod}`}
+          </p>
+          <section className="panel">
+            <h2>{t('rank.childRanking', { children: AREA_CHILD_LABELS[b.level] })}</h2>
+            <ChildTable rows={b.children} total={b.area} testid="bulletin-children" />
+          </section>
+          <AreaDetails stars={b.stars} rows={b.children} total={b.area} />
+          <section className="panel">
+            <h2>{t('col.escalatedItems')}</h2>
+            <ItemsTable items={b.escalated} testid="bulletin-escalated" />
+          </section>
+        </article>
+      )}
+      {b && !('level' in b) && (
         <article data-testid="bulletin">
           <h2>{b.title}</h2>
           <p className="muted">

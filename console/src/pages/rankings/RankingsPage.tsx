@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { t } from '../../i18n';
 import { countyOf } from '../../lists';
 import { useUser } from '../../session';
+import { AreaRankings } from './AreaRankings';
 import { useApi } from '../../use-api';
 import { BarChartBox } from './charts';
 import { MovementArrow } from './Movement';
@@ -48,10 +49,19 @@ function AreaTable({ rows, testid }: { rows: Aggregate[]; testid: string }) {
   );
 }
 
-/** /rankings: the county's current round, townships and branches with arrows, two charts. */
+/**
+ * /rankings: a county's (or township's, branch's) user sees the county's current round; a city's or the
+ * province's user the ranking of the area's children (AreaRankings).
+ */
 export function RankingsPage() {
-  const user = useUser();
-  const countyCode = countyOf(user?.jurisdiction ?? '');
+  const jurisdiction = useUser()?.jurisdiction ?? '';
+  if (jurisdiction.length > 0 && jurisdiction.length <= 4)
+    return <AreaRankings jurisdiction={jurisdiction} />;
+  return <CountyRankings countyCode={countyOf(jurisdiction)} />;
+}
+
+/** The county's current round, townships and branches with arrows, two charts. */
+function CountyRankings({ countyCode }: { countyCode: string }) {
   const ranking = useApi<RankingResult>('/rankings', { countyCode });
   const r = ranking.data;
   // Only branches with stars (or withdrawn ones) are listed: level 0 would make a long, empty table.

@@ -12,7 +12,8 @@ export type Access = 'public' | 'user' | readonly Role[];
 export interface RouteScope {
   in: 'path' | 'query' | 'body';
   name: string;
-  level: 'province' | 'city' | 'county' | 'township' | 'branch' | 'round';
+  /** `area`: a province, city or county code (2, 4 or 6 digits). */
+  level: 'province' | 'city' | 'area' | 'county' | 'township' | 'branch' | 'round';
 }
 
 /**

@@ -1,13 +1,15 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import {
+  AreaRankingQuery,
   BulletinPath,
   BulletinQuery,
   BulletinSnapshotBody,
   ENDPOINTS,
   RankingsQuery,
+  related,
   within,
   type Actor,
-  related,
+  type BulletinDocumentResult,
 } from '@fivestar/contracts';
 import { callEndpoint } from '@fivestar/platform';
 import { viaService } from '../gateway/services';
@@ -19,19 +21,38 @@ import { route } from '../gateway/routing';
 
 const { ranking } = ENDPOINTS;
 
-/** Monthly ranking snapshots and bulletins (通报), answered by the ranking service. */
+/** Reads: the area itself, anything inside it, or a level above it (one path of the tree). */
+function mayRead(a: Actor, code: string): void {
+  if (!related(code, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
+}
+
+/** A rendered document as the answer: HTML inline, xlsx as an attachment. */
+function sendDocument(res: Response, doc: BulletinDocumentResult): void {
+  res.setHeader('content-type', doc.contentType);
+  if (doc.fileName.endsWith('.xlsx'))
+    res.setHeader('content-disposition', `attachment; filename="${doc.fileName}"`);
+  res.send(Buffer.from(doc.base64, 'base64'));
+}
+
+const DOCUMENT = ['application/json', 'text/html', XLSX_CONTENT_TYPE] as const;
+
+/**
+ * Monthly ranking snapshots and bulletins (通报) of a county (6-digit code), a city (4) or the province
+ * (2), answered by the ranking service.
+ */
 export function bulletinRoutes(deps: ApiDeps): Router {
   const r = Router();
   const tags = ['bulletins'];
-  const inPath = { in: 'path', name: 'countyCode', level: 'county' } as const;
+  const inPath = { in: 'path', name: 'code', level: 'area' } as const;
+  const isCounty = (code: string) => code.length === 6;
 
-  /** Reads: the county itself, anything inside it, or a city above it. */
-  function mayRead(a: Actor, countyCode: string): void {
-    if (!related(countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
-  }
-  /** Snapshots and publishing: the county's coordinators (县级专班; the role is the route's access). */
-  function mayPublish(a: Actor, countyCode: string): void {
-    if (!within(countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
+  /**
+   * Snapshots and publishing (the role is the route's access): a county's coordinators (县级专班, as
+   * before), a city's or the province's own (市级、省级专班), not those below it.
+   */
+  function mayPublish(a: Actor, code: string): void {
+    const ok = isCounty(code) ? within(code, a.jurisdiction) : a.jurisdiction === code;
+    if (!ok) throw forbidden('不在您的管辖范围内');
   }
 
   route(
@@ -40,16 +61,23 @@ export function bulletinRoutes(deps: ApiDeps): Router {
       method: 'post',
       path: '/bulletins/snapshot',
       operationId: 'takeBulletinSnapshot',
-      summary: '生成（或重新生成）某月的排名快照',
+      summary: '生成（或重新生成）县、市或省某月的排名快照',
       tags,
       access: ['coordinator'],
-      scope: { in: 'body', name: 'countyCode', level: 'county' },
+      scope: { in: 'body', name: 'code', level: 'area' },
       body: BulletinSnapshotBody,
-      responses: { 200: ranking.takeSnapshot.result },
+      responses: { 200: ranking.takeSnapshot.result.or(ranking.takeAreaSnapshot.result) },
     },
-    async ({ body }, req, res) => {
-      mayPublish(actorOf(req), body.countyCode);
-      res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'takeSnapshot', body)));
+    async ({ body: { code: given, countyCode, period, roundId, year, campaignId } }, req, res) => {
+      const code = (given ?? countyCode)!;
+      mayPublish(actorOf(req), code);
+      res.json(
+        await viaService<object>(() =>
+          isCounty(code)
+            ? callEndpoint(deps.nc, 'ranking', 'takeSnapshot', { countyCode: code, period, roundId })
+            : callEndpoint(deps.nc, 'ranking', 'takeAreaSnapshot', { code, period, year, campaignId }),
+        ),
+      );
     },
   );
 
@@ -57,9 +85,9 @@ export function bulletinRoutes(deps: ApiDeps): Router {
     r,
     {
       method: 'get',
-      path: '/bulletins/:countyCode/:period',
+      path: '/bulletins/:code/:period',
       operationId: 'getBulletin',
-      summary: '某县某月的通报（JSON、HTML 或 Excel）',
+      summary: '县、市或省某月的通报（JSON、HTML 或 Excel）',
       tags,
       access: 'user',
       scope: inPath,
@@ -67,24 +95,34 @@ export function bulletinRoutes(deps: ApiDeps): Router {
       query: BulletinQuery,
       responses: {
         200: {
-          description: '通报：format=json 为 JSON，html 为网页，xlsx 为 Excel 工作簿',
-          download: ['application/json', 'text/html', XLSX_CONTENT_TYPE],
+          description:
+            '通报：format=json 为 JSON（县：BulletinResult；市、省：AreaBulletinResult），html 为网页，xlsx 为 Excel 工作簿',
+          download: DOCUMENT,
         },
         404: '该月尚无排名快照',
       },
     },
-    async ({ params, query: { format } }, req, res) => {
-      mayRead(actorOf(req), params.countyCode);
+    async ({ params: { code, period }, query: { format } }, req, res) => {
+      mayRead(actorOf(req), code);
+      const county = { countyCode: code, period };
       if (format === 'json') {
-        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'bulletin', params)));
+        res.json(
+          await viaService<object>(() =>
+            isCounty(code)
+              ? callEndpoint(deps.nc, 'ranking', 'bulletin', county)
+              : callEndpoint(deps.nc, 'ranking', 'areaBulletin', { code, period }),
+          ),
+        );
         return;
       }
-      const doc = await viaService(() =>
-        callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...params, format }),
+      sendDocument(
+        res,
+        await viaService(() =>
+          isCounty(code)
+            ? callEndpoint(deps.nc, 'ranking', 'bulletinDocument', { ...county, format })
+            : callEndpoint(deps.nc, 'ranking', 'areaBulletinDocument', { code, period, format }),
+        ),
       );
-      res.setHeader('content-type', doc.contentType);
-      if (format === 'xlsx') res.setHeader('content-disposition', `attachment; filename="${doc.fileName}"`);
-      res.send(Buffer.from(doc.base64, 'base64'));
     },
   );
 
@@ -92,20 +130,24 @@ export function bulletinRoutes(deps: ApiDeps): Router {
     r,
     {
       method: 'post',
-      path: '/bulletins/:countyCode/:period/publish',
+      path: '/bulletins/:code/:period/publish',
       operationId: 'publishBulletin',
-      summary: '发布某县某月的通报（仅一次）',
+      summary: '发布县、市或省某月的通报（仅一次）',
       tags,
       access: ['coordinator'],
       scope: inPath,
       params: BulletinPath,
       responses: { 200: ranking.publishBulletin.result, 404: '该月尚无排名快照' },
     },
-    async ({ params }, req, res) => {
-      const a = actorOf(req);
-      mayPublish(a, params.countyCode);
+    async ({ params: { code, period } }, req, res) => {
+      const actor = actorOf(req);
+      mayPublish(actor, code);
       res.json(
-        await viaService(() => callEndpoint(deps.nc, 'ranking', 'publishBulletin', { ...params, actor: a })),
+        await viaService(() =>
+          isCounty(code)
+            ? callEndpoint(deps.nc, 'ranking', 'publishBulletin', { countyCode: code, period, actor })
+            : callEndpoint(deps.nc, 'ranking', 'publishAreaBulletin', { code, period, actor }),
+        ),
       );
     },
   );
@@ -131,9 +173,74 @@ export function rankingRoutes(deps: ApiDeps): Router {
       responses: { 200: ENDPOINTS.ranking.standings.result },
     },
     async ({ query }, req, res) => {
-      const a = actorOf(req);
-      if (!related(query.countyCode, a.jurisdiction)) throw forbidden('不在您的管辖范围内');
+      mayRead(actorOf(req), query.countyCode);
       res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'standings', query)));
+    },
+  );
+
+  const areaScope = { in: 'query', name: 'code', level: 'area' } as const;
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rankings/areas',
+      operationId: 'getAreaRanking',
+      summary: '省内各市或市内各县的星级排名（JSON、HTML 或 Excel）',
+      tags: ['rankings'],
+      access: 'user',
+      scope: areaScope,
+      query: AreaRankingQuery,
+      responses: {
+        200: {
+          description: '排名：format=json 为 JSON（AreaRankingResult），html 为网页，xlsx 为 Excel 工作簿',
+          download: DOCUMENT,
+        },
+      },
+    },
+    async ({ query: { format, ...area } }, req, res) => {
+      mayRead(actorOf(req), area.code);
+      if (format === 'json')
+        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'areaRanking', area)));
+      else
+        sendDocument(
+          res,
+          await viaService(() =>
+            callEndpoint(deps.nc, 'ranking', 'areaRankingDocument', { ...area, format }),
+          ),
+        );
+    },
+  );
+
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/rankings/areas/five-star',
+      operationId: 'getFiveStarList',
+      summary: '省或市的五星支部通报表扬名单（JSON、HTML 或 Excel）',
+      tags: ['rankings'],
+      access: 'user',
+      scope: areaScope,
+      query: AreaRankingQuery,
+      responses: {
+        200: {
+          description: '名单：format=json 为 JSON（FiveStarListResult），html 为网页，xlsx 为 Excel 工作簿',
+          download: DOCUMENT,
+        },
+      },
+    },
+    async ({ query: { format, ...area } }, req, res) => {
+      mayRead(actorOf(req), area.code);
+      if (format === 'json')
+        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'fiveStarList', area)));
+      else
+        sendDocument(
+          res,
+          await viaService(() =>
+            callEndpoint(deps.nc, 'ranking', 'fiveStarListDocument', { ...area, format }),
+          ),
+        );
     },
   );
 

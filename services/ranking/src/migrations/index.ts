@@ -141,4 +141,51 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('rounds').addColumn('stars', 'jsonb').execute();
     },
   },
+  '0007_areas': {
+    async up(db: Kysely<unknown>) {
+      // City and province names for rankings above the county (from directory.branch_upserted; null:
+      // not sent, shown by code). Filled by the upserts and by a rebuild.
+      await db.schema
+        .alterTable('branches')
+        .addColumn('city_name', 'text')
+        .addColumn('province_name', 'text')
+        .execute();
+      // A city's or the province's branches are those whose county code starts with its code.
+      await db.schema
+        .createIndex('branches_county_prefix_idx')
+        .on('branches')
+        .expression(sql`county_code text_pattern_ops`)
+        .execute();
+      // The campaign a round runs under (round.started's campaignId; null: not sent).
+      await db.schema.alterTable('rounds').addColumn('campaign_id', 'text').execute();
+      await db.schema
+        .createIndex('rounds_year_county_prefix_idx')
+        .on('rounds')
+        .expression(sql`year, county_code text_pattern_ops`)
+        .execute();
+      // 一月一排名 of a city or the province: the area ranking answer as taken for a month; kept on rebuild.
+      await db.schema
+        .createTable('area_snapshots')
+        .addColumn('area_code', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull().check(sql`period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`))
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('campaign_id', 'text')
+        .addColumn('taken_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addPrimaryKeyConstraint('area_snapshots_pkey', ['area_code', 'period'])
+        .execute();
+      // 通报 of a city or the province as published: one per area and month; kept on rebuild.
+      await db.schema
+        .createTable('area_bulletins')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('area_code', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('published_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addUniqueConstraint('area_bulletins_area_period_key', ['area_code', 'period'])
+        .execute();
+    },
+  },
 };
