@@ -91,6 +91,8 @@ register({
     TOWNSHIP_REVIEW: 'Township review',
     COUNTY_PRE_REVIEW: 'County pre-review',
     ON_SITE_OBSERVATION: 'On-site observation',
+    CITY_RECHECK: 'City re-check',
+    PROVINCE_SPOT_CHECK: 'Province spot-check',
     AWARD: 'Award',
     PUBLIC_NOTICE: 'Public notice',
     RECTIFICATION: 'Rectification',

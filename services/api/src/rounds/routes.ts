@@ -18,6 +18,8 @@ import {
   scheduleReach,
   STEP_LABELS,
   WorkCalendar,
+  SCOPE_CODE_LENGTH,
+  type ChainTemplate,
   type RoundSchedule,
 } from '@fivestar/contracts';
 import { calendarExists, calendarInForce } from '../calendars';
@@ -91,6 +93,7 @@ async function checkCalendar(
   db: Db,
   nowMs: number,
   schedule: RoundSchedule,
+  chain: ChainTemplate | undefined,
   errors: FieldErrors,
 ): Promise<number[]> {
   if (!(await calendarExists(db, schedule.calendar))) {
@@ -99,7 +102,7 @@ async function checkCalendar(
   }
   const { id, years } = await calendarInForce(db, schedule.calendar);
   const calendar = WorkCalendar.parse({ id, years });
-  const reach = scheduleReach(calendar, nowMs, schedule);
+  const reach = scheduleReach(calendar, nowMs, schedule, chain);
   const uncovered = [...new Set(reach.flatMap((s) => s.uncoveredYears))].sort();
   if (schedule.uncoveredYear === 'refuse')
     for (const stage of reach.filter((s) => s.uncoveredYears.length)) {
@@ -142,7 +145,8 @@ export function roundRoutes(deps: ApiDeps): Router {
    * A coordinator starts the county's round. The catalogs in force now (the latest stored version, one per
    * branch type: see catalogsInForce), or the versions `catalogs` picks, are pinned: the workflow input
    * carries them whole, the round row records their {id, version}; later imports never reach a running
-   * round. `townshipCodes` limits the round to those townships' branches (docs/rounds.md).
+   * round. `townshipCodes` limits the round to those townships' branches; `chain`, the province's template
+   * of the steps above the county, is passed to every branch (docs/rounds.md).
    */
   route(
     r,
@@ -165,12 +169,15 @@ export function roundRoutes(deps: ApiDeps): Router {
     async ({ body }, req, res) => {
       const actor = actorOf(req);
       if (!within(actor.jurisdiction, body.countyCode)) throw forbidden('只能启动本县的创建轮次');
+      // The chain above the county is the province's to set (per campaign), not a county's to drop.
+      if (body.chain && actor.jurisdiction.length !== SCOPE_CODE_LENGTH.province)
+        throw forbidden('评星链路模板由省级专班设定');
       if (!(await countyExists(deps.db, body.countyCode)))
         throw notFound(`县级代码 ${body.countyCode} 不在目录中`);
       const errors: FieldErrors = [];
       const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
       await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
-      const provisionalYears = await checkCalendar(deps.db, deps.clock(), body.schedule, errors);
+      const provisionalYears = await checkCalendar(deps.db, deps.clock(), body.schedule, body.chain, errors);
       if (errors.length) throw fieldErrors(errors);
       const workflowId = roundWorkflowId(body.roundId);
       const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
