@@ -213,6 +213,8 @@ test('a five-star claim re-checked by its city and drawn for the province is nam
     ['PROVINCE_SPOT_CHECK', 'province_reviewer@41'],
     ['AWARD', 'coordinator@41'],
   ]);
+  await h.result();
+  await env.record(h.workflowId, 'chain-template');
 });
 
 test("a four-star claim returned once by its city, not in the province pool, is named by the city and its 公示 is the city's", async () => {
