@@ -281,3 +281,30 @@ test("without a template the chain is today's: no re-check, no draw, the county 
   expect(env.events(h.workflowId, 'branch.spot_check_drawn')).toEqual([]);
   expect((await state(h)).spotCheck).toBeUndefined();
 });
+
+test("市级督办: the ladder's rungs at the city and the province notify those groups", async () => {
+  const h = await start(
+    newRoundId(),
+    undefined,
+    schedule({
+      steps: { ...schedule().steps, SELF_CHECK: seconds(1) },
+      escalation: [
+        { level: 'blue', after: seconds(0), notify: { role: 'township_reviewer', scope: 'township' } },
+        { level: 'yellow', after: seconds(1), notify: { role: 'coordinator', scope: 'city' } },
+        { level: 'red', after: seconds(2), notify: { role: 'coordinator', scope: 'province' } },
+      ],
+    }),
+  );
+  const escalated = await eventually(
+    () =>
+      env
+        .events(h.workflowId, 'branch.step_escalated')
+        .map((e) => e.data as { level: string; group: object }),
+    (e) => e.length >= 3,
+  );
+  expect(escalated.map((e) => [e.level, e.group])).toEqual([
+    ['blue', { role: 'township_reviewer', jurisdiction: BRANCH.townshipCode }],
+    ['yellow', { role: 'coordinator', jurisdiction: city }],
+    ['red', { role: 'coordinator', jurisdiction: '41' }],
+  ]);
+});
