@@ -8,7 +8,11 @@ const chain = ChainTemplate.parse({
   cityRecheck: { minStars: 4, due: { seconds: 60 } },
   provinceSpotCheck: spot,
 });
-const at = (level: number, branchCode = '411099100201') => ({ roundId: 'r-2026', branchCode, level });
+const at = (level: number, branchCode = '411099100201') => ({
+  roundId: 'r-2026',
+  branchCode,
+  level: () => level,
+});
 /** Every branch code of a county's 40 townships × 50 villages. */
 const codes = Array.from(
   { length: 2000 },

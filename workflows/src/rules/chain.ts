@@ -62,8 +62,11 @@ export function drawSpotCheck(
 export interface ChainContext {
   roundId: string;
   branchCode: string;
-  /** The stars the branch is put forward with as it stands (the award engine's level on the record so far). */
-  level: number;
+  /**
+   * The stars the branch is put forward with as it stands (the award engine's level on the record so far),
+   * asked only where the chain looks at it.
+   */
+  level: () => number;
 }
 
 /**
@@ -77,12 +80,12 @@ export function stepAfter(
 ): { next: HumanStep | null; draw: SpotCheckDraw | null } {
   if (signed === 'AWARD') return { next: null, draw: null };
   if (signed === 'PROVINCE_SPOT_CHECK') return { next: 'AWARD', draw: null };
-  if (signed === 'ON_SITE_OBSERVATION' && chain.cityRecheck && at.level >= chain.cityRecheck.minStars) {
+  if (signed === 'ON_SITE_OBSERVATION' && chain.cityRecheck && at.level() >= chain.cityRecheck.minStars) {
     return { next: 'CITY_RECHECK', draw: null };
   }
   if (signed === 'ON_SITE_OBSERVATION' || signed === 'CITY_RECHECK') {
     const rule = chain.provinceSpotCheck;
-    const draw = rule && drawSpotCheck(rule, at.roundId, at.branchCode, at.level);
+    const draw = rule && drawSpotCheck(rule, at.roundId, at.branchCode, at.level());
     return { next: draw?.sampled ? 'PROVINCE_SPOT_CHECK' : 'AWARD', draw };
   }
   return { next: CORE_STEPS[CORE_STEPS.indexOf(signed as CoreStep) + 1]!, draw: null };

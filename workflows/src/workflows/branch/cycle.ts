@@ -524,7 +524,7 @@ export class BranchCycle {
     this.outcome = null;
     this.attempts[step] += 1;
     if (step === 'ON_SITE_OBSERVATION') this.state.observation = { sheets: [], closedBy: null };
-    if (step === 'AWARD') this.namingLevel = this.proposedLevel();
+    if (step === 'AWARD' && this.chain.naming.length) this.namingLevel = this.proposedLevel();
   }
 
   /**
@@ -536,7 +536,7 @@ export class BranchCycle {
     const { reviews } = this.state;
     for (const stale of staleAfter(step)) delete reviews[stale as ReviewStep];
     const { roundId, branch } = this.input;
-    const at = { roundId, branchCode: branch.code, level: this.proposedLevel() };
+    const at = { roundId, branchCode: branch.code, level: () => this.proposedLevel() };
     const { next, draw } = stepAfter(this.chain, step, at);
     if (draw) this.state.spotCheck = draw;
     return { next, draw };
