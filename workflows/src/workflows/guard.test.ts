@@ -24,7 +24,7 @@ describe('validator guards', () => {
       undefined,
       null,
       { ...coordinator, jurisdiction: '' },
-      { ...coordinator, jurisdiction: '4110' },
+      { ...coordinator, jurisdiction: '41109' },
       { ...coordinator, userId: '' },
       { ...coordinator, role: 'superuser' },
     ]) {
