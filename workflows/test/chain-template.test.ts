@@ -273,6 +273,31 @@ test('a five-star claim the draw leaves out goes from the city to the award, nam
   expect((await award(h, provinceCoordinator)).level).toBe(5);
 });
 
+test("a chain whose observation team is the city's: its observers score, the county's may not", async () => {
+  const h = await start(newRoundId(), ChainTemplate.parse({ observers: ['city'] }));
+  await eventually(
+    () => state(h),
+    (s) => s.attempt === 1 && s.deadline !== null,
+  );
+  await h.executeUpdate(submitSelfCheckUpdate, {
+    args: [{ scores: fullScores, targetStars: allStars, evidence, actor: secretary }],
+  });
+  await approve(h, township, allStars);
+  await approve(h, county, allStars);
+  const sheet = (actor: Actor) =>
+    h.executeUpdate(recordObservationUpdate, {
+      args: [{ scores: fullScores, vetoes: [], findings: [], actor }],
+    });
+  expect(await refusal(sheet(observers[0]!))).toEqual(forbidden('该操作需由市级观摩评分员办理'));
+  const team = [person('city-obs-1', 'observer', city), person('city-obs-2', 'observer', city)];
+  for (const actor of team) await sheet(actor);
+  expect(await h.executeUpdate(closeObservationUpdate, { args: [{ actor: team[0]! }] })).toEqual({
+    step: 'AWARD',
+    attempt: 1,
+  });
+  expect(await stepGroups(h, 4)).toContainEqual(['ON_SITE_OBSERVATION', `observer@${city}`]);
+});
+
 test("without a template the chain is today's: no re-check, no draw, the county names five stars", async () => {
   const h = await start(newRoundId(), undefined);
   expect(await throughCounty(h, allStars)).toEqual({ step: 'AWARD', attempt: 1 });
