@@ -230,14 +230,15 @@ export const DEFAULT_CHAIN: ChainTemplate = {
 };
 
 /**
- * 省抽查's draw for one branch, as recorded in its state and `branch.spot_check_drawn`: the stars it was
- * put forward with, whether it was in the pool (`minStars` or more), its draw in [0, 1) and the outcome.
+ * 省抽查's draw for one branch, as its state shows it: the stars it was put forward with, whether it was in
+ * the pool (`minStars` or more), its draw in [0, 1) and the outcome. The seed is left out (everyone of the
+ * county reads the state, and the seed would tell them the other branches' draws); the event
+ * `branch.spot_check_drawn` and the history carry it.
  */
 export const SpotCheckDraw = z.object({
   level: z.number().int().min(0).max(5),
   minStars: StarLevel,
   share: z.number().min(0).max(1),
-  seed: z.string(),
   /** null: not in the pool, so not drawn. */
   draw: z.number().min(0).lt(1).nullable(),
   sampled: z.boolean(),

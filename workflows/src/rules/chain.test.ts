@@ -60,7 +60,6 @@ describe('the province spot-check draw', () => {
       level: 4,
       minStars: 5,
       share: 0.3,
-      seed: spot.seed,
       draw: null,
       sampled: false,
       reason: '推荐4星，低于省抽查的5星，不在抽查范围',

@@ -37,7 +37,7 @@ export function drawSpotCheck(
   level: number,
 ): SpotCheckDraw {
   const { minStars, share, seed } = rule;
-  const base = { level, minStars, share, seed };
+  const base = { level, minStars, share };
   if (level < minStars) {
     return {
       ...base,

@@ -415,7 +415,8 @@ export class BranchCycle {
       { step, attempt, closes: workKey, decision: done.decision },
       done.actor,
     );
-    if (draw) await emitter.emit('branch.spot_check_drawn', draw);
+    if (draw)
+      await emitter.emit('branch.spot_check_drawn', { ...draw, seed: this.chain.provinceSpotCheck!.seed });
     return next ?? 'RECTIFICATION';
   }
 
