@@ -15,9 +15,13 @@ const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const CYCLE = ['branch-full-cycle', 'branch-withdrawn', 'rectification', 'round-paged', 'branch-weak'];
 
 test('fixtures cover the whole cycle: a branch, a rectification, a round, a withdrawal, a weak branch', () => {
-  // As recorded before the restructuring of issue 14 and after it (docs/workflow-changes.md).
+  // As recorded before the restructuring of issue 14 and after it (docs/workflow-changes.md), and a branch
+  // through a chain template's 市复核 and 省抽查 to the province's award (patch chain-template).
   expect(fixtures).toEqual(
-    expect.arrayContaining(CYCLE.flatMap((name) => [`${name}.json`, `restructured-${name}.json`])),
+    expect.arrayContaining([
+      ...CYCLE.flatMap((name) => [`${name}.json`, `restructured-${name}.json`]),
+      'chain-template.json',
+    ]),
   );
 });
 

@@ -226,6 +226,42 @@ describe('tasks ledger', () => {
     expect(open.items.map((x) => x.key)).not.toContain(stepKey);
   });
 
+  it("puts the steps above the county on their city's and province's lists (4- and 2-digit groups)", async () => {
+    const round = `above-${run}`;
+    const { ev: above } = ownFactory('above', B1, now - DAY);
+    const [city, province] = [COUNTY.slice(0, 4), COUNTY.slice(0, 2)];
+    const deadline = iso(now + 5 * DAY);
+    const opened = (step: 'CITY_RECHECK' | 'PROVINCE_SPOT_CHECK', g: CandidateGroup) =>
+      above('branch.step_opened', {
+        step,
+        attempt: 1,
+        work: {
+          key: `${round}/${B1}/${step}/1`,
+          kind: 'step',
+          title: `测试一村：${step}`,
+          group: g,
+          deadline,
+        },
+      });
+    await publish(
+      opened('CITY_RECHECK', group('city_reviewer', city)),
+      opened('PROVINCE_SPOT_CHECK', group('province_reviewer', province)),
+    );
+    const keys = (role: Role, jurisdiction: string) =>
+      list(role, jurisdiction, { roundId: round }).then((r) => r.items.map((t) => `${t.step} ${t.key}`));
+    await until(
+      () => keys('province_reviewer', province),
+      (k) => k.length === 1,
+      WAIT_MS,
+    );
+    expect(await keys('province_reviewer', province)).toEqual([
+      `PROVINCE_SPOT_CHECK ${round}/${B1}/PROVINCE_SPOT_CHECK/1`,
+    ]);
+    expect(await keys('city_reviewer', city)).toEqual([`CITY_RECHECK ${round}/${B1}/CITY_RECHECK/1`]);
+    expect(await keys('city_reviewer', '3302')).toEqual([]);
+    expect(await keys('county_reviewer', COUNTY)).toEqual([]);
+  });
+
   const f = `${run}-F1`;
   const rk = (what: string) => `${run}/${B2}/${f}/${what}`;
   const village = group('village_secretary', B2);

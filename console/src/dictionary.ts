@@ -122,6 +122,8 @@ register({
     TOWNSHIP_REVIEW: 'Township review',
     COUNTY_PRE_REVIEW: 'County pre-review',
     ON_SITE_OBSERVATION: 'On-site observation',
+    CITY_RECHECK: 'City re-check',
+    PROVINCE_SPOT_CHECK: 'Province spot-check',
     AWARD: 'Award',
     PUBLIC_NOTICE: 'Public notice',
     RECTIFICATION: 'Rectification',
@@ -336,6 +338,8 @@ register({
   'start.scope.branch': { zh: '本支部', en: 'The branch' },
   'start.scope.township': { zh: '所属乡镇', en: 'Its township' },
   'start.scope.county': { zh: '所属县', en: 'Its county' },
+  'start.scope.city': { zh: '所属市（市级督办）', en: 'Its city' },
+  'start.scope.province': { zh: '全省（省级督办）', en: 'The province' },
   'start.policy.revocation': {
     zh: '整改末级督办仍未完成时，向专班提出摘星建议',
     en: 'At the last rung of a failing rectification, propose revoking a star',

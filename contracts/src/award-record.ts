@@ -3,10 +3,8 @@
  * Every star is explained: claims, each review level's verdict, combined observation scores, vetoes,
  * capstone and weak-branch rules. Scores are exact fractions; `*Display` strings are for people.
  */
-import type { Step } from './cycle';
+import type { ReviewStep, Step } from './cycle';
 import type { ObservationRule } from './round';
-
-type ReviewLevel = 'TOWNSHIP_REVIEW' | 'COUNTY_PRE_REVIEW';
 
 /** Someone named in a decision record (an observer, reviewer or whoever found a veto). */
 export interface Person {
@@ -71,8 +69,8 @@ export interface AwardRules {
 
 /** One review level's decision on a star, as recorded. */
 export interface LevelDecision {
-  level: ReviewLevel;
-  /** "乡镇审核" / "县级预审". */
+  level: ReviewStep;
+  /** "乡镇审核" / "县级预审" / "市复核" / "省抽查". */
   label: string;
   status: 'approved' | 'not_approved' | 'missing';
   reviewer: Person | null;
@@ -101,7 +99,7 @@ export interface StarRecord {
   name: string;
   capstone: boolean;
   claimed: boolean;
-  /** One entry per review level, in `REVIEW_LEVELS` order. */
+  /** One entry per review level the branch went through, in `REVIEW_STEPS` order. */
   reviews: LevelDecision[];
   approvedAtEveryLevel: boolean;
   /** The star's tasks, in catalog order, with their combined observation scores. */

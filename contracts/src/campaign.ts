@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CountyCode, ProvinceCode } from './directory';
-import { CatalogPick, RoundSchedule } from './round';
+import { CatalogPick, ChainTemplate, RoundSchedule } from './round';
 
 /**
  * The province's yearly campaign (年度创建, docs/hierarchy.md): what every county's round of the year runs
@@ -18,6 +18,8 @@ export const OpenCampaignRequest = z.object({
   schedule: RoundSchedule.optional(),
   /** Catalog versions to pin instead of those in force, at most one per branch type. */
   catalogs: z.array(CatalogPick).min(1, '至少选择一个目录').max(4, '每类支部只能选一个目录').optional(),
+  /** The chain above the county (市复核, 省抽查, naming by level); omitted: today's chain. */
+  chain: ChainTemplate.optional(),
 });
 export type OpenCampaignRequest = z.infer<typeof OpenCampaignRequest>;
 
@@ -25,6 +27,7 @@ export type OpenCampaignRequest = z.infer<typeof OpenCampaignRequest>;
 export const CampaignSettings = z.object({
   schedule: RoundSchedule,
   catalogs: z.array(CatalogPick),
+  chain: ChainTemplate.optional(),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
@@ -35,6 +38,8 @@ export const CampaignView = z.object({
   title: z.string(),
   catalogs: z.array(CatalogPick),
   schedule: RoundSchedule,
+  /** null: today's chain. */
+  chain: ChainTemplate.nullable(),
   openedBy: z.string(),
   openedAt: z.iso.datetime(),
   /** The counties of the province and how many have a round under the campaign. */

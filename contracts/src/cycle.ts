@@ -6,6 +6,8 @@ export const STEPS = [
   'TOWNSHIP_REVIEW',
   'COUNTY_PRE_REVIEW',
   'ON_SITE_OBSERVATION',
+  'CITY_RECHECK',
+  'PROVINCE_SPOT_CHECK',
   'AWARD',
   'PUBLIC_NOTICE',
   'RECTIFICATION',
@@ -14,28 +16,53 @@ export const STEPS = [
 export const Step = z.enum(STEPS);
 export type Step = z.infer<typeof Step>;
 
-/** Steps that wait for a person's sign-off. */
 /**
  * The finding of a weak and lax branch's 整顿: it opens with the branch's cycle and runs beside its steps
  * (the stars wait for its close-out), so it does not move the branch into 限期整改.
  */
 export const WEAK_BRANCH_FINDING_ID = 'F0';
 
-export const HUMAN_STEPS = [
+/** The human steps every round runs (the default chain), each due as the round's schedule says. */
+export const CORE_STEPS = [
   'SELF_CHECK',
   'TOWNSHIP_REVIEW',
   'COUNTY_PRE_REVIEW',
   'ON_SITE_OBSERVATION',
   'AWARD',
 ] as const;
+export type CoreStep = (typeof CORE_STEPS)[number];
+
+/** Steps that wait for a person's sign-off, in order: the core ones and those a chain template adds. */
+export const HUMAN_STEPS = [
+  'SELF_CHECK',
+  'TOWNSHIP_REVIEW',
+  'COUNTY_PRE_REVIEW',
+  'ON_SITE_OBSERVATION',
+  'CITY_RECHECK',
+  'PROVINCE_SPOT_CHECK',
+  'AWARD',
+] as const;
 export const HumanStep = z.enum(HUMAN_STEPS);
 export type HumanStep = z.infer<typeof HumanStep>;
+
+/** Steps signed with a review (per-star verdicts, or a return); the last two only when the chain has them. */
+export const REVIEW_STEPS = [
+  'TOWNSHIP_REVIEW',
+  'COUNTY_PRE_REVIEW',
+  'CITY_RECHECK',
+  'PROVINCE_SPOT_CHECK',
+] as const;
+export type ReviewStep = (typeof REVIEW_STEPS)[number];
+export const isReviewStep = (step: Step): step is ReviewStep =>
+  (REVIEW_STEPS as readonly Step[]).includes(step);
 
 export const STEP_LABELS: Record<Step, string> = {
   SELF_CHECK: '村自评',
   TOWNSHIP_REVIEW: '乡镇审核',
   COUNTY_PRE_REVIEW: '县级预审',
   ON_SITE_OBSERVATION: '现场观摩',
+  CITY_RECHECK: '市复核',
+  PROVINCE_SPOT_CHECK: '省抽查',
   AWARD: '授星',
   PUBLIC_NOTICE: '公示',
   RECTIFICATION: '限期整改',
@@ -72,12 +99,17 @@ export const ROLE_LABELS: Record<Role, string> = {
   leader: '领导（只读）',
 };
 
-/** Who must sign each human step, and at which level of the branch's jurisdiction path. */
+/**
+ * Who signs each human step, and at which level of the branch's jurisdiction path, in the default chain (a
+ * round's chain template may widen observation and move the award up: `stepSigners` in permissions.ts).
+ */
 export const STEP_SIGNERS: Record<HumanStep, { role: Role; scope: Scope }> = {
   SELF_CHECK: { role: 'village_secretary', scope: 'branch' },
   TOWNSHIP_REVIEW: { role: 'township_reviewer', scope: 'township' },
   COUNTY_PRE_REVIEW: { role: 'county_reviewer', scope: 'county' },
   ON_SITE_OBSERVATION: { role: 'observer', scope: 'county' },
+  CITY_RECHECK: { role: 'city_reviewer', scope: 'city' },
+  PROVINCE_SPOT_CHECK: { role: 'province_reviewer', scope: 'province' },
   AWARD: { role: 'coordinator', scope: 'county' },
 };
 

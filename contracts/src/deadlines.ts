@@ -6,8 +6,15 @@ import {
   withWeekdayFallback,
   type WorkCalendar,
 } from './calendar';
-import { HUMAN_STEPS, type HumanStep } from './cycle';
-import type { DueIn, Duration, EscalationRung, RoundSchedule, UncoveredYearPolicy } from './round';
+import { CORE_STEPS, type HumanStep } from './cycle';
+import type {
+  ChainTemplate,
+  DueIn,
+  Duration,
+  EscalationRung,
+  RoundSchedule,
+  UncoveredYearPolicy,
+} from './round';
 
 /** The deadline and supervision milestones of one piece of work, as instants (epoch ms). */
 export interface SupervisionTimes {
@@ -86,7 +93,7 @@ export function planSupervisionTimes(calendar: WorkCalendar, req: PlanRequest): 
 
 /** Where a round's schedule reaches: each stage with the latest instant it may need a calendar for. */
 export interface ScheduleReach {
-  /** The schedule's field, as an API error names it (`schedule.steps.COUNTY_PRE_REVIEW`). */
+  /** The start request's field, as an API error names it (`schedule.steps.COUNTY_PRE_REVIEW`, `chain.cityRecheck.due`). */
   field: string;
   step: HumanStep | 'PUBLIC_NOTICE' | 'RECTIFICATION';
   deadlineMs: number;
@@ -99,15 +106,38 @@ export interface ScheduleReach {
 /**
  * The whole schedule of a round started at `startMs`, on the assumption that every step takes its full
  * time (each opens at the previous one's deadline): the dates a start must check against the calendar.
- * Uncovered years never throw here; each stage lists the ones it reached.
+ * Uncovered years never throw here; each stage lists the ones it reached. A chain's 市复核 and 省抽查 count
+ * as if every branch went through them.
  */
 export function scheduleReach(
   calendar: WorkCalendar,
   startMs: number,
   schedule: RoundSchedule,
+  chain?: ChainTemplate,
 ): ScheduleReach[] {
+  const core = CORE_STEPS.map((step) => ({
+    field: `schedule.steps.${step}`,
+    step,
+    due: schedule.steps[step],
+  }));
+  const above = [
+    ...(chain?.cityRecheck
+      ? [{ field: 'chain.cityRecheck.due', step: 'CITY_RECHECK' as const, due: chain.cityRecheck.due }]
+      : []),
+    ...(chain?.provinceSpotCheck
+      ? [
+          {
+            field: 'chain.provinceSpotCheck.due',
+            step: 'PROVINCE_SPOT_CHECK' as const,
+            due: chain.provinceSpotCheck.due,
+          },
+        ]
+      : []),
+  ];
   const stages: { field: string; step: ScheduleReach['step']; due: DueIn }[] = [
-    ...HUMAN_STEPS.map((step) => ({ field: `schedule.steps.${step}`, step, due: schedule.steps[step] })),
+    ...core.slice(0, -1),
+    ...above,
+    ...core.slice(-1),
     ...(schedule.publicNotice
       ? [{ field: 'schedule.publicNotice', step: 'PUBLIC_NOTICE' as const, due: schedule.publicNotice }]
       : []),

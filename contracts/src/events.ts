@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HumanStep, Step } from './cycle';
 import { Actor, Branch, CandidateGroup, JurisdictionCode } from './directory';
-import { EscalationLevel } from './round';
+import { EscalationLevel, SpotCheckDraw } from './round';
 
 /**
  * A unit of human work that a task ledger tracks. `key` is deterministic (workflow id + step + attempt),
@@ -139,6 +139,8 @@ export const EVENT_DATA = {
     stars: z.array(z.object({ code: z.string(), name: z.string() })),
     catalog: z.object({ id: z.string(), version: z.number().int() }),
   }),
+  /** 省抽查: whether the branch was drawn (and why), each time it is put forward under a chain with a spot-check. */
+  'branch.spot_check_drawn': SpotCheckDraw.extend({ seed: z.string() }),
   /** 公示: the award is on public notice until `until`; objections may send the branch back. */
   'branch.notice_started': z.object({ until: z.iso.datetime(), level: z.number().int().min(0).max(5) }),
   'branch.objection_upheld': z.object({ toStep: HumanStep, reasons: z.array(z.string().min(1)).min(1) }),

@@ -1,4 +1,5 @@
 import { roleTitle, SCOPE_CODE_LENGTH, STEP_SIGNERS, type HumanStep, type Role, type Scope } from './cycle';
+import { namingScope, type ChainTemplate } from './round';
 import { scopeCode, within, type Branch } from './directory';
 
 /**
@@ -38,14 +39,26 @@ const CITY_OBSERVERS: Signer = { role: 'observer', scope: 'city' };
 /** A signer as users read it: 县级专班, 乡镇审核人, 市级观摩评分员. */
 export const signerTitle = (s: Signer) => roleTitle(s.role, s.scope);
 
+/** Naming (命名) a star level, and deciding objections in its 公示: the county's, the city's or the province's task force. */
+const NAMING_TASK_FORCES = [COUNTY_TASK_FORCE, CITY_TASK_FORCE, PROVINCE_TASK_FORCE];
+
+/**
+ * Every signer a command may have in some round; a round's chain narrows it per step (`stepSigners`), and
+ * the workflow checks that narrower list.
+ */
 export const COMMAND_SIGNERS: Record<BranchCommand, readonly Signer[]> = {
   submitSelfCheck: [STEP_SIGNERS.SELF_CHECK],
-  review: [STEP_SIGNERS.TOWNSHIP_REVIEW, STEP_SIGNERS.COUNTY_PRE_REVIEW],
+  review: [
+    STEP_SIGNERS.TOWNSHIP_REVIEW,
+    STEP_SIGNERS.COUNTY_PRE_REVIEW,
+    STEP_SIGNERS.CITY_RECHECK,
+    STEP_SIGNERS.PROVINCE_SPOT_CHECK,
+  ],
   recordObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION, CITY_OBSERVERS],
   closeObservation: [STEP_SIGNERS.ON_SITE_OBSERVATION, CITY_OBSERVERS],
-  confirmAward: [STEP_SIGNERS.AWARD],
-  // 公示异议 and 摘星 are the county task force's decisions.
-  upholdObjection: [COUNTY_TASK_FORCE],
+  confirmAward: NAMING_TASK_FORCES,
+  upholdObjection: NAMING_TASK_FORCES,
+  // 摘星 is the county task force's decision.
   decideRevocation: [COUNTY_TASK_FORCE],
   submitEvidence: [{ role: 'village_secretary', scope: 'branch' }],
   verifyRectification: [{ role: 'township_reviewer', scope: 'township' }],
@@ -73,8 +86,20 @@ export const STEP_COMMAND: Record<HumanStep, BranchCommand> = {
   TOWNSHIP_REVIEW: 'review',
   COUNTY_PRE_REVIEW: 'review',
   ON_SITE_OBSERVATION: 'recordObservation',
+  CITY_RECHECK: 'review',
+  PROVINCE_SPOT_CHECK: 'review',
   AWARD: 'confirmAward',
 };
+
+/**
+ * Who signs `step` of a branch in a round of `chain` (each one of `COMMAND_SIGNERS` of the step's command):
+ * the chain's observation teams; at AWARD (and in its 公示) the task force naming `level` stars.
+ */
+export function stepSigners(step: HumanStep, chain: ChainTemplate, level: number): Signer[] {
+  if (step === 'ON_SITE_OBSERVATION') return chain.observers.map((scope) => ({ role: 'observer', scope }));
+  if (step === 'AWARD') return [{ role: 'coordinator', scope: namingScope(chain, level) }];
+  return [STEP_SIGNERS[step]];
+}
 
 /**
  * Who approves an extension (延期) asked by the holder of `role` over a branch: the county task force for

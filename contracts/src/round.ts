@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Role, Scope } from './cycle';
 import { BranchCode, BranchType, CountyCode, TownshipCode } from './directory';
+import { ROLE_SCOPES } from './identity';
 
 export const EscalationLevel = z.enum(['blue', 'yellow', 'red']);
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
@@ -34,11 +35,16 @@ export const DueIn = z.union([
 ]);
 export type DueIn = z.infer<typeof DueIn>;
 
-/** One rung of the escalation ladder: `after` the deadline, notify `role` at `scope`. */
+/**
+ * One rung of the escalation ladder: `after` the deadline, notify `role` at `scope` over the branch — its
+ * township, county, or above it the city's or the province's group (市级督办, 省级督办).
+ */
 export const EscalationRung = z.object({
   level: EscalationLevel,
   after: Duration,
-  notify: z.object({ role: Role, scope: Scope }),
+  notify: z
+    .object({ role: Role, scope: Scope })
+    .refine((n) => ROLE_SCOPES[n.role].includes(n.scope), '该层级没有此角色，督办通知无人接收'),
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
@@ -158,6 +164,93 @@ export const DEFAULT_SCHEDULE: RoundSchedule = {
   award: { capstoneRequiresAllOthers: true },
 };
 
+/** A star level a chain's thresholds name (一星 … 五星). */
+const StarLevel = z.number().int('星级应为整数').min(1, '星级应在1至5之间').max(5, '星级应在1至5之间');
+
+/** The levels above the county that may name (命名) a star level. */
+export const NamingScope = z.enum(['city', 'province']);
+export type NamingScope = z.infer<typeof NamingScope>;
+
+/**
+ * The chain of a round's steps above the county and who signs them (issue 12), set by the province per
+ * campaign: plain data, passed through to the round and its branches. Omitted, every part is today's chain
+ * (`DEFAULT_CHAIN`): county and city observers, no re-check, no spot-check, the county names every level.
+ */
+export const ChainTemplate = z.object({
+  /** 现场观摩组: the levels whose observers score (the first owes the step's task). */
+  observers: z
+    .array(z.enum(['county', 'city']))
+    .min(1, '至少指定一级观摩组')
+    .max(2)
+    .refine((s) => new Set(s).size === s.length, '观摩组层级重复')
+    .default(['county', 'city']),
+  /** 市复核: the city's reviewer re-checks a branch put forward after observation with `minStars` or more. */
+  cityRecheck: z.object({ minStars: StarLevel, due: DueIn }).nullable().default(null),
+  /**
+   * 省抽查: the province's reviewer checks a sampled `share` of the branches put forward with `minStars` or
+   * more. The draw is a pure function of `seed`, the round and the branch (docs/rounds.md), so anyone can
+   * recompute it.
+   */
+  provinceSpotCheck: z
+    .object({
+      minStars: StarLevel,
+      share: z.number().min(0, '抽查比例应在0至1之间').max(1, '抽查比例应在0至1之间'),
+      seed: z.string().trim().min(1, '请填写抽查种子').max(64, '抽查种子至多64字'),
+      due: DueIn,
+    })
+    .nullable()
+    .default(null),
+  /**
+   * 命名权限: from `fromLevel` stars up, the coordinator (专班) of `scope` confirms the award and decides
+   * objections in its 公示; below the first entry, the county's. Levels and scopes rise together.
+   */
+  naming: z
+    .array(z.object({ fromLevel: StarLevel, scope: NamingScope }))
+    .max(2)
+    .refine(
+      (ns) =>
+        ns.every(
+          (n, i) =>
+            i === 0 ||
+            (n.fromLevel > ns[i - 1]!.fromLevel &&
+              NamingScope.options.indexOf(n.scope) > NamingScope.options.indexOf(ns[i - 1]!.scope)),
+        ),
+      '命名权限须按星级由低到高、层级由市到省排列',
+    )
+    .default([]),
+});
+export type ChainTemplate = z.infer<typeof ChainTemplate>;
+
+/** Today's chain: what a round without a template runs. */
+export const DEFAULT_CHAIN: ChainTemplate = {
+  observers: ['county', 'city'],
+  cityRecheck: null,
+  provinceSpotCheck: null,
+  naming: [],
+};
+
+/**
+ * 省抽查's draw for one branch, as its state shows it: the stars it was put forward with, whether it was in
+ * the pool (`minStars` or more), its draw in [0, 1) and the outcome. The seed is left out (everyone of the
+ * county reads the state, and the seed would tell them the other branches' draws); the event
+ * `branch.spot_check_drawn` and the history carry it.
+ */
+export const SpotCheckDraw = z.object({
+  level: z.number().int().min(0).max(5),
+  minStars: StarLevel,
+  share: z.number().min(0).max(1),
+  /** null: not in the pool, so not drawn. */
+  draw: z.number().min(0).lt(1).nullable(),
+  sampled: z.boolean(),
+  reason: z.string().min(1),
+});
+export type SpotCheckDraw = z.infer<typeof SpotCheckDraw>;
+
+/** The level whose coordinator names `level` stars under `chain`. */
+export function namingScope(chain: ChainTemplate, level: number): 'county' | NamingScope {
+  return chain.naming.filter((n) => level >= n.fromLevel).at(-1)?.scope ?? 'county';
+}
+
 /** A stored catalog version a round pins, by id and version (see GET /api/catalogs). */
 /** A catalog version by id and number (the number within the stored int4, as Catalog.version). */
 export const CatalogPick = z.object({
@@ -209,6 +302,8 @@ export const StartRoundRequest = z.object({
     .string()
     .regex(/^\d{2}-\d{4}$/, '创建活动编号应为“省代码-年度”，如 41-2026')
     .optional(),
+  /** The chain above the county (the campaign's template); omitted: today's chain. */
+  chain: ChainTemplate.optional(),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
 

@@ -1,8 +1,9 @@
 import type { AwardDecision, Person } from './award-record';
 import type { EvidenceFile, EvidenceRef } from './commands';
-import type { HumanStep, Step } from './cycle';
+import type { HumanStep, ReviewStep, Step } from './cycle';
 import type { Actor } from './directory';
-import type { EscalationLevel } from './round';
+import type { Signer } from './permissions';
+import type { EscalationLevel, SpotCheckDraw } from './round';
 
 /** One entry of a branch's timeline: who signed or returned which step, when, and why. */
 export interface TimelineEntry {
@@ -41,8 +42,15 @@ export interface BranchState {
   provisional?: boolean;
   targetStars: string[];
   selfCheck: { scores: Record<string, number>; notes: string | null; evidence: EvidenceRef[] } | null;
-  /** Each review level's latest verdict per claimed star. */
-  reviews: Partial<Record<'TOWNSHIP_REVIEW' | 'COUNTY_PRE_REVIEW', StarVerdictRecord[]>>;
+  /** Each review level's latest verdict per claimed star (市复核 and 省抽查 of the latest pass only). */
+  reviews: Partial<Record<ReviewStep, StarVerdictRecord[]>>;
+  /**
+   * Who signs the open step under the round's chain (the award's: the task force naming its level; in 公示,
+   * who decides objections). Absent in workflows started before chain templates (the default signers).
+   */
+  signers?: Signer[];
+  /** 省抽查: the latest draw for this branch; absent when the round's chain has no spot-check. */
+  spotCheck?: SpotCheckDraw;
   /** Veto conditions found to hold, by whom and at which step. */
   vetoes: { vetoCode: string; foundBy: Person; step: Step; note: string }[];
   /** The on-site observation team's score sheets (one per observer, the latest kept). */

@@ -4,8 +4,10 @@
  * calendar) and every published event is recorded instead of going to NATS. No database, no bus.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import {
   planSupervisionTimes,
@@ -23,6 +25,8 @@ export interface WorkflowEnv {
   published: FivestarEvent[];
   /** The published events of one workflow, by type. */
   events(workflowId: string, type?: EventType): FivestarEvent[];
+  /** With RECORD_HISTORIES=1, saves a workflow's history as a replay fixture (test/replay.test.ts). */
+  record(workflowId: string, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +70,11 @@ export async function startWorkflowEnv(): Promise<WorkflowEnv> {
     published,
     events: (workflowId, type) =>
       published.filter((e) => e.id.startsWith(`${workflowId}#`) && (type === undefined || e.type === type)),
+    async record(workflowId, name) {
+      if (process.env.RECORD_HISTORIES !== '1') return;
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(path.resolve(__dirname, 'histories', `${name}.json`), historyToJSON(history));
+    },
     async stop() {
       // Leave nothing running on the shared dev server (its task queue dies with this run).
       const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;

@@ -13,6 +13,7 @@ import type {
   Branch,
   BranchState,
   Catalog,
+  ChainTemplate,
   ConfirmAward,
   RecordObservation,
   RectificationState,
@@ -42,6 +43,8 @@ export interface BranchAssessmentInput {
   branch: Branch;
   catalog: Catalog;
   schedule: RoundSchedule;
+  /** The round's chain above the county; absent (every branch before templates existed): `DEFAULT_CHAIN`. */
+  chain?: ChainTemplate;
 }
 
 export interface RectificationInput {
@@ -66,6 +69,8 @@ export interface AssessmentRoundInput {
   pageSize: number;
   /** Launcher pages per run before continuing as new (keeps every history small). */
   pagesPerRun: number;
+  /** The chain its branches run (passed to each); absent: `DEFAULT_CHAIN`. */
+  chain?: ChainTemplate;
   /** Only these townships' branches are launched; absent (every round before it existed): the whole county. */
   townshipCodes?: string[];
   /** The province's campaign the round runs under (announced in round.started). */

@@ -13,6 +13,7 @@ import {
   type SupervisionTimes,
   type PeriodicJob,
   type ReportingPeriod,
+  type ChainTemplate,
   type RoundSchedule,
 } from '@fivestar/contracts';
 import {
@@ -55,6 +56,8 @@ export interface LaunchPageInput {
   townshipCodes?: string[];
   catalogs: Catalog[];
   schedule: RoundSchedule;
+  /** The round's chain, for every branch; absent: the default chain. */
+  chain?: ChainTemplate;
 }
 
 export interface LaunchPageResult {
@@ -76,7 +79,15 @@ async function startBranch(deps: ActivityDeps, input: LaunchPageInput, branch: B
     await deps.client.workflow.start('branchAssessment', {
       taskQueue: deps.taskQueue,
       workflowId: branchWorkflowId(input.roundId, branch.code),
-      args: [{ roundId: input.roundId, branch, catalog, schedule: input.schedule }],
+      args: [
+        {
+          roundId: input.roundId,
+          branch,
+          catalog,
+          schedule: input.schedule,
+          ...(input.chain ? { chain: input.chain } : {}),
+        },
+      ],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: new TypedSearchAttributes([

@@ -481,7 +481,7 @@ describe('decideAward: concrete rules', () => {
       expect(problems).toEqual([
         '申报的星级代码 moon 不存在',
         '乡镇审核的星级代码 sun 不存在',
-        '审核层级 CITY_REVIEW 不存在（应为 TOWNSHIP_REVIEW、COUNTY_PRE_REVIEW）',
+        '审核层级 CITY_REVIEW 不存在（应为 TOWNSHIP_REVIEW、COUNTY_PRE_REVIEW、CITY_RECHECK、PROVINCE_SPOT_CHECK）',
         '否决条件代码 NO-SUCH-VETO 不存在',
         '观摩员a 的评分表中任务代码 NO-SUCH-TASK 不存在',
       ]);

@@ -1,4 +1,11 @@
-import { STEPS, STEP_LABELS, type Catalog, type Step } from '@fivestar/contracts';
+import {
+  REVIEW_STEPS,
+  STEPS,
+  STEP_LABELS,
+  type Catalog,
+  type ReviewStep,
+  type Step,
+} from '@fivestar/contracts';
 import {
   AwardInputError,
   addFractions,
@@ -29,7 +36,10 @@ export { AwardInputError } from './observation';
  * deterministic — no I/O, clock or randomness — so it runs inside Temporal workflows and replays.
  */
 
-/** The review levels whose per-star decision every awarded star needs, in order. */
+/**
+ * The review levels whose per-star decision every awarded star needs, in order; a chain's 市复核 and 省抽查
+ * (the other `REVIEW_STEPS`) count as well for a branch that went through them (their verdicts present).
+ */
 export const REVIEW_LEVELS = ['TOWNSHIP_REVIEW', 'COUNTY_PRE_REVIEW'] as const;
 export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
 
@@ -58,7 +68,7 @@ export interface AwardInput {
   /** 拟创星级: star codes the branch claimed at self-check. */
   targetStars: string[];
   /** Per-star decisions of each review level; a level or star absent here has not decided. */
-  reviews: Partial<Record<ReviewLevel, StarReview[]>>;
+  reviews: Partial<Record<ReviewStep, StarReview[]>>;
   vetoes: VetoFinding[];
   /** One sheet per observer, and the round's scoring rule. */
   observation: { sheets: ObserverSheet[]; rule: ScoringRule };
@@ -82,11 +92,11 @@ function inputProblems(input: AwardInput, rules: AwardRules): string[] {
     if (!stars.has(code)) problems.push(`申报的星级代码 ${code} 不存在`);
   }
   for (const [level, decisions] of Object.entries(input.reviews)) {
-    if (!(REVIEW_LEVELS as readonly string[]).includes(level)) {
-      problems.push(`审核层级 ${level} 不存在（应为 ${REVIEW_LEVELS.join('、')}）`);
+    if (!(REVIEW_STEPS as readonly string[]).includes(level)) {
+      problems.push(`审核层级 ${level} 不存在（应为 ${REVIEW_STEPS.join('、')}）`);
       continue;
     }
-    const label = STEP_LABELS[level as ReviewLevel];
+    const label = STEP_LABELS[level as ReviewStep];
     const seen = new Set<string>();
     for (const d of decisions ?? []) {
       if (!stars.has(d.star)) problems.push(`${label}的星级代码 ${d.star} 不存在`);
@@ -142,11 +152,14 @@ export function decideAward(input: AwardInput): AwardDecision {
     ),
   );
   const quorum = input.observation.rule.quorum;
+  const levels = REVIEW_STEPS.filter(
+    (l) => (REVIEW_LEVELS as readonly string[]).includes(l) || input.reviews[l],
+  );
 
   // First pass: every condition except the capstone rule.
   const first = catalog.stars.map((star) => {
     const isClaimed = claimed.has(star.code);
-    const reviews: LevelDecision[] = REVIEW_LEVELS.map((level) => {
+    const reviews: LevelDecision[] = levels.map((level) => {
       const d = input.reviews[level]?.find((r) => r.star === star.code);
       return {
         level,

@@ -94,6 +94,8 @@ export async function assessmentRound(input: AssessmentRoundInput): Promise<Roun
       townshipCodes: input.townshipCodes,
       catalogs: input.catalogs,
       schedule: input.schedule,
+      // Absent from rounds without a template (and every round before them): their branches run the default.
+      ...(input.chain ? { chain: input.chain } : {}),
     });
     await emitter.emit('round.page_launched', { page: progress.pages, started: page.started });
     Object.assign(progress, {

@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { BranchState, HumanStep, Step } from '@fivestar/contracts';
+import { DEFAULT_CHAIN, type BranchState, type HumanStep, type Step } from '@fivestar/contracts';
 import {
   branchStateQuery,
   closeObservationUpdate,
@@ -18,7 +18,7 @@ import { handleWorkUpdates } from './work-handlers';
 
 /**
  * One branch through one round: SELF_CHECK → TOWNSHIP_REVIEW → COUNTY_PRE_REVIEW → ON_SITE_OBSERVATION →
- * AWARD → (公示) → RECTIFICATION → CLOSED. Each human step waits for its Update; reviewers decide per star
+ * (市复核 → 省抽查, as the round's chain says) → AWARD → (公示) → RECTIFICATION → CLOSED. Each human step waits for its Update; reviewers decide per star
  * and may return the branch to an earlier step; an observation team scores until the lead closes it at
  * quorum; the award engine explains every star. Every step runs under supervision (reminder, overdue,
  * ladder, urges, extensions). The state and the rules live in `BranchCycle` (./branch/cycle.ts); this
@@ -28,8 +28,10 @@ export async function branchAssessment(input: BranchAssessmentInput): Promise<Br
   const { roundId, branch } = input;
   // Patch `answer-on-accept` (see BranchCycle): asked first, as every recorded history since has it.
   const acceptsEarly = patched('answer-on-accept');
+  // Patch `chain-template`: the round's chain (issue 12); workflows started before it run today's.
+  const chain = patched('chain-template') ? (input.chain ?? DEFAULT_CHAIN) : DEFAULT_CHAIN;
   const emitter = new Emitter({ roundId, branchId: branch.code, jurisdiction: branch.code }, 0, acceptsEarly);
-  const cycle = new BranchCycle(input, workflowInfo().workflowId, emitter, acceptsEarly);
+  const cycle = new BranchCycle(input, workflowInfo().workflowId, emitter, acceptsEarly, chain);
 
   setHandler(branchStateQuery, () => cycle.query());
   handleWorkUpdates(() => cycle.supervised());

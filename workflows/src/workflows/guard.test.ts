@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { knownActor, requireActor, requireOneLevel, requireSigner, signerGroup } from './guard';
+import { STEP_SIGNERS } from '@fivestar/contracts';
 
 /** The refusal a validator throws: its failure type and message. */
 function refusal(fn: () => unknown): { type: string | null | undefined; message: string } {
@@ -69,8 +70,10 @@ describe('validator guards', () => {
 
   it('takes signers from contracts/src/permissions.ts: a step narrows a command to its own level', () => {
     const township = user('township_reviewer', '411099100');
-    expect(requireSigner(township, branch, 'review', 'TOWNSHIP_REVIEW')).toEqual(township);
-    expect(refusal(() => requireSigner(township, branch, 'review', 'COUNTY_PRE_REVIEW'))).toEqual({
+    expect(requireSigner(township, branch, 'review', [STEP_SIGNERS.TOWNSHIP_REVIEW])).toEqual(township);
+    expect(
+      refusal(() => requireSigner(township, branch, 'review', [STEP_SIGNERS.COUNTY_PRE_REVIEW])),
+    ).toEqual({
       type: 'Forbidden',
       message: '该操作需由县级审核人办理',
     });

@@ -3,8 +3,8 @@ import {
   Actor,
   COMMAND_SIGNERS,
   ROLE_LABELS,
+  SCOPE_CODE_LENGTH,
   STEP_LABELS,
-  STEP_SIGNERS,
   groupFor,
   holds,
   signerTitle,
@@ -57,23 +57,28 @@ type BranchPath = Pick<Branch, 'code' | 'townshipCode' | 'countyCode'>;
 /** The actor must hold `signer`'s role at the signer's level, over the branch's code of that level. */
 export function requireHolder(actor: unknown, branch: BranchPath, signer: Signer): Actor {
   const a = knownActor(actor);
-  if (a.role !== signer.role) reject('Forbidden', `该操作需由${signerTitle(signer)}办理`);
+  // A holder at another level (a county's 专班 where the province names) is told whose the act is.
+  if (a.role !== signer.role || a.jurisdiction.length !== SCOPE_CODE_LENGTH[signer.scope]) {
+    reject('Forbidden', `该操作需由${signerTitle(signer)}办理`);
+  }
   if (!holds(a, branch, signer)) reject('Forbidden', '不在您的管辖范围内');
   return a;
 }
 
 /**
  * The actor must be a signer of `command` on the branch (contracts/src/permissions.ts, the API's own
- * source); at a human step, that step's signer (a township review is not the county's).
+ * source); at a human step, one of `at`, that step's signers in the round's chain (`stepSigners`: a
+ * township review is not the county's, a 5-star award the province's where it names five stars).
  */
 export function requireSigner(
   actor: unknown,
   branch: BranchPath,
   command: BranchCommand,
-  at?: HumanStep,
+  at?: readonly Signer[],
 ): Actor {
-  const step = at && STEP_SIGNERS[at];
-  const signers = COMMAND_SIGNERS[command].filter((s) => !step || s.role === step.role);
+  const signers = COMMAND_SIGNERS[command].filter(
+    (s) => !at || at.some((t) => t.role === s.role && t.scope === s.scope),
+  );
   const a = knownActor(actor);
   const held = signers.find((s) => holds(a, branch, s));
   return requireHolder(a, branch, held ?? signers.find((s) => s.role === a.role) ?? signers[0]!);

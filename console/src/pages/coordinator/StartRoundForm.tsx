@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import {
   DEFAULT_CALENDAR_ID,
-  HUMAN_STEPS,
+  CORE_STEPS,
   ROLES,
   RoundStarted,
   Scope,
@@ -187,7 +187,7 @@ export function StartRoundForm({ countyCode }: { countyCode: string }) {
               </tr>
             </thead>
             <tbody>
-              {HUMAN_STEPS.map((step) => {
+              {CORE_STEPS.map((step) => {
                 const p = preview.find((s) => s.step === step);
                 return (
                   <tr key={step}>

@@ -2,13 +2,13 @@ import {
   beijingDate,
   CN_MAINLAND_CALENDAR,
   DEFAULT_SCHEDULE,
-  HUMAN_STEPS,
+  CORE_STEPS,
   scheduleReach,
   WorkCalendar,
   type CalendarView,
   type Duration,
   type EscalationLevel,
-  type HumanStep,
+  type CoreStep,
   type ObservationRule,
   type Role,
   type RoundSchedule,
@@ -29,7 +29,7 @@ export interface LadderRung {
 
 /** The start-round form counts every span in working days; the rest of the schedule is the default's. */
 export interface ScheduleForm {
-  steps: Record<HumanStep, number>;
+  steps: Record<CoreStep, number>;
   rectification: number;
   /** 0: no reminder. */
   reminderBefore: number;
@@ -53,8 +53,8 @@ const days = (d: Duration | { until: string } | null): number =>
 export function defaultScheduleForm(): ScheduleForm {
   const s = DEFAULT_SCHEDULE;
   return {
-    steps: Object.fromEntries(HUMAN_STEPS.map((step) => [step, days(s.steps[step])])) as Record<
-      HumanStep,
+    steps: Object.fromEntries(CORE_STEPS.map((step) => [step, days(s.steps[step])])) as Record<
+      CoreStep,
       number
     >,
     rectification: days(s.rectification),
@@ -86,7 +86,7 @@ export function toSchedule(form: ScheduleForm): RoundSchedule {
   return {
     ...DEFAULT_SCHEDULE,
     steps: Object.fromEntries(
-      HUMAN_STEPS.map((step) => [step, wd(form.steps[step])]),
+      CORE_STEPS.map((step) => [step, wd(form.steps[step])]),
     ) as RoundSchedule['steps'],
     rectification: wd(form.rectification),
     reminderBefore: wd(form.reminderBefore),

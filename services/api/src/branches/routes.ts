@@ -202,7 +202,12 @@ export function branchRoutes(deps: ApiDeps): Router {
     citedUploads,
   );
   signOff(
-    { path: `${base}/review`, operationId: 'review', summary: '乡镇审核或县级预审', body: Review },
+    {
+      path: `${base}/review`,
+      operationId: 'review',
+      summary: '审核：乡镇审核、县级预审、市复核或省抽查',
+      body: Review,
+    },
     'review',
     reviewUpdate,
     branchWf,
@@ -230,7 +235,12 @@ export function branchRoutes(deps: ApiDeps): Router {
     branchWf,
   );
   signOff(
-    { path: `${base}/award`, operationId: 'confirmAward', summary: '确认评定结果', body: ConfirmAward },
+    {
+      path: `${base}/award`,
+      operationId: 'confirmAward',
+      summary: '确认评定结果（由命名该星级的专班确认）',
+      body: ConfirmAward,
+    },
     'confirmAward',
     confirmAwardUpdate,
     branchWf,

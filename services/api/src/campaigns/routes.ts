@@ -41,6 +41,7 @@ export function campaignRoutes(deps: ApiDeps): Router {
       title: row.title,
       catalogs: row.settings.catalogs,
       schedule: row.settings.schedule,
+      chain: row.settings.chain ?? null,
       openedBy: row.opened_by,
       openedAt: row.opened_at.toISOString(),
       counties: { total: counties.length, withRound: rounds.size },
@@ -81,10 +82,14 @@ export function campaignRoutes(deps: ApiDeps): Router {
       const errors: FieldError[] = [];
       const schedule = body.schedule ?? DEFAULT_SCHEDULE;
       const catalogs = await catalogsToPin(deps.db, body.catalogs, errors);
-      await checkCalendar(deps.db, deps.clock(), schedule, errors);
+      await checkCalendar(deps.db, deps.clock(), schedule, body.chain, errors);
       if (errors.length) throw invalidFields(errors);
       const campaignId = `${body.provinceCode}-${body.year}`;
-      const settings = { schedule, catalogs: catalogs.map((c) => ({ id: c.id, version: c.version })) };
+      const settings = {
+        schedule,
+        catalogs: catalogs.map((c) => ({ id: c.id, version: c.version })),
+        ...(body.chain ? { chain: body.chain } : {}),
+      };
       const opened = await insertCampaign(deps.db, { ...body, campaignId, settings, openedBy: actor.userId });
       if (!opened) throw refuse('conflict', `${body.year} 年度的创建活动已开启（${campaignId}）`);
       req.log.info({ campaignId, catalogs: settings.catalogs }, 'campaign opened');

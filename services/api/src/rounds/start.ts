@@ -9,6 +9,7 @@ import {
   type Actor,
   type Catalog,
   type CatalogPick,
+  type ChainTemplate,
   type RoundSchedule,
   type RoundStarted,
   type StartRoundRequest,
@@ -72,6 +73,7 @@ export async function checkCalendar(
   db: Db,
   nowMs: number,
   schedule: RoundSchedule,
+  chain: ChainTemplate | undefined,
   errors: FieldErrors,
 ): Promise<number[]> {
   if (!(await calendarExists(db, schedule.calendar))) {
@@ -80,7 +82,7 @@ export async function checkCalendar(
   }
   const { id, years } = await calendarInForce(db, schedule.calendar);
   const calendar = WorkCalendar.parse({ id, years });
-  const reach = scheduleReach(calendar, nowMs, schedule);
+  const reach = scheduleReach(calendar, nowMs, schedule, chain);
   const uncovered = [...new Set(reach.flatMap((s) => s.uncoveredYears))].sort();
   if (schedule.uncoveredYear === 'refuse')
     for (const stage of reach.filter((s) => s.uncoveredYears.length)) {
@@ -150,14 +152,19 @@ export async function startRound(
     errors.push({ field: 'body.year', message: `创建活动是 ${campaign.year} 年度的` });
   if (campaign && body.catalogs)
     errors.push({ field: 'body.catalogs', message: '省级创建活动下的轮次使用活动确定的目录，不能另选' });
+  // The chain above the county is the province's to set (in its campaign), not a county's to drop.
+  if (body.chain && !campaign) throw refuse('forbidden', '评星链路模板由省级专班在创建活动中设定');
+  if (campaign && body.chain)
+    errors.push({ field: 'body.chain', message: '省级创建活动下的轮次使用活动确定的评星链路，不能另设' });
   const schedule = campaign?.settings.schedule ?? body.schedule;
+  const chain = campaign?.settings.chain;
   const catalogs = await catalogsToPin(deps.db, campaign?.settings.catalogs ?? body.catalogs, errors);
   await checkTownships(deps.db, body.countyCode, body.townshipCodes, errors);
-  const provisionalYears = await checkCalendar(deps.db, deps.clock(), schedule, errors);
+  const provisionalYears = await checkCalendar(deps.db, deps.clock(), schedule, chain, errors);
   if (errors.length) throw invalidFields(errors);
   const workflowId = roundWorkflowId(body.roundId);
   const pinned = catalogs.map((c) => ({ id: c.id, version: c.version }));
-  const input: AssessmentRoundInput = { ...body, schedule, catalogs };
+  const input: AssessmentRoundInput = { ...body, schedule, catalogs, ...(chain ? { chain } : {}) };
   try {
     await withSignal(deps.temporal, signal, () =>
       deps.temporal.workflow.start('assessmentRound', {

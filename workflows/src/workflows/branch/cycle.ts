@@ -4,20 +4,26 @@ import {
   ConfirmAward,
   DecideRevocation,
   HUMAN_STEPS,
+  HumanStep,
   RecordObservation,
   Review,
   STEP_LABELS,
-  STEP_SIGNERS,
   SubmitSelfCheck,
   STEP_COMMAND,
   UpholdObjection,
   WEAK_BRANCH_FINDING_ID,
   groupFor,
+  isReviewStep,
+  stepSigners,
   type Actor,
   type BranchCommand,
   type BranchState,
-  type HumanStep,
+  type ChainTemplate,
+  type CoreStep,
+  type DueIn,
+  type ReviewStep,
   type Signed,
+  type Signer,
   type Step,
   type TimelineEntry,
   type VetoFound,
@@ -29,7 +35,8 @@ import {
   type BranchAssessmentInput,
   type StepResult,
 } from '@fivestar/contracts/workflow';
-import { decideAward } from '../../rules/award';
+import { AwardInputError, decideAward } from '../../rules/award';
+import { returnRefusal, staleAfter, stepAfter } from '../../rules/chain';
 import {
   closeObservationRefusal,
   observationRefusal,
@@ -97,6 +104,8 @@ export class BranchCycle {
   private objection: { actor: Actor; toStep: HumanStep; reasons: string[] } | null = null;
   private notices = 0;
   private readonly children: Promise<unknown>[] = [];
+  /** The stars the open award attempt names (its signer follows them: the chain's naming authority). */
+  private namingLevel = 0;
 
   constructor(
     private readonly input: BranchAssessmentInput,
@@ -108,6 +117,11 @@ export class BranchCycle {
      * before the patch keep the old timing (docs/workflow-changes.md).
      */
     private readonly acceptsEarly: boolean,
+    /**
+     * The round's chain (patch `chain-template`): `DEFAULT_CHAIN` for a round without a template and for
+     * workflows started before templates existed.
+     */
+    private readonly chain: ChainTemplate,
   ) {
     const { roundId, branch } = input;
     this.weakRectificationClosed = !branch.weak;
@@ -162,16 +176,15 @@ export class BranchCycle {
 
   validateReview(cmd: Signed<Review>): void {
     const { step } = this.state;
-    if (step !== 'TOWNSHIP_REVIEW' && step !== 'COUNTY_PRE_REVIEW') {
-      reject('WrongStep', `当前环节为${STEP_LABELS[step]}，不在审核环节`);
-    }
+    if (!isReviewStep(step)) reject('WrongStep', `当前环节为${STEP_LABELS[step]}，不在审核环节`);
     this.admit(step, cmd?.actor);
     const body = requireValid(Review, cmd);
     refuse(reviewRefusal(this.input.catalog, step, this.state.targetStars, body));
+    refuse(returnRefusal(body.returnTo, this.state.reviews));
   }
 
   async review(cmd: Signed<Review>): Promise<StepResult> {
-    const step = this.state.step as 'TOWNSHIP_REVIEW' | 'COUNTY_PRE_REVIEW';
+    const step = this.state.step as ReviewStep;
     const body = Review.parse(cmd);
     this.acted(step, cmd.actor);
     body.findings.forEach((f) => this.newFindings.push({ title: f.title, source: step, star: f.star }));
@@ -240,8 +253,9 @@ export class BranchCycle {
 
   validateUpholdObjection(cmd: Signed<UpholdObjection>): void {
     if (this.state.step !== 'PUBLIC_NOTICE' || this.objection) reject('WrongStep', '当前不在公示期');
-    this.admitTaskForce(cmd?.actor, 'upholdObjection');
-    requireValid(UpholdObjection, cmd);
+    this.admitTaskForce(cmd?.actor, 'upholdObjection', this.noticeSigners());
+    const body = requireValid(UpholdObjection, cmd);
+    refuse(returnRefusal(body.returnTo, this.state.reviews));
   }
 
   async upholdObjection(cmd: Signed<UpholdObjection>): Promise<StepResult> {
@@ -333,7 +347,8 @@ export class BranchCycle {
     this.entered = null;
     if (!wasEntered) this.begin(step);
     const attempt = this.attempts[step];
-    const signer = STEP_SIGNERS[step];
+    // The first signer owes the task (the county's observers where the city's may score too).
+    const [signer] = this.signersOf(step);
     const workKey = `${this.workflowId}/${step}/${attempt}`;
     const title = `${branch.name}：${STEP_LABELS[step]}`;
     const work = await SupervisedWork.open(
@@ -341,12 +356,12 @@ export class BranchCycle {
       branch,
       schedule,
       { step, attempt },
-      () => ({ key: workKey, kind: 'step', title, group: groupFor(branch, signer.role, signer.scope) }),
-      schedule.steps[step],
+      () => ({ key: workKey, kind: 'step', title, group: groupFor(branch, signer!.role, signer!.scope) }),
+      this.dueOf(step),
     );
     const deadline = () => new Date(work.deadlineMs).toISOString();
     this.openWork = work;
-    Object.assign(state, { step, attempt, deadline: deadline() });
+    Object.assign(state, { step, attempt, deadline: deadline(), signers: this.signersOf(step) });
     const opened = this.opening(wasEntered);
     upsertSearchAttributes([{ key: StepKey, value: step }]);
     this.note({ step, attempt, action: 'opened', actor: null });
@@ -393,13 +408,15 @@ export class BranchCycle {
       return toStep;
     }
     this.note({ step, attempt, action: 'signed', actor: who(done.actor), detail: done.decision });
-    const next = HUMAN_STEPS[HUMAN_STEPS.indexOf(step) + 1];
+    const { next, draw } = this.after(step);
     if (next) this.enter(next);
     await emitter.emit(
       'branch.step_signed',
       { step, attempt, closes: workKey, decision: done.decision },
       done.actor,
     );
+    if (draw)
+      await emitter.emit('branch.spot_check_drawn', { ...draw, seed: this.chain.provinceSpotCheck!.seed });
     return next ?? 'RECTIFICATION';
   }
 
@@ -413,7 +430,8 @@ export class BranchCycle {
       // answer-on-accept: the award answers with the branch on notice; its end date is planned next.
       if (this.acceptsEarly) this.moveTo('PUBLIC_NOTICE', attempt);
       const until = await planDeadline(schedule, schedule.publicNotice);
-      Object.assign(state, { step: 'PUBLIC_NOTICE', attempt, deadline: new Date(until).toISOString() });
+      const deadline = new Date(until).toISOString();
+      Object.assign(state, { step: 'PUBLIC_NOTICE', attempt, deadline, signers: this.noticeSigners() });
       upsertSearchAttributes([{ key: StepKey, value: 'PUBLIC_NOTICE' }]);
       this.note({ step: 'PUBLIC_NOTICE', attempt, action: 'opened', actor: null });
       const opened = this.opening(this.acceptsEarly);
@@ -466,6 +484,7 @@ export class BranchCycle {
   async rectify(): Promise<void> {
     if (this.newFindings.length === 0) return;
     Object.assign(this.state, { step: 'RECTIFICATION', attempt: 1, deadline: null });
+    delete this.state.signers;
     upsertSearchAttributes([{ key: StepKey, value: 'RECTIFICATION' }]);
     this.note({ step: 'RECTIFICATION', attempt: 1, action: 'opened', actor: null });
     this.transitions += 1;
@@ -491,6 +510,7 @@ export class BranchCycle {
       });
     }
     Object.assign(state, { step: 'CLOSED', deadline: null });
+    delete state.signers;
     upsertSearchAttributes([{ key: StepKey, value: 'CLOSED' }]);
     const opened = this.opening(false);
     this.note({ step: 'CLOSED', attempt: 1, action: 'closed', actor: null });
@@ -505,6 +525,52 @@ export class BranchCycle {
     this.outcome = null;
     this.attempts[step] += 1;
     if (step === 'ON_SITE_OBSERVATION') this.state.observation = { sheets: [], closedBy: null };
+    if (step === 'AWARD' && this.chain.naming.length) this.namingLevel = this.proposedLevel();
+  }
+
+  /**
+   * Where the branch goes after signing `step` under the round's chain. Leaving observation (or the city's
+   * re-check) starts a new pass through the steps above the county: their earlier verdicts go, and the
+   * stars put forward now decide the re-check and the province's draw.
+   */
+  private after(step: HumanStep) {
+    const { reviews } = this.state;
+    for (const stale of staleAfter(step)) delete reviews[stale as ReviewStep];
+    const { roundId, branch } = this.input;
+    const at = { roundId, branchCode: branch.code, level: () => this.proposedLevel() };
+    const { next, draw } = stepAfter(this.chain, step, at);
+    if (draw) this.state.spotCheck = draw;
+    return { next, draw };
+  }
+
+  /**
+   * The stars the branch is put forward with on the record so far: the award engine's level, a weak
+   * branch's 整顿 aside (it holds the award back, not the level named); 0 while the record cannot be decided.
+   */
+  private proposedLevel(): number {
+    try {
+      return this.decide({ weak: false, weakRectificationClosed: true }).level;
+    } catch (err) {
+      if (err instanceof AwardInputError) return 0;
+      throw err;
+    }
+  }
+
+  /** Who signs `step` under the chain (at the award, the task force naming its stars). */
+  private signersOf(step: HumanStep): Signer[] {
+    return stepSigners(step, this.chain, this.namingLevel);
+  }
+
+  /** Who decides objections in 公示: the task force that named the level on notice. */
+  private noticeSigners(): Signer[] {
+    return stepSigners('AWARD', this.chain, this.state.level ?? 0);
+  }
+
+  /** A step's time: the round's schedule for the core steps, the chain's for those it adds. */
+  private dueOf(step: HumanStep): DueIn {
+    if (step === 'CITY_RECHECK') return this.chain.cityRecheck!.due;
+    if (step === 'PROVINCE_SPOT_CHECK') return this.chain.provinceSpotCheck!.due;
+    return this.input.schedule.steps[step as CoreStep];
   }
 
   /** answer-on-accept: moves the branch into `step` at once, so the Update that left the last one answers. */
@@ -518,6 +584,9 @@ export class BranchCycle {
   /** answer-on-accept: the branch is in `step` now, its deadline still to be planned. */
   private moveTo(step: Step, attempt: number): void {
     Object.assign(this.state, { step, attempt, deadline: null });
+    const human = HumanStep.safeParse(step);
+    if (human.success) this.state.signers = this.signersOf(human.data);
+    else delete this.state.signers;
     this.transitions += 1;
   }
 
@@ -551,13 +620,13 @@ export class BranchCycle {
     // Before its first attempt begins (a weak branch's 整顿 starting, the first task) a sign-off would be
     // wiped by the opening: refused, so nothing accepted is lost.
     if (this.attempts[step] === 0) reject('WrongStep', `${STEP_LABELS[step]}尚未开始，请稍后再办理`);
-    const a = requireSigner(actor, this.input.branch, command, step);
+    const a = requireSigner(actor, this.input.branch, command, this.signersOf(step));
     requireOneLevel(this.actedAt.get(a.userId), step);
   }
 
-  /** 公示异议 and 摘星: the county task force, acting at the award's level. */
-  private admitTaskForce(actor: Actor | undefined, command: BranchCommand): void {
-    const a = requireSigner(actor, this.input.branch, command);
+  /** 公示异议 and 摘星: a task force, acting at the award's level (`signers`: the one naming it, for 公示). */
+  private admitTaskForce(actor: Actor | undefined, command: BranchCommand, signers?: Signer[]): void {
+    const a = requireSigner(actor, this.input.branch, command, signers);
     requireOneLevel(this.actedAt.get(a.userId), 'AWARD');
   }
 
@@ -574,8 +643,10 @@ export class BranchCycle {
   }
 
   /** The award as the engine decides it from everything recorded; throws AwardInputError on bad data. */
-  private decide() {
-    const { catalog, schedule, branch } = this.input;
+  private decide(
+    weak = { weak: this.input.branch.weak, weakRectificationClosed: this.weakRectificationClosed },
+  ) {
+    const { catalog, schedule } = this.input;
     const { state } = this;
     return decideAward({
       catalog,
@@ -583,7 +654,7 @@ export class BranchCycle {
       reviews: state.reviews,
       vetoes: state.vetoes,
       observation: { sheets: state.observation.sheets, rule: schedule.observation },
-      branch: { weak: branch.weak, weakRectificationClosed: this.weakRectificationClosed },
+      branch: weak,
       rules: schedule.award,
     });
   }

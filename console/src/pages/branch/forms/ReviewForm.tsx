@@ -6,7 +6,7 @@ import { starName } from '../../../stars';
 import { FindingsInput, readFindings } from './FindingsInput';
 import type { StepFormProps } from './props';
 
-/** 乡镇审核 / 县级预审: approve with a verdict per claimed star, or return to an earlier step with reasons. */
+/** 乡镇审核 / 县级预审 / 市复核 / 省抽查: approve with a verdict per claimed star, or return to an earlier step with reasons. */
 export function ReviewForm({ base, state, onDone }: StepFormProps) {
   const [decision, setDecision] = useState<'approve' | 'return'>('approve');
   const cmd = useCommand(Review, (body, command) => command(`${base}/review`, body).then(onDone));
