@@ -122,7 +122,7 @@ test('every operation has a unique operationId and both x-fivestar fields', () =
     if (scope !== null) {
       expect(Object.keys(scope).sort()).toEqual(['in', 'level', 'name']);
       expect(['path', 'query', 'body']).toContain(scope.in);
-      expect(['area', 'county', 'township', 'branch', 'round']).toContain(scope.level);
+      expect(['province', 'city', 'area', 'county', 'township', 'branch', 'round']).toContain(scope.level);
     }
     // Public operations need no token; all others take the bearer scheme and may answer 401 / 403.
     expect({ key, security: op.security }).toEqual({

@@ -328,8 +328,15 @@ describe('the campaign', () => {
     });
     expect(started.status).toBe(200);
     expect(started.body.started).toEqual(
-      counties.map((countyCode) => ({ countyCode, roundId: `${campaignId}-${countyCode}` })),
+      counties.map((countyCode) => ({
+        countyCode,
+        roundId: expect.stringMatching(new RegExp(`^${campaignId}-${countyCode}-[0-9a-f]{4}$`)),
+      })),
     );
+    const roundOf = (county: string) =>
+      (started.body.started as { countyCode: string; roundId: string }[]).find(
+        (r) => r.countyCode === county,
+      )!.roundId;
     const again = await call('coord-41', 'POST', `/campaigns/${campaignId}/rounds`, {
       countyCodes: counties,
     });
@@ -367,9 +374,9 @@ describe('the campaign', () => {
         .filter((r) => r.campaignId === campaignId)
         .map((r) => r.roundId)
         .sort();
-    expect(await ids('leader-41')).toEqual([`${campaignId}-410102`, `${campaignId}-${DEMO_COUNTY}`]);
-    expect(await ids('coord-4110')).toEqual([`${campaignId}-${DEMO_COUNTY}`]);
-    expect(await ids('coord-410102')).toEqual([`${campaignId}-410102`]);
+    expect(await ids('leader-41')).toEqual([roundOf('410102'), roundOf(DEMO_COUNTY)]);
+    expect(await ids('coord-4110')).toEqual([roundOf(DEMO_COUNTY)]);
+    expect(await ids('coord-410102')).toEqual([roundOf('410102')]);
     const view = await call('coord-4101', 'GET', `/campaigns/${campaignId}`);
     expect(view.status).toBe(200);
     expect(view.body.counties).toEqual({ total: 6, withRound: 2 });

@@ -79,14 +79,13 @@ test("the campaign's template reaches every branch its rounds launch", async () 
   const code = (branches.body.items as { code: string; townshipCode: string }[]).find(
     (b) => b.townshipCode === TOWNSHIP,
   )!.code;
-  const started = await eventually(
-    () =>
-      stack.temporal.workflow
-        .getHandle(branchWorkflowId(roundId, code))
-        .fetchHistory()
-        .catch(() => null),
-    (h) => h !== null,
+  // The branch's run of this round: a closed run of an earlier test's round may hold the same id.
+  const handle = stack.temporal.workflow.getHandle(branchWorkflowId(roundId, code));
+  const run = await eventually(
+    () => handle.describe().catch(() => null),
+    (d) => d !== null && d.taskQueue === stack.config.taskQueue,
   );
+  const started = await stack.temporal.workflow.getHandle(run!.workflowId, run!.runId).fetchHistory();
   const [payload] = started!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
   const input = stack.temporal.options.loadedDataConverter.payloadConverter.fromPayload<{ chain: object }>(
     payload!,

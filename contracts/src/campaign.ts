@@ -25,6 +25,12 @@ export type OpenCampaignRequest = z.infer<typeof OpenCampaignRequest>;
 
 /** What a campaign fixes for its rounds. */
 export const CampaignSettings = z.object({
+  /**
+   * Drawn when the campaign opens and part of each county's round id: workflow ids outlive a database
+   * restored or rebuilt, and Temporal never reuses a closed branch's id, so a campaign opened again
+   * must not name its rounds as an earlier opening did.
+   */
+  roundKey: z.string().regex(/^[0-9a-f]{4}$/),
   schedule: RoundSchedule,
   catalogs: z.array(CatalogPick),
   chain: ChainTemplate.optional(),
@@ -64,5 +70,6 @@ export const CampaignRoundsStarted = z.object({
 });
 export type CampaignRoundsStarted = z.infer<typeof CampaignRoundsStarted>;
 
-/** The round id of a county's round under a campaign: one per county and campaign. */
-export const campaignRoundId = (campaignId: string, countyCode: string) => `${campaignId}-${countyCode}`;
+/** The round id of a county's round under a campaign: one per county and campaign (`41-2026-411099-3f9a`). */
+export const campaignRoundId = (campaignId: string, roundKey: string, countyCode: string) =>
+  `${campaignId}-${countyCode}-${roundKey}`;

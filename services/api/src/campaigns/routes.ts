@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import {
   campaignRoundId,
@@ -86,6 +87,7 @@ export function campaignRoutes(deps: ApiDeps): Router {
       if (errors.length) throw invalidFields(errors);
       const campaignId = `${body.provinceCode}-${body.year}`;
       const settings = {
+        roundKey: randomBytes(2).toString('hex'),
         schedule,
         catalogs: catalogs.map((c) => ({ id: c.id, version: c.version })),
         ...(body.chain ? { chain: body.chain } : {}),
@@ -139,8 +141,8 @@ export function campaignRoutes(deps: ApiDeps): Router {
 
   /**
    * The province starts the counties' rounds under the campaign: those listed, or every county of the
-   * province without one. Each county's round is `<campaignId>-<countyCode>`, so sending it again starts
-   * only the ones still missing.
+   * province without one. Each county's round is `<campaignId>-<countyCode>-<roundKey>` and counties with
+   * a round under the campaign are skipped, so sending it again starts only the ones still missing.
    */
   route(
     r,
@@ -176,7 +178,7 @@ export function campaignRoutes(deps: ApiDeps): Router {
           answer.skipped.push({ countyCode, roundId: had });
           continue;
         }
-        const roundId = campaignRoundId(campaign.campaign_id, countyCode);
+        const roundId = campaignRoundId(campaign.campaign_id, campaign.settings.roundKey, countyCode);
         const name = (await divisionName(deps.db, countyCode)) ?? countyCode;
         await startRound(
           deps,
