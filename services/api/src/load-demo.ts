@@ -1,4 +1,5 @@
 /** Loads the demo county into the directory (idempotent) and announces it to the services. */
+import { roleTitle, scopeOf } from '@fivestar/contracts';
 import { connectNats, createDb, jetstreamClient, runCli } from '@fivestar/platform';
 import { hashPassword } from './identity/sessions';
 import { DEMO_PASSWORD, demoCounty } from './directory/demo';
@@ -47,16 +48,20 @@ runCli('load-demo', async (config, log) => {
       { county: demo.county.code, branches: demo.branches.length, users: demo.users.length, published },
       'demo county loaded',
     );
-    const show = (role: string) => demo.users.filter((u) => u.role === role).map((u) => u.username);
+    // Accounts by role as held at their level (县级专班, 市级审核人, 省级领导（只读）…), secretaries abridged.
+    const byTitle = new Map<string, string[]>();
+    for (const u of demo.users) {
+      const title = `${roleTitle(u.role, scopeOf(u.jurisdiction))} ${u.role}`;
+      byTitle.set(title, [...(byTitle.get(title) ?? []), u.username]);
+    }
     const lines = [
-      `演示县：${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,
+      `演示县：${demo.province.name}${demo.city.name}${demo.county.name}（${demo.county.code}）：${demo.townships.length}个乡镇（街道），${demo.branches.length}个支部`,
       `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
-      `  县级专班 coordinator:      ${show('coordinator').join(', ')}`,
-      `  县级审核 county_reviewer:  ${show('county_reviewer').join(', ')}`,
-      `  观摩评分 observer:         ${show('observer').join(', ')}`,
-      `  乡镇审核 township_reviewer: ${show('township_reviewer').join(', ')}`,
-      `  村支书 village_secretary:  sec-<12位支部代码>，例如 ${show('village_secretary').slice(0, 2).join(', ')}`,
-      `  管理员 admin:              ${show('admin').join(', ')}`,
+      ...[...byTitle].map(([title, names]) =>
+        names.length > 6
+          ? `  ${title}：${names.slice(0, 2).join(', ')} 等${names.length}个（sec-<12位支部代码>）`
+          : `  ${title}：${names.join(', ')}`,
+      ),
     ];
     const round = await startDemoRound(demo.county.code, `coord-${demo.county.code}`);
     lines.push(`演示轮次：${round}`);
