@@ -205,6 +205,7 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   // No campaign is open in the matrix's world: not found, on either side.
   getCampaign: { request: () => ({ params: { campaignId: '41-2026' } }), status: 404, other: 404 },
+  getCampaignProgress: { request: () => ({ params: { campaignId: '41-2026' } }), status: 404, other: 404 },
   startCampaignRounds: {
     request: () => ({ params: { campaignId: '41-2026' }, body: {} }),
     status: 404,

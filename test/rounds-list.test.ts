@@ -54,6 +54,7 @@ test("every user of the county lists its rounds, newest first; another county's 
         countyCode: COUNTY,
         townshipCodes: [TOWNSHIP],
         startedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        campaignId: null,
       },
       {
         roundId: whole,
@@ -62,6 +63,7 @@ test("every user of the county lists its rounds, newest first; another county's 
         countyCode: COUNTY,
         townshipCodes: null,
         startedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        campaignId: null,
       },
     ],
   };
@@ -71,6 +73,11 @@ test("every user of the county lists its rounds, newest first; another county's 
   }
   const other = await (await ApiUser.login(stack.baseUrl, `coord-${OTHER_COUNTY}`)).get('/api/rounds');
   expect(other.body).toEqual({ items: [] });
+  // The city's and the province's users list the rounds of their counties.
+  for (const username of ['leader-4110', 'coord-41']) {
+    const list = await (await ApiUser.login(stack.baseUrl, username)).get('/api/rounds');
+    expect([username, list.status, list.body]).toEqual([username, 200, expected]);
+  }
   expect((await fetch(`${stack.baseUrl}/api/rounds`)).status).toBe(401);
 });
 

@@ -55,6 +55,13 @@ export type CampaignView = z.infer<typeof CampaignView>;
 export const CampaignList = z.object({ items: z.array(CampaignView) });
 export type CampaignList = z.infer<typeof CampaignList>;
 export const CampaignPath = z.object({ campaignId: CampaignId });
+/** GET /campaigns/:campaignId/progress: the area (the province, a city or a county); default the province. */
+export const CampaignProgressQuery = z.object({
+  code: z
+    .string()
+    .regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字')
+    .optional(),
+});
 
 /** POST /campaigns/:campaignId/rounds: the province starts the counties' rounds (those listed, or all without one). */
 export const StartCampaignRoundsRequest = z.object({

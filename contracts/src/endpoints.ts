@@ -59,6 +59,8 @@ import {
   ReassignTaskRequest,
   RetryDeliveryRequest,
   RoundProgressRequest,
+  AreaProgressRequest,
+  AreaProgressResult,
   RoundProgressResult,
   TakeLedgerSnapshotRequest,
   TaskActionResult,
@@ -77,6 +79,7 @@ export const ENDPOINTS = {
   tasks: {
     list: { request: ListTasksRequest, result: ListTasksResult },
     progress: { request: RoundProgressRequest, result: RoundProgressResult },
+    areaProgress: { request: AreaProgressRequest, result: AreaProgressResult },
     claim: { request: ClaimTaskRequest, result: TaskActionResult },
     unclaim: { request: ClaimTaskRequest, result: TaskActionResult },
     reassign: { request: ReassignTaskRequest, result: TaskActionResult },

@@ -282,6 +282,32 @@ export const RoundProgressResult = z.object({
 });
 export type RoundProgressResult = z.infer<typeof RoundProgressResult>;
 
+/**
+ * Progress above the round (a campaign's, docs/hierarchy.md): where the branches of `roundIds` inside
+ * `code` stand, by step and status, for the area and each of its children (a province's cities, a city's
+ * counties, a county's townships). Scoped like a round's: the deeper of `code` and the viewer's
+ * jurisdiction, a code off the viewer's path `forbidden`.
+ */
+export const AreaProgressRequest = z.object({
+  viewer: Viewer,
+  roundIds: z.array(z.string().min(1)).max(5000),
+  code: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字'),
+});
+export type AreaProgressRequest = z.input<typeof AreaProgressRequest>;
+
+export const AreaProgress = z.object({
+  code: z.string(),
+  total: z.number().int().nonnegative(),
+  byStep: StepCounts,
+  byStatus: ProgressStatusCounts,
+  /** Open step tasks past their deadline (or flagged overdue) now. */
+  overdue: z.number().int().nonnegative(),
+});
+export type AreaProgress = z.infer<typeof AreaProgress>;
+/** The area as a whole and its children by code; the figures as a round's (RoundProgressResult). */
+export const AreaProgressResult = AreaProgress.extend({ children: z.array(AreaProgress) });
+export type AreaProgressResult = z.infer<typeof AreaProgressResult>;
+
 // ---- notifications: webhook channel and deliveries (admin) -------------------------------------
 
 /** WeCom (企业微信) or DingTalk (钉钉) group robot: decides the JSON shape posted. */

@@ -1,13 +1,14 @@
 import {
   STEPS,
   within,
+  type AreaProgress,
+  type AreaProgressResult,
   type ListTasksResult,
   type ProgressStatusCounts,
   type RoundProgressResult,
   type Step,
   type StepCounts,
   type Task,
-  type TownshipProgress,
 } from '@fivestar/contracts';
 import { RequestError, type ParsedRequestOf } from '@fivestar/platform';
 import { sql, type Kysely, type Selectable } from 'kysely';
@@ -17,6 +18,7 @@ import type { BranchProgressStatus, TasksDb, TasksTable } from './schema';
 
 export type ListTasksQuery = ParsedRequestOf<'tasks', 'list'>;
 export type RoundProgressQuery = ParsedRequestOf<'tasks', 'progress'>;
+export type AreaProgressQuery = ParsedRequestOf<'tasks', 'areaProgress'>;
 
 export interface ListOptions {
   /** Read time for lights and the first page's ordering (tests pin it). */
@@ -249,8 +251,13 @@ export interface ProgressOptions {
 export function progressScope(
   req: Pick<RoundProgressQuery, 'viewer' | 'countyCode' | 'townshipCode'>,
 ): string {
-  let scope = req.viewer.jurisdiction;
-  for (const code of [req.countyCode, req.townshipCode]) {
+  return narrowedScope(req.viewer.jurisdiction, [req.countyCode, req.townshipCode]);
+}
+
+/** The deepest of `jurisdiction` and the codes on its path; a code off the path is `forbidden`. */
+function narrowedScope(jurisdiction: string, codes: (string | undefined)[]): string {
+  let scope = jurisdiction;
+  for (const code of codes) {
     if (code === undefined) continue;
     if (within(scope, code)) scope = code;
     else if (!within(code, scope)) throw new RequestError('forbidden', `${code} 不在您的管辖范围内`);
@@ -260,68 +267,110 @@ export function progressScope(
 
 const zeroSteps = (): StepCounts => Object.fromEntries(STEPS.map((s) => [s, 0])) as StepCounts;
 const zeroStatus = (): ProgressStatusCounts => ({ active: 0, closed: 0, withdrawn: 0 });
+const zeroArea = (code: string): AreaProgress => ({
+  code,
+  total: 0,
+  byStep: zeroSteps(),
+  byStatus: zeroStatus(),
+  overdue: 0,
+});
 
 /**
- * Round progress by step, status and township, inside the viewer's jurisdiction. Counts come from
- * `branch_progress`; each township's `overdue` counts its branches' open step tasks that are overdue now
- * (past the deadline or flagged by the workflow: the rule of the red light). A round nobody has events
- * for yet answers zeros.
+ * Where the rounds' branches inside `scope` stand, by step and status, for the whole and for each child
+ * (the first `childLength` digits of the branch code), with the open step tasks overdue now (past the
+ * deadline or flagged by the workflow: the rule of the red light). Counts come from `branch_progress`.
+ */
+async function progressByChild(
+  db: Kysely<TasksDb>,
+  roundIds: string[],
+  scope: string,
+  childLength: number,
+  now: Date,
+): Promise<{ whole: AreaProgress; children: AreaProgress[] }> {
+  const whole = zeroArea(scope);
+  if (!roundIds.length) return { whole, children: [] };
+  // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
+  // A literal, not a parameter: the same expression must group what it selects.
+  const child = sql<string>`substr(branch_id, 1, ${sql.lit(childLength)})`;
+  const counts = await db
+    .selectFrom('branch_progress')
+    .select([child.as('child'), 'step', 'status', sql<number>`count(*)::int`.as('n')])
+    .where('round_id', 'in', roundIds)
+    .where('branch_id', 'like', `${scope}%`)
+    .groupBy([child, 'step', 'status'])
+    .execute();
+  const overdue = await db
+    .selectFrom('tasks')
+    .select([child.as('child'), sql<number>`count(*)::int`.as('n')])
+    .where('round_id', 'in', roundIds)
+    .where('kind', '=', 'step')
+    .where('status', '=', 'open')
+    .where('branch_id', 'like', `${scope}%`)
+    .where((eb) => eb.or([eb('deadline', '<', now), eb('overdue_at', 'is not', null)]))
+    .groupBy(child)
+    .execute();
+  const children = new Map<string, AreaProgress>();
+  const childOf = (code: string) => {
+    let c = children.get(code);
+    if (!c) children.set(code, (c = zeroArea(code)));
+    return c;
+  };
+  for (const row of counts) {
+    const n = Number(row.n);
+    const step = row.step as Step;
+    const status = row.status as BranchProgressStatus;
+    for (const into of [whole, childOf(row.child)]) {
+      into.total += n;
+      into.byStep[step] = (into.byStep[step] ?? 0) + n;
+      into.byStatus[status] += n;
+    }
+  }
+  for (const row of overdue) {
+    childOf(row.child).overdue += Number(row.n);
+    whole.overdue += Number(row.n);
+  }
+  return { whole, children: [...children.values()].sort((a, b) => a.code.localeCompare(b.code)) };
+}
+
+/**
+ * Round progress by step, status and township, inside the viewer's jurisdiction, each township with its
+ * overdue step tasks. A round nobody has events for yet answers zeros.
  */
 export async function roundProgress(
   db: Kysely<TasksDb>,
   req: RoundProgressQuery,
   opts: ProgressOptions = {},
 ): Promise<RoundProgressResult> {
-  const now = opts.now ?? new Date();
   const scope = progressScope(req);
-  // Codes are digits only (validated), so no LIKE metacharacters can sneak in.
-  const column = scope.length === 6 ? 'county_code' : scope.length === 9 ? 'township_code' : 'branch_id';
-  const counts = await db
-    .selectFrom('branch_progress')
-    .select(['township_code', 'step', 'status', sql<number>`count(*)::int`.as('n')])
-    .where('round_id', '=', req.roundId)
-    .where(column, '=', scope)
-    .groupBy(['township_code', 'step', 'status'])
-    .execute();
-  const township = sql<string>`substr(branch_id, 1, 9)`;
-  const overdue = await db
-    .selectFrom('tasks')
-    .select([township.as('township_code'), sql<number>`count(*)::int`.as('n')])
-    .where('round_id', '=', req.roundId)
-    .where('kind', '=', 'step')
-    .where('status', '=', 'open')
-    .where('branch_id', 'like', `${scope}%`)
-    .where((eb) => eb.or([eb('deadline', '<', now), eb('overdue_at', 'is not', null)]))
-    .groupBy(township)
-    .execute();
-
-  const result: RoundProgressResult = {
+  const { whole, children } = await progressByChild(db, [req.roundId], scope, 9, opts.now ?? new Date());
+  const { total, byStep, byStatus } = whole;
+  return {
     roundId: req.roundId,
-    total: 0,
-    byStep: zeroSteps(),
-    byStatus: zeroStatus(),
-    townships: [],
+    total,
+    byStep,
+    byStatus,
+    townships: children.map(({ code, ...c }) => ({ townshipCode: code, ...c })),
   };
-  const townships = new Map<string, TownshipProgress>();
-  const townshipOf = (code: string) => {
-    let t = townships.get(code);
-    if (!t) {
-      t = { townshipCode: code, total: 0, byStep: zeroSteps(), byStatus: zeroStatus(), overdue: 0 };
-      townships.set(code, t);
-    }
-    return t;
-  };
-  for (const row of counts) {
-    const n = Number(row.n);
-    const step = row.step as Step;
-    const status = row.status as BranchProgressStatus;
-    for (const into of [result, townshipOf(row.township_code)]) {
-      into.total += n;
-      into.byStep[step] = (into.byStep[step] ?? 0) + n;
-      into.byStatus[status] += n;
-    }
-  }
-  for (const row of overdue) townshipOf(row.township_code).overdue += Number(row.n);
-  result.townships = [...townships.values()].sort((a, b) => a.townshipCode.localeCompare(b.townshipCode));
-  return result;
+}
+
+/**
+ * A campaign's progress over an area (docs/hierarchy.md): its rounds' branches inside the deeper of the
+ * area and the viewer's jurisdiction, by the next level down (a province's cities, a city's counties, a
+ * county's townships).
+ */
+export async function areaProgress(
+  db: Kysely<TasksDb>,
+  req: AreaProgressQuery,
+  opts: ProgressOptions = {},
+): Promise<AreaProgressResult> {
+  const scope = narrowedScope(req.viewer.jurisdiction, [req.code]);
+  const childLength = scope.length === 2 ? 4 : scope.length === 4 ? 6 : scope.length === 6 ? 9 : 12;
+  const { whole, children } = await progressByChild(
+    db,
+    req.roundIds,
+    scope,
+    childLength,
+    opts.now ?? new Date(),
+  );
+  return { ...whole, children };
 }

@@ -15,7 +15,7 @@ import {
   type DueSoon,
 } from './light';
 import { assignTask, bulkClaim, ccTask, taskHistory } from './ledger';
-import { listTasks, roundProgress } from './queries';
+import { areaProgress, listTasks, roundProgress } from './queries';
 import { ledgerExport, ledgerRows, ledgerSummary, takeLedgerSnapshot } from './report';
 import { SCHEMA, type TasksDatabase } from './schema';
 import { weeklySnapshots } from './weekly';
@@ -74,6 +74,7 @@ export function startTasksService(opts: TasksServiceOptions): Promise<Stoppable>
         return {
           list: (req) => listTasks(db, req, { yellow }),
           progress: (req) => roundProgress(db, req),
+          areaProgress: (req) => areaProgress(db, req),
           claim: (req) => assignTask(db, 'claim', req, { yellow }),
           unclaim: (req) => assignTask(db, 'unclaim', req, { yellow }),
           reassign: (req) => assignTask(db, 'reassign', req, { yellow }),

@@ -4,6 +4,8 @@ import {
   campaignRoundId,
   CampaignList,
   CampaignPath,
+  CampaignProgressQuery,
+  ENDPOINTS,
   CampaignRoundsStarted,
   CampaignView,
   DEFAULT_SCHEDULE,
@@ -11,7 +13,9 @@ import {
   related,
   StartCampaignRoundsRequest,
 } from '@fivestar/contracts';
+import { callEndpoint } from '@fivestar/platform';
 import { actorOf } from '../identity/authenticate';
+import { serviceProblem } from '../gateway/services';
 import type { ApiDeps } from '../gateway/deps';
 import { requestSignal } from '../gateway/lifetime';
 import { route } from '../gateway/routing';
@@ -136,6 +140,39 @@ export function campaignRoutes(deps: ApiDeps): Router {
     },
     async ({ params }, req, res) => {
       res.json(await view(await readable(params.campaignId, actorOf(req).jurisdiction)));
+    },
+  );
+
+  /**
+   * The campaign's progress over an area (`code`: the province, a city or a county; default the caller's
+   * own, within the province): its rounds' branches by step and status, by the next level down, with the
+   * overdue step tasks. Only what lies inside the caller's jurisdiction counts.
+   */
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/campaigns/:campaignId/progress',
+      operationId: 'getCampaignProgress',
+      summary: '创建活动进度：按环节、状态与下一级地区（省看各市、市看各县、县看各乡镇；限调用者辖区）',
+      tags,
+      access: 'user',
+      scope: { in: 'path', name: 'campaignId', level: 'province' },
+      params: CampaignPath,
+      query: CampaignProgressQuery,
+      responses: { 200: ENDPOINTS.tasks.areaProgress.result, 404: '创建活动不存在' },
+    },
+    async ({ params, query }, req, res) => {
+      const actor = actorOf(req);
+      const campaign = await readable(params.campaignId, actor.jurisdiction);
+      const roundIds = [...(await campaignRounds(deps.db, campaign.campaign_id)).values()];
+      const viewer = { userId: actor.userId, role: actor.role, jurisdiction: actor.jurisdiction };
+      const code = query.code ?? campaign.province_code;
+      try {
+        res.json(await callEndpoint(deps.nc, 'tasks', 'areaProgress', { viewer, roundIds, code }));
+      } catch (err) {
+        throw serviceProblem(err);
+      }
     },
   );
 
