@@ -48,4 +48,10 @@ register({
   'admin.retry': { zh: '重试', en: 'Retry' },
   'admin.channel': { zh: '渠道', en: 'Channel' },
   'admin.titleCol': { zh: '标题', en: 'Title' },
+  'admin.whole.province': { zh: '全省', en: 'Whole province' },
+  'admin.whole.city': { zh: '全市', en: 'Whole city' },
+  'admin.whole.county': { zh: '全县', en: 'Whole county' },
+  'admin.whole.township': { zh: '全乡镇', en: 'Whole township' },
+  'admin.whole.branch': { zh: '本支部', en: 'The branch' },
+  'admin.outside': { zh: '不在您的管辖范围内', en: 'Outside your jurisdiction' },
 });
