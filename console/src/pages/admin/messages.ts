@@ -53,5 +53,29 @@ register({
   'admin.whole.county': { zh: '全县', en: 'Whole county' },
   'admin.whole.township': { zh: '全乡镇', en: 'Whole township' },
   'admin.whole.branch': { zh: '本支部', en: 'The branch' },
+  'admin.tab.areas': { zh: '开通', en: 'Onboarding' },
+  'areas.help.province': {
+    zh: '开通一个市或县（区）并设立其系统管理员：市级代码4位、县级代码6位。开通后，由该管理员导入本级名册。',
+    en: 'Onboard a city (4-digit code) or county (6-digit code) with its administrator, who then imports its directory.',
+  },
+  'areas.help.city': {
+    zh: '开通本市的一个县（区）并设立其系统管理员（县级代码6位）。开通后，由该管理员导入本县名册。',
+    en: 'Onboard a county of the city (6-digit code) with its administrator, who then imports its directory.',
+  },
+  'areas.code': { zh: '市、县代码', en: 'City or county code' },
+  'areas.name': { zh: '名称', en: 'Name' },
+  'areas.username': { zh: '管理员用户名', en: 'Administrator’s username' },
+  'areas.adminName': { zh: '管理员姓名', en: 'Administrator’s name' },
+  'areas.password': { zh: '管理员初始密码', en: 'Administrator’s initial password' },
+  'areas.submit': { zh: '开通', en: 'Onboard' },
+  'areas.notBelow': { zh: '只能开通本辖区内下级的市、县', en: 'Only a city or county below your area' },
+  'areas.created': {
+    zh: '已开通{level}：{name}（{code}），系统管理员 {adminName}（{username}）可以登录了。',
+    en: 'Onboarded the {level} {name} ({code}); its administrator {adminName} ({username}) can sign in.',
+  },
+  'areas.existing': {
+    zh: '{level} {name}（{code}）已在名册中；已设立系统管理员 {adminName}（{username}），可以登录了。',
+    en: 'The {level} {name} ({code}) was in the directory already; its administrator {adminName} ({username}) can sign in.',
+  },
   'admin.outside': { zh: '不在您的管辖范围内', en: 'Outside your jurisdiction' },
 });
