@@ -106,7 +106,7 @@ function Summary({ result }: { result: DirectoryImportResult }) {
   const level = importLevel(result.root);
   const places = NEW_PLACES[level]
     .map((p) => t(`import.new.${p}`, { n: result[p].created }))
-    .join(t('import.listSep'));
+    .join(t('app.listSep'));
   return (
     <p className={s.rejected ? 'field-error' : 'ok'} data-testid="directory-summary">
       {t(result.dryRun ? 'import.dryRunSummary' : 'import.doneSummary', {

@@ -38,7 +38,6 @@ register({
   'import.new.counties': { zh: '县 {n} 个', en: '{n} counties' },
   'import.new.townships': { zh: '乡镇 {n} 个', en: '{n} townships' },
   'import.new.branches': { zh: '支部 {n} 个', en: '{n} branches' },
-  'import.listSep': { zh: '、', en: ', ' },
   'import.willRename': { zh: '将改名：{list}', en: 'Will rename: {list}' },
   'import.renamed': { zh: '已改名：{list}', en: 'Renamed: {list}' },
   'import.level.province': { zh: '省', en: 'Province' },
