@@ -22,61 +22,65 @@ export function ErrorsTable({
   testId?: string;
 }) {
   return (
-    <table className="compact" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t('import.source')}</th>
-          <th>{t('admin.row')}</th>
-          <th>{t('import.column')}</th>
-          <th>{t('admin.message')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {errors.map((e, i) => (
-          <tr key={i}>
-            <td className="wrap">{e.source}</td>
-            <td className="num">{e.row || '—'}</td>
-            <td>{e.column || '—'}</td>
-            <td className="wrap">{e.message}</td>
+    <div className="scroll-x">
+      <table className="compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>{t('import.source')}</th>
+            <th>{t('admin.row')}</th>
+            <th>{t('import.column')}</th>
+            <th>{t('admin.message')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {errors.map((e, i) => (
+            <tr key={i}>
+              <td className="wrap">{e.source}</td>
+              <td className="num">{e.row || '—'}</td>
+              <td>{e.column || '—'}</td>
+              <td className="wrap">{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 /** The server's answer per user row, each named by the file and row it came from. */
 function ResultsTable({ result, read }: { result: DirectoryImportResult; read: DirectoryTablesResult }) {
   return (
-    <table className="compact" data-testid="directory-results">
-      <thead>
-        <tr>
-          <th>{t('import.source')}</th>
-          <th>{t('admin.row')}</th>
-          <th>{t('admin.username')}</th>
-          <th>{t('admin.outcome')}</th>
-          <th>{t('admin.message')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.results.map((r) => {
-          const from = read.userRows[r.row];
-          return (
-            <tr key={r.row} data-testid="directory-result" data-outcome={r.outcome}>
-              <td className="wrap">{from?.source ?? '—'}</td>
-              <td className="num">{from?.row ?? r.row + 1}</td>
-              <td>{r.username ?? '—'}</td>
-              <td className={r.outcome === 'rejected' ? 'field-error' : undefined}>
-                {label('importOutcome', r.outcome)}
-              </td>
-              <td className="wrap">
-                {r.errors?.map((e) => `${userColumn(e.field)}：${e.message}`).join('；')}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="compact" data-testid="directory-results">
+        <thead>
+          <tr>
+            <th>{t('import.source')}</th>
+            <th>{t('admin.row')}</th>
+            <th>{t('admin.username')}</th>
+            <th>{t('admin.outcome')}</th>
+            <th>{t('admin.message')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.results.map((r) => {
+            const from = read.userRows[r.row];
+            return (
+              <tr key={r.row} data-testid="directory-result" data-outcome={r.outcome}>
+                <td className="wrap">{from?.source ?? '—'}</td>
+                <td className="num">{from?.row ?? r.row + 1}</td>
+                <td>{r.username ?? '—'}</td>
+                <td className={r.outcome === 'rejected' ? 'field-error' : undefined}>
+                  {label('importOutcome', r.outcome)}
+                </td>
+                <td className="wrap">
+                  {r.errors?.map((e) => `${userColumn(e.field)}：${e.message}`).join('；')}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -326,23 +326,25 @@ export function UsersPanel() {
           </select>
         </label>
       )}
-      <table data-testid="users-table">
-        <thead>
-          <tr>
-            <th>{t('admin.username')}</th>
-            <th>{t('admin.name')}</th>
-            <th>{t('admin.role')}</th>
-            <th>{t('admin.jurisdiction')}</th>
-            <th>{t('admin.active')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.data?.items.map((u) => (
-            <UserRow key={u.username} user={u} onChanged={users.reload} places={places} />
-          ))}
-        </tbody>
-      </table>
+      <div className="scroll-x">
+        <table data-testid="users-table">
+          <thead>
+            <tr>
+              <th>{t('admin.username')}</th>
+              <th>{t('admin.name')}</th>
+              <th>{t('admin.role')}</th>
+              <th>{t('admin.jurisdiction')}</th>
+              <th>{t('admin.active')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.items.map((u) => (
+              <UserRow key={u.username} user={u} onChanged={users.reload} places={places} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
