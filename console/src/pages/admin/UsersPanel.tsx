@@ -45,7 +45,10 @@ function RoleSelect({
   );
 }
 
-/** A new jurisdiction keeps the role when it may be held there, else takes the level's first. */
+/**
+ * The role a form sends: the one chosen when it may be held at the jurisdiction, else the level's first
+ * (the choice is kept while a code is typed through shorter levels).
+ */
 const roleFor = (role: string, jurisdiction: string): Role => {
   const roles = rolesAt(jurisdiction);
   return roles.find((r) => r === role) ?? roles[0]!;
@@ -140,7 +143,7 @@ function UserRow({
       <td>
         {editing ? (
           <RoleSelect
-            value={role}
+            value={roleFor(role, jurisdiction)}
             onChange={setRole}
             jurisdiction={jurisdiction}
             testid={`role-${user.username}`}
@@ -153,10 +156,7 @@ function UserRow({
         {editing ? (
           <JurisdictionInput
             value={jurisdiction}
-            onChange={(code) => {
-              setJurisdiction(code);
-              setRole(roleFor(role, code));
-            }}
+            onChange={setJurisdiction}
             places={places}
             testid={`jurisdiction-${user.username}`}
           />
@@ -173,7 +173,7 @@ function UserRow({
           <button
             type="button"
             data-testid={`save-${user.username}`}
-            onClick={() => void patch({ role: role as Role, jurisdiction })}
+            onClick={() => void patch({ role: roleFor(role, jurisdiction), jurisdiction })}
           >
             {t('admin.save')}
           </button>
@@ -217,6 +217,7 @@ function CreateUserForm({
     clear(name);
     setValues({ ...values, [name]: value });
   };
+  const role = roleFor(values.role, values.jurisdiction);
   const outside: FieldErrors =
     values.jurisdiction && !values.jurisdiction.startsWith(within)
       ? { jurisdiction: t('admin.outside') }
@@ -228,7 +229,7 @@ function CreateUserForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void submit(values, outside);
+        void submit({ ...values, role }, outside);
       }}
     >
       <TextField
@@ -253,7 +254,7 @@ function CreateUserForm({
           value={values.jurisdiction}
           onChange={(jurisdiction) => {
             clear('jurisdiction');
-            setValues({ ...values, jurisdiction, role: roleFor(values.role, jurisdiction) });
+            setValues({ ...values, jurisdiction });
           }}
           places={places}
           testid="new-jurisdiction"
@@ -263,8 +264,8 @@ function CreateUserForm({
       <label>
         {t('admin.role')}
         <RoleSelect
-          value={values.role}
-          onChange={(role) => setValues({ ...values, role })}
+          value={role}
+          onChange={(chosen) => setValues({ ...values, role: chosen })}
           jurisdiction={values.jurisdiction}
           testid="new-role"
         />
