@@ -10,6 +10,7 @@ import { api, ApiError } from '../../api';
 import { saveBlob } from '../../download';
 import { label, t } from '../../i18n';
 import { useUser } from '../../session';
+import { importFieldLabel } from './import-fields';
 import { directoryTemplateFile, importLevel, loadWorkbook, type ImportLevel } from './workbook';
 import './import-messages';
 
@@ -159,7 +160,12 @@ export function ImportPanel() {
       const fields = e instanceof ApiError ? Object.entries(e.fields) : [];
       setError(
         fields.length
-          ? fields.map(([f, m]) => `${f}：${m}`).join('；')
+          ? fields
+              .map(([f, m]) => {
+                const where = tables.request && importFieldLabel(f, tables.request);
+                return where ? `${where}：${m}` : m;
+              })
+              .join('；')
           : e instanceof Error
             ? e.message
             : String(e),
