@@ -224,8 +224,9 @@ function ChainFields(props: { form: ChainForm; set: (form: ChainForm) => void; e
  * their deadlines on the working-day calendar.
  */
 export function OpenCampaignForm(props: { provinceCode: string; onOpened: (c: CampaignView) => void }) {
-  const [year, setYear] = useState(String(new Date().getFullYear()));
-  const [title, setTitle] = useState(t('campaign.defaultTitle'));
+  const thisYear = new Date().getFullYear();
+  const [year, setYear] = useState(String(thisYear));
+  const [title, setTitle] = useState(t('campaign.defaultTitle', { year: thisYear }));
   const [picked, setPicked] = useState<Partial<Record<BranchType, string>>>({});
   const [chain, setChain] = useState(() => defaultChainForm(freshSeed()));
   const catalogs = useCatalogs();

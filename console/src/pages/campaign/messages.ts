@@ -8,7 +8,7 @@ register({
   },
   'campaign.none': { zh: '本省尚未开启年度创建活动', en: 'The province has not opened a campaign yet' },
   'campaign.open': { zh: '开启年度创建', en: 'Open the campaign' },
-  'campaign.defaultTitle': { zh: '五星支部创建', en: 'Five-star branches' },
+  'campaign.defaultTitle': { zh: '{year}年度五星支部创建', en: 'Five-star branches {year}' },
   'campaign.year': { zh: '年度', en: 'Year' },
   'campaign.titleField': { zh: '活动名称', en: 'Title' },
   'campaign.facts': { zh: '{year} 年度 · {opened} 开启', en: 'Year {year} · opened {opened}' },
