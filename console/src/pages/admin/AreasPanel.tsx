@@ -8,9 +8,12 @@ import { useUser } from '../../session';
 const EMPTY = { code: '', name: '', username: '', adminName: '', password: '' };
 type Values = typeof EMPTY;
 
-/** What the form refuses before sending: a code that is not below the administrator's own area. */
+/**
+ * What the form refuses before sending: a city's or county's code that is not below the administrator's
+ * own area (a code of neither shape has the contract's message).
+ */
 function notBelow(code: string, within: string): FieldErrors {
-  return code && (!code.startsWith(within) || code.length <= within.length)
+  return /^(\d{4}|\d{6})$/.test(code) && (!code.startsWith(within) || code.length <= within.length)
     ? { code: t('areas.notBelow') }
     : {};
 }
