@@ -52,7 +52,7 @@ export function ErrorsTable({
 function ResultsTable({ result, read }: { result: DirectoryImportResult; read: DirectoryTablesResult }) {
   return (
     <div className="scroll-x">
-      <table className="compact" data-testid="directory-results">
+      <table className="compact wide" data-testid="directory-results">
         <thead>
           <tr>
             <th>{t('import.source')}</th>

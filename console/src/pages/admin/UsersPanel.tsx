@@ -328,7 +328,7 @@ export function UsersPanel() {
         </label>
       )}
       <div className="scroll-x">
-        <table data-testid="users-table">
+        <table className="wide" data-testid="users-table">
           <thead>
             <tr>
               <th>{t('admin.username')}</th>

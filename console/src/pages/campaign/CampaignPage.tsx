@@ -34,11 +34,13 @@ function chainLines(chain: ChainTemplate | null): string[] {
           percent: Math.round(chain.provinceSpotCheck.share * 1000) / 10,
         })
       : t('campaign.show.noSpotCheck'),
-    chain.naming.length
-      ? chain.naming
-          .map((n) => t('campaign.show.naming', { n: n.fromLevel, level: t(`campaign.naming.${n.scope}`) }))
-          .join(t('app.listSep'))
-      : t('campaign.show.countyNames'),
+    t('campaign.show.namingLine', {
+      list: chain.naming.length
+        ? chain.naming
+            .map((n) => t('campaign.show.naming', { n: n.fromLevel, level: t(`campaign.naming.${n.scope}`) }))
+            .join(t('app.listSep'))
+        : t('campaign.show.countyNames'),
+    }),
   ];
 }
 
@@ -69,7 +71,11 @@ function StartRounds({ campaign, onStarted }: { campaign: CampaignView; onStarte
         onClick={() => void start()}
         data-testid="campaign-start-rounds"
       >
-        {pending ? t('app.submitting') : t('campaign.startRounds', { n: missing })}
+        {pending
+          ? t('app.submitting')
+          : missing
+            ? t('campaign.startRounds', { n: missing })
+            : t('campaign.allStarted')}
       </button>
       {answer && (
         <p className="ok" role="status" data-testid="campaign-started">

@@ -18,6 +18,7 @@ register({
     en: 'Counties with a round: {withRound} / {total}',
   },
   'campaign.startRounds': { zh: '为尚未启动的 {n} 个县启动轮次', en: 'Start the rounds of {n} counties' },
+  'campaign.allStarted': { zh: '各县均已启动轮次', en: 'Every county has its round' },
   'campaign.confirmStart': {
     zh: '将在「{title}」下为本省尚未启动轮次的 {n} 个县（区）启动轮次，各县按活动锁定的目录与流程运行。确定启动？',
     en: 'Start the rounds of the {n} counties without one under “{title}”, on the campaign’s catalogs and chain?',
@@ -61,6 +62,7 @@ register({
     en: 'Province spot-check: {n} stars and up, {percent}% drawn',
   },
   'campaign.show.noSpotCheck': { zh: '不设省抽查', en: 'No province spot-check' },
+  'campaign.show.namingLine': { zh: '命名：{list}', en: 'Naming: {list}' },
   'campaign.show.naming': { zh: '{n}星起{level}', en: '{level} from {n} stars' },
   'campaign.show.countyNames': { zh: '由县级专班命名', en: 'The county names' },
 });
