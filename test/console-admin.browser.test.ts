@@ -71,7 +71,7 @@ test('an administrator imports the directory from Excel or CSV, with a dry run f
   ]);
   const template = new Workbook();
   await template.xlsx.load((await readFile((await download.path())!)) as unknown as ArrayBuffer);
-  expect(template.worksheets.map((w) => w.name)).toEqual(['说明', '县', '乡镇', '支部', '用户']);
+  expect(template.worksheets.map((w) => w.name)).toEqual(['说明', '县', '乡镇', '单位', '支部', '用户']);
 
   // CSV tables with mistakes that block the file: named by file, row and column; nothing sent.
   await chooseFiles(admin, [
