@@ -44,6 +44,8 @@ register({
   'app.submit': { zh: '提交', en: 'Submit' },
   'app.submitting': { zh: '提交中…', en: 'Submitting…' },
   'app.none': { zh: '暂无', en: 'None' },
+  // Between the items of a list in a sentence (市 1 个、县 3 个).
+  'app.listSep': { zh: '、', en: ', ' },
   // A sign-off's standing when its answer is late or it was not taken (forms.tsx, CommandStatus).
   'command.accepted': { zh: '已受理，正在处理…', en: 'Accepted, being processed…' },
   'command.processing': {
@@ -82,6 +84,7 @@ register({
   'nav.inbox': { zh: '通知', en: 'Inbox' },
   'nav.coordinator': { zh: '专班工作台', en: 'Dashboard' },
   'nav.rankings': { zh: '排名通报', en: 'Rankings' },
+  'nav.campaign': { zh: '年度创建', en: 'Campaign' },
   'nav.admin': { zh: '系统管理', en: 'Admin' },
   'nav.logout': { zh: '退出', en: 'Log out' },
   'nav.lang': { zh: 'English', en: '中文' },

@@ -164,3 +164,39 @@ export function lines(value: FormDataEntryValue | null): string[] | undefined {
     .filter(Boolean);
   return list.length ? list : undefined;
 }
+
+/** A labelled text input with its field message under it (user, area and campaign forms). */
+export function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  errors,
+  type = 'text',
+  testId,
+  autoComplete,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  errors: FieldErrors;
+  type?: 'text' | 'password' | 'number';
+  testId: string;
+  autoComplete?: string;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type={type}
+        name={name}
+        value={value}
+        autoComplete={autoComplete}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+      <FieldError errors={errors} name={name} />
+    </label>
+  );
+}

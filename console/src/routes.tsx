@@ -74,6 +74,13 @@ export const router = createBrowserRouter([
             ),
           },
           {
+            path: 'campaign',
+            element: page(
+              () => import('./pages/campaign/CampaignPage'),
+              (m) => m.CampaignPage,
+            ),
+          },
+          {
             path: 'rankings',
             element: page(
               () => import('./pages/rankings/RankingsPage'),

@@ -1,17 +1,20 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import type { Role } from '@fivestar/contracts';
+import { scopeOf, type Role, type Scope } from '@fivestar/contracts';
 import { logout } from '../api';
 import { roleAt } from '../dictionary';
 import { setLang, t, useLang } from '../i18n';
 import { useUser } from '../session';
 import { useApi } from '../use-api';
 
-/** Nav entries per role; h13's pages add theirs here. */
-const NAV: { to: string; key: string; roles: Role[] | 'all' }[] = [
+/** Nav entries per role, and per level of the user's jurisdiction where a page is for some levels only. */
+const NAV: { to: string; key: string; roles: Role[] | 'all'; levels?: Scope[] }[] = [
   { to: '/', key: 'nav.home', roles: 'all' },
   { to: '/tasks', key: 'nav.tasks', roles: 'all' },
   { to: '/inbox', key: 'nav.inbox', roles: 'all' },
-  { to: '/coordinator', key: 'nav.coordinator', roles: ['coordinator'] },
+  // A county's rounds: started and followed by the county's 专班 (its townships, its due dates).
+  { to: '/coordinator', key: 'nav.coordinator', roles: ['coordinator'], levels: ['county', 'township'] },
+  // The province's campaign: opened and steered by its 专班, read by the province's and cities' users.
+  { to: '/campaign', key: 'nav.campaign', roles: 'all', levels: ['province', 'city'] },
   {
     to: '/rankings',
     key: 'nav.rankings',
@@ -28,12 +31,18 @@ export function Layout() {
   const inbox = useApi<{ unread: number }>(user ? '/inbox' : null, { unreadOnly: 'true', limit: 1 });
   if (!user) return null;
   const unread = inbox.data?.unread ?? 0;
+  const level = scopeOf(user.jurisdiction);
+  const nav = NAV.filter(
+    (n) =>
+      (n.roles === 'all' || n.roles.includes(user.role)) &&
+      (!n.levels || (level !== undefined && n.levels.includes(level))),
+  );
   return (
     <div className="app">
       <header className="app-header">
         <strong className="brand">{t('app.title')}</strong>
         <nav data-testid="nav">
-          {NAV.filter((n) => n.roles === 'all' || n.roles.includes(user.role)).map((n) => (
+          {nav.map((n) => (
             <NavLink key={n.to} to={n.to} end data-testid={`nav-${n.to.slice(1) || 'home'}`}>
               {t(n.key)}
               {n.to === '/inbox' && unread > 0 && (

@@ -9,7 +9,9 @@ import {
 import { api, ApiError } from '../../api';
 import { saveBlob } from '../../download';
 import { label, t } from '../../i18n';
-import { directoryTemplateFile, loadWorkbook } from './workbook';
+import { useUser } from '../../session';
+import { importFieldLabel } from './import-fields';
+import { directoryTemplateFile, importLevel, loadWorkbook, type ImportLevel } from './workbook';
 import './import-messages';
 
 /** What blocks a file, by file (or sheet), row and column; shared with the calendar's load. */
@@ -21,61 +23,65 @@ export function ErrorsTable({
   testId?: string;
 }) {
   return (
-    <table className="compact" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t('import.source')}</th>
-          <th>{t('admin.row')}</th>
-          <th>{t('import.column')}</th>
-          <th>{t('admin.message')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {errors.map((e, i) => (
-          <tr key={i}>
-            <td className="wrap">{e.source}</td>
-            <td className="num">{e.row || '—'}</td>
-            <td>{e.column || '—'}</td>
-            <td className="wrap">{e.message}</td>
+    <div className="scroll-x">
+      <table className="compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>{t('import.source')}</th>
+            <th>{t('admin.row')}</th>
+            <th>{t('import.column')}</th>
+            <th>{t('admin.message')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {errors.map((e, i) => (
+            <tr key={i}>
+              <td className="wrap">{e.source}</td>
+              <td className="num">{e.row || '—'}</td>
+              <td>{e.column || '—'}</td>
+              <td className="wrap">{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 /** The server's answer per user row, each named by the file and row it came from. */
 function ResultsTable({ result, read }: { result: DirectoryImportResult; read: DirectoryTablesResult }) {
   return (
-    <table className="compact" data-testid="directory-results">
-      <thead>
-        <tr>
-          <th>{t('import.source')}</th>
-          <th>{t('admin.row')}</th>
-          <th>{t('admin.username')}</th>
-          <th>{t('admin.outcome')}</th>
-          <th>{t('admin.message')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.results.map((r) => {
-          const from = read.userRows[r.row];
-          return (
-            <tr key={r.row} data-testid="directory-result" data-outcome={r.outcome}>
-              <td className="wrap">{from?.source ?? '—'}</td>
-              <td className="num">{from?.row ?? r.row + 1}</td>
-              <td>{r.username ?? '—'}</td>
-              <td className={r.outcome === 'rejected' ? 'field-error' : undefined}>
-                {label('importOutcome', r.outcome)}
-              </td>
-              <td className="wrap">
-                {r.errors?.map((e) => `${userColumn(e.field)}：${e.message}`).join('；')}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="compact wide" data-testid="directory-results">
+        <thead>
+          <tr>
+            <th>{t('import.source')}</th>
+            <th>{t('admin.row')}</th>
+            <th>{t('admin.username')}</th>
+            <th>{t('admin.outcome')}</th>
+            <th>{t('admin.message')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.results.map((r) => {
+            const from = read.userRows[r.row];
+            return (
+              <tr key={r.row} data-testid="directory-result" data-outcome={r.outcome}>
+                <td className="wrap">{from?.source ?? '—'}</td>
+                <td className="num">{from?.row ?? r.row + 1}</td>
+                <td>{r.username ?? '—'}</td>
+                <td className={r.outcome === 'rejected' ? 'field-error' : undefined}>
+                  {label('importOutcome', r.outcome)}
+                </td>
+                <td className="wrap">
+                  {r.errors?.map((e) => `${userColumn(e.field)}：${e.message}`).join('；')}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -92,13 +98,25 @@ function Renames({ result }: { result: DirectoryImportResult }) {
   );
 }
 
+/** The places below each level a file may add, top down. */
+const NEW_PLACES: Record<ImportLevel, ('cities' | 'counties' | 'townships' | 'branches')[]> = {
+  province: ['cities', 'counties', 'townships', 'branches'],
+  city: ['counties', 'townships', 'branches'],
+  county: ['townships', 'branches'],
+};
+
+/** What the file adds, named by level (新增市 1 个、县 3 个…), and what it does to the users. */
 function Summary({ result }: { result: DirectoryImportResult }) {
   const s = result.summary;
+  const level = importLevel(result.root);
+  const places = NEW_PLACES[level]
+    .map((p) => t(`import.new.${p}`, { n: result[p].created }))
+    .join(t('app.listSep'));
   return (
     <p className={s.rejected ? 'field-error' : 'ok'} data-testid="directory-summary">
       {t(result.dryRun ? 'import.dryRunSummary' : 'import.doneSummary', {
-        townships: result.townships.created,
-        branches: result.branches.created,
+        root: `${t(`import.level.${level}`)} ${result.root}`,
+        places,
         created: s.created,
         updated: s.updated,
         unchanged: s.unchanged,
@@ -108,16 +126,17 @@ function Summary({ result }: { result: DirectoryImportResult }) {
   );
 }
 
-async function saveTemplate(): Promise<void> {
-  saveBlob(await directoryTemplateFile(), t('import.templateName'));
+async function saveTemplate(level: ImportLevel): Promise<void> {
+  saveBlob(await directoryTemplateFile(level), t(`import.templateName.${level}`));
 }
 
 /**
- * 名册导入: an Excel workbook, CSV files (one per table) or a JSON file, checked here table by table
- * first; a clean file is then dry-run on the server (every row judged as the import will judge it), and
+ * 名册导入 of the administrator's level (a province's, city's or county's file; its template): an Excel
+ * workbook, CSV files (one per table) or a JSON file, checked here table by table first; a clean file is then dry-run on the server (every row judged as the import will judge it), and
  * imported only when the administrator confirms.
  */
 export function ImportPanel() {
+  const level = importLevel(useUser()?.jurisdiction ?? '');
   const [read, setRead] = useState<DirectoryTablesResult | null>(null);
   const [initialPassword, setInitialPassword] = useState('');
   const [dryRun, setDryRun] = useState<DirectoryImportResult | null>(null);
@@ -141,7 +160,12 @@ export function ImportPanel() {
       const fields = e instanceof ApiError ? Object.entries(e.fields) : [];
       setError(
         fields.length
-          ? fields.map(([f, m]) => `${f}：${m}`).join('；')
+          ? fields
+              .map(([f, m]) => {
+                const where = tables.request && importFieldLabel(f, tables.request);
+                return where ? `${where}：${m}` : m;
+              })
+              .join('；')
           : e instanceof Error
             ? e.message
             : String(e),
@@ -168,13 +192,13 @@ export function ImportPanel() {
   const clean = read?.request && !read.errors.length;
   return (
     <section className="panel" data-testid="admin-import">
-      <p className="muted">{t('import.help')}</p>
+      <p className="muted">{t(`import.help.${level}`)}</p>
       <p>
         <button
           type="button"
           className="link"
           data-testid="directory-template"
-          onClick={() => void saveTemplate()}
+          onClick={() => void saveTemplate(level)}
         >
           {t('import.template')}
         </button>

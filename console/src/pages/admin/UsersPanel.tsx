@@ -1,44 +1,76 @@
 import { useMemo, useState } from 'react';
-import { CreateUserRequest, ROLES, type Role, type UserInfo } from '@fivestar/contracts';
-import { api, ApiError } from '../../api';
-import { FieldError, SubmitButton, useCommand } from '../../forms';
+import {
+  CreateUserRequest,
+  ROLE_SCOPES,
+  SCOPE_CODE_LENGTH,
+  ROLES,
+  scopeOf,
+  type Role,
+  type UserInfo,
+} from '@fivestar/contracts';
+import { api, ApiError, type FieldErrors } from '../../api';
+import { FieldError, SubmitButton, TextField, useCommand } from '../../forms';
 import { roleAt } from '../../dictionary';
 import { t } from '../../i18n';
 import { countyOf, useBranches, useTownships } from '../../lists';
 import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 
+/** The roles that may be held at `jurisdiction`'s level (every role while it is not a code yet). */
+export function rolesAt(jurisdiction: string): Role[] {
+  const scope = scopeOf(jurisdiction);
+  return scope ? ROLES.filter((r) => ROLE_SCOPES[r].includes(scope)) : [...ROLES];
+}
+
+/** The roles of the jurisdiction's level, each named as held there (县级专班, 市级审核人). */
 function RoleSelect({
   value,
   onChange,
+  jurisdiction,
   testid,
 }: {
   value: string;
-  onChange: (r: string) => void;
+  onChange: (r: Role) => void;
+  jurisdiction: string;
   testid: string;
 }) {
   return (
-    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testid}>
-      {ROLES.map((r) => (
+    <select value={value} onChange={(e) => onChange(e.target.value as Role)} data-testid={testid}>
+      {rolesAt(jurisdiction).map((r) => (
         <option key={r} value={r}>
-          {t(`role.${r}`)}
+          {roleAt(r, jurisdiction)}
         </option>
       ))}
     </select>
   );
 }
 
-/** The admin's county by code: itself, its townships and branches named (`城关镇 徐集村`). */
-function usePlaces(countyCode: string | null) {
-  const townships = useTownships(countyCode);
-  const branches = useBranches(countyCode);
+/**
+ * The role a form sends: the one chosen when it may be held at the jurisdiction, else the level's first
+ * (the choice is kept while a code is typed through shorter levels).
+ */
+const roleFor = (role: string, jurisdiction: string): Role => {
+  const roles = rolesAt(jurisdiction);
+  return roles.find((r) => r === role) ?? roles[0]!;
+};
+
+/**
+ * The places an administrator picks from by name: a county's admin its county, townships and branches
+ * (`城关镇 徐集村`); above the county the directory lists no cities or counties, so only the admin's own
+ * area is named and the rest is typed as a code.
+ */
+function usePlaces(jurisdiction: string) {
+  const county = jurisdiction.length === 6 ? countyOf(jurisdiction) : null;
+  const townships = useTownships(county);
+  const branches = useBranches(county);
   const places = useMemo(() => {
-    const names = new Map<string, string>(countyCode ? [[countyCode, t('wholeCounty')]] : []);
+    const scope = scopeOf(jurisdiction);
+    const names = new Map<string, string>(scope ? [[jurisdiction, t(`admin.whole.${scope}`)]] : []);
     for (const tw of townships.data?.items ?? []) names.set(tw.code, tw.name);
     for (const b of branches.data?.items ?? [])
       names.set(b.code, `${names.get(b.townshipCode) ?? ''} ${b.name}`.trim());
     return names;
-  }, [countyCode, townships.data, branches.data]);
+  }, [jurisdiction, townships.data, branches.data]);
   return { places, townships: townships.data?.items };
 }
 
@@ -110,7 +142,12 @@ function UserRow({
       <td className="wrap">{user.name}</td>
       <td>
         {editing ? (
-          <RoleSelect value={role} onChange={setRole} testid={`role-${user.username}`} />
+          <RoleSelect
+            value={roleFor(role, jurisdiction)}
+            onChange={setRole}
+            jurisdiction={jurisdiction}
+            testid={`role-${user.username}`}
+          />
         ) : (
           roleAt(user.role, user.jurisdiction)
         )}
@@ -136,7 +173,7 @@ function UserRow({
           <button
             type="button"
             data-testid={`save-${user.username}`}
-            onClick={() => void patch({ role: role as Role, jurisdiction })}
+            onClick={() => void patch({ role: roleFor(role, jurisdiction), jurisdiction })}
           >
             {t('admin.save')}
           </button>
@@ -159,26 +196,32 @@ function UserRow({
   );
 }
 
-function CreateUserForm({ onCreated, places }: { onCreated: () => void; places: Map<string, string> }) {
+function CreateUserForm({
+  onCreated,
+  places,
+  within,
+}: {
+  onCreated: () => void;
+  places: Map<string, string>;
+  /** The admin's jurisdiction: a code outside it is refused here, before the server would. */
+  within: string;
+}) {
   const empty = { username: '', name: '', role: 'village_secretary', jurisdiction: '', password: '' };
   const [values, setValues] = useState(empty);
-  const { errors, pending, submit } = useCommand(CreateUserRequest, async (body) => {
+  const { errors, pending, submit, clear } = useCommand(CreateUserRequest, async (body) => {
     await api('/admin/users', { json: body });
     setValues(empty);
     onCreated();
   });
-  const field = (name: keyof typeof empty, type = 'text') => (
-    <label>
-      {t(`admin.${name}`)}
-      <input
-        type={type}
-        value={values[name]}
-        onChange={(e) => setValues({ ...values, [name]: e.target.value })}
-        data-testid={`new-${name}`}
-      />
-      <FieldError errors={errors} name={name} />
-    </label>
-  );
+  const set = (name: keyof typeof empty) => (value: string) => {
+    clear(name);
+    setValues({ ...values, [name]: value });
+  };
+  const role = roleFor(values.role, values.jurisdiction);
+  const outside: FieldErrors =
+    values.jurisdiction && !values.jurisdiction.startsWith(within)
+      ? { jurisdiction: t('admin.outside') }
+      : {};
   return (
     <form
       className="panel form-row"
@@ -186,30 +229,57 @@ function CreateUserForm({ onCreated, places }: { onCreated: () => void; places: 
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void submit(values);
+        void submit({ ...values, role }, outside);
       }}
     >
-      {field('username')}
-      {field('name')}
-      <label>
-        {t('admin.role')}
-        <RoleSelect
-          value={values.role}
-          onChange={(role) => setValues({ ...values, role })}
-          testid="new-role"
-        />
-      </label>
+      <TextField
+        label={t('admin.username')}
+        name="username"
+        value={values.username}
+        onChange={set('username')}
+        errors={errors}
+        testId="new-username"
+      />
+      <TextField
+        label={t('admin.name')}
+        name="name"
+        value={values.name}
+        onChange={set('name')}
+        errors={errors}
+        testId="new-name"
+      />
       <label>
         {t('admin.jurisdiction')}
         <JurisdictionInput
           value={values.jurisdiction}
-          onChange={(jurisdiction) => setValues({ ...values, jurisdiction })}
+          onChange={(jurisdiction) => {
+            clear('jurisdiction');
+            setValues({ ...values, jurisdiction });
+          }}
           places={places}
           testid="new-jurisdiction"
         />
         <FieldError errors={errors} name="jurisdiction" />
       </label>
-      {field('password', 'password')}
+      <label>
+        {t('admin.role')}
+        <RoleSelect
+          value={role}
+          onChange={(chosen) => setValues({ ...values, role: chosen })}
+          jurisdiction={values.jurisdiction}
+          testid="new-role"
+        />
+      </label>
+      <TextField
+        label={t('admin.password')}
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        value={values.password}
+        onChange={set('password')}
+        errors={errors}
+        testId="new-password"
+      />
       <SubmitButton pending={pending} testId="create-user-submit">
         {t('admin.create')}
       </SubmitButton>
@@ -227,18 +297,18 @@ export function UsersPanel() {
     role: role || undefined,
     jurisdiction: township || undefined,
   });
+  const within = admin?.jurisdiction ?? '';
   // A county's administrator narrows the list to a township (its branches' users included).
-  const county = admin?.jurisdiction.length === 6 ? countyOf(admin.jurisdiction) : null;
-  const { places, townships } = usePlaces(county);
+  const { places, townships } = usePlaces(within);
   return (
     <section data-testid="admin-users">
       <PlacesList places={places} />
-      <CreateUserForm onCreated={users.reload} places={places} />
+      <CreateUserForm onCreated={users.reload} places={places} within={within} />
       <label className="inline">
         {t('admin.filter')}
         <select value={role} onChange={(e) => setRole(e.target.value)}>
           <option value="">{t('admin.anyRole')}</option>
-          {ROLES.map((r) => (
+          {ROLES.filter((r) => ROLE_SCOPES[r].some((s) => SCOPE_CODE_LENGTH[s] >= within.length)).map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>
@@ -257,23 +327,25 @@ export function UsersPanel() {
           </select>
         </label>
       )}
-      <table data-testid="users-table">
-        <thead>
-          <tr>
-            <th>{t('admin.username')}</th>
-            <th>{t('admin.name')}</th>
-            <th>{t('admin.role')}</th>
-            <th>{t('admin.jurisdiction')}</th>
-            <th>{t('admin.active')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.data?.items.map((u) => (
-            <UserRow key={u.username} user={u} onChanged={users.reload} places={places} />
-          ))}
-        </tbody>
-      </table>
+      <div className="scroll-x">
+        <table className="wide" data-testid="users-table">
+          <thead>
+            <tr>
+              <th>{t('admin.username')}</th>
+              <th>{t('admin.name')}</th>
+              <th>{t('admin.role')}</th>
+              <th>{t('admin.jurisdiction')}</th>
+              <th>{t('admin.active')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.items.map((u) => (
+              <UserRow key={u.username} user={u} onChanged={users.reload} places={places} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -1,5 +1,14 @@
-import { calendarTemplate, directoryTemplate } from '@fivestar/contracts';
+import { calendarTemplate, directoryTemplate, scopeOf } from '@fivestar/contracts';
 import type { Worksheet } from 'exceljs';
+
+/** The levels a directory file is of. */
+export type ImportLevel = 'province' | 'city' | 'county';
+
+/** The file an administrator imports is of their own level: a province's, a city's, else a county's. */
+export function importLevel(jurisdiction: string): ImportLevel {
+  const scope = scopeOf(jurisdiction);
+  return scope === 'province' || scope === 'city' ? scope : 'county';
+}
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -27,8 +36,9 @@ async function templateFile(sheets: { name: string; rows: string[][] }[], width:
   return new Blob([await workbook.xlsx.writeBuffer()], { type: XLSX_TYPE });
 }
 
-/** The directory template as an .xlsx file: a 说明 sheet, then 县, 乡镇, 支部, 用户 with an example row. */
-export const directoryTemplateFile = (): Promise<Blob> => templateFile(directoryTemplate(), 24);
+/** The directory template of a level as an .xlsx file: a 说明 sheet, then its tables with an example row. */
+export const directoryTemplateFile = (level: ImportLevel): Promise<Blob> =>
+  templateFile(directoryTemplate(level), 24);
 
 /** The calendar template of `year`: a 说明 sheet, then 工作日历 (日期 | 类型 | 说明) with two example rows. */
 export const calendarTemplateFile = (year: number): Promise<Blob> => templateFile(calendarTemplate(year), 18);

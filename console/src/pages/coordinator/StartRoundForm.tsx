@@ -389,7 +389,7 @@ function UncoveredPolicy(props: {
 }
 
 /** One select per branch type: every stored version, the one in force marked and chosen by default. */
-function CatalogPicker(props: {
+export function CatalogPicker(props: {
   rows: CatalogRow[];
   picked: Partial<Record<BranchType, string>>;
   onPick: (type: BranchType, key: string, row: number) => void;

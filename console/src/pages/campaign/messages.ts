@@ -1,0 +1,68 @@
+import { register } from '../../i18n';
+
+register({
+  'campaign.pageTitle': { zh: '年度创建活动', en: 'Yearly campaign' },
+  'campaign.readOnly': {
+    zh: '年度创建由省级专班开启并为各县启动轮次，此处仅供查看。',
+    en: 'The province’s task force opens the campaign and starts the counties’ rounds; you can read it here.',
+  },
+  'campaign.none': { zh: '本省尚未开启年度创建活动', en: 'The province has not opened a campaign yet' },
+  'campaign.open': { zh: '开启年度创建', en: 'Open the campaign' },
+  'campaign.defaultTitle': { zh: '{year}年度五星支部创建', en: 'Five-star branches {year}' },
+  'campaign.year': { zh: '年度', en: 'Year' },
+  'campaign.titleField': { zh: '活动名称', en: 'Title' },
+  'campaign.facts': { zh: '{year} 年度 · {opened} 开启', en: 'Year {year} · opened {opened}' },
+  'campaign.counties': { zh: '各县轮次', en: 'Counties’ rounds' },
+  'campaign.countiesWithRound': {
+    zh: '已启动轮次的县（区）：{withRound} / {total}',
+    en: 'Counties with a round: {withRound} / {total}',
+  },
+  'campaign.startRounds': { zh: '为尚未启动的 {n} 个县启动轮次', en: 'Start the rounds of {n} counties' },
+  'campaign.allStarted': { zh: '各县均已启动轮次', en: 'Every county has its round' },
+  'campaign.confirmStart': {
+    zh: '将在「{title}」下为本省尚未启动轮次的 {n} 个县（区）启动轮次，各县按活动锁定的目录与流程运行。确定启动？',
+    en: 'Start the rounds of the {n} counties without one under “{title}”, on the campaign’s catalogs and chain?',
+  },
+  'campaign.started': {
+    zh: '已启动 {started} 个县的轮次；{skipped} 个县此前已启动，已跳过。',
+    en: 'Started {started} counties’ rounds; {skipped} had one already and were skipped.',
+  },
+  'campaign.catalogs': { zh: '锁定的星级目录', en: 'Pinned catalogs' },
+  'campaign.chain': { zh: '县级以上流程', en: 'The chain above the county' },
+  'campaign.chainToday': {
+    zh: '沿用现行流程：县、市观摩组观摩评分，不设市复核、省抽查，由县级专班命名',
+    en: 'Today’s chain: county and city observers, no city re-check or province spot-check, the county names',
+  },
+  'campaign.chainCustom': { zh: '自定本年度流程', en: 'Set this year’s chain' },
+  'campaign.observers': { zh: '现场观摩组', en: 'Observers' },
+  'campaign.observers.county': { zh: '县级观摩组', en: 'County observers' },
+  'campaign.observers.city': { zh: '市级观摩组', en: 'City observers' },
+  'campaign.cityRecheck': { zh: '市复核', en: 'City re-check' },
+  'campaign.spotCheck': { zh: '省抽查', en: 'Province spot-check' },
+  'campaign.minStars': { zh: '适用星级', en: 'From' },
+  'campaign.starsUp': { zh: '{n}星及以上', en: '{n} stars and up' },
+  'campaign.workingDays': { zh: '办理时限（工作日）', en: 'Due in (working days)' },
+  'campaign.share': { zh: '抽查比例（%）', en: 'Share (%)' },
+  'campaign.seed': {
+    zh: '抽查种子（公开后可复核抽取结果）',
+    en: 'Seed (the draw can be recomputed from it)',
+  },
+  'campaign.naming': { zh: '命名权限', en: 'Naming' },
+  'campaign.naming.city': { zh: '市级专班命名', en: 'The city names' },
+  'campaign.naming.province': { zh: '省级专班命名', en: 'The province names' },
+  'campaign.namingHint': {
+    zh: '所选星级以下由县级专班命名；省级命名的星级须高于市级。',
+    en: 'Below the levels chosen the county names; the province’s level must be above the city’s.',
+  },
+  'campaign.show.observers': { zh: '现场观摩：{levels}', en: 'Observers: {levels}' },
+  'campaign.show.cityRecheck': { zh: '市复核：{n}星及以上', en: 'City re-check: {n} stars and up' },
+  'campaign.show.noCityRecheck': { zh: '不设市复核', en: 'No city re-check' },
+  'campaign.show.spotCheck': {
+    zh: '省抽查：{n}星及以上，抽取 {percent}%',
+    en: 'Province spot-check: {n} stars and up, {percent}% drawn',
+  },
+  'campaign.show.noSpotCheck': { zh: '不设省抽查', en: 'No province spot-check' },
+  'campaign.show.namingLine': { zh: '命名：{list}', en: 'Naming: {list}' },
+  'campaign.show.naming': { zh: '{n}星起{level}', en: '{level} from {n} stars' },
+  'campaign.show.countyNames': { zh: '由县级专班命名', en: 'The county names' },
+});
