@@ -219,6 +219,16 @@ test('a province of two cities runs to award through its city and province, and 
     (await (await as('coord-410102')).get(`/api/campaigns/${campaignId}/progress?code=4110`)).status,
   ).toBe(403);
 
+  // The city's ledger (台账): its branches' tasks, the city's re-check among them, nobody else's.
+  const ledger = await (await as('coord-4101')).get('/api/ledger?scope=4101&format=json');
+  expect(ledger.status).toBe(200);
+  const rows = ledger.body.rows as { branchId: string; step: string | null; status: string }[];
+  expect(rows.every((r) => r.branchId.startsWith('4101'))).toBe(true);
+  expect(rows).toContainEqual(
+    expect.objectContaining({ branchId: FOUR, step: 'CITY_RECHECK', status: 'done' }),
+  );
+  expect((await (await as('coord-4101')).get('/api/ledger?scope=4110&format=json')).status).toBe(403);
+
   // The month's bulletins of the province and of a city, published by their own 专班.
   const period = new Date().toISOString().slice(0, 7);
   for (const [code, username] of [
