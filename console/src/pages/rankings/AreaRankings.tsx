@@ -12,9 +12,9 @@ import {
 import { ApiError } from '../../api';
 import { openFile } from '../../download';
 import { t } from '../../i18n';
-import { rankingStarName } from '../../stars';
 import { useApi } from '../../use-api';
 import { MovementArrow } from './Movement';
+import { PerStarPanel } from './PerStarPanel';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';
@@ -84,35 +84,7 @@ export function AreaDetails({
   const all = [...rows, { ...total, name: t('rank.areaTotal') }];
   return (
     <>
-      <section className="panel">
-        <h2>{t('rank.perStar')}</h2>
-        <div className="scroll-x">
-          <table data-testid="area-stars">
-            <thead>
-              <tr>
-                <th>{t('rank.name')}</th>
-                {stars.map((s) => (
-                  <th key={s.code} className="num">
-                    {rankingStarName(s)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {all.map((a) => (
-                <tr key={a.code}>
-                  <td className="wrap">{a.name}</td>
-                  {stars.map((s) => (
-                    <td key={s.code} className="num">
-                      {a.starCounts[s.code] ?? 0}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <PerStarPanel stars={stars} areas={all} testid="area-stars" />
       <section className="panel">
         <h2>{t('rank.byType')}</h2>
         <div className="scroll-x">

@@ -15,8 +15,8 @@ import { useUser } from '../../session';
 import { useApi } from '../../use-api';
 import { AreaDetails, ChildTable } from './AreaRankings';
 import { MovementArrow } from './Movement';
+import { PerStarPanel } from './PerStarPanel';
 import { openFile } from '../../download';
-import { rankingStarName } from '../../stars';
 import './messages';
 import '../coordinator/tables.css';
 import './rankings.css';
@@ -229,35 +229,7 @@ export function BulletinPage() {
               </tbody>
             </table>
           </section>
-          <section className="panel">
-            <h2>{t('rank.perStar')}</h2>
-            <div className="scroll-x">
-              <table data-testid="bulletin-stars">
-                <thead>
-                  <tr>
-                    <th>{t('rank.name')}</th>
-                    {b.stars.map((s) => (
-                      <th key={s.code} className="num">
-                        {rankingStarName(s)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...b.townships, b.county].map((area) => (
-                    <tr key={area.code}>
-                      <td className="wrap">{area.name}</td>
-                      {b.stars.map((s) => (
-                        <td key={s.code} className="num">
-                          {area.starCounts[s.code] ?? 0}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          <PerStarPanel stars={b.stars} areas={[...b.townships, b.county]} testid="bulletin-stars" />
           <div className="two-cols">
             <section className="panel">
               <h2>{t('col.overdueItems')}</h2>

@@ -180,69 +180,57 @@ export function rankingRoutes(deps: ApiDeps): Router {
 
   const areaScope = { in: 'query', name: 'code', level: 'area' } as const;
 
-  route(
-    r,
-    {
-      method: 'get',
-      path: '/rankings/areas',
-      operationId: 'getAreaRanking',
-      summary: '省内各市或市内各县的星级排名（JSON、HTML 或 Excel）',
-      tags: ['rankings'],
-      access: 'user',
-      scope: areaScope,
-      query: AreaRankingQuery,
-      responses: {
-        200: {
-          description: '排名：format=json 为 JSON（AreaRankingResult），html 为网页，xlsx 为 Excel 工作簿',
-          download: DOCUMENT,
-        },
+  /** A read of an area's figures: JSON from one endpoint, or its HTML / Excel document from the other. */
+  function areaDocumentRoute(spec: {
+    path: string;
+    operationId: string;
+    summary: string;
+    description: string;
+    json: 'areaRanking' | 'fiveStarList';
+    document: 'areaRankingDocument' | 'fiveStarListDocument';
+  }): void {
+    route(
+      r,
+      {
+        method: 'get',
+        path: spec.path,
+        operationId: spec.operationId,
+        summary: spec.summary,
+        tags: ['rankings'],
+        access: 'user',
+        scope: areaScope,
+        query: AreaRankingQuery,
+        responses: { 200: { description: spec.description, download: DOCUMENT } },
       },
-    },
-    async ({ query: { format, ...area } }, req, res) => {
-      mayRead(actorOf(req), area.code);
-      if (format === 'json')
-        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'areaRanking', area)));
-      else
-        sendDocument(
-          res,
-          await viaService(() =>
-            callEndpoint(deps.nc, 'ranking', 'areaRankingDocument', { ...area, format }),
-          ),
-        );
-    },
-  );
+      async ({ query: { format, ...area } }, req, res) => {
+        mayRead(actorOf(req), area.code);
+        if (format === 'json')
+          res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', spec.json, area)));
+        else
+          sendDocument(
+            res,
+            await viaService(() => callEndpoint(deps.nc, 'ranking', spec.document, { ...area, format })),
+          );
+      },
+    );
+  }
 
-  route(
-    r,
-    {
-      method: 'get',
-      path: '/rankings/areas/five-star',
-      operationId: 'getFiveStarList',
-      summary: '省或市的五星支部通报表扬名单（JSON、HTML 或 Excel）',
-      tags: ['rankings'],
-      access: 'user',
-      scope: areaScope,
-      query: AreaRankingQuery,
-      responses: {
-        200: {
-          description: '名单：format=json 为 JSON（FiveStarListResult），html 为网页，xlsx 为 Excel 工作簿',
-          download: DOCUMENT,
-        },
-      },
-    },
-    async ({ query: { format, ...area } }, req, res) => {
-      mayRead(actorOf(req), area.code);
-      if (format === 'json')
-        res.json(await viaService(() => callEndpoint(deps.nc, 'ranking', 'fiveStarList', area)));
-      else
-        sendDocument(
-          res,
-          await viaService(() =>
-            callEndpoint(deps.nc, 'ranking', 'fiveStarListDocument', { ...area, format }),
-          ),
-        );
-    },
-  );
+  areaDocumentRoute({
+    path: '/rankings/areas',
+    operationId: 'getAreaRanking',
+    summary: '省内各市或市内各县的星级排名（JSON、HTML 或 Excel）',
+    description: '排名：format=json 为 JSON（AreaRankingResult），html 为网页，xlsx 为 Excel 工作簿',
+    json: 'areaRanking',
+    document: 'areaRankingDocument',
+  });
+  areaDocumentRoute({
+    path: '/rankings/areas/five-star',
+    operationId: 'getFiveStarList',
+    summary: '省或市的五星支部通报表扬名单（JSON、HTML 或 Excel）',
+    description: '名单：format=json 为 JSON（FiveStarListResult），html 为网页，xlsx 为 Excel 工作簿',
+    json: 'fiveStarList',
+    document: 'fiveStarListDocument',
+  });
 
   return r;
 }
