@@ -14,3 +14,17 @@ export function runBench(main: () => Promise<object | void>): void {
     },
   );
 }
+
+/** The `q` quantile of ascending `sorted` (the nearest rank below). */
+export const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+/** Min, median and max of repeated figures, to `digits` decimals. */
+export function spread(xs: number[], digits = 2): { min: string; median: string; max: string } {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    min: s[0]!.toFixed(digits),
+    median: quantile(s, 0.5).toFixed(digits),
+    max: s.at(-1)!.toFixed(digits),
+  };
+}
