@@ -179,3 +179,16 @@ export function provinceSeed(file: ProvinceFile): DemoCounty {
   const city = file.cities.find((c) => county.code.startsWith(c.code))!;
   return { province: file.province, city, county, townships: [], branches: [], users };
 }
+
+/** The part of the file inside `cities` (codes), with the province's own users: a fraction to measure. */
+export function citiesOf(file: ProvinceFile, cities: string[]): ProvinceFile {
+  const inside = (code: string) => cities.some((c) => code.startsWith(c));
+  return {
+    province: file.province,
+    cities: file.cities.filter((c) => inside(c.code)),
+    counties: file.counties.filter((c) => inside(c.code)),
+    townships: file.townships.filter((t) => inside(t.code)),
+    branches: file.branches.filter((b) => inside(b.code)),
+    users: file.users.filter((u) => u.jurisdiction === PROVINCE || inside(u.jurisdiction)),
+  };
+}
