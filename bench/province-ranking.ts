@@ -29,7 +29,7 @@ import { ApiUser, startStack } from '../test/harness';
 import { startPrivateNats } from '../test/private-nats';
 import { caughtUp, eventFactory } from '../test/support';
 import { benchProvince, PROVINCE, provinceSeed, type ProvinceFile } from './province';
-import { quantile, runBench } from './run';
+import { latency, runBench } from './run';
 
 const { values } = parseArgs({
   options: { branches: { type: 'string', default: '52000' }, requests: { type: 'string', default: '200' } },
@@ -109,18 +109,6 @@ function provinceEvents(f: ProvinceFile): FivestarEvent[] {
       ),
     ),
   ];
-}
-
-/** p50 and p99 in ms of `n` calls of `call`, one after another. */
-async function latency(n: number, call: () => Promise<unknown>) {
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await call();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
-  return { p50: Number(quantile(ms, 0.5).toFixed(1)), p99: Number(quantile(ms, 0.99).toFixed(1)) };
 }
 
 /** The area's children (cities of the province, counties of a city) with their figures, as one query. */
