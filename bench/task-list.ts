@@ -54,7 +54,7 @@ import {
 } from '@fivestar/tasks';
 import { caughtUp } from '../test/support';
 import { startPrivateNats } from '../test/private-nats';
-import { runBench } from './run';
+import { quantile, runBench } from './run';
 
 const { values } = parseArgs({
   options: {
@@ -417,9 +417,6 @@ function startWriter(
     },
   };
 }
-
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main(): Promise<void> {
   const log = createLogger('bench', 'error');

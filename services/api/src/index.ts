@@ -3,7 +3,7 @@ export { createApp } from './gateway/app';
 export { migrations } from './migrations';
 export { API_SCHEMA, type ApiDatabase } from './schema';
 export { demoCounty, DEMO_PASSWORD, type DemoCounty } from './directory/demo';
-export { loadDirectory, publishDirectory } from './directory/events';
+export { loadDirectory, publishDirectory, PUBLISH_CONCURRENCY } from './directory/events';
 export { writeDirectory, type DirectoryUser } from './directory/store';
 export { hashPassword } from './identity/sessions';
 export {

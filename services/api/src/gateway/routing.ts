@@ -46,6 +46,8 @@ export interface RouteSpec<
   rawBody?: readonly string[];
   /** A JSON body larger than the app's default (a county's whole directory): an express size, `8mb`. */
   jsonLimit?: string;
+  /** A longer bound than the app's on the answer (bound.ts), for work that grows with the body it takes. */
+  boundMs?: number;
   responses: Readonly<Record<number, RouteResponse>>;
 }
 
@@ -67,6 +69,10 @@ export const declaredRoutes = (): AnyRouteSpec[] => [...registry.values()];
 
 /** Method and path pattern of the routes whose body the app-wide JSON parser leaves or sizes apart. */
 const bodyRoutes = new Map<string, { method: string; pattern: RegExp; body: 'raw' | { limit: string } }>();
+/** Method and path pattern of the routes with a bound of their own. */
+const boundRoutes = new Map<string, { method: string; pattern: RegExp; boundMs: number }>();
+
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]\w*/g, '[^/]+')}/?$`);
 
 function register(spec: AnyRouteSpec): void {
   const known = registry.get(spec.operationId);
@@ -74,10 +80,10 @@ function register(spec: AnyRouteSpec): void {
     throw new Error(`operationId ${spec.operationId} names both ${known.path} and ${spec.path}`);
   registry.set(spec.operationId, spec);
   const body = spec.rawBody ? 'raw' : spec.jsonLimit ? { limit: spec.jsonLimit } : undefined;
-  if (body) {
-    const pattern = new RegExp(`^${spec.path.replace(/:[A-Za-z]\w*/g, '[^/]+')}/?$`);
-    bodyRoutes.set(spec.operationId, { method: spec.method.toUpperCase(), pattern, body });
-  }
+  const method = spec.method.toUpperCase();
+  if (body) bodyRoutes.set(spec.operationId, { method, pattern: pathPattern(spec.path), body });
+  if (spec.boundMs)
+    boundRoutes.set(spec.operationId, { method, pattern: pathPattern(spec.path), boundMs: spec.boundMs });
 }
 
 /**
@@ -87,6 +93,12 @@ function register(spec: AnyRouteSpec): void {
  */
 export function bodyOf(method: string, path: string): 'raw' | { limit: string } | undefined {
   for (const r of bodyRoutes.values()) if (r.method === method && r.pattern.test(path)) return r.body;
+  return undefined;
+}
+
+/** The bound a route declares for the request (its method and path below /api); undefined: the app's. */
+export function boundOf(method: string, path: string): number | undefined {
+  for (const r of boundRoutes.values()) if (r.method === method && r.pattern.test(path)) return r.boundMs;
   return undefined;
 }
 

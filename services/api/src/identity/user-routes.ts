@@ -68,8 +68,10 @@ export function adminUserRoutes(deps: ApiDeps): Router {
       scope: { in: 'body', name: 'province.code | city.code | county.code', level: 'county' },
       query: DryRunQuery,
       body: DirectoryImportRequest,
-      // A province's 52,000 branches and their users run to tens of MB.
+      // A province's 52,000 branches and their users run to tens of MB, and their 110,000 announcements
+      // take a minute or more (bench/province-import.ts): not the 10 s of a click.
       jsonLimit: '64mb',
+      boundMs: 300_000,
       responses: { 200: DirectoryImportResult },
     },
     async ({ query: { dryRun }, body }, req, res) => {

@@ -1,10 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import {
   countyLevel,
   DirectoryFileUser,
   importRoot,
   jurisdictionFits,
   scopeOf,
+  SCOPES,
   within,
   type Branch,
   type Township,
@@ -19,7 +20,7 @@ import {
 } from '@fivestar/contracts';
 import { jetstreamClient } from '@fivestar/platform';
 import type { ApiDeps } from '../gateway/deps';
-import { publishChanges, publishDirectory, publishUser } from '../directory/events';
+import { publishChanges, publishDirectory, publishUser, publishUsers } from '../directory/events';
 import {
   divisionName,
   PLACE_TABLES,
@@ -28,7 +29,6 @@ import {
   upsertBranches,
   upsertTownships,
   upsertUpperPlaces,
-  upsertUser,
 } from '../directory/store';
 import { invalidField, invalidFields, refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
@@ -50,15 +50,17 @@ const toInfo = (u: UserRow): UserInfo => ({
   active: u.active,
 });
 
-/** Whether the code names a place of the directory (a province, city, county, township or branch). */
-async function jurisdictionExists(db: Db, code: string): Promise<boolean> {
-  const scope = scopeOf(code);
-  if (!scope) return false;
-  return !!(await db
-    .selectFrom(PLACE_TABLES[scope])
-    .select('code')
-    .where('code', '=', code)
-    .executeTakeFirst());
+/** Why `role` at `jurisdiction` cannot be given by `admin`, `places` holding the stored places (undefined: it can). */
+function placementProblem(
+  admin: Actor,
+  role: Role,
+  jurisdiction: string,
+  places: Set<string>,
+): string | undefined {
+  if (!jurisdictionFits(role, jurisdiction)) return '辖区层级与角色不符';
+  if (!within(admin.jurisdiction, jurisdiction)) return '不在您的管辖范围内';
+  if (!places.has(jurisdiction)) return `辖区 ${jurisdiction} 不存在`;
+  return undefined;
 }
 
 /** Why `jurisdiction` cannot be given to a user by `admin` for `role` (undefined: it can). */
@@ -68,10 +70,7 @@ async function placementError(
   role: Role,
   jurisdiction: string,
 ): Promise<string | undefined> {
-  if (!jurisdictionFits(role, jurisdiction)) return '辖区层级与角色不符';
-  if (!within(admin.jurisdiction, jurisdiction)) return '不在您的管辖范围内';
-  if (!(await jurisdictionExists(db, jurisdiction))) return `辖区 ${jurisdiction} 不存在`;
-  return undefined;
+  return placementProblem(admin, role, jurisdiction, await storedPlaces(db, [jurisdiction]));
 }
 
 export async function listUsers(
@@ -211,7 +210,11 @@ async function placeCounts(db: Db, table: 'cities' | 'counties' | 'townships' | 
 }
 
 /** Those of `codes` that `table` holds. */
-async function storedCodes(db: Db, table: 'counties' | 'townships', codes: string[]): Promise<Set<string>> {
+async function storedCodes(
+  db: Db,
+  table: (typeof PLACE_TABLES)[keyof typeof PLACE_TABLES],
+  codes: string[],
+): Promise<Set<string>> {
   const unique = [...new Set(codes)];
   const found = new Set<string>();
   for (let i = 0; i < unique.length; i += 5000) {
@@ -221,6 +224,16 @@ async function storedCodes(db: Db, table: 'counties' | 'townships', codes: strin
       .where('code', 'in', unique.slice(i, i + 5000))
       .execute();
     for (const r of rows) found.add(r.code);
+  }
+  return found;
+}
+
+/** Those of `codes` that name a stored place of the directory (a province, city, county, township or branch). */
+async function storedPlaces(db: Db, codes: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const scope of SCOPES) {
+    const list = codes.filter((c) => scopeOf(c) === scope);
+    if (list.length) for (const code of await storedCodes(db, PLACE_TABLES[scope], list)) found.add(code);
   }
   return found;
 }
@@ -322,10 +335,7 @@ export async function importDirectory(
     );
     if (noTownship.length) throw invalidFields(noTownship);
     await upsertBranches(trx, body.branches);
-    const results: ImportRowResult[] = [];
-    for (const [row, raw] of body.users.entries()) {
-      results.push(await importUser(trx, admin, root.code, body, row, raw, initialHash, hash));
-    }
+    const results = await importUsers(trx, admin, root.code, body, initialHash, hash);
     const value = { results, cities, counties, townships, branches, renamed };
     if (dryRun) throw new DryRunRollback(value);
     return { ...value, changes };
@@ -360,85 +370,163 @@ export async function importDirectory(
   // Content-keyed ids would let a change back to an earlier state pass for a duplicate: changed users
   // are announced once more under this import's moment.
   const revision = new Date().toISOString();
-  const changed = done.results.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
-  for (const r of changed) {
-    const row = await deps.db
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', r.username!)
-      .executeTakeFirstOrThrow();
-    await publishUser(js, row, revision);
-    published += 1;
-  }
-  return { ...answer, published };
+  const changed = done.results.flatMap((r) =>
+    r.outcome === 'created' || r.outcome === 'updated' ? [r.username!] : [],
+  );
+  const rows = await storedUsers(deps.db, [], changed);
+  await publishUsers(js, rows, revision);
+  return { ...answer, published: published + rows.length };
 }
 
-async function importUser(
+/** The stored users with one of `ids` or `usernames`. */
+async function storedUsers(db: Db, ids: string[], usernames: string[]): Promise<UserRow[]> {
+  const found = new Map<string, UserRow>();
+  for (const [column, keys] of [
+    ['id', ids],
+    ['username', usernames],
+  ] as const)
+    for (let i = 0; i < keys.length; i += USER_CHUNK) {
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where(column, 'in', keys.slice(i, i + USER_CHUNK))
+        .execute();
+      for (const r of rows) found.set(r.id, r);
+    }
+  return [...found.values()];
+}
+
+/** Stored users looked up, and new users inserted, this many at a time. */
+const USER_CHUNK = 1000;
+
+/**
+ * The file's user rows, each judged on its own in order as if the rows before it were stored (a row
+ * sees the users and usernames earlier rows make): the places and users they name are read in bulk, the
+ * new users inserted in multi-row statements, so a province's 60,000 rows take seconds, not minutes.
+ */
+async function importUsers(
   db: Db,
   admin: Actor,
   rootCode: string,
   body: DirectoryImportRequest,
-  row: number,
-  raw: unknown,
   initialHash: string | undefined,
   hash: (password: string) => Promise<string>,
-): Promise<ImportRowResult> {
-  const at = `body.users.${row}`;
-  const parsed = DirectoryFileUser.safeParse(raw);
-  const username = parsed.success
-    ? parsed.data.username
-    : typeof (raw as { username?: unknown })?.username === 'string'
-      ? String((raw as { username: string }).username)
-      : null;
-  const reject = (errors: { field: string; message: string }[]): ImportRowResult => ({
-    row,
-    username,
-    outcome: 'rejected',
-    errors,
-  });
-  if (!parsed.success) {
-    return reject(
-      parsed.error.issues.map((i) => ({ field: [at, ...i.path.map(String)].join('.'), message: i.message })),
-    );
+): Promise<ImportRowResult[]> {
+  const parsed = body.users.map((raw) => DirectoryFileUser.safeParse(raw));
+  const valid = parsed.flatMap((p) => (p.success ? [p.data] : []));
+  const places = await storedPlaces(
+    db,
+    valid.map((u) => u.jurisdiction),
+  );
+  const stored = await storedUsers(
+    db,
+    valid.map((u) => u.id ?? `u-${u.username}`),
+    valid.map((u) => u.username),
+  );
+  const byId = new Map(stored.map((u) => [u.id, u]));
+  const holderOf = new Map(stored.map((u) => [u.username, u.id]));
+  const inserts = new Map<string, Insertable<ApiDatabase['users']>>();
+  const updates: { id: string; set: Updateable<ApiDatabase['users']>; revoke?: string }[] = [];
+  const results: ImportRowResult[] = [];
+  for (const [row, p] of parsed.entries()) {
+    const at = `body.users.${row}`;
+    const raw = body.users[row];
+    const username = p.success
+      ? p.data.username
+      : typeof (raw as { username?: unknown })?.username === 'string'
+        ? String((raw as { username: string }).username)
+        : null;
+    const reject = (errors: { field: string; message: string }[]) =>
+      results.push({ row, username, outcome: 'rejected', errors });
+    if (!p.success) {
+      reject(
+        p.error.issues.map((i) => ({ field: [at, ...i.path.map(String)].join('.'), message: i.message })),
+      );
+      continue;
+    }
+    const { password, ...u } = p.data;
+    const id = u.id ?? `u-${u.username}`;
+    const placement = within(rootCode, u.jurisdiction)
+      ? placementProblem(admin, u.role, u.jurisdiction, places)
+      : '不在导入的范围内';
+    if (placement) {
+      reject([{ field: `${at}.jurisdiction`, message: placement }]);
+      continue;
+    }
+    const holder = holderOf.get(u.username);
+    if (holder !== undefined && holder !== id) {
+      reject([{ field: `${at}.username`, message: '用户名已被他人使用' }]);
+      continue;
+    }
+    const existing = byId.get(id);
+    if (existing && !within(admin.jurisdiction, existing.jurisdiction)) {
+      reject([{ field: `${at}.id`, message: '该用户不在您的管辖范围内' }]);
+      continue;
+    }
+    const rescoped = !!existing && (existing.role !== u.role || existing.jurisdiction !== u.jurisdiction);
+    const disabled = !!existing && existing.active && !u.active;
+    if (existing?.id === admin.userId && (rescoped || disabled)) {
+      reject([{ field: `${at}.id`, message: '不能停用自己的账号或改变自己的角色与辖区' }]);
+      continue;
+    }
+    // Hashing is slow: only for a password that will be stored.
+    const setPassword = !existing || body.resetPasswords;
+    const passwordHash = setPassword && password ? await hash(password) : initialHash;
+    if (!existing && !passwordHash) {
+      reject([{ field: `${at}.password`, message: '新用户需要密码（或请求中的 initialPassword）' }]);
+      continue;
+    }
+    const fields = {
+      username: u.username,
+      name: u.name,
+      role: u.role,
+      jurisdiction: u.jurisdiction,
+      active: u.active,
+    };
+    const resetPassword = !!existing && setPassword && !!passwordHash;
+    const next = {
+      ...existing,
+      ...fields,
+      id,
+      password_hash: resetPassword || !existing ? passwordHash! : existing.password_hash,
+    };
+    if (existing) holderOf.delete(existing.username);
+    holderOf.set(u.username, id);
+    byId.set(id, next as UserRow);
+    if (!existing) {
+      inserts.set(id, next);
+      results.push({ row, username, outcome: 'created' });
+      continue;
+    }
+    const changed =
+      rescoped ||
+      resetPassword ||
+      existing.active !== u.active ||
+      existing.name !== u.name ||
+      existing.username !== u.username;
+    results.push({ row, username, outcome: changed ? 'updated' : 'unchanged' });
+    if (!changed) continue;
+    // A user made by an earlier row of the file is inserted as it ends up.
+    if (inserts.has(id)) inserts.set(id, next);
+    else
+      updates.push({
+        id,
+        set: { ...fields, ...(resetPassword ? { password_hash: next.password_hash } : {}) },
+        ...(rescoped || disabled || resetPassword
+          ? { revoke: resetPassword ? 'password_reset' : 'user_rescoped' }
+          : {}),
+      });
   }
-  const u = parsed.data;
-  const id = u.id ?? `u-${u.username}`;
-  const placement = within(rootCode, u.jurisdiction)
-    ? await placementError(db, admin, u.role, u.jurisdiction)
-    : '不在导入的范围内';
-  if (placement) return reject([{ field: `${at}.jurisdiction`, message: placement }]);
-  const holders = await db
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', id), eb('username', '=', u.username)]))
-    .execute();
-  if (holders.some((h) => h.id !== id))
-    return reject([{ field: `${at}.username`, message: '用户名已被他人使用' }]);
-  const existing = holders[0];
-  if (existing && !within(admin.jurisdiction, existing.jurisdiction))
-    return reject([{ field: `${at}.id`, message: '该用户不在您的管辖范围内' }]);
-  const rescoped = !!existing && (existing.role !== u.role || existing.jurisdiction !== u.jurisdiction);
-  const disabled = !!existing && existing.active && !u.active;
-  if (existing?.id === admin.userId && (rescoped || disabled))
-    return reject([{ field: `${at}.id`, message: '不能停用自己的账号或改变自己的角色与辖区' }]);
-  // Hashing is slow: only for a password that will be stored.
-  const setPassword = !existing || body.resetPasswords;
-  const passwordHash = setPassword && u.password ? await hash(u.password) : initialHash;
-  if (!existing && !passwordHash)
-    return reject([{ field: `${at}.password`, message: '新用户需要密码（或请求中的 initialPassword）' }]);
-  const { password: _password, ...fields } = u;
-  await upsertUser(db, { ...fields, id }, async () => passwordHash!);
-  if (!existing) return { row, username, outcome: 'created' };
-  const resetPassword = setPassword && !!passwordHash;
-  if (resetPassword)
-    await db.updateTable('users').set({ password_hash: passwordHash! }).where('id', '=', id).execute();
-  if (rescoped || disabled || resetPassword)
-    await revokeSessions(db, { userId: id }, resetPassword ? 'password_reset' : 'user_rescoped');
-  const changed =
-    rescoped ||
-    resetPassword ||
-    existing.active !== u.active ||
-    existing.name !== u.name ||
-    existing.username !== u.username;
-  return { row, username, outcome: changed ? 'updated' : 'unchanged' };
+  // Updates first, in the file's order: a username one gives up may be a new user's.
+  for (const { id, set, revoke } of updates) {
+    await db.updateTable('users').set(set).where('id', '=', id).execute();
+    if (revoke) await revokeSessions(db, { userId: id }, revoke);
+  }
+  const rows = [...inserts.values()];
+  for (let i = 0; i < rows.length; i += USER_CHUNK)
+    await db
+      .insertInto('users')
+      .values(rows.slice(i, i + USER_CHUNK))
+      .execute();
+  return results;
 }
