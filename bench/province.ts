@@ -5,7 +5,7 @@
  * them; the city codes are Henan's, the county, township and branch codes below them are made up.
  */
 import type { Branch, City, County, Province, Role, Township } from '@fivestar/contracts';
-import type { DemoCounty } from '@fivestar/api';
+import { COMMUNITY_NAMES, VILLAGE_NAMES, type DemoCounty } from '@fivestar/api';
 
 export const PROVINCE = '41';
 
@@ -36,21 +36,6 @@ const PER_TOWNSHIP = 22;
 /** One township in eight is a street office of urban communities; the rest are rural. */
 const STREET_EVERY = 8;
 
-const VILLAGES = [
-  '李庄',
-  '王营',
-  '张湾',
-  '刘寨',
-  '陈楼',
-  '杨岗',
-  '赵河',
-  '黄庄',
-  '周店',
-  '吴桥',
-  '徐集',
-  '孙洼',
-];
-const COMMUNITIES = ['新华', '人民', '解放', '建设', '朝阳', '和平', '文化', '光明', '幸福', '团结'];
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 interface FileUser {
@@ -116,8 +101,8 @@ export function benchProvince(branches = 52_000): ProvinceFile {
       kind === 'organ'
         ? `市直第${n + 1}机关党支部`
         : kind === 'urban'
-          ? `${COMMUNITIES[n % COMMUNITIES.length]}${n + 1}社区`
-          : `${VILLAGES[n % VILLAGES.length]}${n + 1}村`;
+          ? `${COMMUNITY_NAMES[n % COMMUNITY_NAMES.length]}${n + 1}社区`
+          : `${VILLAGE_NAMES[n % VILLAGE_NAMES.length]}${n + 1}村`;
     list.push({
       code: `${t.code}${pad(kind === 'rural' ? 201 + n : 1 + n, 3)}`,
       name,

@@ -12,7 +12,8 @@ export interface DemoCounty {
   users: DirectoryUser[];
 }
 
-const VILLAGE_NAMES = [
+/** Village and community names the demo and the benchmarks' province draw from (fictitious places). */
+export const VILLAGE_NAMES = [
   '李庄',
   '王营',
   '张湾',
@@ -34,7 +35,18 @@ const VILLAGE_NAMES = [
   '林湾',
   '罗店',
 ];
-const COMMUNITY_NAMES = ['新华', '人民', '解放', '建设', '朝阳', '和平', '文化', '光明', '幸福', '团结'];
+export const COMMUNITY_NAMES = [
+  '新华',
+  '人民',
+  '解放',
+  '建设',
+  '朝阳',
+  '和平',
+  '文化',
+  '光明',
+  '幸福',
+  '团结',
+];
 
 /** Names of the demo's cities (the county codes under them are fictitious). */
 const CITY_NAMES: Record<string, string> = { '4101': '郑州市', '4110': '许昌市' };
