@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CampaignId } from './campaign';
-import { Actor, BranchType } from './directory';
+import { Actor, BranchType, DivisionCode } from './directory';
+import { CampaignId } from './round';
 import { BulletinItem, Period } from './monthly-ranking';
 import { Aggregate, BulletinFormat, RankingStar, StarCounts } from './requests';
 
@@ -14,9 +14,7 @@ import { Aggregate, BulletinFormat, RankingStar, StarCounts } from './requests';
 export const AreaCode = z.string().regex(/^(\d{2}|\d{4})$/, '地区代码应为2位（省）或4位（市）数字');
 export type AreaCode = z.infer<typeof AreaCode>;
 /** What a bulletin is of: the province (2 digits), a city (4) or a county (6). */
-export const BulletinAreaCode = z
-  .string()
-  .regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字');
+export const BulletinAreaCode = DivisionCode;
 export const CampaignYear = z.number().int('年度应为整数').min(2000, '年度过早').max(2100, '年度过晚');
 
 export const AreaLevel = z.enum(['province', 'city']);

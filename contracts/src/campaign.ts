@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { CountyCode, ProvinceCode } from './directory';
-import { CatalogPick, ChainTemplate, RoundSchedule } from './round';
+import { CountyCode, DivisionCode, ProvinceCode } from './directory';
+import { CampaignId, CatalogPick, ChainTemplate, RoundSchedule } from './round';
 
 /**
  * The province's yearly campaign (年度创建, docs/hierarchy.md): what every county's round of the year runs
  * under — the catalogs pinned when it opened and the schedule (with its working-day calendar).
  */
-export const CampaignId = z.string().regex(/^\d{2}-\d{4}$/, '创建活动编号应为“省代码-年度”，如 41-2026');
-export type CampaignId = z.infer<typeof CampaignId>;
 
 const Year = z.number().int().min(2022, '年度须在2022至2100之间').max(2100, '年度须在2022至2100之间');
 
@@ -57,10 +55,7 @@ export type CampaignList = z.infer<typeof CampaignList>;
 export const CampaignPath = z.object({ campaignId: CampaignId });
 /** GET /campaigns/:campaignId/progress: the area (the province, a city or a county); default the province. */
 export const CampaignProgressQuery = z.object({
-  code: z
-    .string()
-    .regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字')
-    .optional(),
+  code: DivisionCode.optional(),
 });
 
 /** POST /campaigns/:campaignId/rounds: the province starts the counties' rounds (those listed, or all without one). */

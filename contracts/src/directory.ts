@@ -15,6 +15,11 @@ export const JurisdictionCode = z
   .string()
   .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, '辖区代码应为2、4、6、9或12位数字');
 
+/** What runs or ranks a round's figures: the province (2 digits), a city (4) or a county (6). */
+export const DivisionCode = z
+  .string()
+  .regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字');
+
 export const BranchType = z.enum(['rural', 'urban', 'organ', 'enterprise']);
 export type BranchType = z.infer<typeof BranchType>;
 

@@ -6,7 +6,6 @@ import { BranchType, CountyCode, JurisdictionCode, TownshipCode } from './direct
 import { TasksQuery } from './http';
 import { Period } from './monthly-ranking';
 import { AreaCode, BulletinAreaCode, CampaignYear } from './area-ranking';
-import { CampaignId } from './campaign';
 import { ApiTokenInfo, UserInfo } from './identity';
 import {
   IsoWeek,
@@ -18,7 +17,7 @@ import {
   Task,
   TaskView,
 } from './requests';
-import { CatalogPick, RoundId } from './round';
+import { CampaignId, CatalogPick, RoundId } from './round';
 import { StarCode } from './task-star';
 
 /**

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { HumanStep, Role, Step } from './cycle';
-import { Actor, Branch, CandidateGroup, CountyCode, JurisdictionCode, TownshipCode } from './directory';
+import {
+  Actor,
+  Branch,
+  CandidateGroup,
+  CountyCode,
+  DivisionCode,
+  JurisdictionCode,
+  TownshipCode,
+} from './directory';
 import { EscalationLevel, RoundId } from './round';
 import { WorkItem } from './events';
 import { BulletinItem, Period } from './monthly-ranking';
@@ -291,7 +299,7 @@ export type RoundProgressResult = z.infer<typeof RoundProgressResult>;
 export const AreaProgressRequest = z.object({
   viewer: Viewer,
   roundIds: z.array(z.string().min(1)).max(5000),
-  code: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '地区代码应为2位（省）、4位（市）或6位（县）数字'),
+  code: DivisionCode,
 });
 export type AreaProgressRequest = z.input<typeof AreaProgressRequest>;
 

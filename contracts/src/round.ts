@@ -259,6 +259,10 @@ export const CatalogPick = z.object({
 });
 export type CatalogPick = z.infer<typeof CatalogPick>;
 
+/** A province's campaign of a year: `<province>-<year>`, e.g. 41-2026 (docs/hierarchy.md). */
+export const CampaignId = z.string().regex(/^\d{2}-\d{4}$/, '创建活动编号应为“省代码-年度”，如 41-2026');
+export type CampaignId = z.infer<typeof CampaignId>;
+
 export const RoundId = z
   .string()
   .regex(/^[a-z0-9-]{3,40}$/, '轮次编号只能包含小写字母、数字和连字符（3–40位）');
@@ -298,10 +302,7 @@ export const StartRoundRequest = z.object({
    * The province's campaign the round runs under (docs/hierarchy.md): its catalogs and schedule are the
    * round's, so the request gives neither; the year must be the campaign's.
    */
-  campaignId: z
-    .string()
-    .regex(/^\d{2}-\d{4}$/, '创建活动编号应为“省代码-年度”，如 41-2026')
-    .optional(),
+  campaignId: CampaignId.optional(),
   /** The chain above the county (the campaign's template); omitted: today's chain. */
   chain: ChainTemplate.optional(),
 });

@@ -7,10 +7,10 @@ import {
   type OnboardAreaRequest,
 } from '@fivestar/contracts';
 import { jetstreamClient, type NatsConnection } from '@fivestar/platform';
-import { createUser } from '../identity/users';
+import { insertUser, toInfo } from '../identity/users';
 import { refuse } from '../refusal';
 import type { ApiDatabase } from '../schema';
-import { publishChanges } from './events';
+import { publishChanges, publishUser } from './events';
 import { PLACE_TABLES, recordRenames } from './store';
 
 /**
@@ -49,13 +49,12 @@ export async function onboardArea(
         ? [{ level, code: body.code, from: current.name, to: body.name }]
         : [];
     const recorded = await recordRenames(trx, renamed, actor.userId);
-    const created = await createUser({ db: trx, nc: deps.nc }, actor, {
-      ...body.admin,
-      role: 'admin',
-      jurisdiction: body.code,
-    });
+    const created = await insertUser(trx, actor, { ...body.admin, role: 'admin', jurisdiction: body.code });
     return { stored: !!current, changes: recorded, admin: created };
   });
-  await publishChanges(deps.db, jetstreamClient(deps.nc), body.code, changes);
-  return { level, code: body.code, name: body.name, created: !stored, admin };
+  // Announced once committed: a taken username rolls the place back with nothing said.
+  const js = jetstreamClient(deps.nc);
+  await publishUser(js, admin, new Date().toISOString());
+  await publishChanges(deps.db, js, body.code, changes);
+  return { level, code: body.code, name: body.name, created: !stored, admin: toInfo(admin) };
 }

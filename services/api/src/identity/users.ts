@@ -35,13 +35,13 @@ import type { ApiDatabase } from '../schema';
 import { hashPassword, revokeSessions } from './sessions';
 
 type Db = Kysely<ApiDatabase>;
-type UserRow = Selectable<ApiDatabase['users']>;
+export type UserRow = Selectable<ApiDatabase['users']>;
 type AdminDeps = Pick<ApiDeps, 'db' | 'nc'>;
 
 /** The most users one listing answers (a county has a few hundred). */
 export const USER_LIST_LIMIT = 5000;
 
-const toInfo = (u: UserRow): UserInfo => ({
+export const toInfo = (u: UserRow): UserInfo => ({
   id: u.id,
   username: u.username,
   name: u.name,
@@ -87,16 +87,26 @@ export async function listUsers(
 }
 
 export async function createUser(deps: AdminDeps, admin: Actor, body: CreateUserRequest): Promise<UserInfo> {
-  const problem = await placementError(deps.db, admin, body.role, body.jurisdiction);
+  const row = await insertUser(deps.db, admin, body);
+  await publishUser(jetstreamClient(deps.nc), row, new Date().toISOString());
+  return toInfo(row);
+}
+
+/**
+ * Stores a new user of the admin's jurisdiction, announcing nothing: a caller inside a transaction
+ * announces it once committed (an event for a user rolled back would be a phantom).
+ */
+export async function insertUser(db: Db, admin: Actor, body: CreateUserRequest): Promise<UserRow> {
+  const problem = await placementError(db, admin, body.role, body.jurisdiction);
   if (problem) throw invalidField('body.jurisdiction', problem);
   const id = `u-${body.username}`;
-  const taken = await deps.db
+  const taken = await db
     .selectFrom('users')
     .select('id')
     .where((eb) => eb.or([eb('username', '=', body.username), eb('id', '=', id)]))
     .executeTakeFirst();
   if (taken) throw refuse('conflict', `用户名 ${body.username} 已存在`);
-  const row = await deps.db
+  return db
     .insertInto('users')
     .values({
       id,
@@ -109,8 +119,6 @@ export async function createUser(deps: AdminDeps, admin: Actor, body: CreateUser
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await publishUser(jetstreamClient(deps.nc), row, new Date().toISOString());
-  return toInfo(row);
 }
 
 /**
